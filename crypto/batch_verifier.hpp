@@ -1,0 +1,57 @@
+// Batch verification of proof equations (docs/protocol.md §5.6).
+//
+// Every verification equation in senim has the form Σ s_i·P_i = 0 over
+// public data. A batch multiplies each equation by a fresh random 128-bit
+// weight z and checks that the sum of all of them is 0 with one
+// multi-scalar multiplication. If any equation is false, the sum is 0 with
+// probability at most 2^-128 (over the verifier's own randomness), so a
+// failed batch means "some proof is invalid" and a passed one means all are.
+// Points many equations share (G, the election key K) keep a single summed
+// coefficient instead of one term per equation.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "crypto/point.hpp"
+#include "crypto/scalar.hpp"
+
+namespace senim::crypto {
+
+class BatchVerifier {
+ public:
+  static constexpr std::size_t kGenerator = 0;  // index of G among the shared bases
+
+  BatchVerifier();
+  // Registers a base many equations use; returns its index for add_shared.
+  std::size_t add_shared_base(const Point& base);
+
+  // One equation Σ terms = 0, weighted by its own random z.
+  class Equation {
+   public:
+    // Adds s·P.
+    void add(const Scalar& s, const Point& p);
+    // Adds s·(shared base `index`).
+    void add_shared(std::size_t index, const Scalar& s);
+
+   private:
+    friend class BatchVerifier;
+    Equation(BatchVerifier& batch, const Scalar& weight) : batch_(batch), weight_(weight) {}
+    BatchVerifier& batch_;
+    Scalar weight_;
+  };
+
+  Equation equation();
+  std::size_t equations() const { return equations_; }
+  // True when every equation added holds (except with probability 2^-128).
+  bool verify() const;
+
+ private:
+  std::vector<Point> shared_bases_;
+  std::vector<Scalar> shared_coefficients_;
+  std::vector<Point> points_;
+  std::vector<Scalar> scalars_;
+  std::size_t equations_ = 0;
+};
+
+}  // namespace senim::crypto

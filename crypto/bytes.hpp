@@ -1,0 +1,44 @@
+// Byte strings and their hex form. Everything that crosses a boundary in
+// senim (hashes, encodings, proofs) is a byte string; hex is only for people.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace senim {
+
+using Bytes = std::vector<std::uint8_t>;
+using ByteView = std::span<const std::uint8_t>;
+using Hash32 = std::array<std::uint8_t, 32>;
+
+// Lowercase hex of `bytes`.
+std::string to_hex(ByteView bytes);
+
+// Parses lowercase or uppercase hex; nullopt on odd length or a non-hex digit.
+std::optional<Bytes> from_hex(std::string_view hex);
+
+// Views a string's characters as bytes (no copy).
+inline ByteView as_bytes(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+// Appends `value` as 4 bytes, big-endian.
+void append_u32_be(Bytes& out, std::uint32_t value);
+// Appends `value` as 8 bytes, big-endian.
+void append_u64_be(Bytes& out, std::uint64_t value);
+inline void append(Bytes& out, ByteView bytes) { out.insert(out.end(), bytes.begin(), bytes.end()); }
+
+// Constant-time equality (sodium_memcmp): use it for anything derived from a
+// secret. Different lengths compare unequal (the length is not secret).
+bool ct_equal(ByteView a, ByteView b);
+
+// Overwrites `bytes` with zeros in a way the compiler cannot elide.
+void wipe(std::span<std::uint8_t> bytes);
+
+}  // namespace senim

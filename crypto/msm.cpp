@@ -1,0 +1,130 @@
+#include "crypto/msm.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <vector>
+
+namespace senim::crypto {
+namespace {
+
+// Scalars are < 2^253; signed digits may carry one more bit.
+constexpr int kScalarBits = 254;
+
+// Signed base-2^c digits d_j in [-2^(c-1), 2^(c-1)) with s = Σ d_j·2^(c·j).
+std::vector<std::int32_t> signed_digits(const Scalar& s, int c) {
+  const Scalar::Encoding bytes = s.encode();
+  const int windows = (kScalarBits + c - 1) / c;
+  std::vector<std::int32_t> digits(static_cast<std::size_t>(windows));
+  const std::int32_t radix = 1 << c;
+  const std::int32_t half = radix >> 1;
+  std::int32_t carry = 0;
+  for (int w = 0; w < windows; ++w) {
+    std::int32_t raw = 0;
+    for (int b = c - 1; b >= 0; --b) {
+      const int bit = w * c + b;
+      const int bit_value = bit < 256 ? (bytes[static_cast<std::size_t>(bit / 8)] >> (bit % 8)) & 1 : 0;
+      raw = (raw << 1) | bit_value;
+    }
+    raw += carry;
+    if (raw >= half) {
+      digits[static_cast<std::size_t>(w)] = raw - radix;
+      carry = 1;
+    } else {
+      digits[static_cast<std::size_t>(w)] = raw;
+      carry = 0;
+    }
+  }
+  return digits;
+}
+
+// Straus: one shared doubling chain, a table of 1..8 multiples per point.
+Point straus(std::span<const Scalar> scalars, std::span<const Point> points) {
+  constexpr int c = 4;  // digits in [-8, 8)
+  const std::size_t n = points.size();
+  std::vector<std::array<Point, 8>> tables(n);
+  std::vector<std::vector<std::int32_t>> digits(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    tables[i][0] = points[i];
+    for (std::size_t k = 1; k < 8; ++k) tables[i][k] = tables[i][k - 1] + points[i];
+    digits[i] = signed_digits(scalars[i], c);
+  }
+  const int windows = (kScalarBits + c - 1) / c;
+  Point acc;
+  for (int w = windows - 1; w >= 0; --w) {
+    for (int d = 0; d < c; ++d) acc = acc.doubled();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int32_t digit = digits[i][static_cast<std::size_t>(w)];
+      if (digit > 0) acc += tables[i][static_cast<std::size_t>(digit - 1)];
+      if (digit < 0) acc -= tables[i][static_cast<std::size_t>(-digit - 1)];
+    }
+  }
+  return acc;
+}
+
+int pippenger_window(std::size_t n) {
+  // Roughly minimises (254/c)·(n + 2^(c-1)) additions.
+  int best_c = 4;
+  double best_cost = 1e300;
+  for (int c = 4; c <= 16; ++c) {
+    const double windows = (kScalarBits + c - 1) / c;
+    const double cost = windows * (static_cast<double>(n) + static_cast<double>(1 << c));
+    if (cost < best_cost) {
+      best_cost = cost;
+      best_c = c;
+    }
+  }
+  return best_c;
+}
+
+Point pippenger(std::span<const Scalar> scalars, std::span<const Point> points) {
+  const std::size_t n = points.size();
+  const int c = pippenger_window(n);
+  const int windows = (kScalarBits + c - 1) / c;
+  std::vector<std::vector<std::int32_t>> digits(n);
+  for (std::size_t i = 0; i < n; ++i) digits[i] = signed_digits(scalars[i], c);
+
+  const std::size_t bucket_count = static_cast<std::size_t>(1) << (c - 1);
+  std::vector<Point> buckets(bucket_count);
+  std::vector<char> used(bucket_count);
+  Point acc;
+  for (int w = windows - 1; w >= 0; --w) {
+    for (int d = 0; d < c; ++d) acc = acc.doubled();
+    std::fill(used.begin(), used.end(), 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int32_t digit = digits[i][static_cast<std::size_t>(w)];
+      if (digit == 0) continue;
+      const auto b = static_cast<std::size_t>((digit > 0 ? digit : -digit) - 1);
+      const Point term = digit > 0 ? points[i] : -points[i];
+      if (used[b] != 0) {
+        buckets[b] += term;
+      } else {
+        buckets[b] = term;
+        used[b] = 1;
+      }
+    }
+    // Σ (b+1)·bucket[b] by running sums, from the top bucket down.
+    Point running;
+    Point window_sum;
+    for (std::size_t b = bucket_count; b-- > 0;) {
+      if (used[b] != 0) running += buckets[b];
+      window_sum += running;
+    }
+    acc += window_sum;
+  }
+  return acc;
+}
+
+}  // namespace
+
+Point msm_vartime(std::span<const Scalar> scalars, std::span<const Point> points) {
+  if (scalars.size() != points.size()) {
+    throw std::invalid_argument("msm_vartime: scalars and points differ in length");
+  }
+  if (points.empty()) return Point::identity();
+  if (points.size() < 64) return straus(scalars, points);
+  return pippenger(scalars, points);
+}
+
+}  // namespace senim::crypto

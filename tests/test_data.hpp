@@ -1,0 +1,18 @@
+// Access to tests/data: public vectors and worked examples.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "crypto/bytes.hpp"
+
+namespace senim::test {
+
+// Absolute path of a file in tests/data.
+std::string data_path(const std::string& name);
+// Parses tests/data/<name> as JSON; throws if missing or malformed.
+nlohmann::json load_json(const std::string& name);
+// Hex to bytes; throws on bad hex (test data is trusted to be well formed).
+Bytes hex(const std::string& text);
+
+}  // namespace senim::test
