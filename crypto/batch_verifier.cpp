@@ -6,7 +6,9 @@
 
 namespace senim::crypto {
 
-BatchVerifier::BatchVerifier() { add_shared_base(Point::generator()); }
+BatchVerifier::BatchVerifier() {
+  add_shared_base(Point::generator());
+}
 
 std::size_t BatchVerifier::add_shared_base(const Point& base) {
   shared_bases_.push_back(base);
@@ -15,20 +17,31 @@ std::size_t BatchVerifier::add_shared_base(const Point& base) {
 }
 
 BatchVerifier::Equation BatchVerifier::equation() {
+  return Equation(*this, new_weight());
+}
+
+Scalar BatchVerifier::new_weight() {
   ++equations_;
-  return Equation(*this, Scalar::random_128());
+  return Scalar::random_128();
+}
+
+void BatchVerifier::add_weighted(const Scalar& coefficient, const Point& p) {
+  scalars_.push_back(coefficient);
+  points_.push_back(p);
+}
+
+void BatchVerifier::add_weighted_shared(std::size_t index, const Scalar& coefficient) {
+  if (index >= shared_bases_.size())
+    throw std::out_of_range("BatchVerifier: unknown shared base");
+  shared_coefficients_[index] += coefficient;
 }
 
 void BatchVerifier::Equation::add(const Scalar& s, const Point& p) {
-  batch_.scalars_.push_back(weight_ * s);
-  batch_.points_.push_back(p);
+  batch_.add_weighted(weight_ * s, p);
 }
 
 void BatchVerifier::Equation::add_shared(std::size_t index, const Scalar& s) {
-  if (index >= batch_.shared_bases_.size()) {
-    throw std::out_of_range("BatchVerifier: unknown shared base");
-  }
-  batch_.shared_coefficients_[index] += weight_ * s;
+  batch_.add_weighted_shared(index, weight_ * s);
 }
 
 bool BatchVerifier::verify() const {

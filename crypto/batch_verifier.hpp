@@ -42,7 +42,16 @@ class BatchVerifier {
   };
 
   Equation equation();
+
+  // Lower level, for provers' verifiers that merge terms across equations
+  // (e.g. α appears in every branch of a range proof): draw one weight per
+  // equation, then add already-weighted terms.
+  Scalar new_weight();
+  void add_weighted(const Scalar& coefficient, const Point& p);
+  void add_weighted_shared(std::size_t index, const Scalar& coefficient);
+
   std::size_t equations() const { return equations_; }
+  std::size_t terms() const { return points_.size(); }
   // True when every equation added holds (except with probability 2^-128).
   bool verify() const;
 

@@ -17,20 +17,25 @@ std::string to_hex(ByteView bytes) {
 
 namespace {
 int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
   return -1;
 }
 }  // namespace
 
 std::optional<Bytes> from_hex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
+  if (hex.size() % 2 != 0)
+    return std::nullopt;
   Bytes out(hex.size() / 2);
   for (std::size_t i = 0; i < out.size(); ++i) {
     const int hi = hex_value(hex[2 * i]);
     const int lo = hex_value(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
+    if (hi < 0 || lo < 0)
+      return std::nullopt;
     out[i] = static_cast<std::uint8_t>((hi << 4) | lo);
   }
   return out;
@@ -49,13 +54,16 @@ void append_u64_be(Bytes& out, std::uint64_t value) {
 }
 
 bool ct_equal(ByteView a, ByteView b) {
-  if (a.size() != b.size()) return false;
-  if (a.empty()) return true;
+  if (a.size() != b.size())
+    return false;
+  if (a.empty())
+    return true;
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 void wipe(std::span<std::uint8_t> bytes) {
-  if (!bytes.empty()) sodium_memzero(bytes.data(), bytes.size());
+  if (!bytes.empty())
+    sodium_memzero(bytes.data(), bytes.size());
 }
 
 }  // namespace senim

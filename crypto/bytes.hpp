@@ -32,7 +32,9 @@ inline ByteView as_bytes(std::string_view text) {
 void append_u32_be(Bytes& out, std::uint32_t value);
 // Appends `value` as 8 bytes, big-endian.
 void append_u64_be(Bytes& out, std::uint64_t value);
-inline void append(Bytes& out, ByteView bytes) { out.insert(out.end(), bytes.begin(), bytes.end()); }
+inline void append(Bytes& out, ByteView bytes) {
+  out.insert(out.end(), bytes.begin(), bytes.end());
+}
 
 // Constant-time equality (sodium_memcmp): use it for anything derived from a
 // secret. Different lengths compare unequal (the length is not secret).

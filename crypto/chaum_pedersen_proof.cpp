@@ -38,18 +38,21 @@ Expected<ChaumPedersenProof> ChaumPedersenProof::decode(ByteView bytes) {
                       "Chaum-Pedersen proof must be 96 bytes, got " + std::to_string(bytes.size()));
   }
   auto r1 = Element::decode(bytes.first(32));
-  if (!r1) return r1.error();
+  if (!r1)
+    return r1.error();
   auto r2 = Element::decode(bytes.subspan(32, 32));
-  if (!r2) return r2.error();
+  if (!r2)
+    return r2.error();
   auto s = Scalar::decode(bytes.subspan(64));
-  if (!s) return s.error();
+  if (!s)
+    return s.error();
   return ChaumPedersenProof{*r1, *r2, *s};
 }
 
 ChaumPedersenProof prove_chaum_pedersen(const Scalar& secret, const DleqStatement& statement,
                                         ByteView context) {
   const Scalar k = Scalar::random();
-  const Element r1(Point::mul_generator(k));  // R1 = k·G
+  const Element r1(Point::mul_generator(k));   // R1 = k·G
   const Element r2(statement.base.point * k);  // R2 = k·A (constant-time)
   const Scalar c = challenge(statement, r1, r2, context);
   return ChaumPedersenProof{r1, r2, k + c * secret};  // s = k + c·x

@@ -20,7 +20,8 @@ DiscreteLog::DiscreteLog(std::uint64_t max) : max_(max) {
     throw std::invalid_argument("DiscreteLog: max must be below 2^52");
   }
   auto b = static_cast<std::uint64_t>(std::ceil(std::sqrt(static_cast<double>(max) + 1.0)));
-  if (b == 0) b = 1;
+  if (b == 0)
+    b = 1;
   baby_steps_ = b;
   table_.reserve(static_cast<std::size_t>(b));
   Point step;  // j·G
@@ -42,7 +43,8 @@ std::optional<std::uint64_t> DiscreteLog::solve(const Point& target) const {
     for (auto it = first; it != last; ++it) {
       const std::uint64_t m = i * baby_steps_ + it->second;
       // The 8-byte key can collide; confirm on the full point.
-      if (m <= max_ && Point::mul_generator(Scalar::from_u64(m)) == target) return m;
+      if (m <= max_ && Point::mul_generator(Scalar::from_u64(m)) == target)
+        return m;
     }
     current += giant_step_;
   }

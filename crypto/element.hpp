@@ -22,7 +22,8 @@ struct Element {
 
   static Expected<Element> decode(ByteView encoding) {
     auto p = Point::decode(encoding);
-    if (!p) return p.error();
+    if (!p)
+      return p.error();
     Element e;
     e.point = *p;
     std::copy(encoding.begin(), encoding.end(), e.bytes.begin());

@@ -12,17 +12,21 @@ Bytes Ciphertext::encode() const {
 
 Expected<Ciphertext> Ciphertext::decode(ByteView bytes) {
   if (bytes.size() != kBytes) {
-    return make_error(Errc::invalid_encoding,
+    return make_error(Errc::invalid_length,
                       "ciphertext must be 64 bytes, got " + std::to_string(bytes.size()));
   }
   auto alpha = Point::decode(bytes.first(32));
-  if (!alpha) return alpha.error();
+  if (!alpha)
+    return alpha.error();
   auto beta = Point::decode(bytes.subspan(32));
-  if (!beta) return beta.error();
+  if (!beta)
+    return beta.error();
   return Ciphertext{*alpha, *beta};
 }
 
-Point encode_message(std::uint64_t m) { return Point::mul_generator(Scalar::from_u64(m)); }
+Point encode_message(std::uint64_t m) {
+  return Point::mul_generator(Scalar::from_u64(m));
+}
 
 Ciphertext encrypt(const PublicKey& key, const Scalar& m, const Scalar& r) {
   return {Point::mul_generator(r), Point::mul_generator(m) + key.mul(r)};

@@ -4,19 +4,32 @@ namespace senim {
 
 std::string_view errc_name(Errc code) {
   switch (code) {
-    case Errc::invalid_encoding: return "invalid_encoding";
-    case Errc::invalid_length: return "invalid_length";
-    case Errc::out_of_range: return "out_of_range";
-    case Errc::challenge_mismatch: return "challenge_mismatch";
-    case Errc::equation_failed: return "equation_failed";
-    case Errc::bad_share: return "bad_share";
-    case Errc::decryption_failed: return "decryption_failed";
-    case Errc::not_found: return "not_found";
-    case Errc::invalid_argument: return "invalid_argument";
-    case Errc::merkle_root_mismatch: return "merkle_root_mismatch";
-    case Errc::merkle_bad_proof: return "merkle_bad_proof";
-    case Errc::signature_invalid: return "signature_invalid";
-    case Errc::io_error: return "io_error";
+    case Errc::invalid_encoding:
+      return "invalid_encoding";
+    case Errc::invalid_length:
+      return "invalid_length";
+    case Errc::out_of_range:
+      return "out_of_range";
+    case Errc::challenge_mismatch:
+      return "challenge_mismatch";
+    case Errc::equation_failed:
+      return "equation_failed";
+    case Errc::bad_share:
+      return "bad_share";
+    case Errc::decryption_failed:
+      return "decryption_failed";
+    case Errc::not_found:
+      return "not_found";
+    case Errc::invalid_argument:
+      return "invalid_argument";
+    case Errc::merkle_root_mismatch:
+      return "merkle_root_mismatch";
+    case Errc::merkle_bad_proof:
+      return "merkle_bad_proof";
+    case Errc::signature_invalid:
+      return "signature_invalid";
+    case Errc::io_error:
+      return "io_error";
   }
   return "unknown";
 }

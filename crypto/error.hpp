@@ -12,19 +12,19 @@
 namespace senim {
 
 enum class Errc {
-  invalid_encoding,     // bytes are not a canonical encoding of the type
-  invalid_length,       // a field or list has the wrong length or count
-  out_of_range,         // a number is outside its allowed range
-  challenge_mismatch,   // Fiat-Shamir challenges do not match the transcript hash
-  equation_failed,      // a verification equation does not hold
-  bad_share,            // a key-ceremony share does not match its commitments
-  decryption_failed,    // an encrypted message could not be opened
-  not_found,            // a discrete log (or other search) found nothing in range
-  invalid_argument,     // a caller passed arguments that cannot be used
-  merkle_root_mismatch, // a Merkle proof leads to a different root
-  merkle_bad_proof,     // a Merkle proof has the wrong shape for its sizes
-  signature_invalid,    // an Ed25519 signature does not verify
-  io_error,             // reading or writing a file failed
+  invalid_encoding,      // bytes are not a canonical encoding of the type
+  invalid_length,        // a field or list has the wrong length or count
+  out_of_range,          // a number is outside its allowed range
+  challenge_mismatch,    // Fiat-Shamir challenges do not match the transcript hash
+  equation_failed,       // a verification equation does not hold
+  bad_share,             // a key-ceremony share does not match its commitments
+  decryption_failed,     // an encrypted message could not be opened
+  not_found,             // a discrete log (or other search) found nothing in range
+  invalid_argument,      // a caller passed arguments that cannot be used
+  merkle_root_mismatch,  // a Merkle proof leads to a different root
+  merkle_bad_proof,      // a Merkle proof has the wrong shape for its sizes
+  signature_invalid,     // an Ed25519 signature does not verify
+  io_error,              // reading or writing a file failed
 };
 
 std::string_view errc_name(Errc code);
@@ -38,8 +38,8 @@ struct Error {
 template <class T>
 class [[nodiscard]] Expected {
  public:
-  Expected(T value) : v_(std::move(value)) {}            // NOLINT(google-explicit-constructor)
-  Expected(Error error) : v_(std::move(error)) {}        // NOLINT(google-explicit-constructor)
+  Expected(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Expected(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(v_); }
@@ -59,7 +59,8 @@ class [[nodiscard]] Expected {
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
+  Status(Error error)
+      : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
   static Status success() { return {}; }
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
@@ -70,6 +71,8 @@ class [[nodiscard]] Status {
   bool ok_ = true;
 };
 
-inline Error make_error(Errc code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(Errc code, std::string message) {
+  return Error{code, std::move(message)};
+}
 
 }  // namespace senim

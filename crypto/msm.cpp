@@ -24,7 +24,8 @@ std::vector<std::int32_t> signed_digits(const Scalar& s, int c) {
     std::int32_t raw = 0;
     for (int b = c - 1; b >= 0; --b) {
       const int bit = w * c + b;
-      const int bit_value = bit < 256 ? (bytes[static_cast<std::size_t>(bit / 8)] >> (bit % 8)) & 1 : 0;
+      const int bit_value =
+          bit < 256 ? (bytes[static_cast<std::size_t>(bit / 8)] >> (bit % 8)) & 1 : 0;
       raw = (raw << 1) | bit_value;
     }
     raw += carry;
@@ -39,25 +40,81 @@ std::vector<std::int32_t> signed_digits(const Scalar& s, int c) {
   return digits;
 }
 
-// Straus: one shared doubling chain, a table of 1..8 multiples per point.
-Point straus(std::span<const Scalar> scalars, std::span<const Point> points) {
-  constexpr int c = 4;  // digits in [-8, 8)
-  const std::size_t n = points.size();
-  std::vector<std::array<Point, 8>> tables(n);
-  std::vector<std::vector<std::int32_t>> digits(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    tables[i][0] = points[i];
-    for (std::size_t k = 1; k < 8; ++k) tables[i][k] = tables[i][k - 1] + points[i];
-    digits[i] = signed_digits(scalars[i], c);
+// Width-w non-adjacent form: digits are 0 or odd in (−2^(w−1), 2^(w−1)), and
+// any w consecutive digits hold at most one non-zero, so a 253-bit scalar
+// costs ~253/(w+1) additions.
+std::vector<std::int8_t> wnaf(const Scalar& s, int w) {
+  const Scalar::Encoding bytes = s.encode();
+  std::array<std::uint64_t, 5> k{};  // one spare limb for the carry of k − d
+  for (std::size_t i = 0; i < 32; ++i)
+    k[i / 8] |= static_cast<std::uint64_t>(bytes[i]) << (8 * (i % 8));
+  std::vector<std::int8_t> digits(kScalarBits + 2, 0);
+  const std::int64_t radix = std::int64_t{1} << w;
+  auto is_zero = [&] { return (k[0] | k[1] | k[2] | k[3] | k[4]) == 0; };
+  for (std::size_t pos = 0; !is_zero(); ++pos) {
+    if ((k[0] & 1) != 0) {
+      std::int64_t d = static_cast<std::int64_t>(k[0] & static_cast<std::uint64_t>(radix - 1));
+      if (d >= radix / 2)
+        d -= radix;
+      digits[pos] = static_cast<std::int8_t>(d);
+      // k −= d (d may be negative: then k grows by |d|).
+      if (d > 0) {
+        std::uint64_t borrow = static_cast<std::uint64_t>(d);
+        for (auto& limb : k) {
+          const std::uint64_t before = limb;
+          limb -= borrow;
+          borrow = before < borrow ? 1 : 0;
+          if (borrow == 0)
+            break;
+        }
+      } else {
+        std::uint64_t carry = static_cast<std::uint64_t>(-d);
+        for (auto& limb : k) {
+          limb += carry;
+          carry = limb < carry ? 1 : 0;
+          if (carry == 0)
+            break;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < 4; ++i)
+      k[i] = (k[i] >> 1) | (k[i + 1] << 63);
+    k[4] >>= 1;
   }
-  const int windows = (kScalarBits + c - 1) / c;
+  return digits;
+}
+
+// Straus: one shared doubling chain; per point a table of its odd multiples
+// P, 3P, …, 15P and its width-5 NAF.
+Point straus(std::span<const Scalar> scalars, std::span<const Point> points) {
+  constexpr int kWidth = 5;
+  constexpr std::size_t kTable = 1 << (kWidth - 2);  // odd multiples 1..15
+  const std::size_t n = points.size();
+  std::vector<std::array<Point, kTable>> tables(n);
+  std::vector<std::vector<std::int8_t>> digits(n);
+  std::size_t top = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Point twice = points[i].doubled();
+    tables[i][0] = points[i];
+    for (std::size_t t = 1; t < kTable; ++t)
+      tables[i][t] = tables[i][t - 1] + twice;
+    digits[i] = wnaf(scalars[i], kWidth);
+    for (std::size_t pos = digits[i].size(); pos-- > 0;) {
+      if (digits[i][pos] != 0) {
+        top = std::max(top, pos + 1);
+        break;
+      }
+    }
+  }
   Point acc;
-  for (int w = windows - 1; w >= 0; --w) {
-    for (int d = 0; d < c; ++d) acc = acc.doubled();
+  for (std::size_t pos = top; pos-- > 0;) {
+    acc = acc.doubled();
     for (std::size_t i = 0; i < n; ++i) {
-      const std::int32_t digit = digits[i][static_cast<std::size_t>(w)];
-      if (digit > 0) acc += tables[i][static_cast<std::size_t>(digit - 1)];
-      if (digit < 0) acc -= tables[i][static_cast<std::size_t>(-digit - 1)];
+      const int d = digits[i][pos];
+      if (d > 0)
+        acc += tables[i][static_cast<std::size_t>(d / 2)];
+      if (d < 0)
+        acc -= tables[i][static_cast<std::size_t>(-d / 2)];
     }
   }
   return acc;
@@ -83,18 +140,21 @@ Point pippenger(std::span<const Scalar> scalars, std::span<const Point> points) 
   const int c = pippenger_window(n);
   const int windows = (kScalarBits + c - 1) / c;
   std::vector<std::vector<std::int32_t>> digits(n);
-  for (std::size_t i = 0; i < n; ++i) digits[i] = signed_digits(scalars[i], c);
+  for (std::size_t i = 0; i < n; ++i)
+    digits[i] = signed_digits(scalars[i], c);
 
   const std::size_t bucket_count = static_cast<std::size_t>(1) << (c - 1);
   std::vector<Point> buckets(bucket_count);
   std::vector<char> used(bucket_count);
   Point acc;
   for (int w = windows - 1; w >= 0; --w) {
-    for (int d = 0; d < c; ++d) acc = acc.doubled();
+    for (int d = 0; d < c; ++d)
+      acc = acc.doubled();
     std::fill(used.begin(), used.end(), 0);
     for (std::size_t i = 0; i < n; ++i) {
       const std::int32_t digit = digits[i][static_cast<std::size_t>(w)];
-      if (digit == 0) continue;
+      if (digit == 0)
+        continue;
       const auto b = static_cast<std::size_t>((digit > 0 ? digit : -digit) - 1);
       const Point term = digit > 0 ? points[i] : -points[i];
       if (used[b] != 0) {
@@ -108,7 +168,8 @@ Point pippenger(std::span<const Scalar> scalars, std::span<const Point> points) 
     Point running;
     Point window_sum;
     for (std::size_t b = bucket_count; b-- > 0;) {
-      if (used[b] != 0) running += buckets[b];
+      if (used[b] != 0)
+        running += buckets[b];
       window_sum += running;
     }
     acc += window_sum;
@@ -122,8 +183,10 @@ Point msm_vartime(std::span<const Scalar> scalars, std::span<const Point> points
   if (scalars.size() != points.size()) {
     throw std::invalid_argument("msm_vartime: scalars and points differ in length");
   }
-  if (points.empty()) return Point::identity();
-  if (points.size() < 64) return straus(scalars, points);
+  if (points.empty())
+    return Point::identity();
+  if (points.size() < 64)
+    return straus(scalars, points);
   return pippenger(scalars, points);
 }
 

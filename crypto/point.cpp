@@ -1,14 +1,19 @@
 #include "crypto/point.hpp"
 
+#include <sodium.h>
+
 #include <cstdlib>
 #include <new>
 #include <stdexcept>
-#include <sodium.h>
 
 namespace senim::crypto {
 
-Point::Point() { decaf_255_point_copy(value_, decaf_255_point_identity); }
-Point Point::identity() { return {}; }
+Point::Point() {
+  decaf_255_point_copy(value_, decaf_255_point_identity);
+}
+Point Point::identity() {
+  return {};
+}
 
 Point Point::generator() {
   Point p;
@@ -54,7 +59,9 @@ Point::Encoding Point::encode() const {
   return out;
 }
 
-bool Point::is_identity() const { return *this == identity(); }
+bool Point::is_identity() const {
+  return *this == identity();
+}
 
 bool Point::operator==(const Point& other) const {
   return decaf_255_point_eq(value_, other.value_) != 0;
@@ -129,7 +136,8 @@ FixedBaseTable::FixedBaseTable(const Point& base) : base_(base) {
   // aligned_alloc needs the size to be a multiple of the alignment.
   const std::size_t size = (decaf_255_sizeof_precomputed_s + align - 1) / align * align;
   void* memory = std::aligned_alloc(align, size);
-  if (memory == nullptr) throw std::bad_alloc();
+  if (memory == nullptr)
+    throw std::bad_alloc();
   table_.reset(static_cast<decaf_255_precomputed_s*>(memory));
   decaf_255_precompute(table_.get(), base.raw());
 }

@@ -7,9 +7,10 @@
 // double_mul_vartime and everything in msm.hpp.
 #pragma once
 
+#include <decaf.h>
+
 #include <array>
 #include <cstdint>
-#include <decaf.h>
 #include <memory>
 #include <span>
 
@@ -65,7 +66,9 @@ class Point {
   decaf_255_point_t value_;
 };
 
-inline Point operator*(const Scalar& s, const Point& p) { return p * s; }
+inline Point operator*(const Scalar& s, const Point& p) {
+  return p * s;
+}
 
 // A precomputed comb table for constant-time s·P with a fixed P: the election
 // public key K, or a trustee key. Costs ~15 µs per multiplication instead of

@@ -15,8 +15,8 @@
 
 #include "crypto/batch_verifier.hpp"
 #include "crypto/bytes.hpp"
-#include "crypto/elgamal.hpp"
 #include "crypto/element.hpp"
+#include "crypto/elgamal.hpp"
 #include "crypto/error.hpp"
 #include "crypto/scalar.hpp"
 

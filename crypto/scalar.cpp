@@ -1,19 +1,28 @@
 #include "crypto/scalar.hpp"
 
 #include <sodium.h>
+
 #include <stdexcept>
 
 namespace senim::crypto {
 
-Scalar::Scalar() { decaf_255_scalar_copy(value_, decaf_255_scalar_zero); }
-Scalar::~Scalar() { decaf_255_scalar_destroy(value_); }
-Scalar::Scalar(const Scalar& other) { decaf_255_scalar_copy(value_, other.value_); }
+Scalar::Scalar() {
+  decaf_255_scalar_copy(value_, decaf_255_scalar_zero);
+}
+Scalar::~Scalar() {
+  decaf_255_scalar_destroy(value_);
+}
+Scalar::Scalar(const Scalar& other) {
+  decaf_255_scalar_copy(value_, other.value_);
+}
 Scalar& Scalar::operator=(const Scalar& other) {
   decaf_255_scalar_copy(value_, other.value_);
   return *this;
 }
 
-Scalar Scalar::zero() { return {}; }
+Scalar Scalar::zero() {
+  return {};
+}
 
 Scalar Scalar::one() {
   Scalar s;
@@ -76,7 +85,9 @@ bool Scalar::ct_equals(const Scalar& other) const {
   return decaf_255_scalar_eq(value_, other.value_) != 0;
 }
 
-bool Scalar::is_zero() const { return ct_equals(Scalar::zero()); }
+bool Scalar::is_zero() const {
+  return ct_equals(Scalar::zero());
+}
 
 Scalar Scalar::operator+(const Scalar& rhs) const {
   Scalar out;
@@ -96,7 +107,9 @@ Scalar Scalar::operator*(const Scalar& rhs) const {
   return out;
 }
 
-Scalar Scalar::operator-() const { return Scalar::zero() - *this; }
+Scalar Scalar::operator-() const {
+  return Scalar::zero() - *this;
+}
 
 Scalar& Scalar::operator+=(const Scalar& rhs) {
   decaf_255_scalar_add(value_, value_, rhs.value_);

@@ -6,9 +6,10 @@
 // is deliberately no operator==: use ct_equals.
 #pragma once
 
+#include <decaf.h>
+
 #include <array>
 #include <cstdint>
-#include <decaf.h>
 #include <span>
 
 #include "crypto/bytes.hpp"

@@ -31,17 +31,19 @@ Expected<SchnorrProof> SchnorrProof::decode(ByteView bytes) {
                       "Schnorr proof must be 64 bytes, got " + std::to_string(bytes.size()));
   }
   auto r = Element::decode(bytes.first(32));
-  if (!r) return r.error();
+  if (!r)
+    return r.error();
   auto s = Scalar::decode(bytes.subspan(32));
-  if (!s) return s.error();
+  if (!s)
+    return s.error();
   return SchnorrProof{*r, *s};
 }
 
 SchnorrProof prove_schnorr(const Scalar& secret, const Element& public_key, ByteView context) {
   const Scalar k = Scalar::random();
-  const Element commitment(Point::mul_generator(k));               // R = k·G
-  const Scalar c = challenge(public_key, commitment, context);     // c = H(…)
-  return SchnorrProof{commitment, k + c * secret};                 // s = k + c·x
+  const Element commitment(Point::mul_generator(k));            // R = k·G
+  const Scalar c = challenge(public_key, commitment, context);  // c = H(…)
+  return SchnorrProof{commitment, k + c * secret};              // s = k + c·x
 }
 
 Status verify_schnorr(const SchnorrProof& proof, const Element& public_key, ByteView context) {

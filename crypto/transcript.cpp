@@ -25,7 +25,8 @@ void Transcript::absorb_prefixed(ByteView bytes) {
   length[2] = static_cast<std::uint8_t>(n >> 8);
   length[3] = static_cast<std::uint8_t>(n);
   crypto_hash_sha512_update(&state_, length.data(), length.size());
-  if (!bytes.empty()) crypto_hash_sha512_update(&state_, bytes.data(), bytes.size());
+  if (!bytes.empty())
+    crypto_hash_sha512_update(&state_, bytes.data(), bytes.size());
 }
 
 void Transcript::append(std::string_view label, ByteView value) {

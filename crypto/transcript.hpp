@@ -11,8 +11,9 @@
 // of fields can produce the same byte string.
 #pragma once
 
-#include <cstdint>
 #include <sodium.h>
+
+#include <cstdint>
 #include <string_view>
 
 #include "crypto/bytes.hpp"

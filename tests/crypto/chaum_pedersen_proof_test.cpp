@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "crypto/chaum_pedersen_proof.hpp"
+
+#include <catch2/catch.hpp>
 
 using senim::Bytes;
 using senim::Errc;
@@ -19,7 +19,7 @@ const Bytes kContext = {'t', 'a', 'l', 'l', 'y'};
 struct Instance {
   Scalar x = Scalar::random();
   Point a = Point::mul_generator(Scalar::random());
-  DleqStatement statement{Element(Point::mul_generator(x)), Element(a), Element(a * x)};
+  DleqStatement statement{Element(Point::mul_generator(x)), Element(a), Element(a* x)};
 };
 }  // namespace
 

@@ -1,6 +1,7 @@
+#include "crypto/dlog.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "crypto/dlog.hpp"
 #include "crypto/elgamal.hpp"
 
 using senim::crypto::DiscreteLog;

@@ -1,8 +1,9 @@
+#include "crypto/msm.hpp"
+
 #include <catch2/catch.hpp>
 #include <vector>
 
 #include "crypto/batch_verifier.hpp"
-#include "crypto/msm.hpp"
 
 using senim::crypto::BatchVerifier;
 using senim::crypto::msm_vartime;
@@ -12,7 +13,8 @@ using senim::crypto::Scalar;
 namespace {
 Point naive(const std::vector<Scalar>& s, const std::vector<Point>& p) {
   Point acc;
-  for (std::size_t i = 0; i < s.size(); ++i) acc += p[i] * s[i];
+  for (std::size_t i = 0; i < s.size(); ++i)
+    acc += p[i] * s[i];
   return acc;
 }
 }  // namespace

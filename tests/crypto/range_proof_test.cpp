@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "crypto/range_proof.hpp"
+
+#include <catch2/catch.hpp>
 
 using senim::Bytes;
 using senim::Errc;
@@ -82,12 +82,14 @@ TEST_CASE("tampered range proofs are rejected with the specific error", "[proof]
   for (std::size_t j = 0; j < 2; ++j) {
     DYNAMIC_SECTION("branch " << j << " commitment A") {
       RangeProof bad = in.proof;
-      bad.branches[j].commitment_g = Element(bad.branches[j].commitment_g.point + Point::generator());
+      bad.branches[j].commitment_g =
+          Element(bad.branches[j].commitment_g.point + Point::generator());
       CHECK(code(bad, in.statement, kContext) == Errc::challenge_mismatch);
     }
     DYNAMIC_SECTION("branch " << j << " commitment B") {
       RangeProof bad = in.proof;
-      bad.branches[j].commitment_k = Element(bad.branches[j].commitment_k.point + Point::generator());
+      bad.branches[j].commitment_k =
+          Element(bad.branches[j].commitment_k.point + Point::generator());
       CHECK(code(bad, in.statement, kContext) == Errc::challenge_mismatch);
     }
     DYNAMIC_SECTION("branch " << j << " challenge") {

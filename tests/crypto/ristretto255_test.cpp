@@ -1,7 +1,8 @@
 // RFC 9496 Appendix A vectors, and agreement between libdecaf (our arithmetic
 // backend) and libsodium (an independent implementation of the same group).
-#include <catch2/catch.hpp>
 #include <sodium.h>
+
+#include <catch2/catch.hpp>
 
 #include "crypto/point.hpp"
 #include "crypto/scalar.hpp"

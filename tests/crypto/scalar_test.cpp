@@ -1,7 +1,8 @@
-#include <catch2/catch.hpp>
+#include "crypto/scalar.hpp"
+
 #include <sodium.h>
 
-#include "crypto/scalar.hpp"
+#include <catch2/catch.hpp>
 
 using senim::Bytes;
 using senim::Errc;

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "crypto/schnorr_proof.hpp"
+
+#include <catch2/catch.hpp>
 
 using senim::as_bytes;
 using senim::Bytes;
@@ -71,7 +71,8 @@ TEST_CASE("tampered Schnorr proofs are rejected with the specific error", "[proo
 TEST_CASE("Schnorr proof decoding rejects bad bytes", "[proof][schnorr]") {
   const Keyed k;
   Bytes bytes = prove_schnorr(k.x, k.X, kContext).encode();
-  CHECK(SchnorrProof::decode(senim::ByteView(bytes).first(63)).error().code == Errc::invalid_length);
+  CHECK(SchnorrProof::decode(senim::ByteView(bytes).first(63)).error().code ==
+        Errc::invalid_length);
   Bytes bad_point = bytes;
   bad_point[31] |= 0x80;
   CHECK(SchnorrProof::decode(bad_point).error().code == Errc::invalid_encoding);

@@ -1,7 +1,8 @@
-#include <catch2/catch.hpp>
+#include "crypto/transcript.hpp"
+
 #include <sodium.h>
 
-#include "crypto/transcript.hpp"
+#include <catch2/catch.hpp>
 
 using senim::as_bytes;
 using senim::Bytes;
@@ -15,7 +16,8 @@ void lp(Bytes& out, std::string_view s) {
 }
 }  // namespace
 
-TEST_CASE("transcript challenge is SHA-512 of the length-prefixed fields, reduced", "[transcript]") {
+TEST_CASE("transcript challenge is SHA-512 of the length-prefixed fields, reduced",
+          "[transcript]") {
   // Rebuild the §3.1 byte string by hand and hash it independently.
   Bytes expected;
   lp(expected, "senim/v1");

@@ -1,0 +1,94 @@
+#include "protocol/entry.hpp"
+
+#include "crypto/domain_tags.hpp"
+
+namespace senim::protocol {
+
+Bytes entry_signing_message(ByteView statement_bytes) {
+  Bytes message;
+  message.reserve(4 + crypto::tags::kEntrySignature.size() + statement_bytes.size());
+  append_u32_be(message, static_cast<std::uint32_t>(crypto::tags::kEntrySignature.size()));
+  append(message, as_bytes(crypto::tags::kEntrySignature));
+  append(message, statement_bytes);
+  return message;
+}
+
+Bytes make_entry_from_statement_bytes(const SigningKey& key, const std::string& statement_bytes) {
+  const Signature sig = key.sign(entry_signing_message(as_bytes(statement_bytes)));
+  v1::Entry entry;
+  entry.set_statement(statement_bytes);
+  entry.set_signer(key.public_key().data(), key.public_key().size());
+  entry.set_signature(sig.data(), sig.size());
+  const std::string out = entry.SerializeAsString();
+  return {out.begin(), out.end()};
+}
+
+Bytes make_entry(const SigningKey& key, const v1::Statement& statement) {
+  return make_entry_from_statement_bytes(key, statement.SerializeAsString());
+}
+
+Expected<ParsedEntry> parse_entry(ByteView bytes) {
+  if (bytes.size() > kMaxEntryBytes) {
+    return make_error(Errc::invalid_length, "entry of " + std::to_string(bytes.size()) +
+                                                " bytes exceeds the limit of 4 MiB");
+  }
+  ParsedEntry parsed;
+  if (!parsed.entry.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return make_error(Errc::invalid_encoding, "entry is not a valid protobuf Entry");
+  }
+  if (parsed.entry.signer().size() != 32 || parsed.entry.signature().size() != 64) {
+    return make_error(Errc::invalid_length, "entry signer must be 32 bytes and signature 64");
+  }
+  if (!parsed.statement.ParseFromString(parsed.entry.statement())) {
+    return make_error(Errc::invalid_encoding, "entry statement is not a valid protobuf Statement");
+  }
+  if (parsed.statement.body_case() == v1::Statement::BODY_NOT_SET) {
+    return make_error(Errc::invalid_argument,
+                      "statement has no body (or one this version does not know)");
+  }
+  return parsed;
+}
+
+Status verify_entry_signature(const v1::Entry& entry) {
+  if (!verify_signature(as_bytes(entry.signer()),
+                        entry_signing_message(as_bytes(entry.statement())),
+                        as_bytes(entry.signature()))) {
+    return make_error(Errc::signature_invalid, "entry signature does not verify under signer " +
+                                                   to_hex(as_bytes(entry.signer())));
+  }
+  return Status::success();
+}
+
+std::string body_name(const v1::Statement& statement) {
+  switch (statement.body_case()) {
+    case v1::Statement::kSetup:
+      return "setup";
+    case v1::Statement::kDeal:
+      return "deal";
+    case v1::Statement::kReady:
+      return "ready";
+    case v1::Statement::kComplaint:
+      return "complaint";
+    case v1::Statement::kCredentials:
+      return "credentials";
+    case v1::Statement::kOpen:
+      return "open";
+    case v1::Statement::kBallot:
+      return "ballot";
+    case v1::Statement::kChallenge:
+      return "challenge";
+    case v1::Statement::kClose:
+      return "close";
+    case v1::Statement::kTally:
+      return "tally";
+    case v1::Statement::kPartial:
+      return "partial";
+    case v1::Statement::kResult:
+      return "result";
+    case v1::Statement::BODY_NOT_SET:
+      break;
+  }
+  return "none";
+}
+
+}  // namespace senim::protocol

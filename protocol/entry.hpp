@@ -1,0 +1,40 @@
+// Board entries: a Statement's exact bytes, its signer, and the signature
+// (docs/protocol.md §11.1). Everything is hashed and signed over the bytes
+// as received; nothing is ever re-serialised before hashing.
+#pragma once
+
+#include <string>
+
+#include "crypto/bytes.hpp"
+#include "crypto/error.hpp"
+#include "proto/board.pb.h"
+#include "protocol/signing.hpp"
+
+namespace senim::protocol {
+
+// Hard cap on one entry's size: a ballot of 64 contests × 63 options is far below it.
+inline constexpr std::size_t kMaxEntryBytes = 4 * 1024 * 1024;
+
+// LP("senim/v1/entry") ‖ statement_bytes: what the signer signs.
+Bytes entry_signing_message(ByteView statement_bytes);
+
+// Serialises `statement`, signs it, and returns the Entry's bytes.
+Bytes make_entry(const SigningKey& key, const v1::Statement& statement);
+// Builds an entry around already-serialised statement bytes.
+Bytes make_entry_from_statement_bytes(const SigningKey& key, const std::string& statement_bytes);
+
+struct ParsedEntry {
+  v1::Entry entry;          // its statement field holds the exact signed bytes
+  v1::Statement statement;  // parsed from entry.statement()
+};
+
+// Parses entry bytes and the statement inside (size, protobuf well-formedness,
+// signer length, a body present). Does not check the signature.
+Expected<ParsedEntry> parse_entry(ByteView bytes);
+// Ed25519 over entry_signing_message(statement); signature_invalid otherwise.
+Status verify_entry_signature(const v1::Entry& entry);
+
+// The name of the statement's body ("ballot", "setup", …) for messages.
+std::string body_name(const v1::Statement& statement);
+
+}  // namespace senim::protocol

@@ -1,0 +1,162 @@
+#include "protocol/manifest_rules.hpp"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <set>
+
+namespace senim::protocol {
+namespace {
+
+bool is_identifier(const std::string& id) {
+  if (id.empty() || id.size() > 64)
+    return false;
+  for (char c : id) {
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+bool is_language_tag(const std::string& tag) {
+  if (tag.empty() || tag.size() > 16)
+    return false;
+  for (char c : tag) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+Error bad(const std::string& what) {
+  return make_error(Errc::invalid_argument, "manifest: " + what);
+}
+
+Status check_text(const v1::Text& text, const std::vector<std::string>& languages,
+                  const std::string& where) {
+  for (const auto& lang : languages) {
+    auto it = text.text().find(lang);
+    if (it == text.text().end() || it->second.empty()) {
+      return bad(where + " has no text in language \"" + lang + "\"");
+    }
+  }
+  for (const auto& [lang, value] : text.text()) {
+    if (value.size() > kMaxTextBytes)
+      return bad(where + " text in \"" + lang + "\" is too long");
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+std::uint32_t ElectionShape::tally_width() const {
+  std::uint32_t width = 0;
+  for (const auto& c : contests)
+    width += c.tally_width();
+  return width;
+}
+
+std::optional<std::size_t> ElectionShape::district_index(const std::string& id) const {
+  for (std::size_t i = 0; i < districts.size(); ++i) {
+    if (districts[i] == id)
+      return i;
+  }
+  return std::nullopt;
+}
+
+Expected<ElectionShape> check_manifest(const v1::Manifest& m) {
+  ElectionShape shape;
+  if (!is_identifier(m.election_id())) {
+    return bad("election_id \"" + m.election_id() + "\" must match [a-z0-9._-]{1,64}");
+  }
+  shape.election_id = m.election_id();
+
+  std::vector<std::string> languages(m.languages().begin(), m.languages().end());
+  if (languages.empty() || languages.size() > kMaxLanguages) {
+    return bad("languages must list 1 to 16 language tags");
+  }
+  if (std::set<std::string>(languages.begin(), languages.end()).size() != languages.size()) {
+    return bad("languages has a duplicate");
+  }
+  for (const auto& lang : languages) {
+    if (!is_language_tag(lang))
+      return bad("language tag \"" + lang + "\" is not valid");
+  }
+  if (auto s = check_text(m.title(), languages, "title"); !s)
+    return s.error();
+
+  if (m.districts_size() > static_cast<int>(kMaxDistricts))
+    return bad("too many districts");
+  std::set<std::string> district_ids;
+  for (const auto& d : m.districts()) {
+    if (!is_identifier(d.id()))
+      return bad("district id \"" + d.id() + "\" is not valid");
+    if (!district_ids.insert(d.id()).second)
+      return bad("district id \"" + d.id() + "\" repeats");
+    if (auto s = check_text(d.name(), languages, "district " + d.id()); !s)
+      return s.error();
+    shape.districts.push_back(d.id());
+  }
+  if (shape.districts.empty())
+    shape.districts.emplace_back();
+
+  if (m.contests().empty() || m.contests_size() > static_cast<int>(kMaxContests)) {
+    return bad("must have 1 to 64 contests");
+  }
+  std::set<std::string> contest_ids;
+  for (const auto& c : m.contests()) {
+    const std::string where = "contest " + c.id();
+    if (!is_identifier(c.id()))
+      return bad("contest id \"" + c.id() + "\" is not valid");
+    if (!contest_ids.insert(c.id()).second)
+      return bad("contest id \"" + c.id() + "\" repeats");
+    if (auto s = check_text(c.title(), languages, where); !s)
+      return s.error();
+    if (c.options().empty() || c.options_size() > static_cast<int>(kMaxOptions)) {
+      return bad(where + " must have 1 to 63 options");
+    }
+    const auto n = static_cast<std::uint32_t>(c.options_size());
+    if (c.max_selections() < 1 || c.max_selections() > n) {
+      return bad(where + " max_selections must be between 1 and " + std::to_string(n));
+    }
+    if (c.min_selections() > c.max_selections()) {
+      return bad(where + " min_selections exceeds max_selections");
+    }
+    std::set<std::string> option_ids;
+    for (const auto& o : c.options()) {
+      if (!is_identifier(o.id()))
+        return bad(where + " option id \"" + o.id() + "\" is not valid");
+      if (!option_ids.insert(o.id()).second)
+        return bad(where + " option \"" + o.id() + "\" repeats");
+      if (auto s = check_text(o.label(), languages, where + " option " + o.id()); !s) {
+        return s.error();
+      }
+    }
+    shape.contests.push_back(ContestShape{n, c.min_selections(), c.max_selections()});
+  }
+  return shape;
+}
+
+Expected<v1::Manifest> manifest_from_json(const std::string& json) {
+  v1::Manifest m;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto status = google::protobuf::util::JsonStringToMessage(json, &m, options);
+  if (!status.ok()) {
+    return make_error(Errc::invalid_argument, "manifest JSON: " + std::string(status.message()));
+  }
+  return m;
+}
+
+std::string manifest_to_json(const v1::Manifest& manifest) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(manifest, &out, options);
+  return out;
+}
+
+}  // namespace senim::protocol

@@ -1,0 +1,31 @@
+// Everything a ballot is made and checked against: the election's shape, its
+// joint key K and its base hash (docs/protocol.md §8.4).
+#pragma once
+
+#include <memory>
+
+#include "crypto/bytes.hpp"
+#include "crypto/element.hpp"
+#include "crypto/elgamal.hpp"
+#include "protocol/manifest_rules.hpp"
+
+namespace senim::protocol {
+
+struct VotingParameters {
+  VotingParameters(ElectionShape shape_in, const crypto::Point& joint_key,
+                   const Hash32& base_hash_in)
+      : shape(std::move(shape_in)),
+        key(joint_key),
+        key_table(std::make_shared<const crypto::PublicKey>(joint_key)),
+        base_hash(base_hash_in) {}
+
+  ElectionShape shape;
+  crypto::Element key;                                 // K with its encoding
+  std::shared_ptr<const crypto::PublicKey> key_table;  // K's table, for provers
+  Hash32 base_hash{};
+};
+
+// k·P for a small public k (≤ 2^32), by double-and-add: variable time.
+crypto::Point mul_small_vartime(const crypto::Point& p, std::uint32_t k);
+
+}  // namespace senim::protocol
