@@ -2,6 +2,7 @@
 // senim (hashes, encodings, proofs) is a byte string; hex is only for people.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -26,6 +27,13 @@ std::optional<Bytes> from_hex(std::string_view hex);
 // Views a string's characters as bytes (no copy).
 inline ByteView as_bytes(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+// Do `text`'s bytes equal `bytes`? (Compares as unsigned: a std::string's
+// char may be signed, so std::equal against uint8_t would be wrong.)
+inline bool same_bytes(std::string_view text, ByteView bytes) {
+  const ByteView t = as_bytes(text);
+  return t.size() == bytes.size() && std::equal(t.begin(), t.end(), bytes.begin());
 }
 
 // Appends `value` as 4 bytes, big-endian.

@@ -25,5 +25,6 @@ inline constexpr std::string_view kEntrySignature = "senim/v1/entry";
 inline constexpr std::string_view kTreeHeadSignature = "senim/v1/tree-head";
 inline constexpr std::string_view kTrackingCode = "senim/v1/tracking-code";
 inline constexpr std::string_view kBaseHash = "senim/v1/base-hash";
+inline constexpr std::string_view kSetupHash = "senim/v1/setup-hash";
 
 }  // namespace senim::crypto::tags

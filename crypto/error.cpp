@@ -30,6 +30,12 @@ std::string_view errc_name(Errc code) {
       return "signature_invalid";
     case Errc::io_error:
       return "io_error";
+    case Errc::wrong_phase:
+      return "wrong_phase";
+    case Errc::duplicate:
+      return "duplicate";
+    case Errc::not_authorized:
+      return "not_authorized";
   }
   return "unknown";
 }

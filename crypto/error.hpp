@@ -25,6 +25,9 @@ enum class Errc {
   merkle_bad_proof,      // a Merkle proof has the wrong shape for its sizes
   signature_invalid,     // an Ed25519 signature does not verify
   io_error,              // reading or writing a file failed
+  wrong_phase,           // a message the election does not accept in its current phase
+  duplicate,             // a message that may be sent once was sent again
+  not_authorized,        // signed by someone not allowed to send it
 };
 
 std::string_view errc_name(Errc code);

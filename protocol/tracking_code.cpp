@@ -3,20 +3,12 @@
 #include <sodium.h>
 
 #include "crypto/domain_tags.hpp"
+#include "protocol/hashing.hpp"
 
 namespace senim::protocol {
 
 Hash32 tracking_code(ByteView statement_bytes) {
-  Bytes prefix;
-  append_u32_be(prefix, static_cast<std::uint32_t>(crypto::tags::kTrackingCode.size()));
-  append(prefix, as_bytes(crypto::tags::kTrackingCode));
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  crypto_hash_sha256_update(&state, prefix.data(), prefix.size());
-  crypto_hash_sha256_update(&state, statement_bytes.data(), statement_bytes.size());
-  Hash32 out{};
-  crypto_hash_sha256_final(&state, out.data());
-  return out;
+  return TaggedHash(crypto::tags::kTrackingCode).raw(statement_bytes).finish();
 }
 
 std::string short_tracking_code(const Hash32& code) {

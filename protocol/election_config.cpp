@@ -1,0 +1,187 @@
+#include "protocol/election_config.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "crypto/domain_tags.hpp"
+#include "crypto/schnorr_proof.hpp"
+#include "protocol/hashing.hpp"
+
+namespace senim::protocol {
+namespace {
+
+Error bad_setup(const std::string& what) {
+  return make_error(Errc::invalid_argument, "set-up: " + what);
+}
+
+template <class Key>
+bool read_key(const std::string& bytes, Key& out) {
+  if (bytes.size() != out.size()) return false;
+  std::copy(bytes.begin(), bytes.end(), out.begin());
+  return true;
+}
+
+std::string to_string(ByteView bytes) { return {bytes.begin(), bytes.end()}; }
+
+}  // namespace
+
+std::optional<std::uint32_t> ElectionConfig::trustee_of(ByteView signer) const {
+  for (std::size_t i = 0; i < trustee_keys.size(); ++i) {
+    if (std::equal(signer.begin(), signer.end(), trustee_keys[i].begin(), trustee_keys[i].end())) {
+      return static_cast<std::uint32_t>(i + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+Hash32 setup_hash(ByteView setup_statement_bytes) {
+  return TaggedHash(crypto::tags::kSetupHash).raw(setup_statement_bytes).finish();
+}
+
+Expected<ElectionConfig> check_setup(const ParsedEntry& entry) {
+  if (!entry.statement.has_setup()) return bad_setup("the first entry must be the election set-up");
+  ElectionConfig config;
+  config.statement_bytes = entry.entry.statement();
+  config.setup = entry.statement.setup();
+  const v1::ElectionSetup& setup = config.setup;
+
+  auto shape = check_manifest(setup.manifest());
+  if (!shape) return shape.error();
+  config.shape = std::move(*shape);
+  if (entry.statement.election_id() != config.shape.election_id) {
+    return bad_setup("statement election id \"" + entry.statement.election_id() +
+                     "\" differs from the manifest's \"" + config.shape.election_id + "\"");
+  }
+  if (!read_key(setup.authority_key(), config.authority)) return bad_setup("authority key must be 32 bytes");
+  if (!read_key(setup.board_key(), config.board)) return bad_setup("board key must be 32 bytes");
+  if (entry.entry.signer() != setup.authority_key()) {
+    return bad_setup("must be signed by its own authority key");
+  }
+  config.ceremony.trustees = static_cast<std::uint32_t>(setup.trustees_size());
+  config.ceremony.threshold = setup.threshold();
+  if (auto s = config.ceremony.check(); !s) return bad_setup(s.error().message);
+  std::set<std::string> seen;
+  for (int t = 0; t < setup.trustees_size(); ++t) {
+    const v1::TrusteeInfo& info = setup.trustees(t);
+    PublicKey signing{};
+    crypto::BoxPublicKey box{};
+    if (!read_key(info.signing_key(), signing) || !read_key(info.box_key(), box)) {
+      return bad_setup("trustee " + std::to_string(t + 1) + " keys must be 32 bytes each");
+    }
+    if (!seen.insert(info.signing_key()).second) {
+      return bad_setup("trustee " + std::to_string(t + 1) + " repeats a signing key");
+    }
+    if (info.name().empty() || info.name().size() > 200) {
+      return bad_setup("trustee " + std::to_string(t + 1) + " needs a name of 1 to 200 bytes");
+    }
+    config.trustee_keys.push_back(signing);
+    config.box_keys.push_back(box);
+  }
+  config.setup_hash = setup_hash(as_bytes(config.statement_bytes));
+  return config;
+}
+
+Expected<v1::TrusteeDeal> make_deal(const ElectionConfig& config, std::uint32_t trustee,
+                                    const crypto::SecretPolynomial& polynomial) {
+  const crypto::DealerCommitment commitment =
+      crypto::make_dealer_commitment(trustee, polynomial, config.setup_hash);
+  v1::TrusteeDeal deal;
+  deal.set_trustee(trustee);
+  for (const auto& a : commitment.coefficients) deal.add_commitments(to_string(a.bytes));
+  for (const auto& p : commitment.proofs) deal.add_commitment_proofs(to_string(p.encode()));
+  for (std::uint32_t t = 1; t <= config.ceremony.trustees; ++t) {
+    if (t == trustee) {
+      deal.add_encrypted_shares("");  // a dealer keeps its own share
+      continue;
+    }
+    auto box = crypto::seal_share(trustee, t, polynomial.evaluate(t), config.box_keys[t - 1]);
+    if (!box) return box.error();
+    deal.add_encrypted_shares(to_string(*box));
+  }
+  return deal;
+}
+
+Expected<crypto::DealerCommitment> check_deal(const ElectionConfig& config,
+                                              const v1::TrusteeDeal& deal) {
+  const std::uint32_t n = config.ceremony.trustees;
+  const std::uint32_t k = config.ceremony.threshold;
+  const std::uint32_t t = deal.trustee();
+  if (t < 1 || t > n) {
+    return make_error(Errc::out_of_range, "deal names trustee " + std::to_string(t) + " of " +
+                                              std::to_string(n));
+  }
+  if (static_cast<std::uint32_t>(deal.commitments_size()) != k ||
+      static_cast<std::uint32_t>(deal.commitment_proofs_size()) != k) {
+    return make_error(Errc::invalid_length, "deal of trustee " + std::to_string(t) + " needs " +
+                                                std::to_string(k) + " commitments and proofs");
+  }
+  if (static_cast<std::uint32_t>(deal.encrypted_shares_size()) != n) {
+    return make_error(Errc::invalid_length, "deal of trustee " + std::to_string(t) + " needs " +
+                                                std::to_string(n) + " share slots");
+  }
+  for (std::uint32_t r = 1; r <= n; ++r) {
+    const std::size_t size = deal.encrypted_shares(static_cast<int>(r - 1)).size();
+    const std::size_t want = r == t ? 0 : crypto::kSealedShareBytes;
+    if (size != want) {
+      return make_error(Errc::invalid_length, "deal of trustee " + std::to_string(t) +
+                                                  ": share slot " + std::to_string(r) + " has " +
+                                                  std::to_string(size) + " bytes, not " +
+                                                  std::to_string(want));
+    }
+  }
+  crypto::DealerCommitment commitment;
+  commitment.dealer = t;
+  for (std::uint32_t j = 0; j < k; ++j) {
+    auto a = crypto::Element::decode(as_bytes(deal.commitments(static_cast<int>(j))));
+    if (!a) return a.error();
+    auto p = crypto::SchnorrProof::decode(as_bytes(deal.commitment_proofs(static_cast<int>(j))));
+    if (!p) return p.error();
+    commitment.coefficients.push_back(*a);
+    commitment.proofs.push_back(*p);
+  }
+  if (auto s = crypto::verify_dealer_commitment(commitment, config.ceremony, config.setup_hash); !s) {
+    return s.error();
+  }
+  return commitment;
+}
+
+Bytes ready_proof_context(const ElectionConfig& config, std::uint32_t trustee) {
+  Bytes context(config.setup_hash.begin(), config.setup_hash.end());
+  append_u32_be(context, trustee);
+  return context;
+}
+
+v1::TrusteeReady make_ready(const ElectionConfig& config, std::uint32_t trustee,
+                            const crypto::Scalar& share, const crypto::Element& public_share) {
+  v1::TrusteeReady ready;
+  ready.set_trustee(trustee);
+  ready.set_public_share(to_string(public_share.bytes));
+  const auto proof =
+      crypto::prove_schnorr(share, public_share, ready_proof_context(config, trustee));
+  ready.set_proof(to_string(proof.encode()));
+  return ready;
+}
+
+Status check_ready(const ElectionConfig& config, const v1::TrusteeReady& ready,
+                   const crypto::Element& expected_public_share) {
+  const std::uint32_t t = ready.trustee();
+  if (!same_bytes(ready.public_share(), expected_public_share.bytes)) {
+    return make_error(Errc::equation_failed,
+                      "trustee " + std::to_string(t) +
+                          " announces a public share that differs from the one its commitments imply");
+  }
+  auto proof = crypto::SchnorrProof::decode(as_bytes(ready.proof()));
+  if (!proof) return proof.error();
+  return crypto::verify_schnorr(*proof, expected_public_share, ready_proof_context(config, t));
+}
+
+Hash32 base_hash(const ElectionConfig& config, const crypto::Element& joint_key,
+                 const std::vector<crypto::Element>& trustee_public_keys) {
+  TaggedHash h(crypto::tags::kBaseHash);
+  h.prefixed(as_bytes(config.statement_bytes));
+  h.raw(joint_key.bytes);
+  for (const auto& x : trustee_public_keys) h.raw(x.bytes);
+  return h.finish();
+}
+
+}  // namespace senim::protocol

@@ -1,0 +1,147 @@
+// The election as a state machine over board entries (docs/protocol.md §12).
+//
+// The board server runs every submitted entry through it before appending;
+// trustees, the authority and voters replay the board through it, so each
+// of them acts only on a state it has checked itself. (The public verifier
+// does not use it: it reports on every check independently, verifier/.)
+//
+// Checking is split in two so a server can use both cores:
+//   precheck()  parse, signature and, for ballots, every proof: no state
+//               changes, safe to call from many threads at once;
+//   admit()     the rules that depend on what came before (phase, signer's
+//               role, eligibility, re-votes), then the state change; one
+//               thread at a time, in log order.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "crypto/dlog.hpp"
+#include "crypto/element.hpp"
+#include "crypto/key_ceremony.hpp"
+#include "crypto/threshold_decryption.hpp"
+#include "protocol/ballot.hpp"
+#include "protocol/election_config.hpp"
+#include "protocol/entry.hpp"
+#include "protocol/tally.hpp"
+#include "protocol/voting_parameters.hpp"
+
+namespace senim::protocol {
+
+enum class Phase {
+  empty,            // waiting for the set-up
+  ceremony,         // trustees deal, then announce they are ready; credentials may be posted
+  ceremony_failed,  // a complaint was posted: the election must be set up again
+  voting,           // open: ballots and challenges
+  closed,           // waiting for the encrypted tally
+  decrypting,       // tally posted: trustees post partial decryptions
+  finished,         // result posted
+};
+
+std::string phase_name(Phase phase);
+
+struct Hash32Hasher {
+  std::size_t operator()(const Hash32& h) const;
+};
+
+class ElectionState {
+ public:
+  // Loads the bytes of an earlier leaf (to subtract a superseded ballot).
+  using LeafLoader = std::function<Expected<Bytes>(std::uint64_t leaf)>;
+  // Finds the leaf of a cast ballot by tracking code, if any.
+  using BallotFinder = std::function<std::optional<std::uint64_t>(const Hash32& code)>;
+
+  ElectionState(LeafLoader load_leaf, BallotFinder find_ballot);
+
+  struct Prechecked {
+    Bytes bytes;
+    ParsedEntry parsed;
+    Hash32 tracking_code{};               // ballots and challenges: of the (opened) ballot
+    std::optional<DecodedBallot> ballot;  // ballots: decoded and proven
+    std::optional<BallotChoices> opened;  // challenges: the revealed choices
+  };
+
+  // Stateless checks. Thread-safe.
+  Expected<Prechecked> precheck(ByteView entry_bytes) const;
+  // Stateful checks and the state change, for the entry that will get leaf
+  // index `leaf`. On error nothing changes.
+  Status admit(const Prechecked& entry, std::uint64_t leaf);
+  // precheck + admit.
+  Status apply(ByteView entry_bytes, std::uint64_t leaf);
+
+  // --- what a client reads ----------------------------------------------
+  Phase phase() const { return phase_; }
+  const ElectionConfig* config() const { return config_ ? &*config_ : nullptr; }
+  std::shared_ptr<const VotingParameters> parameters() const;
+  const std::vector<std::optional<crypto::DealerCommitment>>& deals() const { return deals_; }
+  const std::optional<crypto::Element>& joint_key() const { return joint_key_; }
+  const std::vector<crypto::Element>& trustee_public_keys() const { return trustee_keys_; }
+  std::optional<Hash32> base_hash() const { return base_hash_; }
+  std::uint64_t credential_count() const { return credentials_.size(); }
+  std::uint64_t ballots_cast() const { return ballots_cast_; }
+  // The highest sequence number a credential has used (0: none).
+  std::optional<std::uint32_t> last_sequence(const PublicKey& credential) const;
+  std::optional<std::size_t> district_of(const PublicKey& credential) const;
+  // The encrypted tally of the ballots counted so far, and the superseded leaves.
+  const TallyAccumulator* running_tally() const { return running_.get(); }
+  const std::vector<std::uint64_t>& superseded() const { return superseded_; }
+  const std::optional<DecodedTally>& tally() const { return tally_; }
+  const std::vector<std::vector<crypto::PartialDecryption>>& partials() const { return partials_; }
+  const std::vector<std::uint32_t>& partial_trustees() const { return partial_trustees_; }
+  const std::optional<v1::Result>& result() const { return result_; }
+
+ private:
+  struct CredentialState {
+    std::uint32_t district = 0;
+    std::uint32_t last_sequence = 0;
+    std::optional<std::uint64_t> last_ballot;  // leaf
+  };
+
+  Status admit_setup(const Prechecked& e);
+  Status admit_deal(const Prechecked& e);
+  Status admit_ready(const Prechecked& e);
+  Status admit_complaint(const Prechecked& e);
+  Status admit_credentials(const Prechecked& e);
+  Status admit_open(const Prechecked& e);
+  Status admit_ballot(const Prechecked& e, std::uint64_t leaf);
+  Status admit_challenge(const Prechecked& e);
+  Status admit_close(const Prechecked& e);
+  Status admit_tally(const Prechecked& e);
+  Status admit_partial(const Prechecked& e);
+  Status admit_result(const Prechecked& e);
+
+  Status require_phase(const Prechecked& e, std::initializer_list<Phase> allowed) const;
+  Status require_authority(const Prechecked& e) const;
+  Expected<std::uint32_t> require_trustee(const Prechecked& e, std::uint32_t claimed) const;
+  void compute_keys();
+
+  LeafLoader load_leaf_;
+  BallotFinder find_ballot_;
+  Phase phase_ = Phase::empty;
+  std::optional<ElectionConfig> config_;
+  std::vector<std::optional<crypto::DealerCommitment>> deals_;
+  std::vector<bool> ready_;
+  std::optional<crypto::Element> joint_key_;
+  std::vector<crypto::Element> trustee_keys_;
+  std::optional<Hash32> base_hash_;
+  std::unordered_map<Hash32, CredentialState, Hash32Hasher> credentials_;
+  mutable std::mutex parameters_mutex_;  // precheck reads parameters_ from other threads
+  std::shared_ptr<const VotingParameters> parameters_;
+  std::unique_ptr<TallyAccumulator> running_;
+  std::vector<std::uint64_t> superseded_;
+  std::unordered_map<Hash32, std::uint64_t, Hash32Hasher> challenged_;  // code → leaf
+  std::uint64_t ballots_cast_ = 0;
+  std::optional<DecodedTally> tally_;
+  std::vector<crypto::Ciphertext> tally_flat_;
+  std::vector<std::vector<crypto::PartialDecryption>> partials_;
+  std::vector<std::uint32_t> partial_trustees_;
+  std::optional<v1::Result> result_;
+};
+
+}  // namespace senim::protocol

@@ -1,0 +1,372 @@
+#include "sim/election_builder.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+
+#include "protocol/decryption.hpp"
+#include "protocol/record.hpp"
+#include "protocol/tracking_code.hpp"
+#include "protocol/tree_head.hpp"
+
+namespace senim::sim {
+namespace {
+
+v1::Text text(const std::string& kk, const std::string& ru, const std::string& en) {
+  v1::Text t;
+  (*t.mutable_text())["kk"] = kk;
+  (*t.mutable_text())["ru"] = ru;
+  (*t.mutable_text())["en"] = en;
+  return t;
+}
+
+std::string to_string(ByteView bytes) { return {bytes.begin(), bytes.end()}; }
+
+void must(const Status& s, const std::string& step) {
+  if (!s) {
+    throw std::runtime_error("ElectionBuilder " + step + ": " + std::string(errc_name(s.error().code)) +
+                             ": " + s.error().message);
+  }
+}
+
+void add_districts(v1::Manifest& m, std::uint32_t districts) {
+  for (std::uint32_t d = 1; d <= districts; ++d) {
+    auto* district = m.add_districts();
+    district->set_id("region-" + std::to_string(d));
+    *district->mutable_name() = text("Аймақ " + std::to_string(d), "Регион " + std::to_string(d),
+                                     "Region " + std::to_string(d));
+  }
+}
+
+v1::Contest* add_referendum(v1::Manifest& m, bool allow_blank) {
+  auto* c = m.add_contests();
+  c->set_id("referendum");
+  *c->mutable_title() = text("Конституцияға түзетулерді қабылдайсыз ба?",
+                             "Принимаете ли вы поправки в Конституцию?",
+                             "Do you accept the amendments to the Constitution?");
+  c->set_min_selections(allow_blank ? 0 : 1);
+  c->set_max_selections(1);
+  auto* yes = c->add_options();
+  yes->set_id("yes");
+  *yes->mutable_label() = text("Иә", "Да", "Yes");
+  auto* no = c->add_options();
+  no->set_id("no");
+  *no->mutable_label() = text("Жоқ", "Нет", "No");
+  return c;
+}
+
+}  // namespace
+
+v1::Manifest referendum_manifest(const std::string& election_id, bool allow_blank,
+                                 std::uint32_t districts) {
+  v1::Manifest m;
+  m.set_election_id(election_id);
+  *m.mutable_title() = text("Республикалық референдум", "Республиканский референдум",
+                            "National referendum");
+  m.add_languages("kk");
+  m.add_languages("ru");
+  m.add_languages("en");
+  add_districts(m, districts);
+  add_referendum(m, allow_blank);
+  return m;
+}
+
+v1::Manifest demo_manifest(const std::string& election_id, std::uint32_t districts) {
+  v1::Manifest m = referendum_manifest(election_id, true, districts);
+  auto* c = m.add_contests();
+  c->set_id("council");
+  *c->mutable_title() = text("Қоғамдық кеңес: екеуін таңдаңыз", "Общественный совет: выберите двоих",
+                             "Public council: choose two");
+  c->set_min_selections(0);
+  c->set_max_selections(2);
+  const char* names[][3] = {{"Айгүл", "Айгуль", "Aigul"},
+                            {"Бауыржан", "Бауыржан", "Baurzhan"},
+                            {"Гүлнар", "Гульнар", "Gulnar"},
+                            {"Дәурен", "Даурен", "Dauren"},
+                            {"Ержан", "Ержан", "Yerzhan"}};
+  for (int i = 0; i < 5; ++i) {
+    auto* o = c->add_options();
+    o->set_id("candidate-" + std::to_string(i + 1));
+    *o->mutable_label() = text(names[i][0], names[i][1], names[i][2]);
+  }
+  return m;
+}
+
+ElectionBuilder::ElectionBuilder(ElectionPlan plan)
+    : plan_(std::move(plan)),
+      authority_(std::make_unique<protocol::SigningKey>(protocol::SigningKey::generate())),
+      board_(std::make_unique<protocol::SigningKey>(protocol::SigningKey::generate())) {
+  for (std::uint32_t t = 0; t < plan_.trustees; ++t) {
+    Trustee trustee;
+    trustee.signing = std::make_unique<protocol::SigningKey>(protocol::SigningKey::generate());
+    trustee.box = crypto::BoxKeyPair::generate();
+    trustees_.push_back(std::move(trustee));
+  }
+  for (std::uint32_t v = 0; v < plan_.voters; ++v) {
+    voters_.push_back(std::make_unique<protocol::SigningKey>(protocol::SigningKey::generate()));
+  }
+  sequence_.assign(plan_.voters, 0);
+  state_ = std::make_unique<protocol::ElectionState>(
+      [this](std::uint64_t leaf) -> Expected<Bytes> {
+        if (leaf >= entries_.size()) return make_error(Errc::not_found, "no such leaf");
+        return entries_[leaf];
+      },
+      [this](const Hash32& code) -> std::optional<std::uint64_t> {
+        auto it = cast_codes_.find(code);
+        if (it == cast_codes_.end()) return std::nullopt;
+        return it->second;
+      });
+}
+
+ElectionBuilder::~ElectionBuilder() = default;
+
+std::uint32_t ElectionBuilder::district_of(std::uint32_t voter) const {
+  const auto districts = static_cast<std::uint32_t>(plan_.manifest.districts_size());
+  return districts == 0 ? 0 : voter % districts;
+}
+
+Bytes ElectionBuilder::sign(const protocol::SigningKey& key, const v1::Statement& statement) {
+  return protocol::make_entry(key, statement);
+}
+
+v1::Statement ElectionBuilder::statement() const {
+  v1::Statement st;
+  st.set_election_id(plan_.manifest.election_id());
+  return st;
+}
+
+protocol::ParsedEntry ElectionBuilder::parsed(std::size_t i) const {
+  auto p = protocol::parse_entry(entries_.at(i));
+  if (!p) throw std::runtime_error("ElectionBuilder: entry does not parse");
+  return std::move(*p);
+}
+
+std::optional<std::size_t> ElectionBuilder::find(v1::Statement::BodyCase body) const {
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    if (parsed(i).statement.body_case() == body) return i;
+  }
+  return std::nullopt;
+}
+
+void ElectionBuilder::append(Bytes entry) {
+  const std::uint64_t leaf = entries_.size();
+  must(state_->apply(entry, leaf), "entry " + std::to_string(leaf));
+  entries_.push_back(std::move(entry));
+}
+
+void ElectionBuilder::setup() {
+  v1::Statement st = statement();
+  v1::ElectionSetup* setup = st.mutable_setup();
+  *setup->mutable_manifest() = plan_.manifest;
+  setup->set_authority_key(to_string(authority_->public_key()));
+  setup->set_board_key(to_string(board_->public_key()));
+  setup->set_threshold(plan_.threshold);
+  for (std::uint32_t t = 0; t < plan_.trustees; ++t) {
+    auto* info = setup->add_trustees();
+    info->set_name("Trustee " + std::to_string(t + 1));
+    info->set_signing_key(to_string(trustees_[t].signing->public_key()));
+    info->set_box_key(to_string(trustees_[t].box.public_key));
+  }
+  append(sign(*authority_, st));
+}
+
+void ElectionBuilder::ceremony() {
+  const protocol::ElectionConfig& config = *state_->config();
+  for (std::uint32_t t = 1; t <= plan_.trustees; ++t) {
+    trustees_[t - 1].polynomial = std::make_unique<crypto::SecretPolynomial>(
+        crypto::SecretPolynomial::random(plan_.threshold));
+    auto deal = protocol::make_deal(config, t, *trustees_[t - 1].polynomial);
+    must(deal.ok() ? Status::success() : Status(deal.error()), "deal");
+    v1::Statement st = statement();
+    *st.mutable_deal() = *deal;
+    append(sign(*trustees_[t - 1].signing, st));
+  }
+  // Every trustee opens its shares from the board and announces it is ready.
+  std::vector<crypto::DealerCommitment> qualified;
+  for (const auto& d : state_->deals()) qualified.push_back(*d);
+  for (std::uint32_t t = 1; t <= plan_.trustees; ++t) {
+    std::vector<crypto::Scalar> shares;
+    for (std::uint32_t i = 1; i <= plan_.trustees; ++i) {
+      if (i == t) {
+        shares.push_back(trustees_[t - 1].polynomial->evaluate(t));
+        continue;
+      }
+      const protocol::ParsedEntry dealt = parsed(i);  // entry i is dealer i's deal
+      const v1::TrusteeDeal& deal = dealt.statement.deal();
+      auto share = crypto::open_share(as_bytes(deal.encrypted_shares(static_cast<int>(t - 1))), i,
+                                      t, trustees_[t - 1].box);
+      must(share.ok() ? Status::success() : Status(share.error()), "open share");
+      must(crypto::verify_share(qualified[i - 1], t, *share), "verify share");
+      shares.push_back(*share);
+    }
+    auto x = crypto::final_secret_share(t, shares, qualified);
+    must(x.ok() ? Status::success() : Status(x.error()), "final share");
+    trustees_[t - 1].share = *x;
+    v1::Statement st = statement();
+    *st.mutable_ready() =
+        protocol::make_ready(config, t, *x, state_->trustee_public_keys()[t - 1]);
+    append(sign(*trustees_[t - 1].signing, st));
+  }
+}
+
+void ElectionBuilder::post_credentials() {
+  v1::Statement st = statement();
+  for (std::uint32_t v = 0; v < plan_.voters; ++v) {
+    auto* c = st.mutable_credentials()->add_credentials();
+    c->set_key(to_string(voters_[v]->public_key()));
+    if (plan_.manifest.districts_size() > 0) {
+      c->set_district(plan_.manifest.districts(static_cast<int>(district_of(v))).id());
+    }
+  }
+  append(sign(*authority_, st));
+}
+
+void ElectionBuilder::open() {
+  v1::Statement st = statement();
+  st.mutable_open()->set_joint_key(to_string(state_->joint_key()->bytes));
+  st.mutable_open()->set_base_hash(to_string(*state_->base_hash()));
+  append(sign(*authority_, st));
+}
+
+void ElectionBuilder::prepare() {
+  setup();
+  ceremony();
+  post_credentials();
+  open();
+}
+
+Hash32 ElectionBuilder::cast(std::uint32_t voter, const protocol::BallotChoices& choices) {
+  cast_many({{voter, choices}}, 1);
+  return protocol::tracking_code(as_bytes(parsed(entries_.size() - 1).entry.statement()));
+}
+
+void ElectionBuilder::cast_many(
+    const std::vector<std::pair<std::uint32_t, protocol::BallotChoices>>& ballots, unsigned threads) {
+  const auto params = state_->parameters();
+  std::vector<std::uint32_t> sequences;
+  for (const auto& [voter, _] : ballots) sequences.push_back(++sequence_.at(voter));
+  std::vector<Bytes> made(ballots.size());
+  auto work = [&](std::size_t begin, std::size_t step) {
+    for (std::size_t i = begin; i < ballots.size(); i += step) {
+      const auto& [voter, choices] = ballots[i];
+      auto ballot = protocol::encrypt_ballot(*params, voters_[voter]->public_key(), sequences[i], choices);
+      if (!ballot) throw std::runtime_error("cast: " + ballot.error().message);
+      v1::Statement st = statement();
+      *st.mutable_ballot() = ballot->ballot;
+      made[i] = sign(*voters_[voter], st);
+    }
+  };
+  if (threads <= 1) {
+    work(0, 1);
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, t, threads);
+    for (auto& th : pool) th.join();
+  }
+  for (Bytes& entry : made) {
+    const std::uint64_t leaf = entries_.size();
+    if (plan_.validate) {
+      must(state_->apply(entry, leaf), "ballot " + std::to_string(leaf));
+    } else {
+      // Trust our own encryption: skip the proofs, keep the bookkeeping.
+      protocol::ElectionState::Prechecked pre;
+      pre.bytes = entry;
+      pre.parsed = *protocol::parse_entry(entry);
+      auto decoded = protocol::decode_ballot(params->shape, pre.parsed.statement.ballot());
+      must(decoded.ok() ? Status::success() : Status(decoded.error()), "decode own ballot");
+      pre.ballot = std::move(*decoded);
+      pre.tracking_code = protocol::tracking_code(as_bytes(pre.parsed.entry.statement()));
+      must(state_->admit(pre, leaf), "ballot " + std::to_string(leaf));
+    }
+    cast_codes_[protocol::tracking_code(as_bytes(protocol::parse_entry(entry)->entry.statement()))] = leaf;
+    entries_.push_back(std::move(entry));
+  }
+}
+
+Hash32 ElectionBuilder::challenge(std::uint32_t voter, const protocol::BallotChoices& choices) {
+  const auto params = state_->parameters();
+  auto ballot = protocol::encrypt_ballot(*params, voters_[voter]->public_key(), sequence_[voter] + 1, choices);
+  if (!ballot) throw std::runtime_error("challenge: " + ballot.error().message);
+  v1::Statement shown = statement();
+  *shown.mutable_ballot() = ballot->ballot;
+  const std::string shown_bytes = shown.SerializeAsString();
+  v1::Statement st = statement();
+  *st.mutable_challenge() = protocol::reveal_ballot(*ballot, shown_bytes);
+  append(sign(*voters_[voter], st));
+  return protocol::tracking_code(as_bytes(shown_bytes));
+}
+
+void ElectionBuilder::close() {
+  v1::Statement st = statement();
+  st.mutable_close();
+  append(sign(*authority_, st));
+}
+
+void ElectionBuilder::post_tally() {
+  v1::Statement st = statement();
+  *st.mutable_tally() = state_->running_tally()->to_message();
+  std::vector<std::uint64_t> superseded = state_->superseded();
+  std::sort(superseded.begin(), superseded.end());
+  for (std::uint64_t leaf : superseded) st.mutable_tally()->add_superseded(leaf);
+  append(sign(*authority_, st));
+}
+
+void ElectionBuilder::decrypt(std::uint32_t trustee) {
+  v1::Statement st = statement();
+  *st.mutable_partial() =
+      protocol::make_partial(*state_->base_hash(), trustee, *trustees_[trustee - 1].share,
+                             state_->trustee_public_keys()[trustee - 1],
+                             protocol::flatten(*state_->tally()));
+  append(sign(*trustees_[trustee - 1].signing, st));
+}
+
+void ElectionBuilder::post_result() {
+  auto result = protocol::combine_result(state_->parameters()->shape, plan_.threshold,
+                                         *state_->tally(), state_->partials());
+  must(result.ok() ? Status::success() : Status(result.error()), "combine");
+  v1::Statement st = statement();
+  *st.mutable_result() = *result;
+  append(sign(*authority_, st));
+}
+
+void ElectionBuilder::finish(std::vector<std::uint32_t> decrypting) {
+  if (decrypting.empty()) {
+    for (std::uint32_t t = 1; t <= plan_.threshold; ++t) decrypting.push_back(t);
+  }
+  close();
+  post_tally();
+  for (std::uint32_t t : decrypting) decrypt(t);
+  post_result();
+}
+
+void ElectionBuilder::replace_entry(std::size_t i, Bytes bytes) { entries_.at(i) = std::move(bytes); }
+
+void ElectionBuilder::erase_entry(std::size_t i) {
+  entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
+}
+
+void ElectionBuilder::insert_entry(std::size_t i, Bytes bytes) {
+  entries_.insert(entries_.begin() + static_cast<std::ptrdiff_t>(i), std::move(bytes));
+}
+
+v1::SignedTreeHead ElectionBuilder::tree_head(std::uint64_t timestamp_ms) const {
+  crypto::merkle::MerkleLog log;
+  for (const auto& e : entries_) log.append(e);
+  return protocol::sign_tree_head(*board_, plan_.manifest.election_id(), log.size(), log.root(),
+                                  timestamp_ms);
+}
+
+Status ElectionBuilder::write_record(const std::string& path) const {
+  auto writer = protocol::RecordWriter::create(path);
+  if (!writer) return writer.error();
+  for (const auto& e : entries_) {
+    if (auto s = writer->write(protocol::FrameKind::entry, e); !s) return s;
+  }
+  const std::string head = tree_head().SerializeAsString();
+  if (auto s = writer->write(protocol::FrameKind::tree_head, as_bytes(head)); !s) return s;
+  return writer->finish();
+}
+
+}  // namespace senim::sim

@@ -1,0 +1,117 @@
+// Runs a whole election in one process, playing every role (authority,
+// trustees, voters, board), and produces its board entries and record.
+// For tests (honest records to tamper with), benchmarks (large records) and
+// the worked example. It signs everything with keys it made itself.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/key_ceremony.hpp"
+#include "crypto/merkle.hpp"
+#include "crypto/polynomial.hpp"
+#include "proto/board.pb.h"
+#include "protocol/ballot.hpp"
+#include "protocol/election_state.hpp"
+#include "protocol/signing.hpp"
+
+namespace senim::sim {
+
+struct ElectionPlan {
+  v1::Manifest manifest;
+  std::uint32_t trustees = 3;
+  std::uint32_t threshold = 2;
+  std::uint32_t voters = 10;
+  // Run every entry through ElectionState as it is made (slow for large
+  // records: it verifies every ballot proof).
+  bool validate = true;
+};
+
+// A referendum manifest: one contest, options "yes" and "no", choose exactly
+// one (or, with allow_blank, at most one), labels in kk, ru and en.
+v1::Manifest referendum_manifest(const std::string& election_id, bool allow_blank = false,
+                                 std::uint32_t districts = 0);
+// The demo's manifest: the referendum plus "choose 2 of 5".
+v1::Manifest demo_manifest(const std::string& election_id, std::uint32_t districts = 0);
+
+class ElectionBuilder {
+ public:
+  explicit ElectionBuilder(ElectionPlan plan);
+  ~ElectionBuilder();
+  ElectionBuilder(const ElectionBuilder&) = delete;
+  ElectionBuilder& operator=(const ElectionBuilder&) = delete;
+
+  // --- the election, step by step ----------------------------------------
+  void setup();
+  void ceremony();
+  void post_credentials();
+  void open();
+  // Encrypts and casts; returns the tracking code. Sequence numbers follow.
+  Hash32 cast(std::uint32_t voter, const protocol::BallotChoices& choices);
+  // Casts many ballots, encrypting on `threads` threads.
+  void cast_many(const std::vector<std::pair<std::uint32_t, protocol::BallotChoices>>& ballots,
+                 unsigned threads);
+  Hash32 challenge(std::uint32_t voter, const protocol::BallotChoices& choices);
+  void close();
+  void post_tally();
+  void decrypt(std::uint32_t trustee);
+  void post_result();
+  // setup … open.
+  void prepare();
+  // close … result, decrypting with the first `threshold` trustees (or those given).
+  void finish(std::vector<std::uint32_t> decrypting = {});
+
+  // --- what it made --------------------------------------------------------
+  const std::vector<Bytes>& entries() const { return entries_; }
+  // Replace entry i (for tamper tests); the state machine is not re-run.
+  void replace_entry(std::size_t i, Bytes bytes);
+  void erase_entry(std::size_t i);
+  void insert_entry(std::size_t i, Bytes bytes);
+  // A head over the current entries, signed by the board key.
+  v1::SignedTreeHead tree_head(std::uint64_t timestamp_ms = 1'700'000'000'000) const;
+  // The record: every entry, then one head over all of them.
+  Status write_record(const std::string& path) const;
+
+  const protocol::ElectionState& state() const { return *state_; }
+  const ElectionPlan& plan() const { return plan_; }
+  const protocol::SigningKey& authority_key() const { return *authority_; }
+  const protocol::SigningKey& board_key() const { return *board_; }
+  const protocol::SigningKey& trustee_key(std::uint32_t t) const { return *trustees_[t - 1].signing; }
+  const protocol::SigningKey& voter_key(std::uint32_t v) const { return *voters_[v]; }
+  std::uint32_t district_of(std::uint32_t voter) const;
+  // Signs `statement` with `key` and returns the entry bytes.
+  static Bytes sign(const protocol::SigningKey& key, const v1::Statement& statement);
+  v1::Statement statement() const;  // an empty statement for this election
+  // Parses entry i.
+  protocol::ParsedEntry parsed(std::size_t i) const;
+  // Leaf index of the first entry with this body, if any.
+  std::optional<std::size_t> find(v1::Statement::BodyCase body) const;
+  // The trustee's final secret share (for tamper tests of partial decryptions).
+  const crypto::Scalar& trustee_share(std::uint32_t t) const { return *trustees_[t - 1].share; }
+
+ private:
+  struct Trustee {
+    std::unique_ptr<protocol::SigningKey> signing;
+    crypto::BoxKeyPair box;
+    std::unique_ptr<crypto::SecretPolynomial> polynomial;
+    std::optional<crypto::Scalar> share;
+  };
+
+  void append(Bytes entry);
+
+  ElectionPlan plan_;
+  std::unique_ptr<protocol::SigningKey> authority_;
+  std::unique_ptr<protocol::SigningKey> board_;
+  std::vector<Trustee> trustees_;
+  std::vector<std::unique_ptr<protocol::SigningKey>> voters_;
+  std::vector<std::uint32_t> sequence_;
+  std::vector<Bytes> entries_;
+  std::map<Hash32, std::uint64_t> cast_codes_;
+  std::unique_ptr<protocol::ElectionState> state_;
+};
+
+}  // namespace senim::sim
