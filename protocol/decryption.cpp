@@ -7,14 +7,17 @@
 namespace senim::protocol {
 namespace {
 
-std::string to_string(ByteView bytes) { return {bytes.begin(), bytes.end()}; }
+std::string to_string(ByteView bytes) {
+  return {bytes.begin(), bytes.end()};
+}
 
 }  // namespace
 
 std::vector<crypto::Ciphertext> flatten(const DecodedTally& tally) {
   std::vector<crypto::Ciphertext> out;
   for (const auto& district : tally.sums) {
-    for (const auto& ct : district) out.push_back(ct.value());
+    for (const auto& ct : district)
+      out.push_back(ct.value());
   }
   return out;
 }
@@ -38,8 +41,9 @@ Expected<std::vector<crypto::PartialDecryption>> check_partial(
   const std::string who = "trustee " + std::to_string(partial.trustee());
   if (static_cast<std::size_t>(partial.shares_size()) != ciphertexts.size() ||
       static_cast<std::size_t>(partial.proofs_size()) != ciphertexts.size()) {
-    return make_error(Errc::invalid_length, who + ": expected " + std::to_string(ciphertexts.size()) +
-                                                " shares and proofs");
+    return make_error(
+        Errc::invalid_length,
+        who + ": expected " + std::to_string(ciphertexts.size()) + " shares and proofs");
   }
   std::vector<crypto::PartialDecryption> out;
   crypto::BatchVerifier batch;
@@ -47,28 +51,36 @@ Expected<std::vector<crypto::PartialDecryption>> check_partial(
     crypto::PartialDecryption p;
     p.trustee = partial.trustee();
     auto share = crypto::Element::decode(as_bytes(partial.shares(static_cast<int>(i))));
-    if (!share) return Error{share.error().code, who + " share " + std::to_string(i) + ": " + share.error().message};
+    if (!share)
+      return Error{share.error().code,
+                   who + " share " + std::to_string(i) + ": " + share.error().message};
     auto proof = crypto::ChaumPedersenProof::decode(as_bytes(partial.proofs(static_cast<int>(i))));
-    if (!proof) return Error{proof.error().code, who + " proof " + std::to_string(i) + ": " + proof.error().message};
+    if (!proof)
+      return Error{proof.error().code,
+                   who + " proof " + std::to_string(i) + ": " + proof.error().message};
     p.share = *share;
     p.proof = *proof;
-    if (auto s = crypto::batch_partial_decryption(batch, p, public_share, ciphertexts[i], base_hash); !s) {
+    if (auto s =
+            crypto::batch_partial_decryption(batch, p, public_share, ciphertexts[i], base_hash);
+        !s) {
       return s.error();
     }
     out.push_back(std::move(p));
   }
-  if (batch.verify()) return out;
+  if (batch.verify())
+    return out;
   for (std::size_t i = 0; i < out.size(); ++i) {
-    if (auto s = crypto::verify_partial_decryption(out[i], public_share, ciphertexts[i], base_hash); !s) {
+    if (auto s = crypto::verify_partial_decryption(out[i], public_share, ciphertexts[i], base_hash);
+        !s) {
       return Error{s.error().code, who + " share " + std::to_string(i) + ": " + s.error().message};
     }
   }
   return make_error(Errc::equation_failed, who + ": batch verification failed");
 }
 
-Expected<v1::Result> combine_result(const ElectionShape& shape, std::uint32_t threshold,
-                                    const DecodedTally& tally,
-                                    const std::vector<std::vector<crypto::PartialDecryption>>& partials) {
+Expected<v1::Result> combine_result(
+    const ElectionShape& shape, std::uint32_t threshold, const DecodedTally& tally,
+    const std::vector<std::vector<crypto::PartialDecryption>>& partials) {
   if (partials.size() < threshold) {
     return make_error(Errc::invalid_argument, "need partial decryptions from " +
                                                   std::to_string(threshold) + " trustees, have " +
@@ -78,7 +90,8 @@ Expected<v1::Result> combine_result(const ElectionShape& shape, std::uint32_t th
   v1::DistrictResult* total = result.mutable_total();
   for (const ContestShape& c : shape.contests) {
     auto* contest = total->add_contests();
-    for (std::uint32_t i = 0; i < c.options; ++i) contest->add_options(0);
+    for (std::uint32_t i = 0; i < c.options; ++i)
+      contest->add_options(0);
   }
   std::size_t flat = 0;
   for (std::size_t d = 0; d < shape.districts.size(); ++d) {
@@ -94,19 +107,24 @@ Expected<v1::Result> combine_result(const ElectionShape& shape, std::uint32_t th
       auto* contest = district->add_contests();
       for (std::uint32_t i = 0; i < cs.tally_width(); ++i, ++pos, ++flat) {
         std::vector<crypto::PartialDecryption> shares;
-        for (const auto& trustee : partials) shares.push_back(trustee[flat]);
-        auto m_g = crypto::combine_partial_decryptions(shares, threshold, tally.sums[d][pos].value());
-        if (!m_g) return m_g.error();
+        for (const auto& trustee : partials)
+          shares.push_back(trustee[flat]);
+        auto m_g =
+            crypto::combine_partial_decryptions(shares, threshold, tally.sums[d][pos].value());
+        if (!m_g)
+          return m_g.error();
         auto m = dlog.solve(*m_g);
         if (!m) {
           return make_error(Errc::not_found, "district \"" + shape.districts[d] + "\" contest " +
-                                                 std::to_string(c + 1) + ": the decrypted count exceeds " +
+                                                 std::to_string(c + 1) +
+                                                 ": the decrypted count exceeds " +
                                                  std::to_string(counted) + " ballots");
         }
         auto* total_contest = total->mutable_contests(static_cast<int>(c));
         if (i < cs.options) {
           contest->add_options(*m);
-          total_contest->set_options(static_cast<int>(i), total_contest->options(static_cast<int>(i)) + *m);
+          total_contest->set_options(static_cast<int>(i),
+                                     total_contest->options(static_cast<int>(i)) + *m);
         } else {
           contest->set_blank(*m);
           total_contest->set_blank(total_contest->blank() + *m);
@@ -122,12 +140,14 @@ namespace {
 Status compare_district(const ElectionShape& shape, const v1::DistrictResult& expected,
                         const v1::DistrictResult& published, const std::string& where) {
   if (published.district() != expected.district()) {
-    return make_error(Errc::invalid_argument, where + ": names district \"" + published.district() + "\"");
+    return make_error(Errc::invalid_argument,
+                      where + ": names district \"" + published.district() + "\"");
   }
   if (published.ballots_counted() != expected.ballots_counted()) {
-    return make_error(Errc::equation_failed, where + ": " + std::to_string(published.ballots_counted()) +
-                                                 " ballots published, " +
-                                                 std::to_string(expected.ballots_counted()) + " counted");
+    return make_error(Errc::equation_failed,
+                      where + ": " + std::to_string(published.ballots_counted()) +
+                          " ballots published, " + std::to_string(expected.ballots_counted()) +
+                          " counted");
   }
   if (published.contests_size() != expected.contests_size()) {
     return make_error(Errc::invalid_length, where + ": wrong number of contests");
@@ -141,15 +161,16 @@ Status compare_district(const ElectionShape& shape, const v1::DistrictResult& ex
     }
     for (int i = 0; i < e.options_size(); ++i) {
       if (p.options(i) != e.options(i)) {
-        return make_error(Errc::equation_failed, at + " option " + std::to_string(i + 1) + ": published " +
-                                                     std::to_string(p.options(i)) + ", decrypted " +
-                                                     std::to_string(e.options(i)));
+        return make_error(Errc::equation_failed, at + " option " + std::to_string(i + 1) +
+                                                     ": published " + std::to_string(p.options(i)) +
+                                                     ", decrypted " + std::to_string(e.options(i)));
       }
     }
     const bool blank = shape.contests[static_cast<std::size_t>(c)].has_blank();
     if (p.blank() != e.blank() || (!blank && p.blank() != 0)) {
-      return make_error(Errc::equation_failed, at + " blank: published " + std::to_string(p.blank()) +
-                                                   ", decrypted " + std::to_string(e.blank()));
+      return make_error(Errc::equation_failed, at + " blank: published " +
+                                                   std::to_string(p.blank()) + ", decrypted " +
+                                                   std::to_string(e.blank()));
     }
   }
   return Status::success();
@@ -160,9 +181,9 @@ Status compare_district(const ElectionShape& shape, const v1::DistrictResult& ex
 Status compare_result(const ElectionShape& shape, const v1::Result& expected,
                       const v1::Result& published) {
   if (published.districts_size() != expected.districts_size()) {
-    return make_error(Errc::invalid_length, "result has " + std::to_string(published.districts_size()) +
-                                                " districts, expected " +
-                                                std::to_string(expected.districts_size()));
+    return make_error(Errc::invalid_length,
+                      "result has " + std::to_string(published.districts_size()) +
+                          " districts, expected " + std::to_string(expected.districts_size()));
   }
   for (int d = 0; d < expected.districts_size(); ++d) {
     if (auto s = compare_district(shape, expected.districts(d), published.districts(d),

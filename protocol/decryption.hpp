@@ -28,9 +28,9 @@ Expected<std::vector<crypto::PartialDecryption>> check_partial(
 
 // §10.3: combines k trustees' verified partials (outer index: trustee) and
 // takes discrete logs bounded by each district's ballots_counted.
-Expected<v1::Result> combine_result(const ElectionShape& shape, std::uint32_t threshold,
-                                    const DecodedTally& tally,
-                                    const std::vector<std::vector<crypto::PartialDecryption>>& partials);
+Expected<v1::Result> combine_result(
+    const ElectionShape& shape, std::uint32_t threshold, const DecodedTally& tally,
+    const std::vector<std::vector<crypto::PartialDecryption>>& partials);
 
 // §10.4: the published result equals the computed one, field by field; the
 // error names the first difference.

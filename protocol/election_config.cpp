@@ -16,12 +16,15 @@ Error bad_setup(const std::string& what) {
 
 template <class Key>
 bool read_key(const std::string& bytes, Key& out) {
-  if (bytes.size() != out.size()) return false;
+  if (bytes.size() != out.size())
+    return false;
   std::copy(bytes.begin(), bytes.end(), out.begin());
   return true;
 }
 
-std::string to_string(ByteView bytes) { return {bytes.begin(), bytes.end()}; }
+std::string to_string(ByteView bytes) {
+  return {bytes.begin(), bytes.end()};
+}
 
 }  // namespace
 
@@ -39,27 +42,32 @@ Hash32 setup_hash(ByteView setup_statement_bytes) {
 }
 
 Expected<ElectionConfig> check_setup(const ParsedEntry& entry) {
-  if (!entry.statement.has_setup()) return bad_setup("the first entry must be the election set-up");
+  if (!entry.statement.has_setup())
+    return bad_setup("the first entry must be the election set-up");
   ElectionConfig config;
   config.statement_bytes = entry.entry.statement();
   config.setup = entry.statement.setup();
   const v1::ElectionSetup& setup = config.setup;
 
   auto shape = check_manifest(setup.manifest());
-  if (!shape) return shape.error();
+  if (!shape)
+    return shape.error();
   config.shape = std::move(*shape);
   if (entry.statement.election_id() != config.shape.election_id) {
     return bad_setup("statement election id \"" + entry.statement.election_id() +
                      "\" differs from the manifest's \"" + config.shape.election_id + "\"");
   }
-  if (!read_key(setup.authority_key(), config.authority)) return bad_setup("authority key must be 32 bytes");
-  if (!read_key(setup.board_key(), config.board)) return bad_setup("board key must be 32 bytes");
+  if (!read_key(setup.authority_key(), config.authority))
+    return bad_setup("authority key must be 32 bytes");
+  if (!read_key(setup.board_key(), config.board))
+    return bad_setup("board key must be 32 bytes");
   if (entry.entry.signer() != setup.authority_key()) {
     return bad_setup("must be signed by its own authority key");
   }
   config.ceremony.trustees = static_cast<std::uint32_t>(setup.trustees_size());
   config.ceremony.threshold = setup.threshold();
-  if (auto s = config.ceremony.check(); !s) return bad_setup(s.error().message);
+  if (auto s = config.ceremony.check(); !s)
+    return bad_setup(s.error().message);
   std::set<std::string> seen;
   for (int t = 0; t < setup.trustees_size(); ++t) {
     const v1::TrusteeInfo& info = setup.trustees(t);
@@ -87,15 +95,18 @@ Expected<v1::TrusteeDeal> make_deal(const ElectionConfig& config, std::uint32_t 
       crypto::make_dealer_commitment(trustee, polynomial, config.setup_hash);
   v1::TrusteeDeal deal;
   deal.set_trustee(trustee);
-  for (const auto& a : commitment.coefficients) deal.add_commitments(to_string(a.bytes));
-  for (const auto& p : commitment.proofs) deal.add_commitment_proofs(to_string(p.encode()));
+  for (const auto& a : commitment.coefficients)
+    deal.add_commitments(to_string(a.bytes));
+  for (const auto& p : commitment.proofs)
+    deal.add_commitment_proofs(to_string(p.encode()));
   for (std::uint32_t t = 1; t <= config.ceremony.trustees; ++t) {
     if (t == trustee) {
       deal.add_encrypted_shares("");  // a dealer keeps its own share
       continue;
     }
     auto box = crypto::seal_share(trustee, t, polynomial.evaluate(t), config.box_keys[t - 1]);
-    if (!box) return box.error();
+    if (!box)
+      return box.error();
     deal.add_encrypted_shares(to_string(*box));
   }
   return deal;
@@ -107,8 +118,8 @@ Expected<crypto::DealerCommitment> check_deal(const ElectionConfig& config,
   const std::uint32_t k = config.ceremony.threshold;
   const std::uint32_t t = deal.trustee();
   if (t < 1 || t > n) {
-    return make_error(Errc::out_of_range, "deal names trustee " + std::to_string(t) + " of " +
-                                              std::to_string(n));
+    return make_error(Errc::out_of_range,
+                      "deal names trustee " + std::to_string(t) + " of " + std::to_string(n));
   }
   if (static_cast<std::uint32_t>(deal.commitments_size()) != k ||
       static_cast<std::uint32_t>(deal.commitment_proofs_size()) != k) {
@@ -133,13 +144,16 @@ Expected<crypto::DealerCommitment> check_deal(const ElectionConfig& config,
   commitment.dealer = t;
   for (std::uint32_t j = 0; j < k; ++j) {
     auto a = crypto::Element::decode(as_bytes(deal.commitments(static_cast<int>(j))));
-    if (!a) return a.error();
+    if (!a)
+      return a.error();
     auto p = crypto::SchnorrProof::decode(as_bytes(deal.commitment_proofs(static_cast<int>(j))));
-    if (!p) return p.error();
+    if (!p)
+      return p.error();
     commitment.coefficients.push_back(*a);
     commitment.proofs.push_back(*p);
   }
-  if (auto s = crypto::verify_dealer_commitment(commitment, config.ceremony, config.setup_hash); !s) {
+  if (auto s = crypto::verify_dealer_commitment(commitment, config.ceremony, config.setup_hash);
+      !s) {
     return s.error();
   }
   return commitment;
@@ -166,12 +180,14 @@ Status check_ready(const ElectionConfig& config, const v1::TrusteeReady& ready,
                    const crypto::Element& expected_public_share) {
   const std::uint32_t t = ready.trustee();
   if (!same_bytes(ready.public_share(), expected_public_share.bytes)) {
-    return make_error(Errc::equation_failed,
-                      "trustee " + std::to_string(t) +
-                          " announces a public share that differs from the one its commitments imply");
+    return make_error(
+        Errc::equation_failed,
+        "trustee " + std::to_string(t) +
+            " announces a public share that differs from the one its commitments imply");
   }
   auto proof = crypto::SchnorrProof::decode(as_bytes(ready.proof()));
-  if (!proof) return proof.error();
+  if (!proof)
+    return proof.error();
   return crypto::verify_schnorr(*proof, expected_public_share, ready_proof_context(config, t));
 }
 
@@ -180,7 +196,8 @@ Hash32 base_hash(const ElectionConfig& config, const crypto::Element& joint_key,
   TaggedHash h(crypto::tags::kBaseHash);
   h.prefixed(as_bytes(config.statement_bytes));
   h.raw(joint_key.bytes);
-  for (const auto& x : trustee_public_keys) h.raw(x.bytes);
+  for (const auto& x : trustee_public_keys)
+    h.raw(x.bytes);
   return h.finish();
 }
 

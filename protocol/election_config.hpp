@@ -25,8 +25,8 @@ struct ElectionConfig {
   Hash32 setup_hash{};  // ctx_c, the ceremony context (§8.2)
   PublicKey authority{};
   PublicKey board{};
-  std::vector<PublicKey> trustee_keys;           // signing keys, trustee t at t−1
-  std::vector<crypto::BoxPublicKey> box_keys;    // ceremony box keys, trustee t at t−1
+  std::vector<PublicKey> trustee_keys;         // signing keys, trustee t at t−1
+  std::vector<crypto::BoxPublicKey> box_keys;  // ceremony box keys, trustee t at t−1
 
   const std::string& election_id() const { return shape.election_id; }
   // The trustee number (1-based) whose signing key is `signer`.

@@ -16,10 +16,9 @@ TaggedHash& TaggedHash::raw(ByteView bytes) {
 
 TaggedHash& TaggedHash::prefixed(ByteView bytes) {
   const auto n = static_cast<std::uint32_t>(bytes.size());
-  const std::array<std::uint8_t, 4> length{static_cast<std::uint8_t>(n >> 24),
-                                           static_cast<std::uint8_t>(n >> 16),
-                                           static_cast<std::uint8_t>(n >> 8),
-                                           static_cast<std::uint8_t>(n)};
+  const std::array<std::uint8_t, 4> length{
+      static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
+      static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
   raw(length);
   return raw(bytes);
 }

@@ -13,8 +13,8 @@ namespace senim::protocol {
 class TaggedHash {
  public:
   explicit TaggedHash(std::string_view tag);
-  TaggedHash& raw(ByteView bytes);                // appends bytes as they are
-  TaggedHash& prefixed(ByteView bytes);           // appends LP(bytes)
+  TaggedHash& raw(ByteView bytes);       // appends bytes as they are
+  TaggedHash& prefixed(ByteView bytes);  // appends LP(bytes)
   Hash32 finish();
 
  private:

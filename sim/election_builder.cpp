@@ -22,12 +22,14 @@ v1::Text text(const std::string& kk, const std::string& ru, const std::string& e
   return t;
 }
 
-std::string to_string(ByteView bytes) { return {bytes.begin(), bytes.end()}; }
+std::string to_string(ByteView bytes) {
+  return {bytes.begin(), bytes.end()};
+}
 
 void must(const Status& s, const std::string& step) {
   if (!s) {
-    throw std::runtime_error("ElectionBuilder " + step + ": " + std::string(errc_name(s.error().code)) +
-                             ": " + s.error().message);
+    throw std::runtime_error("ElectionBuilder " + step + ": " +
+                             std::string(errc_name(s.error().code)) + ": " + s.error().message);
   }
 }
 
@@ -43,9 +45,9 @@ void add_districts(v1::Manifest& m, std::uint32_t districts) {
 v1::Contest* add_referendum(v1::Manifest& m, bool allow_blank) {
   auto* c = m.add_contests();
   c->set_id("referendum");
-  *c->mutable_title() = text("Конституцияға түзетулерді қабылдайсыз ба?",
-                             "Принимаете ли вы поправки в Конституцию?",
-                             "Do you accept the amendments to the Constitution?");
+  *c->mutable_title() =
+      text("Конституцияға түзетулерді қабылдайсыз ба?", "Принимаете ли вы поправки в Конституцию?",
+           "Do you accept the amendments to the Constitution?");
   c->set_min_selections(allow_blank ? 0 : 1);
   c->set_max_selections(1);
   auto* yes = c->add_options();
@@ -63,8 +65,8 @@ v1::Manifest referendum_manifest(const std::string& election_id, bool allow_blan
                                  std::uint32_t districts) {
   v1::Manifest m;
   m.set_election_id(election_id);
-  *m.mutable_title() = text("Республикалық референдум", "Республиканский референдум",
-                            "National referendum");
+  *m.mutable_title() =
+      text("Республикалық референдум", "Республиканский референдум", "National referendum");
   m.add_languages("kk");
   m.add_languages("ru");
   m.add_languages("en");
@@ -77,8 +79,8 @@ v1::Manifest demo_manifest(const std::string& election_id, std::uint32_t distric
   v1::Manifest m = referendum_manifest(election_id, true, districts);
   auto* c = m.add_contests();
   c->set_id("council");
-  *c->mutable_title() = text("Қоғамдық кеңес: екеуін таңдаңыз", "Общественный совет: выберите двоих",
-                             "Public council: choose two");
+  *c->mutable_title() = text("Қоғамдық кеңес: екеуін таңдаңыз",
+                             "Общественный совет: выберите двоих", "Public council: choose two");
   c->set_min_selections(0);
   c->set_max_selections(2);
   const char* names[][3] = {{"Айгүл", "Айгуль", "Aigul"},
@@ -110,12 +112,14 @@ ElectionBuilder::ElectionBuilder(ElectionPlan plan)
   sequence_.assign(plan_.voters, 0);
   state_ = std::make_unique<protocol::ElectionState>(
       [this](std::uint64_t leaf) -> Expected<Bytes> {
-        if (leaf >= entries_.size()) return make_error(Errc::not_found, "no such leaf");
+        if (leaf >= entries_.size())
+          return make_error(Errc::not_found, "no such leaf");
         return entries_[leaf];
       },
       [this](const Hash32& code) -> std::optional<std::uint64_t> {
         auto it = cast_codes_.find(code);
-        if (it == cast_codes_.end()) return std::nullopt;
+        if (it == cast_codes_.end())
+          return std::nullopt;
         return it->second;
       });
 }
@@ -139,13 +143,15 @@ v1::Statement ElectionBuilder::statement() const {
 
 protocol::ParsedEntry ElectionBuilder::parsed(std::size_t i) const {
   auto p = protocol::parse_entry(entries_.at(i));
-  if (!p) throw std::runtime_error("ElectionBuilder: entry does not parse");
+  if (!p)
+    throw std::runtime_error("ElectionBuilder: entry does not parse");
   return std::move(*p);
 }
 
 std::optional<std::size_t> ElectionBuilder::find(v1::Statement::BodyCase body) const {
   for (std::size_t i = 0; i < entries_.size(); ++i) {
-    if (parsed(i).statement.body_case() == body) return i;
+    if (parsed(i).statement.body_case() == body)
+      return i;
   }
   return std::nullopt;
 }
@@ -161,7 +167,7 @@ void ElectionBuilder::setup() {
   v1::ElectionSetup* setup = st.mutable_setup();
   *setup->mutable_manifest() = plan_.manifest;
   setup->set_authority_key(to_string(authority_->public_key()));
-  setup->set_board_key(to_string(board_->public_key()));
+  setup->set_board_key(to_string(plan_.board_public_key.value_or(board_->public_key())));
   setup->set_threshold(plan_.threshold);
   for (std::uint32_t t = 0; t < plan_.trustees; ++t) {
     auto* info = setup->add_trustees();
@@ -185,7 +191,8 @@ void ElectionBuilder::ceremony() {
   }
   // Every trustee opens its shares from the board and announces it is ready.
   std::vector<crypto::DealerCommitment> qualified;
-  for (const auto& d : state_->deals()) qualified.push_back(*d);
+  for (const auto& d : state_->deals())
+    qualified.push_back(*d);
   for (std::uint32_t t = 1; t <= plan_.trustees; ++t) {
     std::vector<crypto::Scalar> shares;
     for (std::uint32_t i = 1; i <= plan_.trustees; ++i) {
@@ -205,8 +212,7 @@ void ElectionBuilder::ceremony() {
     must(x.ok() ? Status::success() : Status(x.error()), "final share");
     trustees_[t - 1].share = *x;
     v1::Statement st = statement();
-    *st.mutable_ready() =
-        protocol::make_ready(config, t, *x, state_->trustee_public_keys()[t - 1]);
+    *st.mutable_ready() = protocol::make_ready(config, t, *x, state_->trustee_public_keys()[t - 1]);
     append(sign(*trustees_[t - 1].signing, st));
   }
 }
@@ -243,16 +249,20 @@ Hash32 ElectionBuilder::cast(std::uint32_t voter, const protocol::BallotChoices&
 }
 
 void ElectionBuilder::cast_many(
-    const std::vector<std::pair<std::uint32_t, protocol::BallotChoices>>& ballots, unsigned threads) {
+    const std::vector<std::pair<std::uint32_t, protocol::BallotChoices>>& ballots,
+    unsigned threads) {
   const auto params = state_->parameters();
   std::vector<std::uint32_t> sequences;
-  for (const auto& [voter, _] : ballots) sequences.push_back(++sequence_.at(voter));
+  for (const auto& [voter, _] : ballots)
+    sequences.push_back(++sequence_.at(voter));
   std::vector<Bytes> made(ballots.size());
   auto work = [&](std::size_t begin, std::size_t step) {
     for (std::size_t i = begin; i < ballots.size(); i += step) {
       const auto& [voter, choices] = ballots[i];
-      auto ballot = protocol::encrypt_ballot(*params, voters_[voter]->public_key(), sequences[i], choices);
-      if (!ballot) throw std::runtime_error("cast: " + ballot.error().message);
+      auto ballot =
+          protocol::encrypt_ballot(*params, voters_[voter]->public_key(), sequences[i], choices);
+      if (!ballot)
+        throw std::runtime_error("cast: " + ballot.error().message);
       v1::Statement st = statement();
       *st.mutable_ballot() = ballot->ballot;
       made[i] = sign(*voters_[voter], st);
@@ -262,8 +272,10 @@ void ElectionBuilder::cast_many(
     work(0, 1);
   } else {
     std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, t, threads);
-    for (auto& th : pool) th.join();
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back(work, t, threads);
+    for (auto& th : pool)
+      th.join();
   }
   for (Bytes& entry : made) {
     const std::uint64_t leaf = entries_.size();
@@ -280,15 +292,18 @@ void ElectionBuilder::cast_many(
       pre.tracking_code = protocol::tracking_code(as_bytes(pre.parsed.entry.statement()));
       must(state_->admit(pre, leaf), "ballot " + std::to_string(leaf));
     }
-    cast_codes_[protocol::tracking_code(as_bytes(protocol::parse_entry(entry)->entry.statement()))] = leaf;
+    cast_codes_[protocol::tracking_code(
+        as_bytes(protocol::parse_entry(entry)->entry.statement()))] = leaf;
     entries_.push_back(std::move(entry));
   }
 }
 
 Hash32 ElectionBuilder::challenge(std::uint32_t voter, const protocol::BallotChoices& choices) {
   const auto params = state_->parameters();
-  auto ballot = protocol::encrypt_ballot(*params, voters_[voter]->public_key(), sequence_[voter] + 1, choices);
-  if (!ballot) throw std::runtime_error("challenge: " + ballot.error().message);
+  auto ballot = protocol::encrypt_ballot(*params, voters_[voter]->public_key(),
+                                         sequence_[voter] + 1, choices);
+  if (!ballot)
+    throw std::runtime_error("challenge: " + ballot.error().message);
   v1::Statement shown = statement();
   *shown.mutable_ballot() = ballot->ballot;
   const std::string shown_bytes = shown.SerializeAsString();
@@ -309,16 +324,16 @@ void ElectionBuilder::post_tally() {
   *st.mutable_tally() = state_->running_tally()->to_message();
   std::vector<std::uint64_t> superseded = state_->superseded();
   std::sort(superseded.begin(), superseded.end());
-  for (std::uint64_t leaf : superseded) st.mutable_tally()->add_superseded(leaf);
+  for (std::uint64_t leaf : superseded)
+    st.mutable_tally()->add_superseded(leaf);
   append(sign(*authority_, st));
 }
 
 void ElectionBuilder::decrypt(std::uint32_t trustee) {
   v1::Statement st = statement();
-  *st.mutable_partial() =
-      protocol::make_partial(*state_->base_hash(), trustee, *trustees_[trustee - 1].share,
-                             state_->trustee_public_keys()[trustee - 1],
-                             protocol::flatten(*state_->tally()));
+  *st.mutable_partial() = protocol::make_partial(
+      *state_->base_hash(), trustee, *trustees_[trustee - 1].share,
+      state_->trustee_public_keys()[trustee - 1], protocol::flatten(*state_->tally()));
   append(sign(*trustees_[trustee - 1].signing, st));
 }
 
@@ -333,15 +348,19 @@ void ElectionBuilder::post_result() {
 
 void ElectionBuilder::finish(std::vector<std::uint32_t> decrypting) {
   if (decrypting.empty()) {
-    for (std::uint32_t t = 1; t <= plan_.threshold; ++t) decrypting.push_back(t);
+    for (std::uint32_t t = 1; t <= plan_.threshold; ++t)
+      decrypting.push_back(t);
   }
   close();
   post_tally();
-  for (std::uint32_t t : decrypting) decrypt(t);
+  for (std::uint32_t t : decrypting)
+    decrypt(t);
   post_result();
 }
 
-void ElectionBuilder::replace_entry(std::size_t i, Bytes bytes) { entries_.at(i) = std::move(bytes); }
+void ElectionBuilder::replace_entry(std::size_t i, Bytes bytes) {
+  entries_.at(i) = std::move(bytes);
+}
 
 void ElectionBuilder::erase_entry(std::size_t i) {
   entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
@@ -353,19 +372,23 @@ void ElectionBuilder::insert_entry(std::size_t i, Bytes bytes) {
 
 v1::SignedTreeHead ElectionBuilder::tree_head(std::uint64_t timestamp_ms) const {
   crypto::merkle::MerkleLog log;
-  for (const auto& e : entries_) log.append(e);
+  for (const auto& e : entries_)
+    log.append(e);
   return protocol::sign_tree_head(*board_, plan_.manifest.election_id(), log.size(), log.root(),
                                   timestamp_ms);
 }
 
 Status ElectionBuilder::write_record(const std::string& path) const {
   auto writer = protocol::RecordWriter::create(path);
-  if (!writer) return writer.error();
+  if (!writer)
+    return writer.error();
   for (const auto& e : entries_) {
-    if (auto s = writer->write(protocol::FrameKind::entry, e); !s) return s;
+    if (auto s = writer->write(protocol::FrameKind::entry, e); !s)
+      return s;
   }
   const std::string head = tree_head().SerializeAsString();
-  if (auto s = writer->write(protocol::FrameKind::tree_head, as_bytes(head)); !s) return s;
+  if (auto s = writer->write(protocol::FrameKind::tree_head, as_bytes(head)); !s)
+    return s;
   return writer->finish();
 }
 

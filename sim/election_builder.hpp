@@ -29,6 +29,11 @@ struct ElectionPlan {
   // Run every entry through ElectionState as it is made (slow for large
   // records: it verifies every ballot proof).
   bool validate = true;
+  // The board key the set-up names. Unset: the builder's own board key, which
+  // also signs tree_head(). Set (e.g. to a real server's key, for tests that
+  // post the entries to it): the set-up names this key instead, and
+  // tree_head() is still signed by the builder's own key.
+  std::optional<protocol::PublicKey> board_public_key;
 };
 
 // A referendum manifest: one contest, options "yes" and "no", choose exactly
@@ -80,7 +85,9 @@ class ElectionBuilder {
   const ElectionPlan& plan() const { return plan_; }
   const protocol::SigningKey& authority_key() const { return *authority_; }
   const protocol::SigningKey& board_key() const { return *board_; }
-  const protocol::SigningKey& trustee_key(std::uint32_t t) const { return *trustees_[t - 1].signing; }
+  const protocol::SigningKey& trustee_key(std::uint32_t t) const {
+    return *trustees_[t - 1].signing;
+  }
   const protocol::SigningKey& voter_key(std::uint32_t v) const { return *voters_[v]; }
   std::uint32_t district_of(std::uint32_t voter) const;
   // Signs `statement` with `key` and returns the entry bytes.

@@ -3,6 +3,7 @@
 // against a deliberately naive reference written straight from the RFC's
 // recursive definitions of MTH, PATH and PROOF.
 #include "crypto/merkle.hpp"
+#include "crypto/merkle_compact_range.hpp"
 
 #include <sodium.h>
 
@@ -837,4 +838,18 @@ TEST_CASE("tampered consistency proofs are rejected, each for its reason",
   }
   INFO(f.summary());
   CHECK(f.empty());
+}
+
+TEST_CASE("a compact range gives the same root as the full log at every size", "[rfc9162]") {
+  senim::crypto::merkle::MerkleLog log;
+  senim::crypto::merkle::CompactRange range;
+  CHECK(range.root() == senim::crypto::merkle::empty_root());
+  for (std::uint32_t i = 0; i < 600; ++i) {
+    senim::Bytes entry;
+    senim::append_u32_be(entry, i);
+    log.append(entry);
+    range.append_leaf_hash(senim::crypto::merkle::leaf_hash(entry));
+    REQUIRE(range.size() == log.size());
+    REQUIRE(range.root() == log.root());
+  }
 }

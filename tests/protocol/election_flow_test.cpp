@@ -10,12 +10,15 @@ using senim::sim::ElectionBuilder;
 using senim::sim::ElectionPlan;
 
 namespace {
-BallotChoices referendum(bool yes) { return BallotChoices{{{yes ? 1U : 0U, yes ? 0U : 1U}}}; }
+BallotChoices referendum(bool yes) {
+  return BallotChoices{{{yes ? 1U : 0U, yes ? 0U : 1U}}};
+}
 
 BallotChoices demo(std::uint32_t ref, std::vector<std::uint32_t> council) {
   BallotChoices c;
-  c.contests.push_back(ref == 2 ? std::vector<std::uint32_t>{0, 0}
-                                : std::vector<std::uint32_t>{ref == 0 ? 1U : 0U, ref == 1 ? 1U : 0U});
+  c.contests.push_back(ref == 2
+                           ? std::vector<std::uint32_t>{0, 0}
+                           : std::vector<std::uint32_t>{ref == 0 ? 1U : 0U, ref == 1 ? 1U : 0U});
   c.contests.push_back(std::move(council));
   return c;
 }
@@ -45,7 +48,8 @@ TEST_CASE("a referendum runs from set-up to result and counts the last ballot pe
   CHECK(b.state().superseded().size() == 1);
 }
 
-TEST_CASE("districts are tallied separately and in total, with blank votes", "[protocol][election]") {
+TEST_CASE("districts are tallied separately and in total, with blank votes",
+          "[protocol][election]") {
   ElectionPlan plan;
   plan.manifest = senim::sim::demo_manifest("demo-2026", 2);
   plan.voters = 6;

@@ -1,0 +1,143 @@
+#include "server/board.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+
+#include "protocol/entry.hpp"
+#include "protocol/tree_head.hpp"
+
+namespace senim::server {
+namespace {
+
+std::uint64_t now_ms() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
+std::string to_string(ByteView bytes) { return {bytes.begin(), bytes.end()}; }
+
+LeafRecord leaf_record(Board::Prechecked&& entry, std::uint64_t index) {
+  LeafRecord leaf;
+  leaf.index = index;
+  leaf.leaf_hash = crypto::merkle::leaf_hash(entry.bytes);
+  leaf.kind = protocol::body_name(entry.parsed.statement);
+  if (entry.parsed.statement.has_ballot() || entry.parsed.statement.has_challenge()) {
+    leaf.tracking_code = entry.tracking_code;
+  }
+  const std::string& signer = entry.parsed.entry.signer();  // 32 bytes: parse_entry checked
+  std::copy_n(signer.begin(), std::min(signer.size(), leaf.signer.size()), leaf.signer.begin());
+  leaf.bytes = std::move(entry.bytes);
+  return leaf;
+}
+
+}  // namespace
+
+Board::Board(std::unique_ptr<Storage> storage, protocol::SigningKey key, std::string public_url)
+    : storage_(std::move(storage)),
+      key_(std::move(key)),
+      public_url_(std::move(public_url)),
+      state_([this](std::uint64_t leaf) { return load_leaf(leaf); },
+             [this](const Hash32& code) { return find_ballot(code); }) {}
+
+Expected<Board::Prechecked> Board::precheck(ByteView entry_bytes) const {
+  return state_.precheck(entry_bytes);
+}
+
+Expected<Bytes> Board::load_leaf(std::uint64_t leaf) const {
+  if (leaf >= next_leaf_) {
+    return make_error(Errc::invalid_argument, "leaf " + std::to_string(leaf) +
+                                                  " is not before leaf " +
+                                                  std::to_string(next_leaf_));
+  }
+  if (leaf >= stored_size_) return batch_.at(leaf - stored_size_).bytes;
+  return storage_->leaf(leaf);
+}
+
+std::optional<std::uint64_t> Board::find_ballot(const Hash32& code) const {
+  for (const LeafRecord& leaf : batch_) {
+    if (leaf.kind == "ballot" && leaf.tracking_code == code) return leaf.index;
+  }
+  auto hit = storage_->find_tracking_code(code, "ballot");
+  // A storage error here would make a cast ballot challengeable; admit()
+  // cannot report it, so the lookup errs on the side of "cast".
+  if (!hit) return next_leaf_;
+  if (*hit && (*hit)->index < next_leaf_) return (*hit)->index;
+  return std::nullopt;
+}
+
+Status Board::admit(const Prechecked& entry, std::uint64_t leaf) {
+  next_leaf_ = leaf;
+  if (auto s = state_.admit(entry, leaf); !s) return s;
+  if (entry.parsed.statement.has_ready()) ++trustees_ready_;
+  return Status::success();
+}
+
+v1::SignedTreeHead Board::sign_head() const {
+  // Timestamps never go backwards, even if the clock does.
+  const std::uint64_t time = std::max(now_ms(), head_ ? head_->timestamp_ms() : 0);
+  const std::string election_id = state_.config() ? state_.config()->election_id() : "";
+  return protocol::sign_tree_head(key_, election_id, log_.size(), log_.root(), time);
+}
+
+v1::Receipt Board::receipt(const LeafRecord& leaf, const v1::SignedTreeHead& head) const {
+  v1::Receipt r;
+  r.set_election_id(head.election_id());
+  r.set_server(public_url_);
+  r.set_board_key(to_string(key_.public_key()));
+  r.set_leaf_index(leaf.index);
+  r.set_leaf_hash(to_string(leaf.leaf_hash));
+  if (leaf.tracking_code) r.set_tracking_code(to_string(*leaf.tracking_code));
+  *r.mutable_tree_head() = head;
+  r.mutable_inclusion()->set_leaf_index(leaf.index);
+  r.mutable_inclusion()->set_tree_size(head.tree_size());
+  // The leaf is in the log and head covers it: the proof cannot fail.
+  auto path = log_.inclusion_proof(leaf.index, head.tree_size());
+  if (path) {
+    for (const Hash32& h : *path) r.mutable_inclusion()->add_hashes(to_string(h));
+  }
+  return r;
+}
+
+Expected<std::vector<Expected<v1::Receipt>>> Board::commit(std::vector<Prechecked> entries) {
+  const std::unique_lock lock(mutex_);
+  if (failed_) {
+    return make_error(Errc::io_error, "the board failed to store an earlier batch");
+  }
+  // Step 1: the stateful rules, in order (§12). A refused entry changes nothing.
+  stored_size_ = log_.size();
+  batch_.clear();
+  std::vector<Expected<v1::Receipt>> outcomes;
+  std::vector<std::size_t> admitted_at;  // outcome slot of batch_[i]
+  outcomes.reserve(entries.size());
+  for (Prechecked& entry : entries) {
+    const std::uint64_t leaf = stored_size_ + batch_.size();
+    if (auto s = admit(entry, leaf); !s) {
+      outcomes.emplace_back(s.error());
+      continue;
+    }
+    admitted_at.push_back(outcomes.size());
+    outcomes.emplace_back(v1::Receipt{});
+    batch_.push_back(leaf_record(std::move(entry), leaf));
+  }
+  if (batch_.empty()) return outcomes;
+  // Step 2: the log and one head over the whole batch (§7, §11.2).
+  for (const LeafRecord& leaf : batch_) log_.append_leaf_hash(leaf.leaf_hash);
+  v1::SignedTreeHead head = sign_head();
+  // Step 3: durable, or fatal.
+  if (auto s = storage_->append(batch_, head); !s) {
+    failed_ = true;
+    batch_.clear();
+    return s.error();
+  }
+  head_ = std::move(head);
+  // Step 4: receipts, now that every one of them is true.
+  for (std::size_t i = 0; i < batch_.size(); ++i) {
+    outcomes[admitted_at[i]] = receipt(batch_[i], *head_);
+  }
+  batch_.clear();
+  return outcomes;
+}
+
+}  // namespace senim::server

@@ -1,0 +1,105 @@
+// The board: the election state, the Merkle log and the latest signed tree
+// head, kept in step with storage (docs/protocol.md §7, §11, §12).
+//
+// Concurrency. precheck() is the stateless half of intake and runs on many
+// threads at once. commit() is the committer's alone: under the exclusive
+// lock it admits a batch in order, stores it with one new head in one durable
+// transaction, and only then publishes it. Reads take the shared lock, so they
+// only ever see what is durably stored and covered by a signed head.
+//
+// A failed storage transaction is fatal: admit() has already changed the
+// in-memory state and there is no undo, so the board refuses every later
+// commit and the server exits; a restart rebuilds the state from storage,
+// where the failed batch never landed (see docs/api.md, "Durability").
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "crypto/merkle.hpp"
+#include "proto/api.pb.h"
+#include "proto/board.pb.h"
+#include "protocol/election_state.hpp"
+#include "protocol/signing.hpp"
+#include "server/storage.hpp"
+
+namespace senim::server {
+
+class Board {
+ public:
+  using Prechecked = protocol::ElectionState::Prechecked;
+
+  // Rebuilds the board from `storage` (board_recovery.cpp): every leaf's hash
+  // checked and appended to the log, every entry replayed through
+  // ElectionState (prechecks on `threads` threads), every stored head checked
+  // against the rebuilt log. Refuses (an error naming the leaf or head) if
+  // anything disagrees.
+  static Expected<std::unique_ptr<Board>> open(std::unique_ptr<Storage> storage,
+                                               protocol::SigningKey key, std::string public_url,
+                                               unsigned threads);
+  Board(const Board&) = delete;
+  Board& operator=(const Board&) = delete;
+
+  const protocol::PublicKey& board_key() const { return key_.public_key(); }
+  const std::string& public_url() const { return public_url_; }
+  Storage& storage() { return *storage_; }
+
+  // --- intake ---------------------------------------------------------------
+  // Parse, signature, proofs (§12). Thread-safe, also beside commit().
+  Expected<Prechecked> precheck(ByteView entry_bytes) const;
+  // Admits `entries` in order; stores the admitted ones and one head over
+  // them durably; returns one outcome per entry: a receipt, or why admit()
+  // refused it (that entry changed nothing). An error for the whole call means
+  // storage failed: nothing was answered with success, and the board is dead.
+  Expected<std::vector<Expected<v1::Receipt>>> commit(std::vector<Prechecked> entries);
+
+  // --- reads (shared lock) --------------------------------------------------
+  v1::BoardInfo info() const;
+  std::uint64_t size() const;
+  std::optional<v1::SignedTreeHead> tree_head() const;
+  Expected<v1::InclusionProof> inclusion_proof(std::uint64_t index, std::uint64_t tree_size) const;
+  Expected<v1::ConsistencyProof> consistency_proof(std::uint64_t old_size,
+                                                   std::uint64_t new_size) const;
+  Expected<v1::BallotStatus> ballot_status(const Hash32& tracking_code) const;
+  v1::CredentialStatus credential_status(const protocol::PublicKey& credential) const;
+  // Entries [start, start + count) that exist, at most limits::kMaxEntryPageBytes
+  // of them (but at least one).
+  Expected<v1::EntryList> entries(std::uint64_t start, std::uint64_t count) const;
+
+ private:
+  Board(std::unique_ptr<Storage> storage, protocol::SigningKey key, std::string public_url);
+
+  // ElectionState's look-ups: the batch being admitted first, then storage;
+  // never a leaf at or after the one being admitted.
+  Expected<Bytes> load_leaf(std::uint64_t leaf) const;
+  std::optional<std::uint64_t> find_ballot(const Hash32& code) const;
+  // admit() and the server's own counters; `leaf` is the index it will get.
+  Status admit(const Prechecked& entry, std::uint64_t leaf);
+  v1::SignedTreeHead sign_head() const;
+  v1::Receipt receipt(const LeafRecord& leaf, const v1::SignedTreeHead& head) const;
+  // board_recovery.cpp
+  Status replay(std::uint64_t first_leaf, std::vector<Bytes>& chunk, unsigned threads);
+  Status check_heads(std::uint64_t leaf_count);
+
+  std::unique_ptr<Storage> storage_;
+  protocol::SigningKey key_;
+  std::string public_url_;
+
+  mutable std::shared_mutex mutex_;
+  protocol::ElectionState state_;
+  crypto::merkle::MerkleLog log_;
+  std::optional<v1::SignedTreeHead> head_;  // covers exactly log_ outside commit()
+  std::uint32_t trustees_ready_ = 0;        // ElectionState keeps this private
+  bool failed_ = false;
+
+  // Only while commit() or replay runs (under the exclusive lock).
+  std::uint64_t stored_size_ = 0;  // leaves in storage
+  std::uint64_t next_leaf_ = 0;    // the leaf being admitted
+  std::vector<LeafRecord> batch_;  // admitted, not yet stored
+};
+
+}  // namespace senim::server

@@ -1,0 +1,53 @@
+// Storage in one SQLite file (DIR/board.sqlite), the embedded default
+// (DESIGN.md): write-ahead log, synchronous=FULL, so a committed transaction
+// survives kill -9 and power loss. One writer connection (the committer's)
+// and a pool of reader connections, which WAL lets run beside the writer.
+//
+// Schema (version 1):
+//   leaves(idx PK, bytes, leaf_hash, kind, tracking_code, signer)
+//     + index on tracking_code for GET /v1/ballots and the re-vote rule
+//   tree_heads(tree_size PK, root_hash, timestamp_ms, head)  head = SignedTreeHead bytes
+//   meta(key PK, value)  schema_version
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "server/storage.hpp"
+
+struct sqlite3;
+
+namespace senim::server {
+
+class SqliteStorage final : public Storage {
+ public:
+  // Opens or creates the database at `path` and checks its schema version.
+  static Expected<std::unique_ptr<SqliteStorage>> open(const std::string& path);
+  ~SqliteStorage() override;
+  SqliteStorage(const SqliteStorage&) = delete;
+  SqliteStorage& operator=(const SqliteStorage&) = delete;
+
+  Status append(std::span<const LeafRecord> leaves, const v1::SignedTreeHead& head) override;
+  Expected<std::uint64_t> leaf_count() override;
+  Expected<Bytes> leaf(std::uint64_t index) override;
+  Status scan_leaves(std::uint64_t begin, std::uint64_t end, const LeafVisitor& visit) override;
+  Expected<std::optional<TrackingCodeHit>> find_tracking_code(const Hash32& code,
+                                                              const std::string& kind) override;
+  Status scan_tree_heads(const HeadVisitor& visit) override;
+  Expected<std::optional<v1::SignedTreeHead>> latest_tree_head() override;
+
+ private:
+  class Reader;  // a pooled reader connection, returned on destruction
+  explicit SqliteStorage(std::string path);
+  Expected<Reader> reader();
+
+  std::string path_;
+  std::mutex write_mutex_;
+  sqlite3* writer_ = nullptr;
+  std::mutex pool_mutex_;
+  std::vector<sqlite3*> idle_readers_;
+};
+
+}  // namespace senim::server

@@ -1,0 +1,64 @@
+// Where the board keeps its log: every leaf's exact bytes and every signed
+// tree head. An interface, so that a server database can replace the embedded
+// SQLite one (sqlite_storage.hpp) without touching intake or the API.
+//
+// The one write, append(), is atomic and durable: when it returns success the
+// leaves and the head that covers them survive a crash or a power cut; when it
+// fails, none of them is stored. A receipt is only sent after it returned
+// success (DESIGN.md, "Storage and network").
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "crypto/bytes.hpp"
+#include "crypto/error.hpp"
+#include "proto/board.pb.h"
+#include "protocol/signing.hpp"
+
+namespace senim::server {
+
+// One leaf of the log with the columns the server looks things up by.
+struct LeafRecord {
+  std::uint64_t index = 0;
+  Bytes bytes;                           // the exact entry bytes (docs/protocol.md §11.1)
+  Hash32 leaf_hash{};                    // SHA-256(0x00 ‖ bytes), §7.1
+  std::string kind;                      // protocol::body_name: "ballot", "setup", …
+  std::optional<Hash32> tracking_code;   // ballots and challenges (§9.4)
+  protocol::PublicKey signer{};
+};
+
+// Where a tracking code appears: the leaf and its kind ("ballot" or "challenge").
+struct TrackingCodeHit {
+  std::uint64_t index = 0;
+  std::string kind;
+};
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+
+  // Stores `leaves` (consecutive, starting at leaf_count()) and `head` in one
+  // durable transaction. Thread-safe, but meant for one writer.
+  virtual Status append(std::span<const LeafRecord> leaves, const v1::SignedTreeHead& head) = 0;
+
+  // --- reads: thread-safe, see only committed data ---------------------------
+  virtual Expected<std::uint64_t> leaf_count() = 0;
+  virtual Expected<Bytes> leaf(std::uint64_t index) = 0;
+  // Calls `visit(index, bytes, stored leaf hash)` for leaves [begin, end) in
+  // order; stops early (and returns that error) if `visit` fails.
+  using LeafVisitor = std::function<Status(std::uint64_t, Bytes, const Hash32&)>;
+  virtual Status scan_leaves(std::uint64_t begin, std::uint64_t end, const LeafVisitor& visit) = 0;
+  // The first leaf with this tracking code and this kind ("" for any kind).
+  virtual Expected<std::optional<TrackingCodeHit>> find_tracking_code(const Hash32& code,
+                                                                      const std::string& kind) = 0;
+  // Every stored head, smallest first.
+  using HeadVisitor = std::function<Status(const v1::SignedTreeHead&)>;
+  virtual Status scan_tree_heads(const HeadVisitor& visit) = 0;
+  virtual Expected<std::optional<v1::SignedTreeHead>> latest_tree_head() = 0;
+};
+
+}  // namespace senim::server

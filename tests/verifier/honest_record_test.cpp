@@ -1,0 +1,61 @@
+// senim-verify accepts honest records, with every check doing work.
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "sim/election_builder.hpp"
+#include "verifier/record_verifier.hpp"
+
+using senim::protocol::BallotChoices;
+using senim::sim::ElectionBuilder;
+using senim::sim::ElectionPlan;
+using senim::verifier::Check;
+using senim::verifier::kChecks;
+
+namespace {
+
+std::string temp_record(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("senim-test-" + name + ".rec")).string();
+}
+
+BallotChoices pick(std::uint32_t ref, std::vector<std::uint32_t> council) {
+  BallotChoices c;
+  c.contests.push_back(ref == 2
+                           ? std::vector<std::uint32_t>{0, 0}
+                           : std::vector<std::uint32_t>{ref == 0 ? 1U : 0U, ref == 1 ? 1U : 0U});
+  c.contests.push_back(std::move(council));
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("an honest record with districts, re-votes, challenges and an absent trustee passes",
+          "[verifier]") {
+  ElectionPlan plan;
+  plan.manifest = senim::sim::demo_manifest("verify-2026", 2);
+  plan.voters = 8;
+  ElectionBuilder b(std::move(plan));
+  b.prepare();
+  b.cast(0, pick(0, {1, 1, 0, 0, 0}));
+  b.cast(1, pick(1, {0, 0, 1, 0, 0}));
+  b.challenge(2, pick(0, {0, 1, 1, 0, 0}));
+  b.cast(2, pick(2, {0, 0, 0, 0, 0}));
+  b.cast(3, pick(0, {0, 0, 0, 1, 1}));
+  b.cast(0, pick(1, {1, 0, 0, 0, 1}));  // re-vote
+  b.cast(5, pick(1, {0, 1, 0, 0, 0}));
+  b.finish({1, 3});
+  const std::string path = temp_record("honest");
+  REQUIRE(b.write_record(path).ok());
+
+  const auto report = senim::verifier::verify_record(path);
+  INFO(report.to_text());
+  CHECK(report.passed());
+  for (const auto& c : kChecks) {
+    INFO(c.id);
+    CHECK(report.result(c.check).passed());
+    CHECK(report.result(c.check).items > 0);
+  }
+  CHECK(report.ballots == 6);
+  REQUIRE(report.verified_result.has_value());
+  CHECK(report.verified_result->total().ballots_counted() == 5);
+  std::filesystem::remove(path);
+}

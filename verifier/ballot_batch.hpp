@@ -1,0 +1,39 @@
+// Checks a batch of consecutive ballots and challenges on a worker thread
+// (checks 4, 11, 12 and the opening part of 15): everything about a ballot
+// that does not depend on the ballots before it. Proof equations of the
+// whole batch are verified together (docs/protocol.md §5.6); only when that
+// fails are the ballots re-checked one by one to name the bad ones.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "crypto/elgamal.hpp"
+#include "protocol/ballot.hpp"
+#include "protocol/entry.hpp"
+#include "protocol/voting_parameters.hpp"
+
+namespace senim::verifier {
+
+struct BallotTask {
+  std::uint64_t leaf = 0;
+  std::uint64_t offset = 0;  // of its frame in the record
+  protocol::ParsedEntry parsed;
+};
+
+struct BallotOutcome {
+  Status signature;                              // check 4
+  Status form;                                   // check 11 (ballots)
+  std::optional<Status> proofs;                  // check 12, when the form allowed checking
+  std::vector<crypto::Ciphertext> tally_vector;  // when the ballot decoded
+  Hash32 tracking_code{};                        // of the ballot, or of the challenged ballot
+  std::optional<Status> opening;                 // check 15 (challenges)
+};
+
+std::vector<BallotOutcome> check_ballot_batch(const protocol::VotingParameters& params,
+                                              const std::string& election_id,
+                                              const std::vector<BallotTask>& tasks);
+
+}  // namespace senim::verifier

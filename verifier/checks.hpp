@@ -1,0 +1,81 @@
+// The numbered checks of senim-verify (docs/verifier-checks.md). The numbers
+// are part of the interface: people cite them, tests assert them.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace senim::verifier {
+
+enum class Check : std::size_t {
+  record_format = 1,
+  log_root,
+  tree_head_signatures,
+  entry_signatures,
+  setup,
+  roles_and_phases,
+  trustee_ceremony,
+  joint_key,
+  credential_list,
+  eligibility,
+  ballot_form,
+  ballot_proofs,
+  no_duplicate_ballot,
+  revote_rule,
+  challenges,
+  aggregate,
+  partial_decryptions,
+  result,
+};
+
+inline constexpr std::size_t kCheckCount = 18;
+
+struct CheckInfo {
+  Check check;
+  std::string_view id;     // stable machine name
+  std::string_view title;  // what a person reads
+  std::string_view items;  // what it counts
+};
+
+inline constexpr std::array<CheckInfo, kCheckCount> kChecks{{
+    {Check::record_format, "record-format", "the record is well formed", "frames"},
+    {Check::log_root, "log-root", "every entry is a leaf of the signed tree", "tree heads"},
+    {Check::tree_head_signatures, "tree-head-signatures", "tree heads are signed by the board",
+     "tree heads"},
+    {Check::entry_signatures, "entry-signatures", "every entry is signed by its signer", "entries"},
+    {Check::setup, "setup", "the set-up and manifest are well formed", "set-ups"},
+    {Check::roles_and_phases, "roles-and-phases",
+     "every message is from someone allowed to send it, at a time it is allowed", "entries"},
+    {Check::trustee_ceremony, "trustee-ceremony",
+     "every trustee's commitments and proofs are valid", "trustee messages"},
+    {Check::joint_key, "joint-key", "the joint key and base hash follow from the ceremony", "keys"},
+    {Check::credential_list, "credential-list", "the credential list has no duplicates",
+     "credentials"},
+    {Check::eligibility, "eligibility", "every ballot and challenge is under a listed credential",
+     "ballots and challenges"},
+    {Check::ballot_form, "ballot-form",
+     "every ballot is well formed and bound to this election and its credential", "ballots"},
+    {Check::ballot_proofs, "ballot-proofs", "every option, blank and count proof is valid",
+     "ballots"},
+    {Check::no_duplicate_ballot, "no-duplicate-ballot",
+     "no ballot is repeated or replayed (sequence numbers rise per credential)", "ballots"},
+    {Check::revote_rule, "revote-rule", "only the last ballot of each credential is counted",
+     "superseded ballots"},
+    {Check::challenges, "challenges",
+     "every challenged ballot opens to its stated choices and is never counted", "challenges"},
+    {Check::aggregate, "aggregate", "the encrypted tally is the product of the counted ballots",
+     "tally ciphertexts"},
+    {Check::partial_decryptions, "partial-decryptions",
+     "every partial decryption is proven correct", "partial decryptions"},
+    {Check::result, "result", "the published counts are the decryption of the tally", "counts"},
+}};
+
+inline const CheckInfo& info(Check c) {
+  return kChecks[static_cast<std::size_t>(c) - 1];
+}
+inline std::size_t number(Check c) {
+  return static_cast<std::size_t>(c);
+}
+
+}  // namespace senim::verifier

@@ -1,0 +1,245 @@
+// Checks 5–9: the set-up, the key ceremony, the credential list and the
+// opening of the vote (docs/verifier-checks.md).
+#include <algorithm>
+
+#include "crypto/schnorr_proof.hpp"
+#include "verifier/engine.hpp"
+
+namespace senim::verifier {
+namespace {
+
+Hash32 key_of(const std::string& bytes) {
+  Hash32 key{};
+  std::copy_n(bytes.begin(), std::min(bytes.size(), key.size()), key.begin());
+  return key;
+}
+
+std::string label(const v1::Text& text) {
+  for (const char* lang : {"en", "ru", "kk"}) {
+    auto it = text.text().find(lang);
+    if (it != text.text().end())
+      return it->second;
+  }
+  return text.text().empty() ? std::string() : text.text().begin()->second;
+}
+
+}  // namespace
+
+void Engine::on_setup(std::uint64_t leaf, const protocol::ParsedEntry& e) {
+  report_.item(Check::setup);
+  if (stage_ != Stage::before_setup || leaf != 0) {
+    report_.fail(Check::roles_and_phases, leaf, "a set-up that is not the first entry");
+    return;
+  }
+  auto config = protocol::check_setup(e);
+  if (!config) {
+    report_.fail(Check::setup, leaf, config.error().message);
+    return;
+  }
+  config_ = std::move(*config);
+  election_id_ = config_->election_id();
+  report_.election_id = election_id_;
+  report_.board_key_hex = to_hex(config_->board);
+  for (const auto& d : config_->setup.manifest().districts())
+    report_.district_names.push_back(label(d.name()));
+  for (const auto& c : config_->setup.manifest().contests()) {
+    std::vector<std::string> names;
+    for (const auto& o : c.options())
+      names.push_back(label(o.label()));
+    report_.option_names.push_back(std::move(names));
+  }
+  const std::uint32_t n = config_->ceremony.trustees;
+  deals_raw_.assign(n, std::nullopt);
+  deals_.assign(n, std::nullopt);
+  ready_.assign(n, false);
+  stage_ = Stage::ceremony;
+}
+
+void Engine::on_deal(std::uint64_t leaf, const protocol::ParsedEntry& e) {
+  if (!expect_stage(leaf, e, {Stage::ceremony}))
+    return;
+  const v1::TrusteeDeal& deal = e.statement.deal();
+  const auto t = expect_trustee(leaf, e, deal.trustee());
+  if (!t)
+    return;
+  report_.item(Check::trustee_ceremony);
+  if (deals_raw_[*t - 1]) {
+    report_.fail(Check::roles_and_phases, leaf, "trustee " + std::to_string(*t) + " dealt twice");
+    return;
+  }
+  deals_raw_[*t - 1] = deal;
+  auto commitment = protocol::check_deal(*config_, deal);
+  if (!commitment) {
+    report_.fail(Check::trustee_ceremony, leaf,
+                 "deal of trustee " + std::to_string(*t) + ": " + commitment.error().message);
+    return;
+  }
+  deals_[*t - 1] = std::move(*commitment);
+  if (std::all_of(deals_.begin(), deals_.end(), [](const auto& d) { return d.has_value(); })) {
+    compute_keys(leaf);
+  }
+}
+
+void Engine::compute_keys(std::uint64_t leaf) {
+  std::vector<crypto::DealerCommitment> qualified;
+  for (const auto& d : deals_)
+    qualified.push_back(*d);
+  report_.item(Check::joint_key);
+  auto k = crypto::joint_public_key(qualified);
+  if (!k) {
+    report_.fail(Check::joint_key, leaf, k.error().message);
+    return;
+  }
+  joint_key_ = *k;
+  for (std::uint32_t t = 1; t <= config_->ceremony.trustees; ++t) {
+    trustee_keys_.push_back(*crypto::trustee_public_key(qualified, t));
+  }
+  base_hash_ = protocol::base_hash(*config_, *joint_key_, trustee_keys_);
+}
+
+void Engine::on_ready(std::uint64_t leaf, const protocol::ParsedEntry& e) {
+  if (!expect_stage(leaf, e, {Stage::ceremony}))
+    return;
+  const v1::TrusteeReady& ready = e.statement.ready();
+  const auto t = expect_trustee(leaf, e, ready.trustee());
+  if (!t)
+    return;
+  report_.item(Check::trustee_ceremony);
+  if (ready_[*t - 1]) {
+    report_.fail(Check::roles_and_phases, leaf,
+                 "trustee " + std::to_string(*t) + " announced ready twice");
+    return;
+  }
+  if (!joint_key_) {
+    if (std::any_of(deals_raw_.begin(), deals_raw_.end(), [](const auto& d) { return !d; })) {
+      report_.fail(Check::roles_and_phases, leaf,
+                   "trustee " + std::to_string(*t) + " announced ready before every trustee dealt");
+    }
+    return;  // an invalid deal was reported by check 7 already
+  }
+  report_.item(Check::joint_key);
+  const crypto::Element& expected = trustee_keys_[*t - 1];
+  if (!same_bytes(ready.public_share(), expected.bytes)) {
+    report_.fail(Check::joint_key, leaf,
+                 "trustee " + std::to_string(*t) +
+                     " announces a public share other than the one its commitments imply");
+    return;
+  }
+  auto proof = crypto::SchnorrProof::decode(as_bytes(ready.proof()));
+  const Status proven =
+      proof ? crypto::verify_schnorr(*proof, expected, protocol::ready_proof_context(*config_, *t))
+            : Status(proof.error());
+  if (!proven) {
+    report_.fail(
+        Check::trustee_ceremony, leaf,
+        "trustee " + std::to_string(*t) + "'s proof of its share: " + proven.error().message);
+    return;
+  }
+  ready_[*t - 1] = true;
+  ceremony_complete_ = std::all_of(ready_.begin(), ready_.end(), [](bool r) { return r; });
+}
+
+void Engine::on_complaint(std::uint64_t leaf, const protocol::ParsedEntry& e) {
+  if (!expect_stage(leaf, e, {Stage::ceremony}))
+    return;
+  const v1::TrusteeComplaint& c = e.statement.complaint();
+  const auto t = expect_trustee(leaf, e, c.trustee());
+  if (!t)
+    return;
+  report_.item(Check::trustee_ceremony);
+  const std::uint32_t dealer = c.dealer();
+  std::string verdict;
+  if (dealer < 1 || dealer > config_->ceremony.trustees || dealer == *t || !deals_[dealer - 1]) {
+    verdict = "names no other trustee with a valid deal";
+  } else {
+    crypto::ComplaintEvidence evidence;
+    evidence.accuser = *t;
+    evidence.accused = dealer;
+    auto key = crypto::BoxSecretKey::decode(as_bytes(c.box_secret_key()));
+    if (!key) {
+      verdict = key.error().message;
+    } else {
+      evidence.box_secret_key = *key;
+      const std::string& box = deals_raw_[dealer - 1]->encrypted_shares(static_cast<int>(*t - 1));
+      auto upheld = crypto::verify_complaint(evidence, config_->box_keys[*t - 1], as_bytes(box),
+                                             *deals_[dealer - 1]);
+      verdict = upheld ? "is upheld: dealer " + std::to_string(dealer) + " sent a bad share (" +
+                             upheld->reason.message + ")"
+                       : "is unfounded: " + upheld.error().message;
+    }
+  }
+  // Upheld or not, a complaint means this ceremony failed (docs/protocol.md §6.4.2).
+  report_.fail(Check::trustee_ceremony, leaf,
+               "the ceremony failed: trustee " + std::to_string(*t) +
+                   "'s complaint against trustee " + std::to_string(dealer) + " " + verdict);
+}
+
+void Engine::on_credentials(std::uint64_t leaf, const protocol::ParsedEntry& e) {
+  if (!expect_stage(leaf, e, {Stage::ceremony}))
+    return;
+  if (!expect_authority(leaf, e))
+    return;
+  const v1::CredentialList& list = e.statement.credentials();
+  for (int i = 0; i < list.credentials_size(); ++i) {
+    const v1::Credential& c = list.credentials(i);
+    report_.item(Check::credential_list);
+    const std::string where = "credential " + std::to_string(i + 1) + " of the list: ";
+    if (c.key().size() != 32) {
+      report_.fail(Check::credential_list, leaf, where + "key is not 32 bytes");
+      continue;
+    }
+    const auto district = config_->shape.district_index(c.district());
+    if (!district) {
+      report_.fail(Check::credential_list, leaf,
+                   where + "unknown district \"" + c.district() + "\"");
+      continue;
+    }
+    CredentialRecord record;
+    record.district = static_cast<std::uint32_t>(*district);
+    if (!credentials_.emplace(key_of(c.key()), record).second) {
+      report_.fail(Check::credential_list, leaf,
+                   where + "duplicate credential " + to_hex(key_of(c.key())));
+    }
+  }
+}
+
+void Engine::on_open(std::uint64_t leaf, const protocol::ParsedEntry& e) {
+  if (!expect_stage(leaf, e, {Stage::ceremony}))
+    return;
+  if (!expect_authority(leaf, e))
+    return;
+  if (!ceremony_complete_) {
+    report_.fail(Check::roles_and_phases, leaf, "voting opened before every trustee was ready");
+  }
+  const v1::Open& open = e.statement.open();
+  report_.item(Check::joint_key);
+  crypto::Point key;
+  Hash32 base{};
+  if (joint_key_ && base_hash_) {
+    if (!same_bytes(open.joint_key(), joint_key_->bytes)) {
+      report_.fail(Check::joint_key, leaf, "the open names a joint key other than the ceremony's");
+    } else if (!same_bytes(open.base_hash(), *base_hash_)) {
+      report_.fail(Check::joint_key, leaf, "the open names a base hash other than the election's");
+    }
+    key = joint_key_->point;
+    base = *base_hash_;
+  } else {
+    // The ceremony could not give a key (already reported); check ballots
+    // against the key the open announces so later checks still mean something.
+    auto claimed = crypto::Point::decode(as_bytes(open.joint_key()));
+    if (!claimed || open.base_hash().size() != 32) {
+      report_.fail(Check::joint_key, leaf, "the open's joint key or base hash is malformed");
+      open_leaf_ = leaf;
+      stage_ = Stage::voting;
+      return;
+    }
+    key = *claimed;
+    std::copy_n(open.base_hash().begin(), 32, base.begin());
+  }
+  params_ = std::make_shared<const protocol::VotingParameters>(config_->shape, key, base);
+  open_leaf_ = leaf;
+  all_ballots_ = std::make_unique<protocol::TallyAccumulator>(params_->shape);
+  stage_ = Stage::voting;
+}
+
+}  // namespace senim::verifier

@@ -1,0 +1,228 @@
+// Checks 14–18: the close, the re-vote rule, the encrypted tally, the partial
+// decryptions and the result; and what can only be judged at the end.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "protocol/decryption.hpp"
+#include "verifier/engine.hpp"
+
+namespace senim::verifier {
+
+void Engine::on_close(std::uint64_t leaf, const protocol::ParsedEntry& e) {
+  if (!expect_stage(leaf, e, {Stage::voting}))
+    return;
+  if (!expect_authority(leaf, e))
+    return;
+  stage_ = Stage::closed;
+  close_leaf_ = leaf;
+}
+
+void Engine::on_tally(std::uint64_t leaf, const protocol::ParsedEntry& e) {
+  if (!expect_stage(leaf, e, {Stage::closed}))
+    return;
+  if (!expect_authority(leaf, e))
+    return;
+  stage_ = Stage::tallied;
+  if (!params_)
+    return;  // no usable open: reported by check 8
+  const v1::EncryptedTally& tally = e.statement.tally();
+  const std::vector<std::uint64_t> published(tally.superseded().begin(), tally.superseded().end());
+  check_revote_rule(leaf, published);
+  auto decoded = protocol::decode_tally(params_->shape, tally);
+  if (!decoded) {
+    report_.item(Check::aggregate);
+    report_.fail(Check::aggregate, leaf, decoded.error().message);
+    return;
+  }
+  tally_ = std::move(*decoded);
+  tally_flat_ = protocol::flatten(*tally_);
+  check_aggregate(leaf, published);
+}
+
+void Engine::check_revote_rule(std::uint64_t leaf, const std::vector<std::uint64_t>& published) {
+  std::set<std::uint64_t> ours;
+  for (const auto& [l, offset] : superseded_)
+    ours.insert(l);
+  const std::set<std::uint64_t> theirs(published.begin(), published.end());
+  std::set<std::uint64_t> all = ours;
+  all.insert(theirs.begin(), theirs.end());
+  report_.item(Check::revote_rule, std::max<std::uint64_t>(all.size(), 1));
+  if (!std::is_sorted(published.begin(), published.end()) || theirs.size() != published.size()) {
+    report_.fail(Check::revote_rule, leaf, "the tally's superseded list is not strictly ascending");
+  }
+  for (std::uint64_t l : all) {
+    if (ours.count(l) != 0 && theirs.count(l) == 0) {
+      report_.fail(Check::revote_rule, leaf,
+                   "the tally counts the ballot at entry " + std::to_string(l) +
+                       ", but a later ballot of the same credential supersedes it");
+    } else if (ours.count(l) == 0 && theirs.count(l) != 0) {
+      report_.fail(Check::revote_rule, leaf,
+                   "the tally skips entry " + std::to_string(l) +
+                       " as superseded, but it is not followed by a ballot of the same credential");
+    }
+  }
+}
+
+std::vector<Engine::LoadedBallot> Engine::load_ballots(const std::vector<std::uint64_t>& leaves) {
+  // Leaves we know (our superseded ballots) are read by offset; any other
+  // leaf the tally names needs a second pass over the record, which only a
+  // record that breaks the re-vote rule ever causes.
+  std::map<std::uint64_t, std::uint64_t> offsets(superseded_.begin(), superseded_.end());
+  std::set<std::uint64_t> wanted(leaves.begin(), leaves.end());
+  std::vector<LoadedBallot> out;
+  auto reader = protocol::RecordReader::open(path_);
+  if (!reader)
+    return out;
+  auto take = [&](std::uint64_t leaf, const Bytes& payload) {
+    // Only what apply_ballot() added: a voting-period ballot of a listed
+    // credential that decodes.
+    if (leaf <= open_leaf_ || leaf >= close_leaf_)
+      return;
+    auto parsed = protocol::parse_entry(payload);
+    if (!parsed || !parsed->statement.has_ballot())
+      return;
+    Hash32 signer{};
+    std::copy_n(parsed->entry.signer().begin(), signer.size(), signer.begin());
+    auto cred = credentials_.find(signer);
+    if (cred == credentials_.end())
+      return;
+    auto decoded = protocol::decode_ballot(params_->shape, parsed->statement.ballot());
+    if (!decoded)
+      return;
+    out.push_back(LoadedBallot{cred->second.district, protocol::tally_vector(*decoded)});
+  };
+  bool all_known = true;
+  for (std::uint64_t leaf : wanted) {
+    auto it = offsets.find(leaf);
+    if (it == offsets.end()) {
+      all_known = false;
+      continue;
+    }
+    auto frame = reader->read_at(it->second);
+    if (frame)
+      take(leaf, frame->payload);
+  }
+  if (all_known)
+    return out;
+  out.clear();
+  std::uint64_t leaf = 0;
+  while (true) {
+    auto frame = reader->next();
+    if (!frame || !frame->has_value())
+      break;
+    if ((*frame)->kind != protocol::FrameKind::entry)
+      continue;
+    if (wanted.count(leaf) != 0)
+      take(leaf, (*frame)->payload);
+    ++leaf;
+  }
+  return out;
+}
+
+void Engine::check_aggregate(std::uint64_t leaf, const std::vector<std::uint64_t>& published) {
+  report_.item(Check::aggregate, params_->shape.districts.size() * params_->shape.tally_width());
+  std::vector<std::uint64_t> leaves = published;
+  std::sort(leaves.begin(), leaves.end());
+  leaves.erase(std::unique(leaves.begin(), leaves.end()), leaves.end());
+  // Counted = every ballot added during voting, minus those the tally says
+  // it skipped. (Whether it skipped the right ones is check 14.)
+  protocol::TallyAccumulator expected = *all_ballots_;
+  for (const LoadedBallot& b : load_ballots(leaves))
+    expected.subtract(b.district, b.tally_vector);
+  if (auto s = protocol::compare_tally(params_->shape, expected, *tally_); !s) {
+    report_.fail(Check::aggregate, leaf, s.error().message);
+  }
+}
+
+void Engine::on_partial(std::uint64_t leaf, const protocol::ParsedEntry& e) {
+  if (!expect_stage(leaf, e, {Stage::tallied}))
+    return;
+  const v1::PartialDecryption& partial = e.statement.partial();
+  const auto t = expect_trustee(leaf, e, partial.trustee());
+  if (!t)
+    return;
+  if (std::find(partial_trustees_.begin(), partial_trustees_.end(), *t) !=
+      partial_trustees_.end()) {
+    report_.fail(Check::roles_and_phases, leaf,
+                 "trustee " + std::to_string(*t) + " decrypted twice");
+    return;
+  }
+  report_.item(Check::partial_decryptions);
+  if (!tally_ || trustee_keys_.size() < *t) {
+    report_.fail(Check::partial_decryptions, leaf,
+                 "there is no valid tally and key to check it against");
+    return;
+  }
+  auto checked =
+      protocol::check_partial(params_->base_hash, partial, trustee_keys_[*t - 1], tally_flat_);
+  if (!checked) {
+    report_.fail(Check::partial_decryptions, leaf, checked.error().message);
+    return;
+  }
+  partials_.push_back(std::move(*checked));
+  partial_trustees_.push_back(*t);
+}
+
+void Engine::on_result(std::uint64_t leaf, const protocol::ParsedEntry& e) {
+  if (!expect_stage(leaf, e, {Stage::tallied}))
+    return;
+  if (!expect_authority(leaf, e))
+    return;
+  stage_ = Stage::finished;
+  result_seen_ = true;
+  if (!tally_) {
+    report_.item(Check::result);
+    report_.fail(Check::result, leaf, "there is no valid tally to decrypt");
+    return;
+  }
+  report_.item(Check::result, (params_->shape.districts.size() + 1) * params_->shape.tally_width());
+  auto expected =
+      protocol::combine_result(params_->shape, config_->ceremony.threshold, *tally_, partials_);
+  if (!expected) {
+    report_.fail(Check::result, leaf, expected.error().message);
+    return;
+  }
+  if (auto s = protocol::compare_result(params_->shape, *expected, e.statement.result()); !s) {
+    report_.fail(Check::result, leaf, s.error().message);
+    return;
+  }
+  report_.verified_result = e.statement.result();
+}
+
+void Engine::finish() {
+  if (!config_) {
+    report_.item(Check::setup);
+    report_.fail(Check::setup, std::nullopt, "the record has no election set-up");
+  }
+  // A challenged ballot is never counted: no credential's last ballot is one.
+  for (const auto& [key, c] : credentials_) {
+    if (c.last_leaf && challenged_.count(c.last_code) != 0) {
+      report_.fail(Check::challenges, *c.last_leaf, "a challenged ballot was cast and is counted");
+    }
+  }
+  const char* before_tally = "the record ends before the tally";
+  if (stage_ < Stage::tallied) {
+    report_.skip(Check::revote_rule, before_tally);
+    report_.skip(Check::aggregate, before_tally);
+    report_.skip(Check::partial_decryptions, before_tally);
+  }
+  if (!result_seen_)
+    report_.skip(Check::result, "the record ends before the result");
+  if (stage_ < Stage::voting) {
+    for (Check c : {Check::eligibility, Check::ballot_form, Check::ballot_proofs,
+                    Check::no_duplicate_ballot, Check::challenges}) {
+      report_.skip(c, "the record ends before voting");
+    }
+  }
+  if (report_.result(Check::challenges).items == 0)
+    report_.skip(Check::challenges, "no ballot was challenged");
+  if (report_.result(Check::ballot_form).items == 0) {
+    for (Check c : {Check::eligibility, Check::ballot_form, Check::ballot_proofs,
+                    Check::no_duplicate_ballot}) {
+      report_.skip(c, "no ballots were cast");
+    }
+  }
+}
+
+}  // namespace senim::verifier

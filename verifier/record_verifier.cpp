@@ -1,0 +1,203 @@
+#include "verifier/record_verifier.hpp"
+
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "crypto/merkle_compact_range.hpp"
+#include "protocol/record.hpp"
+#include "protocol/tree_head.hpp"
+#include "verifier/engine.hpp"
+#include "verifier/thread_pool.hpp"
+
+namespace senim::verifier {
+namespace {
+
+constexpr std::size_t kBallotsPerBatch = 256;
+
+using Clock = std::chrono::steady_clock;
+
+// Checks 1–3 and the pipeline that feeds ballots to the workers in batches
+// and applies their outcomes in log order.
+class Stream {
+ public:
+  Stream(const std::string& path, const Options& options, Report& report)
+      : path_(path),
+        options_(options),
+        report_(report),
+        engine_(path, report),
+        pool_(options.threads == 0 ? std::max(1U, std::thread::hardware_concurrency())
+                                   : options.threads) {}
+
+  void run() {
+    auto reader = protocol::RecordReader::open(path_);
+    report_.item(Check::record_format);
+    if (!reader) {
+      report_.fail(Check::record_format, std::nullopt, reader.error().message);
+      return;
+    }
+    std::error_code ec;
+    file_size_ = std::filesystem::file_size(path_, ec);
+    last_progress_ = Clock::now();
+    bool ended_with_head = false;
+    while (true) {
+      auto frame = reader->next();
+      if (!frame) {
+        report_.item(Check::record_format);
+        report_.fail(Check::record_format, std::nullopt, frame.error().message);
+        break;
+      }
+      if (!frame->has_value())
+        break;
+      report_.item(Check::record_format);
+      bytes_read_ = (*frame)->offset + 5 + (*frame)->payload.size();
+      if ((*frame)->kind == protocol::FrameKind::tree_head) {
+        drain();
+        on_tree_head((*frame)->payload);
+        ended_with_head = true;
+      } else {
+        on_entry(std::move(**frame));
+        ended_with_head = false;
+      }
+      maybe_progress();
+    }
+    drain();
+    if (!ended_with_head || heads_ == 0) {
+      report_.item(Check::log_root);
+      report_.fail(Check::log_root, std::nullopt,
+                   heads_ == 0 ? "the record has no signed tree head"
+                               : "entries " + std::to_string(last_head_size_) + " to " +
+                                     std::to_string(leaves_ - 1) +
+                                     " are not covered by a signed tree head");
+    }
+    engine_.finish();
+    report_.entries = leaves_;
+  }
+
+ private:
+  void on_entry(protocol::Frame frame) {
+    const std::uint64_t leaf = leaves_++;
+    log_.append_leaf_hash(crypto::merkle::leaf_hash(frame.payload));
+    auto parsed = protocol::parse_entry(frame.payload);
+    if (!parsed) {
+      report_.fail(Check::record_format, leaf, "entry does not parse: " + parsed.error().message);
+      return;
+    }
+    const bool ballot_like = parsed->statement.has_ballot() || parsed->statement.has_challenge();
+    if (ballot_like && engine_.in_voting() && engine_.parameters()) {
+      batch_.push_back(BallotTask{leaf, frame.offset, std::move(*parsed)});
+      if (batch_.size() >= kBallotsPerBatch)
+        submit();
+      return;
+    }
+    drain();
+    engine_.on_entry(leaf, frame.offset, *parsed);
+  }
+
+  // Sends the current batch to the pool; applies finished batches in order,
+  // keeping at most two per worker in flight.
+  void submit() {
+    if (batch_.empty())
+      return;
+    auto tasks = std::make_shared<std::vector<BallotTask>>(std::move(batch_));
+    batch_.clear();
+    auto params = engine_.parameters();
+    const std::string election_id = engine_.election_id();
+    in_flight_.push_back({tasks, pool_.submit([tasks, params, election_id] {
+                            return check_ballot_batch(*params, election_id, *tasks);
+                          })});
+    while (in_flight_.size() > 2 * pool_.size())
+      apply_front();
+  }
+
+  void apply_front() {
+    auto& [tasks, future] = in_flight_.front();
+    const std::vector<BallotOutcome> outcomes = future.get();
+    for (std::size_t i = 0; i < tasks->size(); ++i)
+      engine_.apply_ballot((*tasks)[i], outcomes[i]);
+    in_flight_.pop_front();
+  }
+
+  // Everything before the next non-ballot entry must be applied first.
+  void drain() {
+    submit();
+    while (!in_flight_.empty())
+      apply_front();
+  }
+
+  // Checks 2 and 3 for a head covering exactly the entries so far.
+  void on_tree_head(const Bytes& payload) {
+    ++heads_;
+    report_.item(Check::log_root);
+    report_.item(Check::tree_head_signatures);
+    v1::SignedTreeHead head;
+    if (!head.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+      report_.fail(Check::record_format, std::nullopt, "a tree head frame does not parse");
+      return;
+    }
+    last_head_size_ = head.tree_size();
+    if (head.tree_size() != leaves_) {
+      report_.fail(Check::log_root, leaves_,
+                   "a tree head of size " + std::to_string(head.tree_size()) + " follows " +
+                       std::to_string(leaves_) + " entries");
+    } else if (!same_bytes(head.root_hash(), log_.root())) {
+      report_.fail(Check::log_root, leaves_,
+                   "the signed root for size " + std::to_string(leaves_) +
+                       " is not the Merkle root of the entries (an entry changed after signing?)");
+    }
+    const protocol::ElectionConfig* config = engine_.config();
+    if (config == nullptr) {
+      report_.fail(Check::tree_head_signatures, leaves_, "no set-up names the board key");
+      return;
+    }
+    if (auto s = protocol::verify_tree_head(head, config->board); !s) {
+      report_.fail(Check::tree_head_signatures, leaves_, s.error().message);
+    } else if (head.election_id() != engine_.election_id()) {
+      report_.fail(Check::tree_head_signatures, leaves_,
+                   "the tree head is for election \"" + head.election_id() + "\"");
+    }
+  }
+
+  void maybe_progress() {
+    if (!options_.progress)
+      return;
+    const auto now = Clock::now();
+    if (now - last_progress_ < std::chrono::seconds(2))
+      return;
+    last_progress_ = now;
+    options_.progress(leaves_, bytes_read_, file_size_);
+  }
+
+  const std::string& path_;
+  const Options& options_;
+  Report& report_;
+  Engine engine_;
+  ThreadPool pool_;
+  crypto::merkle::CompactRange log_;
+  std::uint64_t leaves_ = 0;
+  std::uint64_t heads_ = 0;
+  std::uint64_t last_head_size_ = 0;
+  std::uint64_t bytes_read_ = 0;
+  std::uint64_t file_size_ = 0;
+  Clock::time_point last_progress_;
+  std::vector<BallotTask> batch_;
+  std::deque<
+      std::pair<std::shared_ptr<std::vector<BallotTask>>, std::future<std::vector<BallotOutcome>>>>
+      in_flight_;
+};
+
+}  // namespace
+
+Report verify_record(const std::string& path, const Options& options) {
+  Report report;
+  report.record = path;
+  const auto start = Clock::now();
+  Stream stream(path, options, report);
+  stream.run();
+  report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return report;
+}
+
+}  // namespace senim::verifier

@@ -1,0 +1,153 @@
+#include "verifier/report.hpp"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <cstdio>
+#include <sstream>
+
+namespace senim::verifier {
+namespace {
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string with_commas(std::uint64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0)
+      out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+void Report::fail(Check c, std::optional<std::uint64_t> entry, const std::string& message) {
+  CheckResult& r = results_[index(c)];
+  if (r.failures == 0) {
+    r.first_entry = entry;
+    r.first_message = message;
+  }
+  ++r.failures;
+}
+
+void Report::skip(Check c, const std::string& why) {
+  CheckResult& r = results_[index(c)];
+  if (r.items == 0 && r.failures == 0)
+    r.skipped = why;
+}
+
+bool Report::passed() const {
+  return failed_checks() == 0;
+}
+
+std::size_t Report::failed_checks() const {
+  std::size_t n = 0;
+  for (const auto& r : results_)
+    n += r.passed() ? 0 : 1;
+  return n;
+}
+
+std::string Report::to_text() const {
+  std::ostringstream out;
+  out << "senim-verify " << record << "\n";
+  out << "election \"" << election_id << "\", " << with_commas(entries) << " entries, "
+      << with_commas(ballots) << " ballots, board key " << board_key_hex.substr(0, 16) << "…\n\n";
+  for (const CheckInfo& c : kChecks) {
+    const CheckResult& r = result(c.check);
+    char head[160];
+    std::snprintf(head, sizeof head, "%2zu %-22s", number(c.check), std::string(c.id).c_str());
+    out << head;
+    if (!r.passed()) {
+      out << "FAILED  " << with_commas(r.failures) << " of " << with_commas(r.items) << " "
+          << c.items << "; first at ";
+      if (r.first_entry) {
+        out << "entry " << *r.first_entry;
+      } else {
+        out << "record";
+      }
+      out << ": " << r.first_message << "\n";
+    } else if (!r.skipped.empty() && r.items == 0) {
+      out << "passed  (nothing to check: " << r.skipped << ")\n";
+    } else {
+      out << "passed  " << with_commas(r.items) << " " << c.items << " — " << c.title << "\n";
+    }
+  }
+  out << "\n";
+  if (passed()) {
+    out << "all " << kCheckCount << " checks passed";
+  } else {
+    out << failed_checks() << " of " << kCheckCount << " checks FAILED";
+  }
+  char timing[64];
+  std::snprintf(timing, sizeof timing, " (%.2f s)\n", seconds);
+  out << timing;
+  return out.str();
+}
+
+std::string Report::to_json() const {
+  std::ostringstream out;
+  out << "{\"record\":" << json_string(record) << ",\"election_id\":" << json_string(election_id)
+      << ",\"board_key\":" << json_string(board_key_hex) << ",\"entries\":" << entries
+      << ",\"ballots\":" << ballots << ",\"seconds\":" << seconds
+      << ",\"passed\":" << (passed() ? "true" : "false") << ",\"checks\":[";
+  bool first = true;
+  for (const CheckInfo& c : kChecks) {
+    const CheckResult& r = result(c.check);
+    out << (first ? "" : ",") << "{\"number\":" << number(c.check)
+        << ",\"id\":" << json_string(std::string(c.id))
+        << ",\"title\":" << json_string(std::string(c.title))
+        << ",\"passed\":" << (r.passed() ? "true" : "false") << ",\"items\":" << r.items
+        << ",\"failures\":" << r.failures;
+    if (!r.passed()) {
+      out << ",\"first_failure\":{\"entry\":"
+          << (r.first_entry ? std::to_string(*r.first_entry) : std::string("null"))
+          << ",\"message\":" << json_string(r.first_message) << "}";
+    }
+    if (!r.skipped.empty() && r.items == 0)
+      out << ",\"skipped\":" << json_string(r.skipped);
+    out << "}";
+    first = false;
+  }
+  out << "]";
+  if (verified_result) {
+    std::string result_json;
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    options.always_print_primitive_fields = true;
+    (void)google::protobuf::util::MessageToJsonString(*verified_result, &result_json, options);
+    out << ",\"result\":" << result_json;
+  }
+  out << "}\n";
+  return out.str();
+}
+
+}  // namespace senim::verifier

@@ -1,0 +1,52 @@
+// What senim-verify found: one line per check, or JSON for machines.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "proto/tally.pb.h"
+#include "verifier/checks.hpp"
+
+namespace senim::verifier {
+
+struct CheckResult {
+  std::uint64_t items = 0;
+  std::uint64_t failures = 0;
+  std::optional<std::uint64_t> first_entry;  // leaf index of the first failure, if any
+  std::string first_message;
+  std::string skipped;  // why nothing was checked (the record ends earlier)
+
+  bool passed() const { return failures == 0; }
+};
+
+class Report {
+ public:
+  void item(Check c, std::uint64_t n = 1) { results_[index(c)].items += n; }
+  // Records a failure; `entry` is the leaf index (or nullopt for the record as a whole).
+  void fail(Check c, std::optional<std::uint64_t> entry, const std::string& message);
+  void skip(Check c, const std::string& why);
+  const CheckResult& result(Check c) const { return results_[index(c)]; }
+  bool passed() const;
+  std::size_t failed_checks() const;
+
+  std::string record;
+  std::string election_id;
+  std::string board_key_hex;
+  std::uint64_t entries = 0;
+  std::uint64_t ballots = 0;
+  double seconds = 0;
+  std::optional<v1::Result> verified_result;  // when check 18 passed
+  std::vector<std::string> district_names;
+  std::vector<std::vector<std::string>> option_names;  // per contest
+
+  std::string to_text() const;
+  std::string to_json() const;
+
+ private:
+  static std::size_t index(Check c) { return static_cast<std::size_t>(c) - 1; }
+  std::array<CheckResult, kCheckCount> results_{};
+};
+
+}  // namespace senim::verifier
