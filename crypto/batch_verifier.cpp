@@ -1,5 +1,8 @@
 #include "crypto/batch_verifier.hpp"
 
+#include <sodium.h>
+
+#include <algorithm>
 #include <stdexcept>
 
 #include "crypto/msm.hpp"
@@ -7,7 +10,32 @@
 namespace senim::crypto {
 
 BatchVerifier::BatchVerifier() {
+  randombytes_buf(weight_key_.data(), weight_key_.size());
   add_shared_base(Point::generator());
+}
+
+BatchVerifier::~BatchVerifier() {
+  wipe(weight_key_);
+}
+
+Scalar BatchVerifier::draw_weight() {
+  std::array<std::uint8_t, 32> bytes{};
+  do {
+    if (weight_used_ + 16 > weight_pool_.size()) {
+      std::array<std::uint8_t, crypto_stream_chacha20_ietf_NONCEBYTES> nonce{};
+      for (std::size_t i = 0; i < 8; ++i) {
+        nonce[i] = static_cast<std::uint8_t>(weight_counter_ >> (8 * i));
+      }
+      ++weight_counter_;
+      crypto_stream_chacha20_ietf(weight_pool_.data(), weight_pool_.size(), nonce.data(),
+                                  weight_key_.data());
+      weight_used_ = 0;
+    }
+    std::copy_n(weight_pool_.begin() + static_cast<std::ptrdiff_t>(weight_used_), 16,
+                bytes.begin());
+    weight_used_ += 16;
+  } while (sodium_is_zero(bytes.data(), 16) != 0);
+  return *Scalar::decode(bytes);  // < 2^128 < ℓ: canonical
 }
 
 std::size_t BatchVerifier::add_shared_base(const Point& base) {
@@ -22,7 +50,7 @@ BatchVerifier::Equation BatchVerifier::equation() {
 
 Scalar BatchVerifier::new_weight() {
   ++equations_;
-  return Scalar::random_128();
+  return draw_weight();
 }
 
 void BatchVerifier::add_weighted(const Scalar& coefficient, const Point& p) {

@@ -10,7 +10,9 @@
 // coefficient instead of one term per equation.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "crypto/point.hpp"
@@ -23,6 +25,9 @@ class BatchVerifier {
   static constexpr std::size_t kGenerator = 0;  // index of G among the shared bases
 
   BatchVerifier();
+  ~BatchVerifier();
+  BatchVerifier(const BatchVerifier&) = delete;
+  BatchVerifier& operator=(const BatchVerifier&) = delete;
   // Registers a base many equations use; returns its index for add_shared.
   std::size_t add_shared_base(const Point& base);
 
@@ -56,6 +61,14 @@ class BatchVerifier {
   bool verify() const;
 
  private:
+  // Weights come from a ChaCha20 stream under a key drawn once from the OS
+  // CSPRNG: one getrandom() per batch instead of one per equation.
+  Scalar draw_weight();
+  std::array<std::uint8_t, 32> weight_key_{};
+  std::array<std::uint8_t, 1024> weight_pool_{};
+  std::size_t weight_used_ = 1024;
+  std::uint64_t weight_counter_ = 0;
+
   std::vector<Point> shared_bases_;
   std::vector<Scalar> shared_coefficients_;
   std::vector<Point> points_;
