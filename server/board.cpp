@@ -16,7 +16,9 @@ std::uint64_t now_ms() {
                                         .count());
 }
 
-std::string to_string(ByteView bytes) { return {bytes.begin(), bytes.end()}; }
+std::string to_string(ByteView bytes) {
+  return {bytes.begin(), bytes.end()};
+}
 
 LeafRecord leaf_record(Board::Prechecked&& entry, std::uint64_t index) {
   LeafRecord leaf;
@@ -35,11 +37,11 @@ LeafRecord leaf_record(Board::Prechecked&& entry, std::uint64_t index) {
 }  // namespace
 
 Board::Board(std::unique_ptr<Storage> storage, protocol::SigningKey key, std::string public_url)
-    : storage_(std::move(storage)),
-      key_(std::move(key)),
+    : state_([this](std::uint64_t leaf) { return load_leaf(leaf); },
+             [this](const Hash32& code) { return find_ballot(code); }),
+      storage_(std::move(storage)),
       public_url_(std::move(public_url)),
-      state_([this](std::uint64_t leaf) { return load_leaf(leaf); },
-             [this](const Hash32& code) { return find_ballot(code); }) {}
+      key_(std::move(key)) {}
 
 Expected<Board::Prechecked> Board::precheck(ByteView entry_bytes) const {
   return state_.precheck(entry_bytes);
@@ -47,30 +49,36 @@ Expected<Board::Prechecked> Board::precheck(ByteView entry_bytes) const {
 
 Expected<Bytes> Board::load_leaf(std::uint64_t leaf) const {
   if (leaf >= next_leaf_) {
-    return make_error(Errc::invalid_argument, "leaf " + std::to_string(leaf) +
-                                                  " is not before leaf " +
-                                                  std::to_string(next_leaf_));
+    return make_error(
+        Errc::invalid_argument,
+        "leaf " + std::to_string(leaf) + " is not before leaf " + std::to_string(next_leaf_));
   }
-  if (leaf >= stored_size_) return batch_.at(leaf - stored_size_).bytes;
+  if (leaf >= stored_size_)
+    return batch_.at(leaf - stored_size_).bytes;
   return storage_->leaf(leaf);
 }
 
 std::optional<std::uint64_t> Board::find_ballot(const Hash32& code) const {
   for (const LeafRecord& leaf : batch_) {
-    if (leaf.kind == "ballot" && leaf.tracking_code == code) return leaf.index;
+    if (leaf.kind == "ballot" && leaf.tracking_code == code)
+      return leaf.index;
   }
   auto hit = storage_->find_tracking_code(code, "ballot");
   // A storage error here would make a cast ballot challengeable; admit()
   // cannot report it, so the lookup errs on the side of "cast".
-  if (!hit) return next_leaf_;
-  if (*hit && (*hit)->index < next_leaf_) return (*hit)->index;
+  if (!hit)
+    return next_leaf_;
+  if (*hit && (*hit)->index < next_leaf_)
+    return (*hit)->index;
   return std::nullopt;
 }
 
 Status Board::admit(const Prechecked& entry, std::uint64_t leaf) {
   next_leaf_ = leaf;
-  if (auto s = state_.admit(entry, leaf); !s) return s;
-  if (entry.parsed.statement.has_ready()) ++trustees_ready_;
+  if (auto s = state_.admit(entry, leaf); !s)
+    return s;
+  if (entry.parsed.statement.has_ready())
+    ++trustees_ready_;
   return Status::success();
 }
 
@@ -88,14 +96,16 @@ v1::Receipt Board::receipt(const LeafRecord& leaf, const v1::SignedTreeHead& hea
   r.set_board_key(to_string(key_.public_key()));
   r.set_leaf_index(leaf.index);
   r.set_leaf_hash(to_string(leaf.leaf_hash));
-  if (leaf.tracking_code) r.set_tracking_code(to_string(*leaf.tracking_code));
+  if (leaf.tracking_code)
+    r.set_tracking_code(to_string(*leaf.tracking_code));
   *r.mutable_tree_head() = head;
   r.mutable_inclusion()->set_leaf_index(leaf.index);
   r.mutable_inclusion()->set_tree_size(head.tree_size());
   // The leaf is in the log and head covers it: the proof cannot fail.
   auto path = log_.inclusion_proof(leaf.index, head.tree_size());
   if (path) {
-    for (const Hash32& h : *path) r.mutable_inclusion()->add_hashes(to_string(h));
+    for (const Hash32& h : *path)
+      r.mutable_inclusion()->add_hashes(to_string(h));
   }
   return r;
 }
@@ -121,9 +131,11 @@ Expected<std::vector<Expected<v1::Receipt>>> Board::commit(std::vector<Prechecke
     outcomes.emplace_back(v1::Receipt{});
     batch_.push_back(leaf_record(std::move(entry), leaf));
   }
-  if (batch_.empty()) return outcomes;
+  if (batch_.empty())
+    return outcomes;
   // Step 2: the log and one head over the whole batch (§7, §11.2).
-  for (const LeafRecord& leaf : batch_) log_.append_leaf_hash(leaf.leaf_hash);
+  for (const LeafRecord& leaf : batch_)
+    log_.append_leaf_hash(leaf.leaf_hash);
   v1::SignedTreeHead head = sign_head();
   // Step 3: durable, or fatal.
   if (auto s = storage_->append(batch_, head); !s) {

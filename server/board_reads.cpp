@@ -9,7 +9,9 @@
 namespace senim::server {
 namespace {
 
-std::string to_string(ByteView bytes) { return {bytes.begin(), bytes.end()}; }
+std::string to_string(ByteView bytes) {
+  return {bytes.begin(), bytes.end()};
+}
 
 }  // namespace
 
@@ -41,8 +43,10 @@ v1::BoardInfo Board::info() const {
   info.set_credentials(state_.credential_count());
   info.set_ballots_cast(state_.ballots_cast());
   info.set_partial_decryptions(static_cast<std::uint32_t>(state_.partial_trustees().size()));
-  if (state_.joint_key()) info.set_joint_key(to_string(state_.joint_key()->bytes));
-  if (auto base = state_.base_hash()) info.set_base_hash(to_string(*base));
+  if (state_.joint_key())
+    info.set_joint_key(to_string(state_.joint_key()->bytes));
+  if (auto base = state_.base_hash())
+    info.set_base_hash(to_string(*base));
   return info;
 }
 
@@ -61,11 +65,13 @@ Expected<v1::InclusionProof> Board::inclusion_proof(std::uint64_t index,
                                                   std::to_string(tree_size));
   }
   auto path = log_.inclusion_proof(index, tree_size);
-  if (!path) return path.error();
+  if (!path)
+    return path.error();
   v1::InclusionProof proof;
   proof.set_leaf_index(index);
   proof.set_tree_size(tree_size);
-  for (const Hash32& h : *path) proof.add_hashes(to_string(h));
+  for (const Hash32& h : *path)
+    proof.add_hashes(to_string(h));
   return proof;
 }
 
@@ -84,17 +90,20 @@ Expected<v1::ConsistencyProof> Board::consistency_proof(std::uint64_t old_size,
                                                   std::to_string(new_size) + "]");
   }
   auto path = log_.consistency_proof(old_size, new_size);
-  if (!path) return path.error();
+  if (!path)
+    return path.error();
   v1::ConsistencyProof proof;
   proof.set_old_size(old_size);
   proof.set_new_size(new_size);
-  for (const Hash32& h : *path) proof.add_hashes(to_string(h));
+  for (const Hash32& h : *path)
+    proof.add_hashes(to_string(h));
   return proof;
 }
 
 Expected<v1::BallotStatus> Board::ballot_status(const Hash32& tracking_code) const {
   auto hit = storage_->find_tracking_code(tracking_code, "");
-  if (!hit) return hit.error();
+  if (!hit)
+    return hit.error();
   const std::shared_lock lock(mutex_);
   // Storage may already hold a batch whose head is not yet published.
   if (!*hit || (*hit)->index >= log_.size()) {
@@ -121,10 +130,12 @@ v1::CredentialStatus Board::credential_status(const protocol::PublicKey& credent
   const std::shared_lock lock(mutex_);
   v1::CredentialStatus status;
   const auto district = state_.district_of(credential);
-  if (!district) return status;
+  if (!district)
+    return status;
   status.set_listed(true);
   const auto& districts = state_.config()->shape.districts;
-  if (*district < districts.size()) status.set_district(districts[*district]);
+  if (*district < districts.size())
+    status.set_district(districts[*district]);
   status.set_last_sequence(state_.last_sequence(credential).value_or(0));
   return status;
 }
@@ -133,7 +144,8 @@ Expected<v1::EntryList> Board::entries(std::uint64_t start, std::uint64_t count)
   const std::uint64_t published = size();
   v1::EntryList list;
   list.set_start(start);
-  if (start >= published || count == 0) return list;
+  if (start >= published || count == 0)
+    return list;
   const std::uint64_t end = start + std::min(count, published - start);
   std::size_t bytes = 0;
   auto s = storage_->scan_leaves(start, end, [&](std::uint64_t, Bytes entry, const Hash32&) {
@@ -145,7 +157,8 @@ Expected<v1::EntryList> Board::entries(std::uint64_t start, std::uint64_t count)
     list.add_entries(to_string(entry));
     return Status::success();
   });
-  if (!s && s.error().code != Errc::out_of_range) return s.error();
+  if (!s && s.error().code != Errc::out_of_range)
+    return s.error();
   return list;
 }
 

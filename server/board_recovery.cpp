@@ -24,10 +24,12 @@ Error refuse(std::uint64_t leaf, const Error& e) {
 Expected<std::unique_ptr<Board>> Board::open(std::unique_ptr<Storage> storage,
                                              protocol::SigningKey key, std::string public_url,
                                              unsigned threads) {
-  std::unique_ptr<Board> board(new Board(std::move(storage), std::move(key), std::move(public_url)));
+  std::unique_ptr<Board> board(
+      new Board(std::move(storage), std::move(key), std::move(public_url)));
   const std::unique_lock lock(board->mutex_);
   auto count = board->storage_->leaf_count();
-  if (!count) return count.error();
+  if (!count)
+    return count.error();
   board->stored_size_ = *count;
   // Step 1: every leaf's bytes hash to the stored leaf hash (§7.1) and go into
   // the log; every entry replays through the state machine (§12).
@@ -42,15 +44,19 @@ Expected<std::unique_ptr<Board>> Board::open(std::unique_ptr<Storage> storage,
         }
         board->log_.append_leaf_hash(stored);
         chunk.push_back(std::move(bytes));
-        if (chunk.size() < kReplayChunk) return Status::success();
-        const Status replayed = board->replay(chunk_start, chunk, threads);
+        if (chunk.size() < kReplayChunk)
+          return Status::success();
+        Status replayed = board->replay(chunk_start, chunk, threads);
         chunk_start = index + 1;
         return replayed;
       });
-  if (!s) return s.error();
-  if (auto r = board->replay(chunk_start, chunk, threads); !r) return r.error();
+  if (!s)
+    return s.error();
+  if (auto r = board->replay(chunk_start, chunk, threads); !r)
+    return r.error();
   // Step 2: every head this board ever signed matches the rebuilt log.
-  if (auto h = board->check_heads(*count); !h) return h.error();
+  if (auto h = board->check_heads(*count); !h)
+    return h.error();
   return board;
 }
 
@@ -62,17 +68,22 @@ Status Board::replay(std::uint64_t first_leaf, std::vector<Bytes>& chunk, unsign
   std::vector<std::thread> pool;
   for (unsigned w = 0; w < workers; ++w) {
     pool.emplace_back([&, w] {
-      for (std::size_t i = w; i < chunk.size(); i += workers) pre[i] = state_.precheck(chunk[i]);
+      for (std::size_t i = w; i < chunk.size(); i += workers)
+        pre[i] = state_.precheck(chunk[i]);
     });
   }
-  for (std::thread& t : pool) t.join();
+  for (std::thread& t : pool)
+    t.join();
   for (std::size_t i = 0; i < chunk.size(); ++i) {
     const std::uint64_t leaf = first_leaf + i;
     // A ballot prechecked before this chunk's Open was admitted had no
     // parameters yet: check it again now that the state has moved on.
-    if (!pre[i]->ok()) pre[i] = state_.precheck(chunk[i]);
-    if (!pre[i]->ok()) return refuse(leaf, pre[i]->error());
-    if (auto s = admit(**pre[i], leaf); !s) return refuse(leaf, s.error());
+    if (!pre[i]->ok())
+      pre[i] = state_.precheck(chunk[i]);
+    if (!pre[i]->ok())
+      return refuse(leaf, pre[i]->error());
+    if (auto s = admit(**pre[i], leaf); !s)
+      return refuse(leaf, s.error());
   }
   chunk.clear();
   return Status::success();
@@ -86,14 +97,13 @@ Status Board::check_heads(std::uint64_t leaf_count) {
       return make_error(v.error().code, which + ": " + v.error().message);
     }
     if (head.election_id() != election_id) {
-      return make_error(Errc::invalid_argument, which + " names election \"" +
-                                                    head.election_id() + "\", the log holds \"" +
-                                                    election_id + "\"");
+      return make_error(Errc::invalid_argument, which + " names election \"" + head.election_id() +
+                                                    "\", the log holds \"" + election_id + "\"");
     }
     auto root = log_.root_at(head.tree_size());
     if (!root) {
-      return make_error(Errc::merkle_bad_proof, which + " exceeds the " +
-                                                    std::to_string(leaf_count) + " stored leaves");
+      return make_error(Errc::merkle_bad_proof,
+                        which + " exceeds the " + std::to_string(leaf_count) + " stored leaves");
     }
     if (*root != protocol::tree_head_root(head)) {
       return make_error(Errc::merkle_root_mismatch,
@@ -103,13 +113,16 @@ Status Board::check_heads(std::uint64_t leaf_count) {
     head_ = head;
     return Status::success();
   });
-  if (!s) return s;
-  if (leaf_count == (head_ ? head_->tree_size() : 0)) return Status::success();
+  if (!s)
+    return s;
+  if (leaf_count == (head_ ? head_->tree_size() : 0))
+    return Status::success();
   // Leaves with no head over them: storage written by something other than
   // commit(), which stores each batch with its head. They are part of the
   // log now, so sign and store a head over them before serving.
   v1::SignedTreeHead head = sign_head();
-  if (auto a = storage_->append({}, head); !a) return a;
+  if (auto a = storage_->append({}, head); !a)
+    return a;
   head_ = std::move(head);
   return Status::success();
 }

@@ -5,20 +5,22 @@
 
 namespace senim::server {
 
-Committer::Committer(Board& board, std::size_t max_queued, std::size_t max_batch,
-                     OnFatal on_fatal)
+Committer::Committer(Board& board, std::size_t max_queued, std::size_t max_batch, OnFatal on_fatal)
     : board_(board),
       max_queued_(max_queued),
       max_batch_(max_batch),
       on_fatal_(std::move(on_fatal)),
       thread_([this] { run(); }) {}
 
-Committer::~Committer() { stop(); }
+Committer::~Committer() {
+  stop();
+}
 
 bool Committer::submit(Board::Prechecked entry, Done done) {
   {
     const std::lock_guard lock(mutex_);
-    if (stopping_ || dead_ || queue_.size() >= max_queued_) return false;
+    if (stopping_ || dead_ || queue_.size() >= max_queued_)
+      return false;
     queue_.push_back(Item{std::move(entry), std::move(done)});
   }
   wake_.notify_one();
@@ -31,7 +33,8 @@ void Committer::stop() {
     stopping_ = true;
   }
   wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable())
+    thread_.join();
 }
 
 void Committer::run() {
@@ -40,7 +43,8 @@ void Committer::run() {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (stopping_ || dead_) break;
+      if (stopping_ || dead_)
+        break;
       // Everything queued so far, up to one batch: entries that arrived
       // during the previous fsync share the next one.
       while (!queue_.empty() && items.size() < max_batch_) {
@@ -50,19 +54,23 @@ void Committer::run() {
     }
     std::vector<Board::Prechecked> entries;
     entries.reserve(items.size());
-    for (Item& item : items) entries.push_back(std::move(item.entry));
+    for (Item& item : items)
+      entries.push_back(std::move(item.entry));
     auto outcomes = board_.commit(std::move(entries));
     if (!outcomes) {
       // Never answer success for a batch that is not durably stored.
-      for (Item& item : items) item.done(outcomes.error());
+      for (Item& item : items)
+        item.done(outcomes.error());
       {
         const std::lock_guard lock(mutex_);
         dead_ = true;
       }
-      if (on_fatal_) on_fatal_(outcomes.error());
+      if (on_fatal_)
+        on_fatal_(outcomes.error());
       break;
     }
-    for (std::size_t i = 0; i < items.size(); ++i) items[i].done(std::move((*outcomes)[i]));
+    for (std::size_t i = 0; i < items.size(); ++i)
+      items[i].done(std::move((*outcomes)[i]));
   }
   // Entries still queued at shutdown were never admitted: say so.
   std::deque<Item> left;

@@ -26,13 +26,13 @@ inline constexpr std::uint32_t kMaxHeaderBytes = 8 * 1024;
 // (raise both together).
 inline constexpr std::size_t kMaxConnections = 1000;
 
-// Reading one request (headers and body) and writing one response. A client
-// on a slow link sends a 4 MiB ballot in well under 30 s; a client that takes
-// longer is holding a connection slot hostage (slowloris).
+// Waiting for a request on an open (keep-alive) connection and reading it,
+// headers and body. A client on a slow link sends a 4 MiB entry in well under
+// 30 s; one that takes longer, or sits idle that long, is holding a
+// connection slot hostage (slowloris) and is disconnected.
 inline constexpr std::chrono::seconds kReadTimeout{30};
+// Writing one answer; the record download streams, so this bounds each piece.
 inline constexpr std::chrono::seconds kWriteTimeout{60};
-// A keep-alive connection with no request in flight is closed after this.
-inline constexpr std::chrono::seconds kIdleTimeout{30};
 
 // Entries prechecked and waiting for the committer. A full queue means the
 // disk cannot keep up; answering 503 at once is better than letting latency
@@ -48,7 +48,7 @@ inline constexpr std::size_t kMaxBatchEntries = 1024;
 inline constexpr std::uint64_t kMaxEntriesPerPage = 1000;
 // …and at most this many bytes of entries (at least one entry is always
 // sent), so that one request cannot make the server build a 4 GiB answer.
-inline constexpr std::size_t kMaxEntryPageBytes = 16 * 1024 * 1024;
+inline constexpr std::size_t kMaxEntryPageBytes = std::size_t{16} * 1024 * 1024;
 
 // GET /v1/record streams the entries in pages of this many.
 inline constexpr std::uint64_t kRecordPageEntries = 256;

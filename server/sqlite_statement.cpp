@@ -64,7 +64,9 @@ Statement::Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql)
 Statement::Statement(Statement&& other) noexcept
     : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), sql_(std::move(other.sql_)) {}
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int i, std::int64_t value) {
   sqlite3_bind_int64(stmt_, i, value);
@@ -89,15 +91,19 @@ Statement& Statement::bind_null(int i) {
 
 Expected<bool> Statement::step() {
   const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
+  if (rc == SQLITE_ROW)
+    return true;
+  if (rc == SQLITE_DONE)
+    return false;
   return error(db_, "\"" + sql_ + "\"");
 }
 
 Status Statement::run() {
   auto row = step();
-  if (!row) return row.error();
-  if (*row) return make_error(Errc::io_error, "\"" + sql_ + "\" returned rows");
+  if (!row)
+    return row.error();
+  if (*row)
+    return make_error(Errc::io_error, "\"" + sql_ + "\" returned rows");
   return Status::success();
 }
 
@@ -106,7 +112,9 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::int64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
 Bytes Statement::blob(int column) const {
   const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));

@@ -43,7 +43,8 @@ Expected<v1::SignedTreeHead> parse_head(const Bytes& bytes, std::int64_t size) {
 
 Hash32 to_hash(const Bytes& bytes) {
   Hash32 h{};
-  if (bytes.size() == h.size()) std::copy(bytes.begin(), bytes.end(), h.begin());
+  if (bytes.size() == h.size())
+    std::copy(bytes.begin(), bytes.end(), h.begin());
   return h;
 }
 
@@ -53,13 +54,13 @@ Hash32 to_hash(const Bytes& bytes) {
 class SqliteStorage::Reader {
  public:
   Reader(SqliteStorage* owner, sqlite3* db) : owner_(owner), db_(db) {}
-  Reader(Reader&& other) noexcept
-      : owner_(other.owner_), db_(std::exchange(other.db_, nullptr)) {}
+  Reader(Reader&& other) noexcept : owner_(other.owner_), db_(std::exchange(other.db_, nullptr)) {}
   Reader& operator=(Reader&&) = delete;
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
   ~Reader() {
-    if (db_ == nullptr) return;
+    if (db_ == nullptr)
+      return;
     const std::lock_guard lock(owner_->pool_mutex_);
     owner_->idle_readers_.push_back(db_);
   }
@@ -73,26 +74,30 @@ class SqliteStorage::Reader {
 SqliteStorage::SqliteStorage(std::string path) : path_(std::move(path)) {}
 
 SqliteStorage::~SqliteStorage() {
-  for (sqlite3* db : idle_readers_) sqlite3_close_v2(db);
+  for (sqlite3* db : idle_readers_)
+    sqlite3_close_v2(db);
   sqlite3_close_v2(writer_);
 }
 
 Expected<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& path) {
   std::unique_ptr<SqliteStorage> storage(new SqliteStorage(path));
   auto writer = sqlite::open_connection(path, true);
-  if (!writer) return writer.error();
+  if (!writer)
+    return writer.error();
   storage->writer_ = *writer;
-  if (auto s = sqlite::exec(storage->writer_, kSchema); !s) return s.error();
+  if (auto s = sqlite::exec(storage->writer_, kSchema); !s)
+    return s.error();
   auto version = sqlite::Statement::prepare(storage->writer_,
                                             "SELECT value FROM meta WHERE key = 'schema_version'");
-  if (!version) return version.error();
+  if (!version)
+    return version.error();
   auto row = version->step();
-  if (!row) return row.error();
+  if (!row)
+    return row.error();
   if (!*row || version->text(0) != std::to_string(kSchemaVersion)) {
-    return make_error(Errc::invalid_encoding, path + " has schema version \"" +
-                                                  (*row ? version->text(0) : "") +
-                                                  "\"; this server reads version " +
-                                                  std::to_string(kSchemaVersion));
+    return make_error(Errc::invalid_encoding,
+                      path + " has schema version \"" + (*row ? version->text(0) : "") +
+                          "\"; this server reads version " + std::to_string(kSchemaVersion));
   }
   return storage;
 }
@@ -107,19 +112,22 @@ Expected<SqliteStorage::Reader> SqliteStorage::reader() {
     }
   }
   auto db = sqlite::open_connection(path_, false);
-  if (!db) return db.error();
+  if (!db)
+    return db.error();
   return Reader(this, *db);
 }
 
 Status SqliteStorage::append(std::span<const LeafRecord> leaves, const v1::SignedTreeHead& head) {
   const std::lock_guard lock(write_mutex_);
-  if (auto s = sqlite::exec(writer_, "BEGIN IMMEDIATE"); !s) return s;
+  if (auto s = sqlite::exec(writer_, "BEGIN IMMEDIATE"); !s)
+    return s;
   auto body = [&]() -> Status {
     auto insert = sqlite::Statement::prepare(
         writer_,
         "INSERT INTO leaves (idx, bytes, leaf_hash, kind, tracking_code, signer) "
         "VALUES (?, ?, ?, ?, ?, ?)");
-    if (!insert) return insert.error();
+    if (!insert)
+      return insert.error();
     for (const LeafRecord& leaf : leaves) {
       insert->bind(1, static_cast<std::int64_t>(leaf.index))
           .bind(2, ByteView(leaf.bytes))
@@ -131,13 +139,15 @@ Status SqliteStorage::append(std::span<const LeafRecord> leaves, const v1::Signe
       } else {
         insert->bind_null(5);
       }
-      if (auto s = insert->run(); !s) return s;
+      if (auto s = insert->run(); !s)
+        return s;
       insert->reset();
     }
     auto store_head = sqlite::Statement::prepare(
         writer_,
         "INSERT INTO tree_heads (tree_size, root_hash, timestamp_ms, head) VALUES (?, ?, ?, ?)");
-    if (!store_head) return store_head.error();
+    if (!store_head)
+      return store_head.error();
     const std::string head_bytes = head.SerializeAsString();
     store_head->bind(1, static_cast<std::int64_t>(head.tree_size()))
         .bind(2, as_bytes(head.root_hash()))
@@ -159,47 +169,59 @@ Status SqliteStorage::append(std::span<const LeafRecord> leaves, const v1::Signe
 
 Expected<std::uint64_t> SqliteStorage::leaf_count() {
   auto r = reader();
-  if (!r) return r.error();
+  if (!r)
+    return r.error();
   // idx is dense from 0, so the count is max + 1 (an O(log n) lookup).
   auto q = sqlite::Statement::prepare(r->db(), "SELECT COALESCE(MAX(idx) + 1, 0) FROM leaves");
-  if (!q) return q.error();
+  if (!q)
+    return q.error();
   auto row = q->step();
-  if (!row) return row.error();
+  if (!row)
+    return row.error();
   return static_cast<std::uint64_t>(q->int64(0));
 }
 
 Expected<Bytes> SqliteStorage::leaf(std::uint64_t index) {
   auto r = reader();
-  if (!r) return r.error();
+  if (!r)
+    return r.error();
   auto q = sqlite::Statement::prepare(r->db(), "SELECT bytes FROM leaves WHERE idx = ?");
-  if (!q) return q.error();
+  if (!q)
+    return q.error();
   q->bind(1, static_cast<std::int64_t>(index));
   auto row = q->step();
-  if (!row) return row.error();
-  if (!*row) return make_error(Errc::not_found, "no leaf " + std::to_string(index));
+  if (!row)
+    return row.error();
+  if (!*row)
+    return make_error(Errc::not_found, "no leaf " + std::to_string(index));
   return q->blob(0);
 }
 
 Status SqliteStorage::scan_leaves(std::uint64_t begin, std::uint64_t end,
                                   const LeafVisitor& visit) {
   auto r = reader();
-  if (!r) return r.error();
+  if (!r)
+    return r.error();
   auto q = sqlite::Statement::prepare(
       r->db(), "SELECT idx, bytes, leaf_hash FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx");
-  if (!q) return q.error();
+  if (!q)
+    return q.error();
   q->bind(1, static_cast<std::int64_t>(begin)).bind(2, static_cast<std::int64_t>(end));
   std::uint64_t expected = begin;
   for (;;) {
     auto row = q->step();
-    if (!row) return row.error();
-    if (!*row) break;
+    if (!row)
+      return row.error();
+    if (!*row)
+      break;
     const auto index = static_cast<std::uint64_t>(q->int64(0));
     if (index != expected) {
       return make_error(Errc::io_error, "leaf " + std::to_string(expected) +
                                             " is missing from storage (next stored leaf is " +
                                             std::to_string(index) + ")");
     }
-    if (auto s = visit(index, q->blob(1), to_hash(q->blob(2))); !s) return s;
+    if (auto s = visit(index, q->blob(1), to_hash(q->blob(2))); !s)
+      return s;
     ++expected;
   }
   if (expected != end) {
@@ -212,47 +234,62 @@ Status SqliteStorage::scan_leaves(std::uint64_t begin, std::uint64_t end,
 Expected<std::optional<TrackingCodeHit>> SqliteStorage::find_tracking_code(
     const Hash32& code, const std::string& kind) {
   auto r = reader();
-  if (!r) return r.error();
+  if (!r)
+    return r.error();
   auto q = sqlite::Statement::prepare(
       r->db(),
       "SELECT idx, kind FROM leaves WHERE tracking_code = ? AND (? = '' OR kind = ?) "
       "ORDER BY kind = 'ballot' DESC, idx LIMIT 1");
-  if (!q) return q.error();
+  if (!q)
+    return q.error();
   q->bind(1, ByteView(code)).bind(2, kind).bind(3, kind);
   auto row = q->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<TrackingCodeHit>{};
+  if (!row)
+    return row.error();
+  if (!*row)
+    return std::optional<TrackingCodeHit>{};
   return std::optional<TrackingCodeHit>(
       TrackingCodeHit{static_cast<std::uint64_t>(q->int64(0)), q->text(1)});
 }
 
 Status SqliteStorage::scan_tree_heads(const HeadVisitor& visit) {
   auto r = reader();
-  if (!r) return r.error();
-  auto q =
-      sqlite::Statement::prepare(r->db(), "SELECT tree_size, head FROM tree_heads ORDER BY tree_size");
-  if (!q) return q.error();
+  if (!r)
+    return r.error();
+  auto q = sqlite::Statement::prepare(r->db(),
+                                      "SELECT tree_size, head FROM tree_heads ORDER BY tree_size");
+  if (!q)
+    return q.error();
   for (;;) {
     auto row = q->step();
-    if (!row) return row.error();
-    if (!*row) return Status::success();
+    if (!row)
+      return row.error();
+    if (!*row)
+      return Status::success();
     auto head = parse_head(q->blob(1), q->int64(0));
-    if (!head) return head.error();
-    if (auto s = visit(*head); !s) return s;
+    if (!head)
+      return head.error();
+    if (auto s = visit(*head); !s)
+      return s;
   }
 }
 
 Expected<std::optional<v1::SignedTreeHead>> SqliteStorage::latest_tree_head() {
   auto r = reader();
-  if (!r) return r.error();
+  if (!r)
+    return r.error();
   auto q = sqlite::Statement::prepare(
       r->db(), "SELECT tree_size, head FROM tree_heads ORDER BY tree_size DESC LIMIT 1");
-  if (!q) return q.error();
+  if (!q)
+    return q.error();
   auto row = q->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<v1::SignedTreeHead>{};
+  if (!row)
+    return row.error();
+  if (!*row)
+    return std::optional<v1::SignedTreeHead>{};
   auto head = parse_head(q->blob(1), q->int64(0));
-  if (!head) return head.error();
+  if (!head)
+    return head.error();
   return std::optional<v1::SignedTreeHead>(std::move(*head));
 }
 

@@ -24,10 +24,10 @@ namespace senim::server {
 // One leaf of the log with the columns the server looks things up by.
 struct LeafRecord {
   std::uint64_t index = 0;
-  Bytes bytes;                           // the exact entry bytes (docs/protocol.md §11.1)
-  Hash32 leaf_hash{};                    // SHA-256(0x00 ‖ bytes), §7.1
-  std::string kind;                      // protocol::body_name: "ballot", "setup", …
-  std::optional<Hash32> tracking_code;   // ballots and challenges (§9.4)
+  Bytes bytes;                          // the exact entry bytes (docs/protocol.md §11.1)
+  Hash32 leaf_hash{};                   // SHA-256(0x00 ‖ bytes), §7.1
+  std::string kind;                     // protocol::body_name: "ballot", "setup", …
+  std::optional<Hash32> tracking_code;  // ballots and challenges (§9.4)
   protocol::PublicKey signer{};
 };
 

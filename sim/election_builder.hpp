@@ -99,6 +99,8 @@ class ElectionBuilder {
   std::optional<std::size_t> find(v1::Statement::BodyCase body) const;
   // The trustee's final secret share (for tamper tests of partial decryptions).
   const crypto::Scalar& trustee_share(std::uint32_t t) const { return *trustees_[t - 1].share; }
+  // The trustee's ceremony box keys (for tamper tests of complaints, which reveal the secret).
+  const crypto::BoxKeyPair& trustee_box(std::uint32_t t) const { return trustees_[t - 1].box; }
 
  private:
   struct Trustee {

@@ -66,9 +66,9 @@ bool Engine::expect_stage(std::uint64_t leaf, const protocol::ParsedEntry& e,
                           std::initializer_list<Stage> allowed) {
   if (std::find(allowed.begin(), allowed.end(), stage_) != allowed.end())
     return true;
-  static constexpr const char* kNames[] = {"before the set-up", "during the ceremony",
-                                           "during voting",     "after the close",
-                                           "after the tally",   "after the result"};
+  static constexpr const char* kNames[] = {
+      "before the set-up", "during the ceremony", "after the ceremony failed", "during voting",
+      "after the close",   "after the tally",     "after the result"};
   report_.fail(
       Check::roles_and_phases, leaf,
       "a " + protocol::body_name(e.statement) + " " + kNames[static_cast<std::size_t>(stage_)]);

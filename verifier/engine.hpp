@@ -29,11 +29,13 @@
 
 namespace senim::verifier {
 
-// Where the election is, judged from the messages seen so far.
-enum class Stage { before_setup, ceremony, voting, closed, tallied, finished };
+// Where the election is, judged from the messages seen so far. After a
+// complaint the ceremony has failed and no message is allowed (§12).
+enum class Stage { before_setup, ceremony, ceremony_failed, voting, closed, tallied, finished };
 
 struct CredentialRecord {
   std::uint32_t district = 0;
+  bool voted = false;  // has it cast a ballot (so last_sequence means something)?
   std::uint32_t last_sequence = 0;
   std::optional<std::uint64_t> last_leaf;  // its last ballot in the voting period
   std::uint64_t last_offset = 0;

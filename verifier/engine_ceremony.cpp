@@ -14,6 +14,86 @@ Hash32 key_of(const std::string& bytes) {
   return key;
 }
 
+template <class Key>
+bool read_key(const std::string& bytes, Key& out) {
+  if (bytes.size() != out.size())
+    return false;
+  std::copy(bytes.begin(), bytes.end(), out.begin());
+  return true;
+}
+
+// A set-up that check 5 refused may still say unambiguously what the
+// election is: contests whose sizes give ballots a shape, districts, keys of
+// the right lengths and 1 ≤ k ≤ n. Then the verifier goes on with it, so that
+// later messages are judged by the checks they break, not all reported as
+// check 5's. (A broken text, a repeated id, a wrong signer: still usable.)
+std::optional<protocol::ElectionConfig> usable_setup(const protocol::ParsedEntry& e) {
+  if (!e.statement.has_setup())
+    return std::nullopt;
+  protocol::ElectionConfig config;
+  config.statement_bytes = e.entry.statement();
+  config.setup = e.statement.setup();
+  const v1::ElectionSetup& setup = config.setup;
+  const v1::Manifest& m = setup.manifest();
+  config.shape.election_id = m.election_id().empty() ? e.statement.election_id() : m.election_id();
+  if (m.contests().empty() || m.contests_size() > static_cast<int>(protocol::kMaxContests))
+    return std::nullopt;
+  for (const v1::Contest& c : m.contests()) {
+    const auto n = static_cast<std::uint32_t>(c.options_size());
+    if (n == 0 || n > protocol::kMaxOptions || c.max_selections() < 1 || c.max_selections() > n ||
+        c.min_selections() > c.max_selections()) {
+      return std::nullopt;
+    }
+    config.shape.contests.push_back({n, c.min_selections(), c.max_selections()});
+  }
+  if (m.districts_size() > static_cast<int>(protocol::kMaxDistricts))
+    return std::nullopt;
+  for (const v1::District& d : m.districts())
+    config.shape.districts.push_back(d.id());
+  if (config.shape.districts.empty())
+    config.shape.districts.emplace_back();
+  if (!read_key(setup.authority_key(), config.authority) ||
+      !read_key(setup.board_key(), config.board)) {
+    return std::nullopt;
+  }
+  config.ceremony.trustees = static_cast<std::uint32_t>(setup.trustees_size());
+  config.ceremony.threshold = setup.threshold();
+  if (!config.ceremony.check())
+    return std::nullopt;
+  for (const v1::TrusteeInfo& t : setup.trustees()) {
+    protocol::PublicKey signing{};
+    crypto::BoxPublicKey box{};
+    if (!read_key(t.signing_key(), signing) || !read_key(t.box_key(), box))
+      return std::nullopt;
+    config.trustee_keys.push_back(signing);
+    config.box_keys.push_back(box);
+  }
+  config.setup_hash = protocol::setup_hash(as_bytes(config.statement_bytes));
+  return config;
+}
+
+// The commitments of a deal that check 7 refused (a bad proof, a wrong share
+// slot), when they decode: the keys are still derived from them, so that the
+// deal is reported once, by check 7, and not again by every check that needs
+// the joint key or a trustee's key.
+std::optional<crypto::DealerCommitment> usable_commitment(const protocol::ElectionConfig& config,
+                                                          std::uint32_t dealer,
+                                                          const v1::TrusteeDeal& deal) {
+  if (static_cast<std::uint32_t>(deal.commitments_size()) != config.ceremony.threshold ||
+      static_cast<std::uint32_t>(deal.encrypted_shares_size()) != config.ceremony.trustees) {
+    return std::nullopt;
+  }
+  crypto::DealerCommitment commitment;
+  commitment.dealer = dealer;
+  for (const std::string& a : deal.commitments()) {
+    auto element = crypto::Element::decode(as_bytes(a));
+    if (!element)
+      return std::nullopt;
+    commitment.coefficients.push_back(*element);
+  }
+  return commitment;
+}
+
 std::string label(const v1::Text& text) {
   for (const char* lang : {"en", "ru", "kk"}) {
     auto it = text.text().find(lang);
@@ -31,12 +111,14 @@ void Engine::on_setup(std::uint64_t leaf, const protocol::ParsedEntry& e) {
     report_.fail(Check::roles_and_phases, leaf, "a set-up that is not the first entry");
     return;
   }
-  auto config = protocol::check_setup(e);
-  if (!config) {
-    report_.fail(Check::setup, leaf, config.error().message);
-    return;
+  if (auto checked = protocol::check_setup(e)) {
+    config_ = std::move(*checked);
+  } else {
+    report_.fail(Check::setup, leaf, checked.error().message);
+    config_ = usable_setup(e);
+    if (!config_)
+      return;
   }
-  config_ = std::move(*config);
   election_id_ = config_->election_id();
   report_.election_id = election_id_;
   report_.board_key_hex = to_hex(config_->board);
@@ -68,13 +150,15 @@ void Engine::on_deal(std::uint64_t leaf, const protocol::ParsedEntry& e) {
     return;
   }
   deals_raw_[*t - 1] = deal;
-  auto commitment = protocol::check_deal(*config_, deal);
-  if (!commitment) {
+  if (auto checked = protocol::check_deal(*config_, deal)) {
+    deals_[*t - 1] = std::move(*checked);
+  } else {
     report_.fail(Check::trustee_ceremony, leaf,
-                 "deal of trustee " + std::to_string(*t) + ": " + commitment.error().message);
-    return;
+                 "deal of trustee " + std::to_string(*t) + ": " + checked.error().message);
+    deals_[*t - 1] = usable_commitment(*config_, *t, deal);
+    if (!deals_[*t - 1])
+      return;
   }
-  deals_[*t - 1] = std::move(*commitment);
   if (std::all_of(deals_.begin(), deals_.end(), [](const auto& d) { return d.has_value(); })) {
     compute_keys(leaf);
   }
@@ -110,12 +194,16 @@ void Engine::on_ready(std::uint64_t leaf, const protocol::ParsedEntry& e) {
                  "trustee " + std::to_string(*t) + " announced ready twice");
     return;
   }
+  // The trustee has announced it is ready: that is what check 6 asks of the
+  // open. Whether its share and proof are right is for checks 8 and 7.
+  ready_[*t - 1] = true;
+  ceremony_complete_ = std::all_of(ready_.begin(), ready_.end(), [](bool r) { return r; });
   if (!joint_key_) {
     if (std::any_of(deals_raw_.begin(), deals_raw_.end(), [](const auto& d) { return !d; })) {
       report_.fail(Check::roles_and_phases, leaf,
                    "trustee " + std::to_string(*t) + " announced ready before every trustee dealt");
     }
-    return;  // an invalid deal was reported by check 7 already
+    return;  // an unusable deal was reported by check 7 already
   }
   report_.item(Check::joint_key);
   const crypto::Element& expected = trustee_keys_[*t - 1];
@@ -123,8 +211,8 @@ void Engine::on_ready(std::uint64_t leaf, const protocol::ParsedEntry& e) {
     report_.fail(Check::joint_key, leaf,
                  "trustee " + std::to_string(*t) +
                      " announces a public share other than the one its commitments imply");
-    return;
   }
+  // The proof is checked against the share the commitments imply.
   auto proof = crypto::SchnorrProof::decode(as_bytes(ready.proof()));
   const Status proven =
       proof ? crypto::verify_schnorr(*proof, expected, protocol::ready_proof_context(*config_, *t))
@@ -133,10 +221,7 @@ void Engine::on_ready(std::uint64_t leaf, const protocol::ParsedEntry& e) {
     report_.fail(
         Check::trustee_ceremony, leaf,
         "trustee " + std::to_string(*t) + "'s proof of its share: " + proven.error().message);
-    return;
   }
-  ready_[*t - 1] = true;
-  ceremony_complete_ = std::all_of(ready_.begin(), ready_.end(), [](bool r) { return r; });
 }
 
 void Engine::on_complaint(std::uint64_t leaf, const protocol::ParsedEntry& e) {
@@ -150,7 +235,7 @@ void Engine::on_complaint(std::uint64_t leaf, const protocol::ParsedEntry& e) {
   const std::uint32_t dealer = c.dealer();
   std::string verdict;
   if (dealer < 1 || dealer > config_->ceremony.trustees || dealer == *t || !deals_[dealer - 1]) {
-    verdict = "names no other trustee with a valid deal";
+    verdict = "names no other trustee with a usable deal";
   } else {
     crypto::ComplaintEvidence evidence;
     evidence.accuser = *t;
@@ -168,10 +253,13 @@ void Engine::on_complaint(std::uint64_t leaf, const protocol::ParsedEntry& e) {
                        : "is unfounded: " + upheld.error().message;
     }
   }
-  // Upheld or not, a complaint means this ceremony failed (docs/protocol.md §6.4.2).
+  // Upheld or not, a complaint means this ceremony failed (docs/protocol.md
+  // §6.4.2): the election must be set up again, and no message is allowed
+  // after it (§12; check 6 reports any).
   report_.fail(Check::trustee_ceremony, leaf,
                "the ceremony failed: trustee " + std::to_string(*t) +
                    "'s complaint against trustee " + std::to_string(dealer) + " " + verdict);
+  stage_ = Stage::ceremony_failed;
 }
 
 void Engine::on_credentials(std::uint64_t leaf, const protocol::ParsedEntry& e) {

@@ -75,13 +75,16 @@ std::vector<Engine::LoadedBallot> Engine::load_ballots(const std::vector<std::ui
   if (!reader)
     return out;
   auto take = [&](std::uint64_t leaf, const Bytes& payload) {
-    // Only what apply_ballot() added: a voting-period ballot of a listed
-    // credential that decodes.
+    // Only what apply_ballot() added: a voting-period ballot for this
+    // election, of a listed credential, that decodes. (Anything else was
+    // never added, and subtracting it would corrupt the sums.)
     if (leaf <= open_leaf_ || leaf >= close_leaf_)
       return;
     auto parsed = protocol::parse_entry(payload);
-    if (!parsed || !parsed->statement.has_ballot())
+    if (!parsed || !parsed->statement.has_ballot() ||
+        parsed->statement.election_id() != election_id_) {
       return;
+    }
     Hash32 signer{};
     std::copy_n(parsed->entry.signer().begin(), signer.size(), signer.begin());
     auto cred = credentials_.find(signer);
@@ -201,18 +204,23 @@ void Engine::finish() {
       report_.fail(Check::challenges, *c.last_leaf, "a challenged ballot was cast and is counted");
     }
   }
-  const char* before_tally = "the record ends before the tally";
+  // Why a check had nothing to do (the first reason given is kept).
+  auto ends = [this](const char* otherwise) -> std::string {
+    return stage_ == Stage::ceremony_failed ? "the key ceremony failed" : otherwise;
+  };
+  report_.skip(Check::trustee_ceremony, ends("no trustee message was posted"));
+  report_.skip(Check::joint_key, ends("no joint key was derived or announced"));
+  report_.skip(Check::credential_list, ends("no credential list was posted"));
   if (stage_ < Stage::tallied) {
-    report_.skip(Check::revote_rule, before_tally);
-    report_.skip(Check::aggregate, before_tally);
-    report_.skip(Check::partial_decryptions, before_tally);
+    for (Check c : {Check::revote_rule, Check::aggregate, Check::partial_decryptions})
+      report_.skip(c, ends("the record ends before the tally"));
   }
   if (!result_seen_)
-    report_.skip(Check::result, "the record ends before the result");
+    report_.skip(Check::result, ends("the record ends before the result"));
   if (stage_ < Stage::voting) {
     for (Check c : {Check::eligibility, Check::ballot_form, Check::ballot_proofs,
                     Check::no_duplicate_ballot, Check::challenges}) {
-      report_.skip(c, "the record ends before voting");
+      report_.skip(c, ends("the record ends before voting"));
     }
   }
   if (report_.result(Check::challenges).items == 0)

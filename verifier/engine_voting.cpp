@@ -54,12 +54,14 @@ void Engine::apply_ballot(const BallotTask& task, const BallotOutcome& o) {
   CredentialRecord& c = cred->second;
   const std::uint32_t sequence = e.statement.ballot().sequence();
   report_.item(Check::no_duplicate_ballot);
-  if (sequence <= c.last_sequence) {
+  // A first ballot numbered 0 repeats nothing: check 11 reports its number.
+  if (c.voted && sequence <= c.last_sequence) {
     report_.fail(Check::no_duplicate_ballot, leaf,
                  "ballot sequence " + std::to_string(sequence) + " does not rise above " +
                      std::to_string(c.last_sequence) + " for credential " + to_hex(signer) +
                      ": a repeated or replayed ballot");
   }
+  c.voted = true;
   c.last_sequence = std::max(c.last_sequence, sequence);
   if (o.tally_vector.empty())
     return;  // did not decode (check 11): nothing to add

@@ -1,22 +1,65 @@
 // senim-verify: the public verifier. Anyone can run it on an election record
 // (or a board's URL) to check the count without decrypting a single ballot.
 #include <sodium.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
+#include "net/http_client.hpp"
 #include "verifier/record_verifier.hpp"
+
+namespace {
+
+// GET /v1/record into `path` (docs/api.md).
+senim::Status download(const std::string& server, const std::string& path) {
+  auto http = senim::net::HttpClient::create(server);
+  if (!http)
+    return http.error();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out)
+    return senim::make_error(senim::Errc::io_error, "cannot write " + path);
+  auto response = http->download("/v1/record", [&](senim::ByteView piece) -> senim::Status {
+    out.write(reinterpret_cast<const char*>(piece.data()),
+              static_cast<std::streamsize>(piece.size()));
+    if (!out)
+      return senim::make_error(senim::Errc::io_error, "cannot write " + path);
+    return senim::Status::success();
+  });
+  if (!response)
+    return senim::make_error(senim::Errc::io_error,
+                             "cannot download from " + server + ": " + response.error().message);
+  if (response->status != 200) {
+    return senim::make_error(senim::Errc::io_error,
+                             "the board answered HTTP " + std::to_string(response->status));
+  }
+  out.close();
+  if (!out)
+    return senim::make_error(senim::Errc::io_error, "cannot write " + path);
+  return senim::Status::success();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
       "senim-verify: checks an election record from its first entry to the published result.\n"
       "Runs the numbered checks of docs/verifier-checks.md; exit status 0 only if all pass."};
   std::string record;
+  std::string server;
+  std::string save;
   bool json = false;
   bool quiet = false;
   unsigned threads = 0;
-  app.add_option("record", record, "election record file (as exported by the board)")->required();
+  auto* record_opt =
+      app.add_option("record", record, "election record file (as exported by the board)");
+  auto* server_opt =
+      app.add_option("--server", server, "download the record from this board's URL first");
+  record_opt->excludes(server_opt);
+  app.add_option("--save", save, "with --server: where to keep the downloaded record")
+      ->needs(server_opt);
   app.add_flag("--json", json, "print the report as JSON");
   app.add_flag("-q,--quiet", quiet, "no progress on stderr");
   app.add_option("--threads", threads, "worker threads (default: one per core)");
@@ -25,6 +68,20 @@ int main(int argc, char** argv) {
   if (sodium_init() < 0) {
     std::cerr << "senim-verify: libsodium failed to initialise\n";
     return 2;
+  }
+  if (record.empty() && server.empty()) {
+    std::cerr << "senim-verify: give a record file or --server URL (see --help)\n";
+    return 2;
+  }
+  if (!server.empty()) {
+    record = save.empty() ? "senim-record-" + std::to_string(::getpid()) + ".senim" : save;
+    if (auto s = download(server, record); !s) {
+      std::cerr << "senim-verify: " << s.error().message << "\n";
+      return 2;
+    }
+    if (!quiet)
+      std::cerr << "senim-verify: downloaded the record from " << server << " to " << record
+                << "\n";
   }
   senim::verifier::Options options;
   options.threads = threads;

@@ -36,6 +36,10 @@ class Stream {
     report_.item(Check::record_format);
     if (!reader) {
       report_.fail(Check::record_format, std::nullopt, reader.error().message);
+      for (const CheckInfo& c : kChecks) {
+        if (c.check != Check::record_format)
+          report_.skip(c.check, "the record cannot be read");
+      }
       return;
     }
     std::error_code ec;

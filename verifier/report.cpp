@@ -61,7 +61,7 @@ void Report::fail(Check c, std::optional<std::uint64_t> entry, const std::string
 
 void Report::skip(Check c, const std::string& why) {
   CheckResult& r = results_[index(c)];
-  if (r.items == 0 && r.failures == 0)
+  if (r.items == 0 && r.failures == 0 && r.skipped.empty())
     r.skipped = why;
 }
 

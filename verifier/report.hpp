@@ -26,6 +26,8 @@ class Report {
   void item(Check c, std::uint64_t n = 1) { results_[index(c)].items += n; }
   // Records a failure; `entry` is the leaf index (or nullopt for the record as a whole).
   void fail(Check c, std::optional<std::uint64_t> entry, const std::string& message);
+  // Says why `c` had nothing to check; ignored once it has items, failures
+  // or a reason already.
   void skip(Check c, const std::string& why);
   const CheckResult& result(Check c) const { return results_[index(c)]; }
   bool passed() const;

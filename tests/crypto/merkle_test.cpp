@@ -3,7 +3,6 @@
 // against a deliberately naive reference written straight from the RFC's
 // recursive definitions of MTH, PATH and PROOF.
 #include "crypto/merkle.hpp"
-#include "crypto/merkle_compact_range.hpp"
 
 #include <sodium.h>
 
@@ -17,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/merkle_compact_range.hpp"
 #include "tests/test_data.hpp"
 
 using senim::Bytes;

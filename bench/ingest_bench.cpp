@@ -1,0 +1,177 @@
+// bench_ingest: ballots per second with durable receipts, through the real
+// senim-server on loopback.
+//
+//   bench_ingest [--voters N] [--connections C] [--seconds S] [--server-threads T]
+//
+// Prepares an open referendum with N voters (ElectionBuilder, ballots
+// encrypted before the clock starts), then C client threads, each with one
+// keep-alive connection, post the ballots as fast as the server answers. A
+// ballot counts once its receipt (signed head + inclusion proof, sent only
+// after the batch is fsync'ed) is back. Reports ballots/s, p50/p99 latency,
+// group-commit batch sizes and the machine's core count.
+#include <sodium.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "net/http_client.hpp"
+#include "proto/api.pb.h"
+#include "proto/board.pb.h"
+#include "sim/election_builder.hpp"
+#include "tests/server/server_process.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+std::string_view view(const senim::Bytes& b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+// The endpoints of the entries ElectionBuilder::prepare() makes.
+std::string setup_endpoint(senim::v1::Statement::BodyCase kind) {
+  switch (kind) {
+    case senim::v1::Statement::kSetup:
+      return "/v1/setup";
+    case senim::v1::Statement::kDeal:
+      return "/v1/deals";
+    case senim::v1::Statement::kReady:
+      return "/v1/ready";
+    case senim::v1::Statement::kCredentials:
+      return "/v1/credentials";
+    default:
+      return "/v1/open";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"bench_ingest: ballot intake of the real senim-server on loopback"};
+  std::uint32_t voters = 10000;
+  unsigned connections = 32;
+  double seconds = 60;
+  unsigned server_threads = 0;
+  app.add_option("--voters", voters, "ballots to prepare and post (one per voter)");
+  app.add_option("--connections", connections, "concurrent keep-alive client connections");
+  app.add_option("--seconds", seconds, "stop posting after this long");
+  app.add_option("--server-threads", server_threads, "senim-server --threads (0: its default)");
+  CLI11_PARSE(app, argc, argv);
+  if (sodium_init() < 0)
+    return 1;
+
+  const senim::test::TempDir dir;
+  std::vector<std::string> extra;
+  if (server_threads != 0)
+    extra = {"--threads", std::to_string(server_threads)};
+  senim::test::ServerProcess server(dir.path() + "/board", extra);
+  auto admin = senim::net::HttpClient::create(server.url());
+  senim::v1::BoardInfo info;
+  info.ParseFromString(admin->get("/v1/election")->body);
+
+  // An open referendum, and every ballot encrypted before timing starts.
+  senim::sim::ElectionPlan plan;
+  plan.manifest = senim::sim::referendum_manifest("bench-2026");
+  plan.voters = voters;
+  plan.trustees = 2;
+  plan.threshold = 2;
+  plan.validate = false;
+  plan.board_public_key.emplace();
+  std::copy(info.board_key().begin(), info.board_key().end(), plan.board_public_key->begin());
+  senim::sim::ElectionBuilder builder(std::move(plan));
+  builder.prepare();
+  for (std::size_t i = 0; i < builder.entries().size(); ++i) {
+    const std::string path = setup_endpoint(builder.parsed(i).statement.body_case());
+    auto r = admin->post(path, view(builder.entries()[i]));
+    if (!r || r->status != 200) {
+      std::fprintf(stderr, "posting %s failed\n", path.c_str());
+      return 1;
+    }
+  }
+  const std::size_t first = builder.entries().size();
+  std::vector<std::pair<std::uint32_t, senim::protocol::BallotChoices>> votes;
+  for (std::uint32_t v = 0; v < voters; ++v) {
+    votes.push_back({v, senim::protocol::BallotChoices{{{v % 2, 1 - v % 2}}}});
+  }
+  const auto encrypt_start = Clock::now();
+  builder.cast_many(votes, std::max(1U, std::thread::hardware_concurrency()));
+  const double encrypt_ms = ms(Clock::now() - encrypt_start);
+  const std::vector<senim::Bytes> ballots(
+      builder.entries().begin() + static_cast<std::ptrdiff_t>(first), builder.entries().end());
+
+  // The run.
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  std::vector<double> latencies;
+  std::map<std::uint64_t, std::size_t> batches;  // head size → receipts under it
+  std::size_t failures = 0;
+  const auto start = Clock::now();
+  const auto deadline =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  std::vector<std::thread> clients;
+  for (unsigned c = 0; c < connections; ++c) {
+    clients.emplace_back([&] {
+      auto client = senim::net::HttpClient::create(server.url());
+      std::vector<double> mine;
+      std::map<std::uint64_t, std::size_t> heads;
+      std::size_t failed = 0;
+      for (std::size_t i; (i = next++) < ballots.size() && Clock::now() < deadline;) {
+        const auto t0 = Clock::now();
+        auto r = client->post("/v1/ballots", view(ballots[i]));
+        senim::v1::Receipt receipt;
+        if (!r || r->status != 200 || !receipt.ParseFromString(r->body)) {
+          ++failed;
+          continue;
+        }
+        mine.push_back(ms(Clock::now() - t0));
+        ++heads[receipt.tree_head().tree_size()];
+      }
+      const std::lock_guard lock(mutex);
+      latencies.insert(latencies.end(), mine.begin(), mine.end());
+      for (const auto& [size, n] : heads)
+        batches[size] += n;
+      failures += failed;
+    });
+  }
+  for (auto& t : clients)
+    t.join();
+  const double elapsed = ms(Clock::now() - start) / 1000;
+
+  std::size_t largest = 0;
+  for (const auto& [size, n] : batches)
+    largest = std::max(largest, n);
+  std::printf("cores                 %u\n", std::thread::hardware_concurrency());
+  std::printf("ballots prepared      %u (encrypted in %.1f s, not timed)\n", voters,
+              encrypt_ms / 1000);
+  std::printf("connections           %u\n", connections);
+  std::printf("receipts              %zu in %.2f s, %zu failures\n", latencies.size(), elapsed,
+              failures);
+  std::printf("throughput            %.0f ballots/s with durable receipts\n",
+              static_cast<double>(latencies.size()) / elapsed);
+  std::printf("latency               p50 %.1f ms, p99 %.1f ms\n", percentile(latencies, 0.50),
+              percentile(latencies, 0.99));
+  std::printf("group commits         %zu heads, %.1f receipts per head on average, largest %zu\n",
+              batches.size(),
+              batches.empty()
+                  ? 0.0
+                  : static_cast<double>(latencies.size()) / static_cast<double>(batches.size()),
+              largest);
+  return failures == 0 ? 0 : 1;
+}

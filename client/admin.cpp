@@ -1,0 +1,327 @@
+// `senim admin …`: the election authority (docs/operator-guide.md).
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "client/board_client.hpp"
+#include "client/commands.hpp"
+#include "client/common.hpp"
+#include "client/key_files.hpp"
+#include "client/replica.hpp"
+#include "proto/files.pb.h"
+#include "protocol/decryption.hpp"
+#include "protocol/entry.hpp"
+#include "protocol/manifest_rules.hpp"
+#include "protocol/signing.hpp"
+
+namespace senim::client {
+namespace {
+
+constexpr std::size_t kCredentialsPerEntry = 10'000;
+
+Expected<protocol::SigningKey> load_authority(const std::string& path) {
+  v1::AuthorityKeyFile file;
+  if (auto s = read_message_file(path, file); !s)
+    return s.error();
+  return protocol::SigningKey::from_seed(as_bytes(file.seed()));
+}
+
+// Connects, and checks the board's election with the authority's key.
+struct Session {
+  BoardClient board;
+  protocol::SigningKey key;
+  Replica replica;
+};
+
+Expected<Session> start(const AdminOptions& o, bool sync = true) {
+  auto key = load_authority(o.key);
+  if (!key)
+    return key.error();
+  auto board = BoardClient::connect(o.server);
+  if (!board)
+    return board.error();
+  Session s{std::move(*board), std::move(*key), Replica()};
+  if (sync) {
+    if (auto st = s.replica.sync(s.board); !st)
+      return st.error();
+    const auto* config = s.replica.state().config();
+    if (config == nullptr)
+      return make_error(Errc::wrong_phase, "the board holds no election yet");
+    if (!(config->authority == s.key.public_key())) {
+      return make_error(Errc::not_authorized, "this key is not the authority of election \"" +
+                                                  config->election_id() + "\"");
+    }
+  }
+  return s;
+}
+
+v1::Statement statement_for(const Session& s) {
+  v1::Statement st;
+  st.set_election_id(s.replica.state().config()->election_id());
+  return st;
+}
+
+int post(Session& s, const v1::Statement& st, const std::string& what) {
+  auto receipt = s.board.post(post_path(st), protocol::make_entry(s.key, st));
+  if (!receipt)
+    return fail(receipt.error());
+  std::cout << what << " (board entry " << receipt->leaf_index() << ")\n";
+  return 0;
+}
+
+std::string str(ByteView b) {
+  return {b.begin(), b.end()};
+}
+
+// One line per count, for scripts: district (or "total"), contest, option (or "blank"), count.
+std::string count_lines(const v1::Manifest& m, const v1::Result& r) {
+  std::ostringstream out;
+  auto lines = [&](const std::string& district, const v1::DistrictResult& d) {
+    for (int c = 0; c < m.contests_size(); ++c) {
+      const auto& contest = m.contests(c);
+      for (int o = 0; o < contest.options_size(); ++o) {
+        out << district << '\t' << contest.id() << '\t' << contest.options(o).id() << '\t'
+            << d.contests(c).options(o) << '\n';
+      }
+      if (contest.min_selections() == 0) {
+        out << district << '\t' << contest.id() << "\tblank\t" << d.contests(c).blank() << '\n';
+      }
+    }
+  };
+  for (const auto& d : r.districts())
+    lines(d.district().empty() ? "all" : d.district(), d);
+  lines("total", r.total());
+  return out.str();
+}
+
+}  // namespace
+
+int admin_keygen(const AdminOptions& o) {
+  const auto key = protocol::SigningKey::generate();
+  v1::AuthorityKeyFile file;
+  Bytes seed = key.seed();
+  file.set_seed(str(seed));
+  wipe(seed);
+  if (auto s = write_message_file(o.out, file, Secrecy::secret_file); !s)
+    return fail(s.error());
+  std::cout << "authority key written to " << o.out << " (keep it secret)\n"
+            << "public key " << to_hex(key.public_key()) << "\n";
+  return 0;
+}
+
+int admin_create(const AdminOptions& o) {
+  auto s = start(o, false);
+  if (!s)
+    return fail(s.error());
+  auto info = s->board.info();
+  if (!info)
+    return fail(info.error());
+  if (!info->election_id().empty()) {
+    return fail("the board at " + o.server + " already holds election \"" + info->election_id() +
+                "\"");
+  }
+  std::ifstream in(o.manifest);
+  if (!in)
+    return fail("cannot read manifest " + o.manifest);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto manifest = protocol::manifest_from_json(text.str());
+  if (!manifest)
+    return fail(manifest.error());
+  if (auto shape = protocol::check_manifest(*manifest); !shape)
+    return fail(shape.error());
+  if (o.trustees.empty())
+    return fail("name the trustees' public files with --trustee");
+  const auto n = static_cast<std::uint32_t>(o.trustees.size());
+  if (o.threshold < 1 || o.threshold > n) {
+    return fail("the threshold must be between 1 and the number of trustees (" + std::to_string(n) +
+                ")");
+  }
+  v1::Statement st;
+  st.set_election_id(manifest->election_id());
+  auto* setup = st.mutable_setup();
+  *setup->mutable_manifest() = *manifest;
+  setup->set_authority_key(str(s->key.public_key()));
+  setup->set_board_key(info->board_key());
+  setup->set_threshold(o.threshold);
+  for (const auto& path : o.trustees) {
+    v1::TrusteePublicFile t;
+    if (auto r = read_message_file(path, t); !r)
+      return fail(r.error());
+    auto* info_t = setup->add_trustees();
+    info_t->set_name(t.name());
+    info_t->set_signing_key(t.signing_key());
+    info_t->set_box_key(t.box_key());
+  }
+  auto receipt = s->board.post("setup", protocol::make_entry(s->key, st));
+  if (!receipt)
+    return fail(receipt.error());
+  std::cout << "election \"" << manifest->election_id() << "\" created on " << o.server << " with "
+            << n << " trustees, any " << o.threshold << " of whom can decrypt\n"
+            << "next: each trustee runs `senim trustee deal`\n";
+  return 0;
+}
+
+int admin_credentials(const AdminOptions& o) {
+  auto s = start(o);
+  if (!s)
+    return fail(s.error());
+  const protocol::ElectionConfig& config = *s->replica.state().config();
+  if (o.count == 0)
+    return fail("say how many credentials to issue with --count");
+  std::vector<std::string> districts = o.districts;
+  if (districts.empty())
+    districts = config.shape.districts;
+  for (const auto& d : districts) {
+    if (!config.shape.district_index(d))
+      return fail("the manifest has no district \"" + d + "\"");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(o.out, ec);
+  if (ec)
+    return fail("cannot create " + o.out + ": " + ec.message());
+  v1::Statement st = statement_for(*s);
+  std::uint64_t posted = 0;
+  const std::uint64_t already = s->replica.state().credential_count();
+  for (std::uint32_t i = 0; i < o.count; ++i) {
+    const auto credential = protocol::SigningKey::generate();
+    v1::VoterCredentialFile file;
+    file.set_election_id(config.election_id());
+    file.set_server(o.server);
+    file.set_district(districts[i % districts.size()]);
+    Bytes seed = credential.seed();
+    file.set_seed(str(seed));
+    wipe(seed);
+    char name[32];
+    std::snprintf(name, sizeof name, "voter-%06llu.cred",
+                  static_cast<unsigned long long>(already + i + 1));
+    if (auto w = write_message_file((std::filesystem::path(o.out) / name).string(), file,
+                                    Secrecy::secret_file);
+        !w) {
+      return fail(w.error());
+    }
+    auto* c = st.mutable_credentials()->add_credentials();
+    c->set_key(str(credential.public_key()));
+    c->set_district(file.district());
+    if (st.credentials().credentials_size() == static_cast<int>(kCredentialsPerEntry) ||
+        i + 1 == o.count) {
+      auto receipt = s->board.post("credentials", protocol::make_entry(s->key, st));
+      if (!receipt)
+        return fail(receipt.error());
+      posted += static_cast<std::uint64_t>(st.credentials().credentials_size());
+      st.mutable_credentials()->clear_credentials();
+    }
+  }
+  std::cout << posted << " credentials issued: secret files in " << o.out
+            << ", public keys on the board\n"
+            << "give each voter one file; the board never learns who holds which\n";
+  return 0;
+}
+
+int admin_open(const AdminOptions& o) {
+  auto s = start(o);
+  if (!s)
+    return fail(s.error());
+  const auto& state = s->replica.state();
+  if (state.phase() != protocol::Phase::ceremony || !state.joint_key()) {
+    return fail("voting cannot open: the election is in phase " +
+                protocol::phase_name(state.phase()) +
+                (state.joint_key() ? "" : " and not every trustee has dealt"));
+  }
+  v1::Statement st = statement_for(*s);
+  st.mutable_open()->set_joint_key(str(state.joint_key()->bytes));
+  st.mutable_open()->set_base_hash(str(*state.base_hash()));
+  return post(*s, st, "voting is open; joint key " + to_hex(state.joint_key()->bytes));
+}
+
+int admin_close(const AdminOptions& o) {
+  auto s = start(o);
+  if (!s)
+    return fail(s.error());
+  if (s->replica.state().phase() != protocol::Phase::voting) {
+    return fail("the election is not open (phase " +
+                protocol::phase_name(s->replica.state().phase()) + ")");
+  }
+  v1::Statement st = statement_for(*s);
+  st.mutable_close();
+  return post(
+      *s, st,
+      "voting is closed after " + std::to_string(s->replica.state().ballots_cast()) + " ballots");
+}
+
+int admin_tally(const AdminOptions& o) {
+  auto s = start(o);
+  if (!s)
+    return fail(s.error());
+  const auto& state = s->replica.state();
+  if (state.phase() != protocol::Phase::closed) {
+    return fail("the tally comes after the close (phase " + protocol::phase_name(state.phase()) +
+                ")");
+  }
+  // The tally is this client's own: every ballot checked and summed here.
+  v1::Statement st = statement_for(*s);
+  *st.mutable_tally() = state.running_tally()->to_message();
+  std::vector<std::uint64_t> superseded = state.superseded();
+  std::sort(superseded.begin(), superseded.end());
+  for (std::uint64_t leaf : superseded)
+    st.mutable_tally()->add_superseded(leaf);
+  std::uint64_t counted = 0;
+  for (const auto& d : st.tally().districts())
+    counted += d.ballots_counted();
+  return post(*s, st,
+              "encrypted tally of " + std::to_string(counted) + " counted ballots posted (" +
+                  std::to_string(superseded.size()) +
+                  " superseded by re-votes); trustees may decrypt");
+}
+
+int admin_result(const AdminOptions& o) {
+  auto s = start(o);
+  if (!s)
+    return fail(s.error());
+  const auto& state = s->replica.state();
+  if (state.phase() != protocol::Phase::decrypting) {
+    return fail("the result comes after the tally (phase " + protocol::phase_name(state.phase()) +
+                ")");
+  }
+  const auto& config = *state.config();
+  auto result = protocol::combine_result(state.parameters()->shape, config.ceremony.threshold,
+                                         *state.tally(), state.partials());
+  if (!result)
+    return fail(result.error());
+  v1::Statement st = statement_for(*s);
+  *st.mutable_result() = *result;
+  if (int rc = post(*s, st, "result published"); rc != 0)
+    return rc;
+  std::cout << "\n" << format_result(config.setup.manifest(), *result, o.lang);
+  if (!o.counts_out.empty()) {
+    if (auto w = write_bytes_file(o.counts_out, count_lines(config.setup.manifest(), *result));
+        !w) {
+      return fail(w.error());
+    }
+  }
+  return 0;
+}
+
+int admin_status(const AdminOptions& o) {
+  auto board = BoardClient::connect(o.server);
+  if (!board)
+    return fail(board.error());
+  auto info = board->info();
+  if (!info)
+    return fail(info.error());
+  std::cout << "board " << o.server << "\n"
+            << "  board key    " << to_hex(as_bytes(info->board_key())) << "\n"
+            << "  election     "
+            << (info->election_id().empty() ? "(none yet)" : info->election_id()) << "\n"
+            << "  phase        " << info->phase() << "\n"
+            << "  entries      " << info->tree_size() << "\n"
+            << "  trustees     " << info->trustees() << " (threshold " << info->threshold() << "), "
+            << info->trustees_dealt() << " dealt, " << info->trustees_ready() << " ready\n"
+            << "  credentials  " << info->credentials() << "\n"
+            << "  ballots      " << info->ballots_cast() << "\n"
+            << "  decryptions  " << info->partial_decryptions() << "\n";
+  return 0;
+}
+
+}  // namespace senim::client

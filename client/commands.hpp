@@ -1,0 +1,64 @@
+// The `senim` subcommands. Each returns the process exit status.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace senim::client {
+
+struct AdminOptions {
+  std::string server;
+  std::string key;  // authority key file
+  std::string manifest;
+  std::vector<std::string> trustees;  // trustee public files
+  std::uint32_t threshold = 0;
+  std::uint32_t count = 0;
+  std::string out;
+  std::vector<std::string> districts;
+  std::string lang = "en";
+  std::string counts_out;  // result: also write "district<TAB>contest<TAB>option<TAB>count" lines
+};
+
+int admin_keygen(const AdminOptions& o);
+int admin_create(const AdminOptions& o);
+int admin_credentials(const AdminOptions& o);
+int admin_open(const AdminOptions& o);
+int admin_close(const AdminOptions& o);
+int admin_tally(const AdminOptions& o);
+int admin_result(const AdminOptions& o);
+int admin_status(const AdminOptions& o);
+
+struct TrusteeOptions {
+  std::string server;
+  std::string key;    // trustee key file
+  std::string state;  // its progress file (default KEY.state)
+  std::string name;
+  std::string public_out;
+};
+
+int trustee_keygen(const TrusteeOptions& o);
+int trustee_deal(const TrusteeOptions& o);
+int trustee_finalize(const TrusteeOptions& o);
+int trustee_decrypt(const TrusteeOptions& o);
+
+struct VoteOptions {
+  std::string server;               // default: the credential's
+  std::string credential;           // credential file
+  std::vector<std::string> choose;  // CONTEST=OPTION[,OPTION…] or CONTEST=blank
+  bool challenge = false;           // challenge instead of casting
+  bool challenge_first = false;     // challenge one ballot, then cast a fresh one
+  std::string receipt;              // default: CREDENTIAL.receipt
+  std::string lang = "en";
+};
+
+int vote(const VoteOptions& o);
+
+struct CheckOptions {
+  std::string receipt;
+  std::string server;  // default: the receipt's
+};
+
+int check(const CheckOptions& o);
+
+}  // namespace senim::client

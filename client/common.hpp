@@ -1,0 +1,28 @@
+// Shared by the `senim` subcommands: messages in the user's terms, loading
+// keys, and the result table.
+#pragma once
+
+#include <string>
+
+#include "crypto/error.hpp"
+#include "proto/manifest.pb.h"
+#include "proto/tally.pb.h"
+
+namespace senim::client {
+
+// Prints "senim: <message>" on stderr and returns the exit status 1.
+int fail(const std::string& message);
+int fail(const Error& error);
+
+// The text of `text` in `lang`, falling back to English, then any.
+std::string localized(const v1::Text& text, const std::string& lang);
+
+// The result as a table: one block per contest, a column per district and
+// the total, a row per option (and blank).
+std::string format_result(const v1::Manifest& manifest, const v1::Result& result,
+                          const std::string& lang);
+
+// Default board URL: $SENIM_SERVER, else http://127.0.0.1:8080.
+std::string default_server();
+
+}  // namespace senim::client

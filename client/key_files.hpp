@@ -1,0 +1,25 @@
+// Reading and writing the tools' files (proto/files.proto) as JSON. A file
+// holding a secret is written with mode 0600 via a temporary file and a
+// rename, and is never overwritten: losing a key by accident is worse than
+// an error.
+#pragma once
+
+#include <google/protobuf/message.h>
+
+#include <string>
+
+#include "crypto/error.hpp"
+
+namespace senim::client {
+
+enum class Secrecy { public_file, secret_file };
+
+Status write_message_file(const std::string& path, const google::protobuf::Message& message,
+                          Secrecy secrecy, bool overwrite = false);
+Status read_message_file(const std::string& path, google::protobuf::Message& message);
+
+// Writes or reads raw bytes (receipts are protobuf binary, for `senim check`).
+Status write_bytes_file(const std::string& path, const std::string& bytes);
+Expected<std::string> read_bytes_file(const std::string& path);
+
+}  // namespace senim::client

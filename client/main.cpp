@@ -1,0 +1,143 @@
+// senim: the command line for voters, trustees and the election authority.
+#include <sodium.h>
+
+#include <CLI/CLI.hpp>
+
+#include "client/commands.hpp"
+#include "client/common.hpp"
+
+int main(int argc, char** argv) {
+  using namespace senim::client;
+  CLI::App app{
+      "senim: end-to-end verifiable voting.\n"
+      "  senim vote      cast (or challenge) a ballot with your credential\n"
+      "  senim check     check that your ballot is on the board\n"
+      "  senim trustee   a trustee's part: keys, key ceremony, decryption\n"
+      "  senim admin     the election authority: create, credentials, open, close, tally, result"};
+  app.require_subcommand(1);
+
+  AdminOptions admin;
+  admin.server = default_server();
+  auto* a = app.add_subcommand("admin", "the election authority's commands");
+  a->require_subcommand(1);
+  auto server_flag = [](CLI::App* cmd, std::string& server) {
+    cmd->add_option("--server", server,
+                    "the board's URL (default $SENIM_SERVER or http://127.0.0.1:8080)");
+  };
+  auto* a_keygen = a->add_subcommand("keygen", "make the authority's signing key");
+  a_keygen->add_option("--out", admin.out, "key file to write (kept secret)")->required();
+  auto* a_create = a->add_subcommand("create", "create the election on the board from a manifest");
+  a_create->add_option("--manifest", admin.manifest, "manifest JSON file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  a_create->add_option("--trustee", admin.trustees, "a trustee's public file (repeat, in order)")
+      ->required();
+  a_create->add_option("--threshold", admin.threshold, "how many trustees are needed to decrypt")
+      ->required();
+  auto* a_cred =
+      a->add_subcommand("credentials", "issue voter credentials (public keys go to the board)");
+  a_cred->add_option("--count", admin.count, "how many")->required();
+  a_cred->add_option("--out", admin.out, "directory for the secret credential files")->required();
+  a_cred->add_option("--district", admin.districts,
+                     "district(s) to spread them over (default: all)");
+  auto* a_open = a->add_subcommand("open", "open voting once every trustee is ready");
+  auto* a_close = a->add_subcommand("close", "close voting");
+  auto* a_tally = a->add_subcommand("tally", "check every ballot, then post the encrypted tally");
+  auto* a_result =
+      a->add_subcommand("result", "combine the trustees' decryptions and publish the result");
+  a_result->add_option("--lang", admin.lang, "language of the printed table (kk, ru, en)");
+  a_result->add_option("--counts", admin.counts_out,
+                       "also write the counts to this file, one tab-separated line each");
+  auto* a_status = a->add_subcommand("status", "show the board's state");
+  for (auto* cmd : {a_create, a_cred, a_open, a_close, a_tally, a_result, a_status})
+    server_flag(cmd, admin.server);
+  for (auto* cmd : {a_create, a_cred, a_open, a_close, a_tally, a_result}) {
+    cmd->add_option("--key", admin.key, "the authority's key file")
+        ->required()
+        ->check(CLI::ExistingFile);
+  }
+
+  TrusteeOptions trustee;
+  trustee.server = default_server();
+  auto* t = app.add_subcommand("trustee", "a trustee's commands");
+  t->require_subcommand(1);
+  auto* t_keygen = t->add_subcommand("keygen", "make a trustee's keys");
+  t_keygen->add_option("--name", trustee.name, "the trustee's name")->required();
+  t_keygen->add_option("--out", trustee.key, "secret key file to write")->required();
+  t_keygen->add_option("--public", trustee.public_out,
+                       "public file for the authority (default OUT.pub)");
+  auto* t_deal =
+      t->add_subcommand("deal", "key ceremony, step 1: post commitments and sealed shares");
+  auto* t_final = t->add_subcommand(
+      "finalize", "key ceremony, step 2: check the shares received, announce ready");
+  auto* t_decrypt = t->add_subcommand(
+      "decrypt", "recompute the tally from the board and post a partial decryption");
+  for (auto* cmd : {t_deal, t_final, t_decrypt}) {
+    server_flag(cmd, trustee.server);
+    cmd->add_option("--key", trustee.key, "the trustee's key file")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--state", trustee.state, "the trustee's progress file (default KEY.state)");
+  }
+
+  VoteOptions vote_options;
+  auto* v = app.add_subcommand(
+      "vote", "encrypt a ballot, show its tracking code, then cast or challenge it");
+  v->add_option("--credential", vote_options.credential, "your credential file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  v->add_option("--server", vote_options.server,
+                "the board's URL (default: the one in the credential)");
+  v->add_option("--choose", vote_options.choose,
+                "CONTEST=OPTION[,OPTION…] or CONTEST=blank, once per contest (without it: asks)");
+  v->add_flag("--challenge", vote_options.challenge,
+              "challenge the ballot (reveal and check it) instead of casting");
+  v->add_flag("--challenge-first", vote_options.challenge_first,
+              "challenge one encryption, then cast a fresh one of the same choices");
+  v->add_option("--receipt", vote_options.receipt,
+                "where to save the receipt (default CREDENTIAL.receipt)");
+  v->add_option("--lang", vote_options.lang, "language for the ballot text (kk, ru, en)");
+
+  CheckOptions check_options;
+  auto* c = app.add_subcommand(
+      "check", "is my ballot on the board, and is the board consistent with my receipt?");
+  c->add_option("receipt", check_options.receipt, "the receipt file from `senim vote`")
+      ->required()
+      ->check(CLI::ExistingFile);
+  c->add_option("--server", check_options.server,
+                "the board's URL (default: the one in the receipt)");
+
+  CLI11_PARSE(app, argc, argv);
+  if (sodium_init() < 0)
+    return fail("libsodium failed to initialise");
+
+  if (a_keygen->parsed())
+    return admin_keygen(admin);
+  if (a_create->parsed())
+    return admin_create(admin);
+  if (a_cred->parsed())
+    return admin_credentials(admin);
+  if (a_open->parsed())
+    return admin_open(admin);
+  if (a_close->parsed())
+    return admin_close(admin);
+  if (a_tally->parsed())
+    return admin_tally(admin);
+  if (a_result->parsed())
+    return admin_result(admin);
+  if (a_status->parsed())
+    return admin_status(admin);
+  if (t_keygen->parsed())
+    return trustee_keygen(trustee);
+  if (t_deal->parsed())
+    return trustee_deal(trustee);
+  if (t_final->parsed())
+    return trustee_finalize(trustee);
+  if (t_decrypt->parsed())
+    return trustee_decrypt(trustee);
+  if (v->parsed())
+    return vote(vote_options);
+  if (c->parsed())
+    return check(check_options);
+  return fail("no command given; see senim --help");
+}

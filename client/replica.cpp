@@ -1,0 +1,73 @@
+#include "client/replica.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <thread>
+
+#include "protocol/tracking_code.hpp"
+
+namespace senim::client {
+
+constexpr std::uint64_t kPage = 1000;
+
+Replica::Replica()
+    : state_(std::make_unique<protocol::ElectionState>(
+          [this](std::uint64_t leaf) -> Expected<Bytes> {
+            if (leaf >= entries_.size())
+              return make_error(Errc::not_found, "no such entry");
+            return entries_[leaf];
+          },
+          [this](const Hash32& code) -> std::optional<std::uint64_t> {
+            auto it = cast_.find(code);
+            if (it == cast_.end())
+              return std::nullopt;
+            return it->second;
+          })) {}
+
+Status Replica::sync(BoardClient& board,
+                     const std::function<bool(const protocol::ParsedEntry&)>& stop) {
+  while (true) {
+    auto page = board.entries(entries_.size(), kPage);
+    if (!page)
+      return page.error();
+    if (page->empty())
+      return Status::success();
+    // Once voting is open, precheck (signatures and proofs: the costly part)
+    // runs on every core; admitting stays in log order.
+    std::vector<std::optional<Expected<protocol::ElectionState::Prechecked>>> prechecked(
+        page->size());
+    if (state_->parameters()) {
+      const unsigned threads = std::max(1U, std::thread::hardware_concurrency());
+      std::vector<std::thread> pool;
+      for (unsigned t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+          for (std::size_t i = t; i < page->size(); i += threads) {
+            prechecked[i].emplace(state_->precheck((*page)[i]));
+          }
+        });
+      }
+      for (auto& th : pool)
+        th.join();
+    }
+    for (std::size_t i = 0; i < page->size(); ++i) {
+      Bytes& entry = (*page)[i];
+      const std::uint64_t leaf = entries_.size();
+      auto pre = prechecked[i] ? std::move(*prechecked[i]) : state_->precheck(entry);
+      if (!pre) {
+        return make_error(pre.error().code, "the board serves entry " + std::to_string(leaf) +
+                                                " which does not check: " + pre.error().message);
+      }
+      if (auto s = state_->admit(*pre, leaf); !s) {
+        return make_error(s.error().code, "the board serves entry " + std::to_string(leaf) +
+                                              " which does not check: " + s.error().message);
+      }
+      if (pre->parsed.statement.has_ballot())
+        cast_[pre->tracking_code] = leaf;
+      entries_.push_back(std::move(entry));
+      if (stop && stop(pre->parsed))
+        return Status::success();
+    }
+  }
+}
+
+}  // namespace senim::client

@@ -1,0 +1,269 @@
+// `senim trustee …`: a trustee's part (docs/operator-guide.md). A trustee
+// acts only on what its own replica of the board has checked.
+#include <iostream>
+#include <optional>
+
+#include "client/board_client.hpp"
+#include "client/commands.hpp"
+#include "client/common.hpp"
+#include "client/key_files.hpp"
+#include "client/replica.hpp"
+#include "crypto/key_ceremony.hpp"
+#include "proto/files.pb.h"
+#include "protocol/decryption.hpp"
+#include "protocol/election_config.hpp"
+#include "protocol/entry.hpp"
+
+namespace senim::client {
+namespace {
+
+std::string str(ByteView b) {
+  return {b.begin(), b.end()};
+}
+
+struct TrusteeSession {
+  BoardClient board;
+  protocol::SigningKey signing;
+  crypto::BoxKeyPair box;
+  Replica replica;
+  std::uint32_t index = 0;
+  std::string state_path;
+  v1::TrusteeStateFile progress;
+};
+
+Expected<TrusteeSession> start(const TrusteeOptions& o) {
+  v1::TrusteeKeyFile file;
+  if (auto s = read_message_file(o.key, file); !s)
+    return s.error();
+  auto signing = protocol::SigningKey::from_seed(as_bytes(file.signing_seed()));
+  if (!signing)
+    return signing.error();
+  auto box_secret = crypto::BoxSecretKey::decode(as_bytes(file.box_secret()));
+  if (!box_secret)
+    return box_secret.error();
+  auto board = BoardClient::connect(o.server);
+  if (!board)
+    return board.error();
+  TrusteeSession s{std::move(*board),
+                   std::move(*signing),
+                   crypto::BoxKeyPair{},
+                   Replica(),
+                   0,
+                   o.state.empty() ? o.key + ".state" : o.state,
+                   {}};
+  s.box.secret_key = *box_secret;
+  s.box.public_key = box_secret->public_key();
+  if (auto st = s.replica.sync(s.board); !st)
+    return st.error();
+  const auto* config = s.replica.state().config();
+  if (config == nullptr)
+    return make_error(Errc::wrong_phase, "the board holds no election yet");
+  auto t = config->trustee_of(s.signing.public_key());
+  if (!t) {
+    return make_error(Errc::not_authorized,
+                      "this key is not one of the trustees of \"" + config->election_id() + "\"");
+  }
+  s.index = *t;
+  if (!(config->box_keys[*t - 1] == s.box.public_key)) {
+    return make_error(Errc::not_authorized,
+                      "the set-up names another box key for trustee " + std::to_string(*t));
+  }
+  (void)read_message_file(s.state_path, s.progress);  // absent before the deal
+  if (!s.progress.election_id().empty() && s.progress.election_id() != config->election_id()) {
+    return make_error(Errc::invalid_argument,
+                      s.state_path + " belongs to election \"" + s.progress.election_id() + "\"");
+  }
+  return s;
+}
+
+v1::Statement statement_for(const TrusteeSession& s) {
+  v1::Statement st;
+  st.set_election_id(s.replica.state().config()->election_id());
+  return st;
+}
+
+Status post(TrusteeSession& s, const v1::Statement& st) {
+  auto receipt = s.board.post(post_path(st), protocol::make_entry(s.signing, st));
+  if (!receipt)
+    return receipt.error();
+  return Status::success();
+}
+
+// Dealer i's deal as posted on the board.
+std::optional<v1::TrusteeDeal> find_deal(const Replica& r, std::uint32_t dealer) {
+  for (const auto& bytes : r.entries()) {
+    auto e = protocol::parse_entry(bytes);
+    if (e && e->statement.has_deal() && e->statement.deal().trustee() == dealer)
+      return e->statement.deal();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int trustee_keygen(const TrusteeOptions& o) {
+  if (o.name.empty())
+    return fail("give the trustee a --name");
+  const auto signing = protocol::SigningKey::generate();
+  const auto box = crypto::BoxKeyPair::generate();
+  v1::TrusteeKeyFile secret;
+  secret.set_name(o.name);
+  Bytes seed = signing.seed();
+  secret.set_signing_seed(str(seed));
+  wipe(seed);
+  secret.set_box_secret(str(box.secret_key.bytes()));
+  if (auto s = write_message_file(o.key, secret, Secrecy::secret_file); !s)
+    return fail(s.error());
+  v1::TrusteePublicFile pub;
+  pub.set_name(o.name);
+  pub.set_signing_key(str(signing.public_key()));
+  pub.set_box_key(str(box.public_key));
+  const std::string public_path = o.public_out.empty() ? o.key + ".pub" : o.public_out;
+  if (auto s = write_message_file(public_path, pub, Secrecy::public_file); !s)
+    return fail(s.error());
+  std::cout << "trustee keys written to " << o.key << " (keep it secret)\n"
+            << "give " << public_path << " to the election authority\n";
+  return 0;
+}
+
+int trustee_deal(const TrusteeOptions& o) {
+  auto s = start(o);
+  if (!s)
+    return fail(s.error());
+  const auto& state = s->replica.state();
+  if (state.phase() != protocol::Phase::ceremony) {
+    return fail("the ceremony is over (phase " + protocol::phase_name(state.phase()) + ")");
+  }
+  if (state.deals()[s->index - 1])
+    return fail("trustee " + std::to_string(s->index) + " has already dealt");
+  const auto& config = *state.config();
+  // Keep the polynomial before posting: after the deal is on the board, the
+  // trustee needs f(t) for its own share.
+  auto polynomial = crypto::SecretPolynomial::random(config.ceremony.threshold);
+  s->progress.set_election_id(config.election_id());
+  s->progress.set_trustee(s->index);
+  s->progress.clear_coefficients();
+  for (std::size_t j = 0; j < polynomial.threshold(); ++j) {
+    s->progress.add_coefficients(str(polynomial.coefficient(j).encode()));
+  }
+  if (auto w = write_message_file(s->state_path, s->progress, Secrecy::secret_file, true); !w)
+    return fail(w.error());
+  auto deal = protocol::make_deal(config, s->index, polynomial);
+  if (!deal)
+    return fail(deal.error());
+  v1::Statement st = statement_for(*s);
+  *st.mutable_deal() = *deal;
+  if (auto p = post(*s, st); !p)
+    return fail(p.error());
+  std::cout << "trustee " << s->index << " dealt: commitments, proofs and "
+            << config.ceremony.trustees - 1
+            << " sealed shares are on the board\nnext: `senim trustee finalize` once every trustee "
+               "has dealt\n";
+  return 0;
+}
+
+int trustee_finalize(const TrusteeOptions& o) {
+  auto s = start(o);
+  if (!s)
+    return fail(s.error());
+  const auto& state = s->replica.state();
+  const auto& config = *state.config();
+  if (state.phase() != protocol::Phase::ceremony)
+    return fail("the ceremony is over");
+  std::string waiting;
+  for (std::uint32_t i = 1; i <= config.ceremony.trustees; ++i) {
+    if (!state.deals()[i - 1])
+      waiting += " " + std::to_string(i);
+  }
+  if (!waiting.empty())
+    return fail("still waiting for trustee(s)" + waiting + " to deal");
+  if (s->progress.coefficients_size() == 0)
+    return fail(s->state_path + " holds no polynomial: did this trustee deal?");
+  std::vector<crypto::Scalar> coefficients;
+  for (const auto& c : s->progress.coefficients()) {
+    auto a = crypto::Scalar::decode(as_bytes(c));
+    if (!a)
+      return fail(s->state_path + " is damaged: " + a.error().message);
+    coefficients.push_back(*a);
+  }
+  const auto polynomial = crypto::SecretPolynomial::from_coefficients(std::move(coefficients));
+  std::vector<crypto::DealerCommitment> qualified;
+  for (const auto& d : state.deals())
+    qualified.push_back(*d);
+  std::vector<crypto::Scalar> shares;
+  for (std::uint32_t i = 1; i <= config.ceremony.trustees; ++i) {
+    if (i == s->index) {
+      shares.push_back(polynomial.evaluate(i));
+      continue;
+    }
+    const auto deal = find_deal(s->replica, i);
+    const std::string& box = deal->encrypted_shares(static_cast<int>(s->index - 1));
+    auto share = crypto::open_share(as_bytes(box), i, s->index, s->box);
+    Status good =
+        share ? crypto::verify_share(qualified[i - 1], s->index, *share) : Status(share.error());
+    if (!good) {
+      // §6.4.2: publish the evidence; the ceremony must be run again.
+      v1::Statement st = statement_for(*s);
+      auto* c = st.mutable_complaint();
+      c->set_trustee(s->index);
+      c->set_dealer(i);
+      c->set_box_secret_key(str(s->box.secret_key.bytes()));
+      if (auto p = post(*s, st); !p)
+        return fail(p.error());
+      return fail(
+          "trustee " + std::to_string(i) + " sent a bad share (" + good.error().message +
+          "); a complaint with the evidence is on the board, and the ceremony must be run again");
+    }
+    shares.push_back(*share);
+  }
+  auto x = crypto::final_secret_share(s->index, shares, qualified);
+  if (!x)
+    return fail(x.error());
+  s->progress.clear_coefficients();
+  s->progress.set_share(str(x->encode()));
+  if (auto w = write_message_file(s->state_path, s->progress, Secrecy::secret_file, true); !w)
+    return fail(w.error());
+  v1::Statement st = statement_for(*s);
+  *st.mutable_ready() =
+      protocol::make_ready(config, s->index, *x, state.trustee_public_keys()[s->index - 1]);
+  if (auto p = post(*s, st); !p)
+    return fail(p.error());
+  std::cout << "trustee " << s->index
+            << " checked every share it received and holds its key share\n"
+            << "joint election key " << to_hex(state.joint_key()->bytes) << "\n";
+  return 0;
+}
+
+int trustee_decrypt(const TrusteeOptions& o) {
+  auto s = start(o);
+  if (!s)
+    return fail(s.error());
+  const auto& state = s->replica.state();
+  if (state.phase() != protocol::Phase::decrypting) {
+    return fail("there is no tally to decrypt (phase " + protocol::phase_name(state.phase()) + ")");
+  }
+  for (std::uint32_t t : state.partial_trustees()) {
+    if (t == s->index)
+      return fail("trustee " + std::to_string(t) + " has already decrypted");
+  }
+  auto share = crypto::Scalar::decode(as_bytes(s->progress.share()));
+  if (!share)
+    return fail(s->state_path + " holds no final key share: did this trustee finalize?");
+  // The replica accepted the posted tally only because it equals the tally
+  // this trustee computed from every ballot it checked itself.
+  const auto ciphertexts = protocol::flatten(*state.tally());
+  v1::Statement st = statement_for(*s);
+  *st.mutable_partial() = protocol::make_partial(
+      *state.base_hash(), s->index, *share, state.trustee_public_keys()[s->index - 1], ciphertexts);
+  if (auto p = post(*s, st); !p)
+    return fail(p.error());
+  std::uint64_t counted = 0;
+  for (auto c : state.tally()->ballots_counted)
+    counted += c;
+  std::cout << "trustee " << s->index << " decrypted its share of the tally of " << counted
+            << " ballots, which it recomputed from " << s->replica.entries().size()
+            << " board entries it checked itself\n";
+  return 0;
+}
+
+}  // namespace senim::client

@@ -1,0 +1,337 @@
+// `senim vote` and `senim check`: the voter's side (docs/voter-guide.md).
+#include <unistd.h>
+
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "client/board_client.hpp"
+#include "client/commands.hpp"
+#include "client/common.hpp"
+#include "client/key_files.hpp"
+#include "client/replica.hpp"
+#include "proto/files.pb.h"
+#include "protocol/ballot.hpp"
+#include "protocol/entry.hpp"
+#include "protocol/receipt.hpp"
+#include "protocol/tracking_code.hpp"
+
+namespace senim::client {
+namespace {
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string part;
+  while (std::getline(in, part, sep)) {
+    if (!part.empty())
+      out.push_back(part);
+  }
+  return out;
+}
+
+// --choose CONTEST=OPTION[,OPTION…] (or CONTEST=blank) into 0/1 choices.
+Expected<protocol::BallotChoices> parse_choices(const v1::Manifest& m,
+                                                const std::vector<std::string>& flags) {
+  std::map<std::string, std::vector<std::string>> picked;
+  for (const auto& flag : flags) {
+    const auto eq = flag.find('=');
+    if (eq == std::string::npos) {
+      return make_error(Errc::invalid_argument,
+                        "--choose takes CONTEST=OPTION[,OPTION…], not \"" + flag + "\"");
+    }
+    auto options = split(flag.substr(eq + 1), ',');
+    if (options.size() == 1 && options[0] == "blank")
+      options.clear();
+    picked[flag.substr(0, eq)] = options;
+  }
+  protocol::BallotChoices choices;
+  for (const auto& contest : m.contests()) {
+    auto it = picked.find(contest.id());
+    if (it == picked.end()) {
+      return make_error(Errc::invalid_argument, "no choice for contest \"" + contest.id() +
+                                                    "\" (say --choose " + contest.id() +
+                                                    "=OPTION)");
+    }
+    std::vector<std::uint32_t> row(static_cast<std::size_t>(contest.options_size()), 0);
+    for (const auto& id : it->second) {
+      bool found = false;
+      for (int o = 0; o < contest.options_size(); ++o) {
+        if (contest.options(o).id() == id) {
+          row[static_cast<std::size_t>(o)] = 1;
+          found = true;
+        }
+      }
+      if (!found)
+        return make_error(Errc::invalid_argument,
+                          "contest \"" + contest.id() + "\" has no option \"" + id + "\"");
+    }
+    picked.erase(it);
+    choices.contests.push_back(std::move(row));
+  }
+  if (!picked.empty())
+    return make_error(Errc::invalid_argument,
+                      "there is no contest \"" + picked.begin()->first + "\"");
+  return choices;
+}
+
+// Asks for each contest on the terminal.
+protocol::BallotChoices prompt_choices(const v1::Manifest& m, const std::string& lang) {
+  protocol::BallotChoices choices;
+  for (const auto& contest : m.contests()) {
+    while (true) {
+      std::cout << "\n" << localized(contest.title(), lang) << "\n";
+      for (int o = 0; o < contest.options_size(); ++o) {
+        std::cout << "  " << o + 1 << ". " << localized(contest.options(o).label(), lang) << "\n";
+      }
+      std::cout << "choose "
+                << (contest.min_selections() == contest.max_selections() ? "" : "from ")
+                << (contest.min_selections() == contest.max_selections()
+                        ? std::to_string(contest.max_selections())
+                        : std::to_string(contest.min_selections()) + " to " +
+                              std::to_string(contest.max_selections()))
+                << " (numbers separated by spaces"
+                << (contest.min_selections() == 0 ? "; empty for blank" : "")
+                << "): " << std::flush;
+      std::string line;
+      if (!std::getline(std::cin, line))
+        std::exit(fail("no answer on the terminal"));
+      std::vector<std::uint32_t> row(static_cast<std::size_t>(contest.options_size()), 0);
+      bool ok = true;
+      std::uint32_t count = 0;
+      for (const auto& token : split(line, ' ')) {
+        char* end = nullptr;
+        const long n = std::strtol(token.c_str(), &end, 10);
+        if (*end != '\0' || n < 1 || n > contest.options_size() ||
+            row[static_cast<std::size_t>(n - 1)] != 0) {
+          ok = false;
+          break;
+        }
+        row[static_cast<std::size_t>(n - 1)] = 1;
+        ++count;
+      }
+      if (ok && count >= contest.min_selections() && count <= contest.max_selections()) {
+        choices.contests.push_back(std::move(row));
+        break;
+      }
+      std::cout << "that is not a valid choice for this contest; try again\n";
+    }
+  }
+  return choices;
+}
+
+std::string describe(const v1::Manifest& m, const protocol::BallotChoices& c,
+                     const std::string& lang) {
+  std::ostringstream out;
+  for (int i = 0; i < m.contests_size(); ++i) {
+    const auto& contest = m.contests(i);
+    out << "  " << localized(contest.title(), lang) << ": ";
+    std::string picked;
+    for (int o = 0; o < contest.options_size(); ++o) {
+      if (c.contests[static_cast<std::size_t>(i)][static_cast<std::size_t>(o)] != 0) {
+        picked += (picked.empty() ? "" : ", ") + localized(contest.options(o).label(), lang);
+      }
+    }
+    out << (picked.empty() ? "(blank)" : picked) << "\n";
+  }
+  return out.str();
+}
+
+struct Ballot {
+  protocol::EncryptedBallot encrypted;
+  std::string statement;
+  Hash32 code{};
+};
+
+Expected<Ballot> encrypt(const Replica& replica, const protocol::SigningKey& credential,
+                         std::uint32_t sequence, const protocol::BallotChoices& choices) {
+  const auto params = replica.state().parameters();
+  auto encrypted = protocol::encrypt_ballot(*params, credential.public_key(), sequence, choices);
+  if (!encrypted)
+    return encrypted.error();
+  v1::Statement st;
+  st.set_election_id(params->shape.election_id);
+  *st.mutable_ballot() = encrypted->ballot;
+  Ballot b{std::move(*encrypted), st.SerializeAsString(), {}};
+  b.code = protocol::tracking_code(as_bytes(b.statement));
+  return b;
+}
+
+void show_code(const Hash32& code) {
+  std::cout << "\ntracking code  " << protocol::short_tracking_code(code) << "\n"
+            << "               (" << to_hex(code) << ")\n";
+}
+
+// Posts a Benaloh challenge and checks it as anyone could.
+int challenge(BoardClient& board, const Replica& replica, const protocol::SigningKey& credential,
+              const Ballot& ballot, const std::string& lang) {
+  v1::Statement st;
+  const auto params = replica.state().parameters();
+  st.set_election_id(params->shape.election_id);
+  *st.mutable_challenge() = protocol::reveal_ballot(ballot.encrypted, ballot.statement);
+  auto receipt = board.post("challenges", protocol::make_entry(credential, st));
+  if (!receipt)
+    return fail(receipt.error());
+  auto opened = protocol::check_challenge(*params, params->shape.election_id, st.challenge(),
+                                          credential.public_key());
+  if (!opened)
+    return fail("the challenged ballot does NOT open correctly: " + opened.error().message);
+  std::cout << "challenged: ballot " << protocol::short_tracking_code(ballot.code)
+            << " is on the board (entry " << receipt->leaf_index()
+            << ") with its secrets revealed, and it encrypts exactly:\n"
+            << describe(replica.state().config()->setup.manifest(), *opened, lang)
+            << "it will never be counted; anyone can re-check it on the board\n";
+  return 0;
+}
+
+}  // namespace
+
+int vote(const VoteOptions& o) {
+  v1::VoterCredentialFile file;
+  if (auto s = read_message_file(o.credential, file); !s)
+    return fail(s.error());
+  auto credential = protocol::SigningKey::from_seed(as_bytes(file.seed()));
+  if (!credential)
+    return fail(credential.error());
+  const std::string server = o.server.empty() ? file.server() : o.server;
+  auto board = BoardClient::connect(server);
+  if (!board)
+    return fail(board.error());
+
+  // Check the election's set-up ourselves, up to the opening of the vote.
+  Replica replica;
+  if (auto s = replica.sync(*board,
+                            [](const protocol::ParsedEntry& e) { return e.statement.has_open(); });
+      !s) {
+    return fail(s.error());
+  }
+  const auto& state = replica.state();
+  const auto* config = state.config();
+  if (config == nullptr || config->election_id() != file.election_id()) {
+    return fail("the board at " + server + " does not hold election \"" + file.election_id() +
+                "\"");
+  }
+  if (state.phase() != protocol::Phase::voting)
+    return fail("voting has not opened yet");
+  auto info = board->info();
+  if (!info)
+    return fail(info.error());
+  if (info->phase() != "voting")
+    return fail("voting is over (the election is " + info->phase() + ")");
+  if (!state.district_of(credential->public_key())) {
+    return fail("this credential is not on the election's credential list");
+  }
+  const v1::Manifest& manifest = config->setup.manifest();
+  std::cout << localized(manifest.title(), o.lang) << " (" << config->election_id() << ")\n"
+            << "checked the set-up: " << config->ceremony.trustees << " trustees, any "
+            << config->ceremony.threshold << " can decrypt; joint key "
+            << to_hex(state.joint_key()->bytes).substr(0, 16) << "…; your credential is listed\n";
+
+  const bool interactive = o.choose.empty() && ::isatty(STDIN_FILENO) != 0;
+  protocol::BallotChoices choices;
+  if (interactive) {
+    choices = prompt_choices(manifest, o.lang);
+  } else {
+    auto parsed = parse_choices(manifest, o.choose);
+    if (!parsed)
+      return fail(parsed.error());
+    choices = std::move(*parsed);
+  }
+  if (auto s = protocol::check_choices(config->shape, choices); !s)
+    return fail(s.error());
+
+  auto status = board->credential_status(credential->public_key());
+  if (!status)
+    return fail(status.error());
+  const std::uint32_t sequence = status->last_sequence() + 1;
+
+  auto ballot = encrypt(replica, *credential, sequence, choices);
+  if (!ballot)
+    return fail(ballot.error());
+  show_code(ballot->code);
+
+  bool do_challenge = o.challenge;
+  if (o.challenge_first) {
+    if (int rc = challenge(*board, replica, *credential, *ballot, o.lang); rc != 0)
+      return rc;
+    ballot = encrypt(replica, *credential, sequence, choices);  // fresh nonces
+    if (!ballot)
+      return fail(ballot.error());
+    std::cout << "\nencrypted again for casting:";
+    show_code(ballot->code);
+  } else if (interactive) {
+    std::cout << "cast this ballot (c) or challenge it to check the encryption (h)? " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    do_challenge = !answer.empty() && (answer[0] == 'h' || answer[0] == 'H');
+  }
+  if (do_challenge)
+    return challenge(*board, replica, *credential, *ballot, o.lang);
+
+  const Bytes entry = protocol::make_entry_from_statement_bytes(*credential, ballot->statement);
+  auto receipt = board->post("ballots", entry);
+  if (!receipt)
+    return fail(receipt.error());
+  if (auto s = protocol::verify_receipt(*receipt, config->board, &entry); !s) {
+    return fail("the board's receipt does not check: " + s.error().message);
+  }
+  const std::string path = o.receipt.empty() ? o.credential + ".receipt" : o.receipt;
+  if (auto s = write_bytes_file(path, receipt->SerializeAsString()); !s)
+    return fail(s.error());
+  std::cout << "cast: your ballot is entry " << receipt->leaf_index()
+            << " of the board, under a tree head the board signed"
+            << (sequence > 1 ? " (it replaces your earlier ballot)" : "") << "\n"
+            << "receipt saved to " << path << "; check it any time with `senim check " << path
+            << "`\n";
+  return 0;
+}
+
+int check(const CheckOptions& o) {
+  auto bytes = read_bytes_file(o.receipt);
+  if (!bytes)
+    return fail(bytes.error());
+  v1::Receipt receipt;
+  if (!receipt.ParseFromString(*bytes))
+    return fail(o.receipt + " is not a senim receipt");
+  if (auto s = protocol::verify_receipt(receipt, as_bytes(receipt.board_key())); !s) {
+    return fail("the receipt itself does not check: " + s.error().message);
+  }
+  auto board = BoardClient::connect(o.server.empty() ? receipt.server() : o.server);
+  if (!board)
+    return fail(board.error());
+  auto head = board->tree_head();
+  if (!head)
+    return fail(head.error());
+  auto consistency = board->consistency(receipt.tree_head().tree_size(), head->tree_size());
+  if (!consistency)
+    return fail(consistency.error());
+  if (auto s = protocol::verify_extends(receipt.tree_head(), *head, *consistency,
+                                        as_bytes(receipt.board_key()));
+      !s) {
+    return fail("THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT: " + s.error().message + "\nkeep " +
+                o.receipt + ": with the board's current head it is evidence anyone can check");
+  }
+  auto inclusion = board->inclusion(receipt.leaf_index(), head->tree_size());
+  if (!inclusion)
+    return fail(inclusion.error());
+  if (auto s = protocol::verify_included(receipt, *head, *inclusion); !s) {
+    return fail("YOUR BALLOT IS NOT IN THE BOARD'S CURRENT LOG: " + s.error().message);
+  }
+  std::cout << "your ballot (entry " << receipt.leaf_index()
+            << ") is on the board, and the board's log of " << head->tree_size()
+            << " entries extends the " << receipt.tree_head().tree_size()
+            << " it had when it gave you the receipt\n";
+  if (!receipt.tracking_code().empty()) {
+    Hash32 code{};
+    std::copy_n(receipt.tracking_code().begin(),
+                std::min<std::size_t>(32, receipt.tracking_code().size()), code.begin());
+    auto status = board->ballot_status(code);
+    if (status) {
+      std::cout << "tracking code " << protocol::short_tracking_code(code) << ": "
+                << status->state() << "\n";
+    }
+  }
+  return 0;
+}
+
+}  // namespace senim::client

@@ -1,0 +1,42 @@
+// senim-server: the board server (DESIGN.md; docs/api.md).
+//
+//   senim-server --data DIR [--listen 127.0.0.1:PORT] [--public-url URL] [--threads N]
+//
+// Prints "listening on http://HOST:PORT" on stdout once it serves, so that
+// scripts and tests can wait for that line (with --listen HOST:0 it names
+// the port the system picked).
+#include <sodium.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "server/server.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"senim-server: the senim bulletin board (an RFC 9162 transparency log)"};
+  senim::server::ServerOptions options;
+  app.add_option("--data", options.data_dir,
+                 "data directory: board.sqlite, board.key (created on first start)")
+      ->required();
+  app.add_option("--listen", options.listen, "address to listen on, host:port (port 0: any free)")
+      ->capture_default_str();
+  app.add_option("--public-url", options.public_url,
+                 "the board's URL as voters reach it, written into receipts "
+                 "(default: http://<listening address>)");
+  app.add_option("--threads", options.threads,
+                 "threads serving requests and checking entries (default: one per core)")
+      ->check(CLI::Range(0U, 1024U));
+  CLI11_PARSE(app, argc, argv);
+
+  if (sodium_init() < 0) {
+    std::cerr << "senim-server: libsodium failed to initialise\n";
+    return 1;
+  }
+  auto server = senim::server::Server::open(options);
+  if (!server) {
+    std::cerr << "senim-server: " << server.error().message << "\n";
+    return 1;
+  }
+  std::cout << "listening on " << (*server)->listening_url() << std::endl;
+  return (*server)->run();
+}

@@ -1,0 +1,165 @@
+#include "server/server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <charconv>
+#include <csignal>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "server/api.hpp"
+#include "server/board.hpp"
+#include "server/board_key.hpp"
+#include "server/committer.hpp"
+#include "server/data_dir.hpp"
+#include "server/http_listener.hpp"
+#include "server/limits.hpp"
+#include "server/sqlite_storage.hpp"
+
+namespace senim::server {
+
+namespace net = boost::asio;
+
+namespace {
+
+// "host:port" or "[v6]:port"; "localhost" means 127.0.0.1.
+Expected<net::ip::tcp::endpoint> parse_listen(const std::string& text) {
+  const auto colon = text.rfind(':');
+  auto bad = [&](const std::string& why) {
+    return make_error(Errc::invalid_argument, "--listen \"" + text + "\": " + why);
+  };
+  if (colon == std::string::npos)
+    return bad("expected host:port");
+  std::string host = text.substr(0, colon);
+  const std::string port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host == "localhost")
+    host = "127.0.0.1";
+  std::uint16_t port = 0;
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size()) {
+    return bad("port must be a number in [0, 65535]");
+  }
+  boost::system::error_code address_ec;
+  const auto address = net::ip::make_address(host, address_ec);
+  if (address_ec)
+    return bad("\"" + host + "\" is not an IP address");
+  return net::ip::tcp::endpoint(address, port);
+}
+
+std::string url_of(const net::ip::tcp::endpoint& ep) {
+  const std::string host =
+      ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+  return "http://" + host + ":" + std::to_string(ep.port());
+}
+
+}  // namespace
+
+struct Server::Parts {
+  explicit Parts(DataDirLock held) : lock(std::move(held)) {}
+  DataDirLock lock;
+  unsigned threads = 1;
+  net::io_context io;
+  std::unique_ptr<Board> board;
+  std::unique_ptr<Committer> committer;
+  std::unique_ptr<Api> api;
+  std::shared_ptr<HttpListener> listener;
+  std::atomic<int> exit_code{0};
+};
+
+Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+Server::~Server() {
+  if (parts_ && parts_->committer)
+    parts_->committer->stop();
+}
+
+Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
+  auto endpoint = parse_listen(options.listen);
+  if (!endpoint)
+    return endpoint.error();
+  auto lock = DataDirLock::acquire(options.data_dir);
+  if (!lock)
+    return lock.error();
+  auto parts = std::make_unique<Parts>(std::move(*lock));
+  parts->threads =
+      options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
+  auto key = load_or_create_board_key(options.data_dir + "/board.key");
+  if (!key)
+    return key.error();
+  auto storage = SqliteStorage::open(options.data_dir + "/board.sqlite");
+  if (!storage)
+    return storage.error();
+  // Bind before recovery so the public URL can name the real port.
+  auto listener = HttpListener::bind(parts->io, *endpoint);
+  if (!listener)
+    return listener.error();
+  parts->listener = *listener;
+  const std::string url =
+      options.public_url.empty() ? url_of(parts->listener->local_endpoint()) : options.public_url;
+  auto board = Board::open(std::move(*storage), std::move(*key), url, parts->threads);
+  if (!board) {
+    return make_error(
+        board.error().code,
+        "refusing to start: the stored board does not check out: " + board.error().message);
+  }
+  parts->board = std::move(*board);
+  Parts* p = parts.get();
+  parts->committer = std::make_unique<Committer>(
+      *parts->board, limits::kMaxQueuedEntries, limits::kMaxBatchEntries, [p](const Error& e) {
+        // The batch was answered with errors; the in-memory state is ahead
+        // of storage, so stop and let a restart recover (board.hpp).
+        std::cerr << "senim-server: storage failed, stopping: " << e.message << std::endl;
+        p->exit_code = 1;
+        net::post(p->io, [p] {
+          p->listener->stop();
+          p->io.stop();
+        });
+      });
+  parts->api = std::make_unique<Api>(*parts->board, *parts->committer);
+  return std::unique_ptr<Server>(new Server(std::move(parts)));
+}
+
+std::string Server::listening_url() const {
+  return url_of(parts_->listener->local_endpoint());
+}
+
+int Server::run() {
+  Parts& p = *parts_;
+  p.listener->start(*p.api);
+  net::signal_set signals(p.io, SIGINT, SIGTERM);
+  net::steady_timer grace(p.io);
+  std::thread stopper;
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec)
+      return;
+    p.listener->stop();
+    // Finish the batch being committed (its answers get a moment to go out),
+    // then stop. Off the I/O threads, which must keep running meanwhile.
+    stopper = std::thread([&] {
+      p.committer->stop();
+      net::post(p.io, [&] {
+        grace.expires_after(std::chrono::milliseconds(200));
+        grace.async_wait([&](const boost::system::error_code&) { p.io.stop(); });
+      });
+    });
+  });
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < p.threads; ++i)
+    pool.emplace_back([&] { p.io.run(); });
+  p.io.run();
+  for (std::thread& t : pool)
+    t.join();
+  if (stopper.joinable())
+    stopper.join();
+  p.committer->stop();
+  return p.exit_code;
+}
+
+}  // namespace senim::server

@@ -1,0 +1,40 @@
+// The board server put together: the data directory (its lock, the board
+// key, the database), the board rebuilt from it, the committer, the API and
+// the HTTP listener on a pool of I/O threads.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "crypto/error.hpp"
+
+namespace senim::server {
+
+struct ServerOptions {
+  std::string data_dir;
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
+  std::string public_url;                 // for receipts; default http://<listening address>
+  unsigned threads = 0;                   // I/O and precheck threads; 0: one per core
+};
+
+class Server {
+ public:
+  // Opens the data directory, recovers the board and binds the listener;
+  // nothing is served until run().
+  static Expected<std::unique_ptr<Server>> open(const ServerOptions& options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // "http://127.0.0.1:PORT", the address actually bound.
+  std::string listening_url() const;
+  // Serves until SIGINT/SIGTERM (exit status 0) or a storage failure (1).
+  int run();
+
+ private:
+  struct Parts;
+  explicit Server(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace senim::server

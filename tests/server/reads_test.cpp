@@ -1,0 +1,153 @@
+// Every read endpoint, in protobuf and in JSON (?format=json or Accept),
+// and their errors (docs/api.md, "Reads").
+#include <google/protobuf/util/json_util.h>
+
+#include <catch2/catch.hpp>
+
+#include "crypto/merkle.hpp"
+#include "protocol/tree_head.hpp"
+#include "tests/server/board_fixture.hpp"
+
+using senim::test::ElectionFixture;
+namespace v1 = senim::v1;
+
+namespace {
+
+// GETs `target` as protobuf, as ?format=json and with Accept: application/json,
+// and requires all three to hold the same message.
+template <class Message>
+Message read_all_ways(senim::net::HttpClient& client, const std::string& target) {
+  auto proto = client.get(target);
+  REQUIRE(proto.ok());
+  INFO(target << ": " << proto->body);
+  REQUIRE(proto->status == 200);
+  CHECK(proto->content_type == "application/x-protobuf");
+  Message from_proto;
+  REQUIRE(from_proto.ParseFromString(proto->body));
+  const char separator = target.find('?') == std::string::npos ? '?' : '&';
+  for (int way = 0; way < 2; ++way) {
+    auto json = way == 0 ? client.get(target + separator + "format=json")
+                         : client.get(target, "application/json");
+    REQUIRE(json.ok());
+    REQUIRE(json->status == 200);
+    CHECK(json->content_type == "application/json");
+    Message from_json;
+    REQUIRE(google::protobuf::util::JsonStringToMessage(json->body, &from_json).ok());
+    CHECK(from_json.SerializeAsString() == from_proto.SerializeAsString());
+  }
+  return from_proto;
+}
+
+v1::ApiError read_error(senim::net::HttpClient& client, const std::string& target,
+                        unsigned status) {
+  auto r = client.get(target + (target.find('?') == std::string::npos ? "?" : "&") + "format=json");
+  REQUIRE(r.ok());
+  INFO(target << ": " << r->body);
+  CHECK(r->status == status);
+  v1::ApiError e;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(r->body, &e).ok());
+  CHECK(!e.message().empty());
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("every read endpoint answers protobuf and JSON", "[server][reads]") {
+  ElectionFixture f(3);
+  auto& b = *f.builder;
+  b.prepare();
+  const senim::Hash32 code = b.cast(0, senim::protocol::BallotChoices{{{1U, 0U}}});
+  f.post_range(0, b.entries().size());
+  auto& c = *f.client;
+  const auto size = b.entries().size();
+
+  const auto info = read_all_ways<v1::BoardInfo>(c, "/v1/election");
+  CHECK(info.phase() == "voting");
+  CHECK(info.tree_size() == size);
+  CHECK(info.credentials() == 3);
+  CHECK(info.ballots_cast() == 1);
+  CHECK(info.joint_key().size() == 32);
+  CHECK(senim::same_bytes(info.board_key(), f.board_key));
+
+  const auto head = read_all_ways<v1::SignedTreeHead>(c, "/v1/tree-head");
+  CHECK(head.tree_size() == size);
+  CHECK(senim::protocol::verify_tree_head(head, f.board_key).ok());
+
+  const auto list = read_all_ways<v1::EntryList>(c, "/v1/entries?start=1&count=3");
+  CHECK(list.start() == 1);
+  REQUIRE(list.entries_size() == 3);
+  CHECK(senim::same_bytes(list.entries(0), b.entries()[1]));
+  CHECK(read_all_ways<v1::EntryList>(c, "/v1/entries?start=" + std::to_string(size - 1))
+            .entries_size() == 1);
+  CHECK(read_all_ways<v1::EntryList>(c, "/v1/entries?start=999").entries_size() == 0);
+
+  const auto inclusion = read_all_ways<v1::InclusionProof>(
+      c, "/v1/proofs/inclusion?index=2&size=" + std::to_string(size));
+  std::vector<senim::Hash32> path;
+  for (const auto& h : inclusion.hashes())
+    path.push_back(*senim::crypto::merkle::hash_from_bytes(senim::as_bytes(h)));
+  CHECK(senim::crypto::merkle::verify_inclusion(2, size,
+                                                senim::crypto::merkle::leaf_hash(b.entries()[2]),
+                                                path, senim::protocol::tree_head_root(head))
+            .ok());
+
+  const auto consistency = read_all_ways<v1::ConsistencyProof>(
+      c, "/v1/proofs/consistency?old=3&new=" + std::to_string(size));
+  CHECK(consistency.old_size() == 3);
+  CHECK(consistency.new_size() == size);
+  CHECK(!consistency.hashes().empty());
+
+  const auto ballot = read_all_ways<v1::BallotStatus>(c, "/v1/ballots/" + senim::to_hex(code));
+  CHECK(ballot.state() == "cast");
+  CHECK(ballot.leaf_index() == size - 1);
+
+  const auto listed = read_all_ways<v1::CredentialStatus>(
+      c, "/v1/credentials/" + senim::to_hex(b.voter_key(0).public_key()));
+  CHECK(listed.listed());
+  CHECK(listed.last_sequence() == 1);
+  const auto unlisted =
+      read_all_ways<v1::CredentialStatus>(c, "/v1/credentials/" + std::string(64, 'a'));
+  CHECK(!unlisted.listed());
+
+  auto record = c.get("/v1/record");
+  REQUIRE(record.ok());
+  CHECK(record->status == 200);
+  CHECK(record->content_type == "application/octet-stream");
+  CHECK(record->body.rfind("SENIMREC", 0) == 0);
+}
+
+TEST_CASE("read endpoints refuse bad parameters with the values in the message",
+          "[server][reads]") {
+  ElectionFixture f(2);
+  auto& c = *f.client;
+  CHECK(read_error(c, "/v1/tree-head", 404).code() == "not_found");
+  CHECK(read_error(c, "/v1/record", 404).code() == "not_found");
+  f.builder->prepare();
+  f.post_range(0, f.builder->entries().size());
+  const auto size = std::to_string(f.builder->entries().size());
+
+  auto e = read_error(c, "/v1/entries?count=1001", 400);
+  CHECK(e.code() == "invalid_argument");
+  CHECK(e.message() == "count 1001 exceeds the limit of 1000");
+  CHECK(read_error(c, "/v1/entries?start=-1", 400).message().find("start=\"-1\"") !=
+        std::string::npos);
+  e = read_error(c, "/v1/proofs/inclusion?index=3&size=999", 400);
+  CHECK(e.message() == "size 999 exceeds the board's size " + size);
+  e = read_error(c, "/v1/proofs/inclusion?index=5&size=5", 400);
+  CHECK(e.message() == "index 5 out of bounds for tree of size 5");
+  CHECK(read_error(c, "/v1/proofs/inclusion?index=1", 400).message() ==
+        "missing query parameter size");
+  e = read_error(c, "/v1/proofs/consistency?old=0&new=3", 400);
+  CHECK(e.message() == "old size 0 must be in [1, new size 3]");
+  e = read_error(c, "/v1/proofs/consistency?old=4&new=3", 400);
+  CHECK(e.message() == "old size 4 must be in [1, new size 3]");
+  e = read_error(c, "/v1/proofs/consistency?old=1&new=1000", 400);
+  CHECK(e.message() == "new size 1000 exceeds the board's size " + size);
+  CHECK(read_error(c, "/v1/ballots/xyz", 400).code() == "invalid_argument");
+  CHECK(read_error(c, "/v1/ballots/" + std::string(64, '0'), 404).code() == "not_found");
+  CHECK(read_error(c, "/v1/credentials/abcd", 400).code() == "invalid_argument");
+  CHECK(read_error(c, "/v1/nothing", 404).code() == "not_found");
+  auto bad_format = c.get("/v1/election?format=xml");
+  REQUIRE(bad_format.ok());
+  CHECK(bad_format->status == 400);
+}

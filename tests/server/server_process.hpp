@@ -1,0 +1,56 @@
+// Runs the real senim-server binary as a child process for integration
+// tests: on 127.0.0.1 port 0, with its data directory, waiting for its
+// "listening on" line, and killing it at the end.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace senim::test {
+
+// A fresh directory under the system temp dir, removed with everything in it.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+class ServerProcess {
+ public:
+  // Starts senim-server --data `data_dir` --listen 127.0.0.1:0 `extra`… and
+  // waits (up to 60 s) for it to print its URL; throws if it exits first.
+  // Its stderr goes to `data_dir`/../server-<n>.log (see log()).
+  explicit ServerProcess(const std::string& data_dir, std::vector<std::string> extra = {});
+  ~ServerProcess();  // SIGKILL if still running
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  const std::string& url() const { return url_; }
+  pid_t pid() const { return pid_; }
+  // SIGKILL, as a crash or power cut would, and reap.
+  void kill9();
+  // SIGTERM and wait; the exit status.
+  int stop();
+  // What the server wrote on stderr so far.
+  std::string log() const;
+
+  // Runs the server expecting it NOT to start (e.g. a tampered database) and
+  // returns why (its stderr). Throws if it does start.
+  static std::string refusal(const std::string& data_dir);
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  std::string url_;
+  std::string log_path_;
+};
+
+}  // namespace senim::test

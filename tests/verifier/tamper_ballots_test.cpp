@@ -1,0 +1,296 @@
+// The tamper catalogue, checks 10–15: ballots and challenges
+// (docs/verifier-checks.md). A board that adds, changes or repeats a ballot
+// posts a tally consistent with the log it then holds (retally), so that
+// only the check about the ballot itself can fail.
+#include <algorithm>
+#include <catch2/catch.hpp>
+
+#include "protocol/entry.hpp"
+#include "tests/verifier/tamper_fixture.hpp"
+
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+using senim::protocol::SigningKey;
+using senim::sim::ElectionBuilder;
+using senim::v1::Statement;
+using senim::verifier::Check;
+using senim::verifier::Report;
+using namespace senim::tamper;
+
+namespace {
+
+std::string to_string(senim::ByteView bytes) {
+  return {bytes.begin(), bytes.end()};
+}
+
+}  // namespace
+
+// --- 10 eligibility ----------------------------------------------------------------
+
+TEST_CASE_METHOD(TamperFixture, "eligibility: a ballot under a stranger's credential", "[tamper]") {
+  const SigningKey stranger = SigningKey::generate();
+  insert(leaf::kClose, ballot(stranger, 1, pick(0, {1, 1, 0, 0, 0})));
+  retally();
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::eligibility));
+  CHECK_THAT(first_failure(report, Check::eligibility),
+             StartsWith(at(leaf::kClose)) &&
+                 Contains("a ballot signed by " + senim::to_hex(stranger.public_key()) +
+                          ", which is not on the credential list"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "eligibility: a challenge under a stranger's credential",
+                 "[tamper]") {
+  const SigningKey stranger = SigningKey::generate();
+  insert(leaf::kClose, challenge(stranger, 1, pick(1, {0, 0, 0, 0, 0})));
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::eligibility));
+  CHECK_THAT(first_failure(report, Check::eligibility),
+             StartsWith(at(leaf::kClose)) && Contains("a challenge signed by"));
+}
+
+// --- 11 ballot-form -----------------------------------------------------------------
+
+TEST_CASE_METHOD(TamperFixture, "ballot-form: a ballot naming another election's base hash",
+                 "[tamper]") {
+  edit(leaf::kBallotV3,
+       [](Statement& st) { st.mutable_ballot()->set_base_hash(std::string(32, 'B')); });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::ballot_form));
+  CHECK_THAT(first_failure(report, Check::ballot_form),
+             StartsWith(at(leaf::kBallotV3)) && Contains("ballot is for another election"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "ballot-form: a ballot whose credential field names another voter",
+                 "[tamper]") {
+  const std::string other = to_string(b.voter_key(kIdleVoter).public_key());
+  edit(leaf::kBallotV3, [&](Statement& st) { st.mutable_ballot()->set_credential(other); });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::ballot_form));
+  CHECK_THAT(first_failure(report, Check::ballot_form),
+             StartsWith(at(leaf::kBallotV3)) && Contains("is not its signer"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "ballot-form: a first ballot numbered 0", "[tamper]") {
+  edit(leaf::kBallotV3, [](Statement& st) { st.mutable_ballot()->set_sequence(0); });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::ballot_form));
+  CHECK_THAT(first_failure(report, Check::ballot_form),
+             StartsWith(at(leaf::kBallotV3)) && Contains("sequence numbers start at 1"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "ballot-form: a ballot missing its second contest", "[tamper]") {
+  edit(leaf::kBallotV3,
+       [](Statement& st) { st.mutable_ballot()->mutable_contests()->RemoveLast(); });
+  retally();
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::ballot_form));
+  CHECK_THAT(
+      first_failure(report, Check::ballot_form),
+      StartsWith(at(leaf::kBallotV3)) && Contains("ballot has 1 contests; the election has 2"));
+}
+
+// --- 12 ballot-proofs ---------------------------------------------------------------
+
+TEST_CASE_METHOD(TamperFixture,
+                 "ballot-proofs: one option ciphertext swapped for another ballot's, re-signed",
+                 "[tamper]") {
+  const std::string theirs = statement(leaf::kBallotV1).ballot().contests(0).selections(0);
+  edit(leaf::kBallotV3,
+       [&](Statement& st) { st.mutable_ballot()->mutable_contests(0)->set_selections(0, theirs); });
+  retally();
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::ballot_proofs));
+  CHECK_THAT(first_failure(report, Check::ballot_proofs),
+             StartsWith(at(leaf::kBallotV3)) && Contains("contest 1 option 1"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "ballot-proofs: a proof copied from another ballot, re-signed",
+                 "[tamper]") {
+  const std::string theirs = statement(leaf::kBallotV1).ballot().contests(1).selection_proofs(2);
+  edit(leaf::kBallotV3, [&](Statement& st) {
+    st.mutable_ballot()->mutable_contests(1)->set_selection_proofs(2, theirs);
+  });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::ballot_proofs));
+  CHECK_THAT(first_failure(report, Check::ballot_proofs),
+             StartsWith(at(leaf::kBallotV3)) && Contains("contest 2 option 3"));
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "ballot-proofs: a ballot copied to another credential (its proofs name the first)",
+                 "[tamper]") {
+  Statement st = statement(leaf::kBallotV1);
+  st.mutable_ballot()->set_credential(to_string(b.voter_key(kIdleVoter).public_key()));
+  st.mutable_ballot()->set_sequence(1);
+  insert(leaf::kClose, ElectionBuilder::sign(b.voter_key(kIdleVoter), st));
+  retally();
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::ballot_proofs));
+  CHECK_THAT(first_failure(report, Check::ballot_proofs),
+             StartsWith(at(leaf::kClose)) && Contains("contest 1 option 1"));
+}
+
+// --- 13 no-duplicate-ballot --------------------------------------------------------
+
+TEST_CASE_METHOD(
+    TamperFixture,
+    "no-duplicate-ballot: a ballot's entry appended again, the tally following the log",
+    "[tamper]") {
+  insert(leaf::kClose, b.entries().at(leaf::kBallotV1));
+  retally();  // the re-vote rule: the copy replaces the original
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::no_duplicate_ballot));
+  CHECK_THAT(first_failure(report, Check::no_duplicate_ballot),
+             StartsWith(at(leaf::kClose)) &&
+                 Contains("ballot sequence 1 does not rise above 1 for credential " +
+                          senim::to_hex(b.voter_key(1).public_key())));
+}
+
+TEST_CASE_METHOD(
+    TamperFixture,
+    "no-duplicate-ballot: a voter's old ballot replayed after its re-vote, and counted",
+    "[tamper]") {
+  insert(leaf::kClose, b.entries().at(leaf::kBallotV0));
+  retally();  // counts the replay, not the re-vote
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::no_duplicate_ballot));
+  CHECK_THAT(first_failure(report, Check::no_duplicate_ballot),
+             StartsWith(at(leaf::kClose)) && Contains("ballot sequence 1 does not rise above 2"));
+}
+
+// Not a single-check case: counting both copies also counts a ballot that a
+// later ballot of its credential (the copy) supersedes.
+TEST_CASE_METHOD(TamperFixture,
+                 "no-duplicate-ballot and revote-rule: a ballot appended again and counted twice",
+                 "[tamper]") {
+  insert(leaf::kClose, b.entries().at(leaf::kBallotV1));
+  Retally twice;
+  twice.choose = [](std::vector<std::uint64_t>& counted, std::vector<std::uint64_t>& superseded) {
+    std::erase(superseded, leaf::kBallotV1);
+    counted.push_back(leaf::kBallotV1);
+  };
+  retally(twice);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == std::vector<std::string>{"no-duplicate-ballot", "revote-rule"});
+  CHECK_THAT(first_failure(report, Check::no_duplicate_ballot), StartsWith(at(leaf::kClose)));
+  CHECK_THAT(first_failure(report, Check::revote_rule),
+             StartsWith(at(leaf::kTally + 1)) &&
+                 Contains("the tally counts the ballot at entry 10, but a later ballot"));
+}
+
+// --- 14 revote-rule -----------------------------------------------------------------
+
+TEST_CASE_METHOD(TamperFixture,
+                 "revote-rule: the tally supersedes the re-vote and counts the ballot it replaced",
+                 "[tamper]") {
+  Retally swapped;
+  swapped.choose = [](std::vector<std::uint64_t>& counted, std::vector<std::uint64_t>& superseded) {
+    std::replace(counted.begin(), counted.end(), leaf::kRevoteV0, leaf::kBallotV0);
+    superseded = {leaf::kRevoteV0};
+  };
+  retally(swapped);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::revote_rule));
+  CHECK_THAT(first_failure(report, Check::revote_rule),
+             StartsWith(at(leaf::kTally)) &&
+                 Contains("the tally counts the ballot at entry 9, but a later ballot of the same "
+                          "credential supersedes it"));
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "revote-rule: the tally skips a ballot nothing supersedes, and does not count it",
+                 "[tamper]") {
+  Retally skipped;
+  skipped.choose = [](std::vector<std::uint64_t>& counted, std::vector<std::uint64_t>& superseded) {
+    std::erase(counted, leaf::kBallotV3);
+    superseded.push_back(leaf::kBallotV3);
+  };
+  retally(skipped);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::revote_rule));
+  CHECK_THAT(first_failure(report, Check::revote_rule),
+             StartsWith(at(leaf::kTally)) &&
+                 Contains("the tally skips entry 13 as superseded, but it is not followed"));
+}
+
+// Not a single-check case: the foreign ballot breaks check 6 and naming it
+// as superseded breaks check 14; the aggregate, which never counted it, holds.
+TEST_CASE_METHOD(TamperFixture,
+                 "revote-rule and roles-and-phases: the tally skips a ballot for another election",
+                 "[tamper]") {
+  const auto made = senim::protocol::parse_entry(ballot(kIdleVoter, 1, pick(1, {0, 0, 0, 0, 1})));
+  Statement st = made->statement;
+  st.set_election_id("another-election");
+  insert(leaf::kClose, ElectionBuilder::sign(b.voter_key(kIdleVoter), st));
+  Retally skipped;
+  skipped.choose = [](std::vector<std::uint64_t>&, std::vector<std::uint64_t>& superseded) {
+    superseded.push_back(leaf::kClose);
+  };
+  retally(skipped);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == std::vector<std::string>{"roles-and-phases", "revote-rule"});
+  CHECK_THAT(first_failure(report, Check::revote_rule),
+             StartsWith(at(leaf::kTally + 1)) &&
+                 Contains("the tally skips entry 16 as superseded, but it is not followed"));
+}
+
+// --- 15 challenges ------------------------------------------------------------------
+
+TEST_CASE_METHOD(TamperFixture, "challenges: a challenged ballot whose revealed choice is altered",
+                 "[tamper]") {
+  edit(leaf::kChallengeV2, [](Statement& st) {
+    auto* referendum = st.mutable_challenge()->mutable_contests(0);
+    referendum->set_choices(0, 0);  // "yes" was shown as chosen; now it claims "no" …
+    referendum->set_choices(1, 1);
+  });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::challenges));
+  CHECK_THAT(first_failure(report, Check::challenges),
+             StartsWith(at(leaf::kChallengeV2)) &&
+                 Contains("contest 1 option 1: the revealed choice and nonce do not reproduce"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "challenges: a challenged ballot whose revealed nonce is altered",
+                 "[tamper]") {
+  edit(leaf::kChallengeV2, [](Statement& st) {
+    auto* council = st.mutable_challenge()->mutable_contests(1);
+    council->set_nonces(3, council->nonces(4));
+  });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::challenges));
+  CHECK_THAT(first_failure(report, Check::challenges),
+             StartsWith(at(leaf::kChallengeV2)) && Contains("contest 2 option 4"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "challenges: a challenged ballot later cast and counted",
+                 "[tamper]") {
+  // Voter 2's cast ballot is replaced by the very ballot it challenged, signed by voter 2.
+  const std::string shown = statement(leaf::kChallengeV2).challenge().ballot_statement();
+  b.replace_entry(leaf::kBallotV2,
+                  senim::protocol::make_entry_from_statement_bytes(b.voter_key(2), shown));
+  retally();
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::challenges));
+  CHECK_THAT(
+      first_failure(report, Check::challenges),
+      StartsWith(at(leaf::kBallotV2)) && Contains("a challenged ballot was cast and is counted"));
+}

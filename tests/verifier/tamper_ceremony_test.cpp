@@ -1,0 +1,278 @@
+// The tamper catalogue, checks 5–9: the set-up, who may post what and when,
+// the key ceremony, the joint key and the credential list
+// (docs/verifier-checks.md).
+#include <catch2/catch.hpp>
+
+#include "crypto/key_ceremony.hpp"
+#include "protocol/entry.hpp"
+#include "tests/verifier/tamper_fixture.hpp"
+
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+using senim::Bytes;
+using senim::protocol::SigningKey;
+using senim::sim::ElectionBuilder;
+using senim::v1::Statement;
+using senim::verifier::Check;
+using senim::verifier::Report;
+using namespace senim::tamper;
+
+namespace {
+
+std::string to_string(senim::ByteView bytes) {
+  return {bytes.begin(), bytes.end()};
+}
+
+// Keeps the entries before `count` only.
+void cut(TamperFixture& f, std::uint64_t count) {
+  while (f.b.entries().size() > count)
+    f.b.erase_entry(f.b.entries().size() - 1);
+}
+
+Statement complaint(const TamperFixture& f, std::uint32_t accuser, std::uint32_t dealer) {
+  Statement st = f.b.statement();
+  st.mutable_complaint()->set_trustee(accuser);
+  st.mutable_complaint()->set_dealer(dealer);
+  st.mutable_complaint()->set_box_secret_key(
+      to_string(f.b.trustee_box(accuser).secret_key.bytes()));
+  return st;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(TamperFixture, "the tamper fixture re-run under its own set-up passes",
+                 "[tamper]") {
+  rebuild_under(statement(leaf::kSetup));
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report).empty());
+  CHECK(statement(leaf::kOpen).open().joint_key() != "");
+}
+
+// --- 5 setup ---------------------------------------------------------------------
+
+TEST_CASE_METHOD(TamperFixture,
+                 "setup: a contest repeats an option id, and everyone plays along with it",
+                 "[tamper]") {
+  Statement st = statement(leaf::kSetup);
+  st.mutable_setup()->mutable_manifest()->mutable_contests(1)->mutable_options(1)->set_id(
+      "candidate-1");
+  rebuild_under(st);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::setup));
+  CHECK_THAT(
+      first_failure(report, Check::setup),
+      StartsWith(at(leaf::kSetup)) && Contains("contest council option \"candidate-1\" repeats"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "setup: a set-up signed by a key other than the authority it names",
+                 "[tamper]") {
+  const auto setup = senim::protocol::parse_entry(b.entries().at(leaf::kSetup));
+  b.replace_entry(leaf::kSetup, senim::protocol::make_entry_from_statement_bytes(
+                                    b.trustee_key(1), setup->entry.statement()));
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::setup));
+  CHECK_THAT(first_failure(report, Check::setup),
+             StartsWith(at(leaf::kSetup)) && Contains("must be signed by its own authority key"));
+}
+
+// --- 6 roles-and-phases ---------------------------------------------------------
+
+TEST_CASE_METHOD(TamperFixture, "roles-and-phases: a ballot cast after the close", "[tamper]") {
+  insert(leaf::kClose + 1, ballot(kIdleVoter, 1, pick(0, {1, 0, 0, 0, 0})));
+  retally();
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::roles_and_phases));
+  CHECK_THAT(first_failure(report, Check::roles_and_phases),
+             StartsWith(at(leaf::kClose + 1)) && Contains("a ballot outside the voting period"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "roles-and-phases: a credential list signed by a trustee",
+                 "[tamper]") {
+  const SigningKey stranger = SigningKey::generate();
+  Statement st = b.statement();
+  auto* c = st.mutable_credentials()->add_credentials();
+  c->set_key(to_string(stranger.public_key()));
+  c->set_district("region-1");
+  insert(leaf::kCredentials + 1, ElectionBuilder::sign(b.trustee_key(1), st));
+  retally();
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::roles_and_phases));
+  CHECK_THAT(first_failure(report, Check::roles_and_phases),
+             StartsWith(at(leaf::kCredentials + 1)) &&
+                 Contains("credentials not signed by the election authority"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "roles-and-phases: a deal for trustee 2 signed by trustee 1",
+                 "[tamper]") {
+  insert(leaf::kDeal1 + 2, ElectionBuilder::sign(b.trustee_key(1), statement(leaf::kDeal1 + 1)));
+  retally();
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::roles_and_phases));
+  CHECK_THAT(first_failure(report, Check::roles_and_phases),
+             StartsWith(at(leaf::kDeal1 + 2)) &&
+                 Contains("a deal for trustee 2 not signed by that trustee"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "roles-and-phases: a listed voter's ballot for another election",
+                 "[tamper]") {
+  const auto made = senim::protocol::parse_entry(ballot(kIdleVoter, 1, pick(1, {0, 0, 0, 0, 1})));
+  Statement st = made->statement;
+  st.set_election_id("another-election");
+  insert(leaf::kClose, ElectionBuilder::sign(b.voter_key(kIdleVoter), st));
+  retally();
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::roles_and_phases));
+  CHECK_THAT(
+      first_failure(report, Check::roles_and_phases),
+      StartsWith(at(leaf::kClose)) && Contains("a ballot for election \"another-election\""));
+}
+
+// Not a single-check case: the complaint ends the ceremony (check 7), and a
+// board that goes on accepts messages no phase allows (check 6).
+TEST_CASE_METHOD(TamperFixture,
+                 "roles-and-phases and trustee-ceremony: voting goes on after a complaint",
+                 "[tamper]") {
+  insert(leaf::kReady1, ElectionBuilder::sign(b.trustee_key(2), complaint(*this, 2, 1)));
+  retally();
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == std::vector<std::string>{"roles-and-phases", "trustee-ceremony"});
+  CHECK_THAT(first_failure(report, Check::trustee_ceremony),
+             StartsWith(at(leaf::kReady1)) && Contains("is unfounded"));
+  CHECK_THAT(first_failure(report, Check::roles_and_phases),
+             StartsWith(at(leaf::kReady1 + 1)) && Contains("a ready after the ceremony failed"));
+}
+
+// --- 7 trustee-ceremony ---------------------------------------------------------
+
+TEST_CASE_METHOD(TamperFixture,
+                 "trustee-ceremony: a deal whose proofs of knowledge are swapped, re-signed",
+                 "[tamper]") {
+  edit(leaf::kDeal1 + 1, [](Statement& st) {
+    auto* proofs = st.mutable_deal()->mutable_commitment_proofs();
+    proofs->SwapElements(0, 1);
+  });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::trustee_ceremony));
+  CHECK_THAT(
+      first_failure(report, Check::trustee_ceremony),
+      StartsWith(at(leaf::kDeal1 + 1)) && Contains("deal of trustee 2: dealer 2, coefficient 0"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "trustee-ceremony: a ready whose proof of the share is another's",
+                 "[tamper]") {
+  const std::string other = statement(leaf::kReady1 + 1).ready().proof();
+  edit(leaf::kReady1, [&](Statement& st) { st.mutable_ready()->set_proof(other); });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::trustee_ceremony));
+  CHECK_THAT(first_failure(report, Check::trustee_ceremony),
+             StartsWith(at(leaf::kReady1)) && Contains("trustee 1's proof of its share"));
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "trustee-ceremony: an upheld complaint (dealer 1 sealed trustee 2 a bad share)",
+                 "[tamper]") {
+  const auto bad =
+      senim::crypto::seal_share(1, 2, senim::crypto::Scalar::one(), b.trustee_box(2).public_key);
+  REQUIRE(bad.ok());
+  edit(leaf::kDeal1,
+       [&](Statement& st) { st.mutable_deal()->set_encrypted_shares(1, to_string(*bad)); });
+  // The ceremony stops at the complaint, as an honest board's record does.
+  cut(*this, leaf::kReady1);
+  append(ElectionBuilder::sign(b.trustee_key(2), complaint(*this, 2, 1)));
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::trustee_ceremony));
+  CHECK_THAT(first_failure(report, Check::trustee_ceremony),
+             StartsWith(at(leaf::kReady1)) &&
+                 Contains("trustee 2's complaint against trustee 1 is upheld"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "trustee-ceremony: an unfounded complaint ends the ceremony too",
+                 "[tamper]") {
+  cut(*this, leaf::kReady1);
+  append(ElectionBuilder::sign(b.trustee_key(3), complaint(*this, 3, 2)));
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::trustee_ceremony));
+  CHECK_THAT(first_failure(report, Check::trustee_ceremony),
+             StartsWith(at(leaf::kReady1)) &&
+                 Contains("trustee 3's complaint against trustee 2 is unfounded"));
+}
+
+// --- 8 joint-key -------------------------------------------------------------------
+
+TEST_CASE_METHOD(TamperFixture, "joint-key: an open naming a key other than the ceremony's",
+                 "[tamper]") {
+  const std::string x1 = statement(leaf::kReady1).ready().public_share();
+  edit(leaf::kOpen, [&](Statement& st) { st.mutable_open()->set_joint_key(x1); });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::joint_key));
+  CHECK_THAT(first_failure(report, Check::joint_key),
+             StartsWith(at(leaf::kOpen)) &&
+                 Contains("the open names a joint key other than the ceremony's"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "joint-key: an open naming another base hash", "[tamper]") {
+  edit(leaf::kOpen, [](Statement& st) { st.mutable_open()->set_base_hash(std::string(32, 'B')); });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::joint_key));
+  CHECK_THAT(first_failure(report, Check::joint_key),
+             StartsWith(at(leaf::kOpen)) &&
+                 Contains("the open names a base hash other than the election's"));
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "joint-key: a trustee announces a public share its commitments do not imply",
+                 "[tamper]") {
+  const std::string x1 = statement(leaf::kReady1).ready().public_share();
+  edit(leaf::kReady1 + 1, [&](Statement& st) { st.mutable_ready()->set_public_share(x1); });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::joint_key));
+  CHECK_THAT(first_failure(report, Check::joint_key),
+             StartsWith(at(leaf::kReady1 + 1)) &&
+                 Contains("trustee 2 announces a public share other than"));
+}
+
+// --- 9 credential-list ---------------------------------------------------------
+
+TEST_CASE_METHOD(TamperFixture, "credential-list: a credential listed twice", "[tamper]") {
+  edit(leaf::kCredentials, [](Statement& st) {
+    auto* list = st.mutable_credentials();
+    *list->add_credentials() = list->credentials(3);
+  });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::credential_list));
+  CHECK_THAT(first_failure(report, Check::credential_list),
+             StartsWith(at(leaf::kCredentials)) &&
+                 Contains("credential 7 of the list: duplicate credential"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "credential-list: a credential in a district the manifest lacks",
+                 "[tamper]") {
+  const SigningKey stranger = SigningKey::generate();
+  edit(leaf::kCredentials, [&](Statement& st) {
+    auto* c = st.mutable_credentials()->add_credentials();
+    c->set_key(to_string(stranger.public_key()));
+    c->set_district("region-9");
+  });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::credential_list));
+  CHECK_THAT(first_failure(report, Check::credential_list),
+             StartsWith(at(leaf::kCredentials)) &&
+                 Contains("credential 7 of the list: unknown district \"region-9\""));
+}
