@@ -1,6 +1,7 @@
 #include "client/key_files.hpp"
 
 #include <fcntl.h>
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/util/json_util.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -43,6 +44,22 @@ Status write_atomically(const std::string& path, const std::string& text, mode_t
   return Status::success();
 }
 
+// What a person calls the file a message lives in.
+std::string kind_of(const google::protobuf::Message& message) {
+  const std::string& name = message.GetDescriptor()->name();
+  if (name == "AuthorityKeyFile")
+    return "an authority key file";
+  if (name == "TrusteeKeyFile")
+    return "a trustee key file";
+  if (name == "TrusteePublicFile")
+    return "a trustee's public file";
+  if (name == "TrusteeStateFile")
+    return "a trustee state file";
+  if (name == "VoterCredentialFile")
+    return "a voter credential file";
+  return "a " + name + " file";
+}
+
 }  // namespace
 
 Status write_message_file(const std::string& path, const google::protobuf::Message& message,
@@ -71,8 +88,8 @@ Status read_message_file(const std::string& path, google::protobuf::Message& mes
   const auto status = google::protobuf::util::JsonStringToMessage(text, &message, options);
   sodium_memzero(text.data(), text.size());
   if (!status.ok()) {
-    return make_error(Errc::invalid_encoding, path + " is not a valid " + message.GetTypeName() +
-                                                  " file: " + std::string(status.message()));
+    return make_error(Errc::invalid_encoding, path + " is not " + kind_of(message) + " (" +
+                                                  std::string(status.message()) + ")");
   }
   return Status::success();
 }

@@ -239,12 +239,12 @@ int trustee_decrypt(const TrusteeOptions& o) {
   if (!s)
     return fail(s.error());
   const auto& state = s->replica.state();
-  if (state.phase() != protocol::Phase::decrypting) {
-    return fail("there is no tally to decrypt (phase " + protocol::phase_name(state.phase()) + ")");
-  }
   for (std::uint32_t t : state.partial_trustees()) {
     if (t == s->index)
       return fail("trustee " + std::to_string(t) + " has already decrypted");
+  }
+  if (state.phase() != protocol::Phase::decrypting) {
+    return fail("there is no tally to decrypt (phase " + protocol::phase_name(state.phase()) + ")");
   }
   auto share = crypto::Scalar::decode(as_bytes(s->progress.share()));
   if (!share)

@@ -1,0 +1,210 @@
+# The demo's election, run with the real binaries in $SENIM_BUILD: used by
+# scripts/demo (200 voters) and by the end-to-end test (tests/e2e). Sourced.
+#
+# run_election OUT VOTERS PARALLEL SEED
+#   Runs the whole election in directory OUT. Returns 0 only if every step
+#   succeeded, the published result equals the voters' intended votes, and
+#   every verifier check passed. Leaves the board server running (its PID in
+#   SERVER_PID, its URL in SENIM_SERVER) for callers that want to probe it;
+#   call stop_board when done. If the caller defines a function while_voting,
+#   it runs after the voters have voted and before the close.
+
+stop_board() { [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; SERVER_PID=; }
+
+run_election() {
+VOTERS="$2"
+PARALLEL="$3"
+SEED="$4"
+OUT="$1"
+SENIM="$SENIM_BUILD/client/senim"
+SERVER_BIN="$SENIM_BUILD/server/senim-server"
+VERIFY="$SENIM_BUILD/verifier/senim-verify"
+export SENIM
+
+mkdir -p "$OUT/logs"
+cd "$OUT"
+START=$(date +%s)
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "starting the board server"
+"$SERVER_BIN" --data board --listen 127.0.0.1:0 >server.log 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 100); do
+  grep -q "listening on" server.log 2>/dev/null && break
+  sleep 0.1
+done
+URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' server.log | head -n1)
+[ -n "$URL" ] || { cat server.log; echo "the board server did not start" >&2; return 1; }
+export SENIM_SERVER="$URL"
+echo "board: $URL (data in $OUT/board)"
+
+step "the authority and three trustees make their keys"
+"$SENIM" admin keygen --out authority.key
+for t in 1 2 3; do "$SENIM" trustee keygen --name "Trustee $t" --out "trustee-$t.key"; done
+
+cat >manifest.json <<'EOF'
+{
+  "election_id": "demo-2026",
+  "title": {"text": {"kk": "Республикалық референдум және қоғамдық кеңес",
+                     "ru": "Республиканский референдум и общественный совет",
+                     "en": "National referendum and public council"}},
+  "languages": ["kk", "ru", "en"],
+  "districts": [
+    {"id": "north", "name": {"text": {"kk": "Солтүстік", "ru": "Север", "en": "North"}}},
+    {"id": "south", "name": {"text": {"kk": "Оңтүстік", "ru": "Юг", "en": "South"}}}
+  ],
+  "contests": [
+    {"id": "referendum",
+     "title": {"text": {"kk": "Конституцияға түзетулерді қабылдайсыз ба?",
+                        "ru": "Принимаете ли вы поправки в Конституцию?",
+                        "en": "Do you accept the amendments to the Constitution?"}},
+     "min_selections": 0, "max_selections": 1,
+     "options": [
+       {"id": "yes", "label": {"text": {"kk": "Иә", "ru": "Да", "en": "Yes"}}},
+       {"id": "no", "label": {"text": {"kk": "Жоқ", "ru": "Нет", "en": "No"}}}]},
+    {"id": "council",
+     "title": {"text": {"kk": "Қоғамдық кеңес: екеуін таңдаңыз",
+                        "ru": "Общественный совет: выберите двоих",
+                        "en": "Public council: choose two"}},
+     "min_selections": 0, "max_selections": 2,
+     "options": [
+       {"id": "aigul", "label": {"text": {"kk": "Айгүл", "ru": "Айгуль", "en": "Aigul"}}},
+       {"id": "baurzhan", "label": {"text": {"kk": "Бауыржан", "ru": "Бауыржан", "en": "Baurzhan"}}},
+       {"id": "gulnar", "label": {"text": {"kk": "Гүлнар", "ru": "Гульнар", "en": "Gulnar"}}},
+       {"id": "dauren", "label": {"text": {"kk": "Дәурен", "ru": "Даурен", "en": "Dauren"}}},
+       {"id": "yerzhan", "label": {"text": {"kk": "Ержан", "ru": "Ержан", "en": "Yerzhan"}}}]}
+  ]
+}
+EOF
+
+step "the authority creates the election"
+"$SENIM" admin create --key authority.key --manifest manifest.json \
+  --trustee trustee-1.key.pub --trustee trustee-2.key.pub --trustee trustee-3.key.pub --threshold 2
+
+step "key ceremony: every trustee deals, then checks what it received"
+DEALERS=()
+for t in 1 2 3; do
+  "$SENIM" trustee deal --key "trustee-$t.key" >"logs/deal-$t.log" 2>&1 &
+  DEALERS+=($!)
+done
+for pid in "${DEALERS[@]}"; do wait "$pid"; done
+cat logs/deal-*.log
+for t in 1 2 3; do "$SENIM" trustee finalize --key "trustee-$t.key"; done
+
+step "the authority issues $VOTERS credentials and opens the vote"
+"$SENIM" admin credentials --key authority.key --count "$VOTERS" --out credentials
+"$SENIM" admin open --key authority.key
+
+step "$VOTERS voters vote in parallel ($PARALLEL at a time)"
+REFERENDUM=(yes no)
+COUNCIL=(aigul baurzhan gulnar dauren yerzhan)
+RANDOM=$SEED
+random_ref() {
+  local r=$((RANDOM % 100))
+  if ((r < 55)); then echo yes; elif ((r < 95)); then echo no; else echo blank; fi
+}
+random_council() {
+  local r=$((RANDOM % 100)) a b
+  if ((r < 5)); then echo blank; return; fi
+  a=${COUNCIL[$((RANDOM % 5))]}
+  if ((r < 10)); then echo "$a"; return; fi
+  b=$a
+  while [ "$b" = "$a" ]; do b=${COUNCIL[$((RANDOM % 5))]}; done
+  echo "$a,$b"
+}
+: >plan.tsv
+declare -A intended
+for district in north south total; do
+  for o in yes no blank; do intended["$district	referendum	$o"]=0; done
+  for o in "${COUNCIL[@]}" blank; do intended["$district	council	$o"]=0; done
+done
+challengers=0
+revoters=0
+for i in $(seq "$VOTERS"); do
+  file=$(printf 'credentials/voter-%06d.cred' "$i")
+  if (((i - 1) % 2 == 0)); then district=north; else district=south; fi
+  ref=$(random_ref)
+  council=$(random_council)
+  r=$((RANDOM % 100))
+  mode=cast
+  first_ref=-
+  first_council=-
+  if ((r < 10)); then
+    mode=challenge-first
+    challengers=$((challengers + 1))
+  elif ((r < 20)); then
+    mode=revote
+    revoters=$((revoters + 1))
+    first_ref=$(random_ref)
+    first_council=$(random_council)
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$file" "$mode" "$ref" "$council" "$first_ref" "$first_council" >>plan.tsv
+  # The last ballot of each voter is the one that counts.
+  for d in "$district" total; do
+    intended["$d	referendum	$ref"]=$((intended["$d	referendum	$ref"] + 1))
+    if [ "$council" = blank ]; then
+      intended["$d	council	blank"]=$((intended["$d	council	blank"] + 1))
+    else
+      for c in ${council//,/ }; do intended["$d	council	$c"]=$((intended["$d	council	$c"] + 1)); done
+    fi
+  done
+done
+for key in "${!intended[@]}"; do printf '%s\t%s\n' "$key" "${intended[$key]}"; done | sort >intended.tsv
+echo "$challengers voters challenge a ballot before casting; $revoters vote twice (the second counts)"
+
+vote_one() {
+  local file=$1 mode=$2 ref=$3 council=$4 first_ref=$5 first_council=$6
+  local log="logs/$(basename "$file" .cred).log"
+  {
+    if [ "$mode" = revote ]; then
+      "$SENIM" vote --credential "$file" --choose "referendum=$first_ref" --choose "council=$first_council"
+    fi
+    local extra=()
+    [ "$mode" = challenge-first ] && extra=(--challenge-first)
+    "$SENIM" vote --credential "$file" --choose "referendum=$ref" --choose "council=$council" "${extra[@]}"
+    "$SENIM" check "$file.receipt"
+  } >"$log" 2>&1 || { echo "voter $file failed; see $log" >&2; cat "$log" >&2; return 1; }
+}
+export -f vote_one
+VOTE_START=$(date +%s)
+tr '\t' ' ' <plan.tsv | xargs -P "$PARALLEL" -L 1 bash -c 'vote_one "$@"' _
+echo "all $VOTERS voters voted in $(($(date +%s) - VOTE_START)) s; one voter's session:"
+sed 's/^/  | /' "logs/voter-000001.log"
+grep -l "challenged:" logs/voter-*.log | head -n1 | xargs -r sed -n '/challenged:/,/never be counted/p' | sed 's/^/  | /'
+
+# A caller (the end-to-end test) may probe the open election here.
+if declare -F while_voting >/dev/null; then while_voting; fi
+
+step "the authority closes the vote and posts the encrypted tally"
+"$SENIM" admin close --key authority.key
+"$SENIM" admin tally --key authority.key
+
+step "trustees 1 and 2 decrypt (trustee 3 is absent: any 2 of 3 suffice)"
+"$SENIM" trustee decrypt --key trustee-1.key
+"$SENIM" trustee decrypt --key trustee-2.key
+
+step "the authority publishes the result"
+"$SENIM" admin result --key authority.key --counts result.tsv
+sort -o result.tsv result.tsv
+
+step "does the result equal the voters' intended votes?"
+if diff <(grep -v "^all" result.tsv) intended.tsv >result-vs-intended.diff; then
+  MATCH=yes
+  echo "yes: every count in every region equals what the voters intended"
+else
+  MATCH=no
+  echo "NO: the result differs from the intended votes:" >&2
+  cat result-vs-intended.diff >&2
+fi
+
+step "an observer runs the public verifier on the board"
+set +e
+"$VERIFY" --server "$URL" --save record.senim
+VERIFIED=$?
+set -e
+
+echo
+echo "finished in $(($(date +%s) - START)) s after the build"
+RECORD="$OUT/record.senim"
+[ "$MATCH" = yes ] && [ "$VERIFIED" -eq 0 ]
+}

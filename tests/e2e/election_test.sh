@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# End-to-end: the real binaries drive a whole election the way scripts/demo
+# does (smaller), then people make mistakes and a board misbehaves, and each
+# gets a clear refusal. Usage: election_test.sh BUILD_DIR
+set -euo pipefail
+SENIM_BUILD="$(cd "$1" && pwd)"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+source "$HERE/../../scripts/lib/election.sh"
+WORK="$(mktemp -d /tmp/senim-e2e.XXXXXX)"
+trap 'stop_board; rm -rf "$WORK"' EXIT
+
+# Expect a command to fail with a message containing TEXT.
+refuses() {
+  local text=$1
+  shift
+  local out
+  if out=$("$@" 2>&1); then
+    echo "FAIL: expected a refusal from: $*" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  if ! grep -qF -- "$text" <<<"$out"; then
+    echo "FAIL: expected \"$text\" from: $*" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  echo "refused as expected: $* -> $(grep -F -- "$text" <<<"$out" | head -n1)"
+}
+
+# Mistakes while voting is open: each refused, and the board unchanged.
+while_voting() {
+  step "mistakes while voting is open"
+  local cred=credentials/voter-000003.cred before after
+  before=$("$SENIM" admin status | sed -n 's/ *entries *//p')
+  refuses "has no option" "$SENIM" vote --credential "$cred" --choose referendum=maybe --choose council=blank
+  refuses "no choice for contest" "$SENIM" vote --credential "$cred" --choose referendum=yes
+  refuses "choose between 0 and 2" "$SENIM" vote --credential "$cred" --choose referendum=yes \
+    --choose council=aigul,gulnar,dauren
+  refuses "there is no contest" "$SENIM" vote --credential "$cred" --choose referendum=yes \
+    --choose council=blank --choose mayor=someone
+  refuses "voting cannot open" "$SENIM" admin open --key authority.key
+  refuses "the ceremony is over" "$SENIM" trustee deal --key trustee-2.key
+  refuses "there is no tally to decrypt" "$SENIM" trustee decrypt --key trustee-2.key
+  refuses "the tally comes after the close" "$SENIM" admin tally --key authority.key
+  after=$("$SENIM" admin status | sed -n 's/ *entries *//p')
+  [ "$before" = "$after" ] || { echo "FAIL: mistakes changed the board ($before -> $after entries)" >&2; return 1; }
+  echo "the board is unchanged: $after entries"
+}
+
+run_election "$WORK/election" 16 4 4242
+
+cd "$WORK/election"
+CRED=credentials/voter-000003.cred
+size_before=$("$SENIM" admin status | sed -n 's/ *entries *//p')
+
+refuses "voting is over" "$SENIM" vote --credential "$CRED" --choose referendum=yes --choose council=blank
+refuses "already decrypted" "$SENIM" trustee decrypt --key trustee-1.key
+refuses "is not an authority key file" "$SENIM" admin close --key trustee-1.key
+"$SENIM" admin keygen --out stranger.key >/dev/null
+refuses "not the authority" "$SENIM" admin close --key stranger.key
+refuses "the election is not open" "$SENIM" admin close --key authority.key
+refuses "already holds election" "$SENIM" admin create --key authority.key --manifest manifest.json \
+  --trustee trustee-1.key.pub --trustee trustee-2.key.pub --threshold 2
+
+# A receipt that was tampered with does not check.
+cp "$CRED.receipt" tampered.receipt
+printf '\x01' | dd of=tampered.receipt bs=1 seek=100 conv=notrunc status=none
+refuses "" "$SENIM" check tampered.receipt
+
+# Nothing above changed the board.
+size_after=$("$SENIM" admin status | sed -n 's/ *entries *//p')
+[ "$size_before" = "$size_after" ] || { echo "FAIL: the board grew from $size_before to $size_after" >&2; exit 1; }
+
+# The verifier rejects a record with one flipped byte in a ballot.
+cp record.senim tampered.senim
+offset=$(($(stat -c %s tampered.senim) / 2))
+printf '\xff' | dd of=tampered.senim bs=1 seek="$offset" conv=notrunc status=none
+refuses "FAILED" "$SENIM_BUILD/verifier/senim-verify" -q tampered.senim
+echo "end-to-end test passed"
