@@ -152,7 +152,7 @@ Expected<Ballot> encrypt(const Replica& replica, const protocol::SigningKey& cre
   v1::Statement st;
   st.set_election_id(params->shape.election_id);
   *st.mutable_ballot() = encrypted->ballot;
-  Ballot b{std::move(*encrypted), st.SerializeAsString(), {}};
+  Ballot b{std::move(*encrypted), protocol::serialize(st), {}};
   b.code = protocol::tracking_code(as_bytes(b.statement));
   return b;
 }

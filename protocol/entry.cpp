@@ -1,8 +1,22 @@
 #include "protocol/entry.hpp"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include "crypto/domain_tags.hpp"
 
 namespace senim::protocol {
+
+std::string serialize(const google::protobuf::Message& message) {
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&coded);
+  }
+  return out;
+}
 
 Bytes entry_signing_message(ByteView statement_bytes) {
   Bytes message;
@@ -19,12 +33,12 @@ Bytes make_entry_from_statement_bytes(const SigningKey& key, const std::string& 
   entry.set_statement(statement_bytes);
   entry.set_signer(key.public_key().data(), key.public_key().size());
   entry.set_signature(sig.data(), sig.size());
-  const std::string out = entry.SerializeAsString();
+  const std::string out = serialize(entry);
   return {out.begin(), out.end()};
 }
 
 Bytes make_entry(const SigningKey& key, const v1::Statement& statement) {
-  return make_entry_from_statement_bytes(key, statement.SerializeAsString());
+  return make_entry_from_statement_bytes(key, serialize(statement));
 }
 
 Expected<ParsedEntry> parse_entry(ByteView bytes) {

@@ -15,6 +15,11 @@ namespace senim::protocol {
 // Hard cap on one entry's size: a ballot of 64 contests × 63 options is far below it.
 inline constexpr std::size_t kMaxEntryBytes = 4 * 1024 * 1024;
 
+// Serialises a message deterministically (map entries in key order), so that
+// the same statement always gives the same bytes. Receivers never depend on
+// it: they keep the bytes they received.
+std::string serialize(const google::protobuf::Message& message);
+
 // LP("senim/v1/entry") ‖ statement_bytes: what the signer signs.
 Bytes entry_signing_message(ByteView statement_bytes);
 

@@ -248,6 +248,18 @@ Hash32 ElectionBuilder::cast(std::uint32_t voter, const protocol::BallotChoices&
   return protocol::tracking_code(as_bytes(parsed(entries_.size() - 1).entry.statement()));
 }
 
+Hash32 ElectionBuilder::cast_encrypted(std::uint32_t voter, const v1::Ballot& ballot) {
+  v1::Statement st = statement();
+  *st.mutable_ballot() = ballot;
+  const Bytes entry = sign(*voters_.at(voter), st);
+  append(entry);
+  sequence_[voter] = ballot.sequence();
+  const Hash32 code =
+      protocol::tracking_code(as_bytes(parsed(entries_.size() - 1).entry.statement()));
+  cast_codes_[code] = entries_.size() - 1;
+  return code;
+}
+
 void ElectionBuilder::cast_many(
     const std::vector<std::pair<std::uint32_t, protocol::BallotChoices>>& ballots,
     unsigned threads) {
@@ -306,7 +318,7 @@ Hash32 ElectionBuilder::challenge(std::uint32_t voter, const protocol::BallotCho
     throw std::runtime_error("challenge: " + ballot.error().message);
   v1::Statement shown = statement();
   *shown.mutable_ballot() = ballot->ballot;
-  const std::string shown_bytes = shown.SerializeAsString();
+  const std::string shown_bytes = protocol::serialize(shown);
   v1::Statement st = statement();
   *st.mutable_challenge() = protocol::reveal_ballot(*ballot, shown_bytes);
   append(sign(*voters_[voter], st));

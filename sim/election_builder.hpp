@@ -57,6 +57,11 @@ class ElectionBuilder {
   void open();
   // Encrypts and casts; returns the tracking code. Sequence numbers follow.
   Hash32 cast(std::uint32_t voter, const protocol::BallotChoices& choices);
+  // For callers that encrypt themselves and keep the nonces (the worked
+  // example): the sequence number the voter's next ballot must carry, and
+  // casting such a ballot.
+  std::uint32_t next_sequence(std::uint32_t voter) const { return sequence_.at(voter) + 1; }
+  Hash32 cast_encrypted(std::uint32_t voter, const v1::Ballot& ballot);
   // Casts many ballots, encrypting on `threads` threads.
   void cast_many(const std::vector<std::pair<std::uint32_t, protocol::BallotChoices>>& ballots,
                  unsigned threads);
