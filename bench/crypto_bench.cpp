@@ -2,13 +2,19 @@
 #include <benchmark/benchmark.h>
 #include <sodium.h>
 
+#include <array>
+
 #include "crypto/elgamal.hpp"
 #include "crypto/range_proof.hpp"
 #include "crypto/threshold_decryption.hpp"
 
 namespace {
 using namespace senim::crypto;
-const senim::Bytes kContext(64, 7);
+constexpr auto kContext = [] {
+  std::array<std::uint8_t, 64> context{};
+  context.fill(7);
+  return context;
+}();
 
 void BM_FixedBaseMulG(benchmark::State& state) {
   const Scalar s = Scalar::random();

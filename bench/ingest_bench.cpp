@@ -106,10 +106,7 @@ int main(int argc, char** argv) {
     }
   }
   const std::size_t first = builder.entries().size();
-  std::vector<std::pair<std::uint32_t, senim::protocol::BallotChoices>> votes;
-  for (std::uint32_t v = 0; v < voters; ++v) {
-    votes.push_back({v, senim::protocol::BallotChoices{{{v % 2, 1 - v % 2}}}});
-  }
+  const auto votes = senim::sim::referendum_votes(voters);
   const auto encrypt_start = Clock::now();
   builder.cast_many(votes, std::max(1U, std::thread::hardware_concurrency()));
   const double encrypt_ms = ms(Clock::now() - encrypt_start);

@@ -44,7 +44,6 @@ std::uint64_t spread_index(std::uint64_t i) {
 void BM_MerkleAppend(benchmark::State& state) {
   const std::vector<std::uint8_t> e = entry(42);
   MerkleLog log;
-  // NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores): the benchmark loop idiom
   for (auto _ : state)
     benchmark::DoNotOptimize(log.append(e));
   state.counters["final_size"] = static_cast<double>(log.size());
@@ -54,7 +53,6 @@ BENCHMARK(BM_MerkleAppend)->Iterations(1 << 20)->Unit(benchmark::kMicrosecond);
 void BM_MerkleInclusionProof(benchmark::State& state) {
   const MerkleLog& log = million_log();
   std::uint64_t i = 0;
-  // NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores): the benchmark loop idiom
   for (auto _ : state) {
     auto proof = log.inclusion_proof(spread_index(i++), kLogSize);
     benchmark::DoNotOptimize(proof);
@@ -77,7 +75,6 @@ void BM_MerkleVerifyInclusion(benchmark::State& state) {
         {index, merkle::leaf_hash(entry(index)), *log.inclusion_proof(index, kLogSize)});
   }
   std::size_t next = 0;
-  // NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores): the benchmark loop idiom
   for (auto _ : state) {
     const Claim& c = claims[next++ % claims.size()];
     if (!merkle::verify_inclusion(c.index, kLogSize, c.leaf, c.proof, root).ok()) {

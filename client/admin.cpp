@@ -70,10 +70,6 @@ int post(Session& s, const v1::Statement& st, const std::string& what) {
   return 0;
 }
 
-std::string str(ByteView b) {
-  return {b.begin(), b.end()};
-}
-
 // One line per count, for scripts: district (or "total"), contest, option (or "blank"), count.
 std::string count_lines(const v1::Manifest& m, const v1::Result& r) {
   std::ostringstream out;
@@ -101,7 +97,7 @@ int admin_keygen(const AdminOptions& o) {
   const auto key = protocol::SigningKey::generate();
   v1::AuthorityKeyFile file;
   Bytes seed = key.seed();
-  file.set_seed(str(seed));
+  file.set_seed(to_string(seed));
   wipe(seed);
   if (auto s = write_message_file(o.out, file, Secrecy::secret_file); !s)
     return fail(s.error());
@@ -142,7 +138,7 @@ int admin_create(const AdminOptions& o) {
   st.set_election_id(manifest->election_id());
   auto* setup = st.mutable_setup();
   *setup->mutable_manifest() = *manifest;
-  setup->set_authority_key(str(s->key.public_key()));
+  setup->set_authority_key(to_string(s->key.public_key()));
   setup->set_board_key(info->board_key());
   setup->set_threshold(o.threshold);
   for (const auto& path : o.trustees) {
@@ -191,18 +187,18 @@ int admin_credentials(const AdminOptions& o) {
     file.set_server(o.server);
     file.set_district(districts[i % districts.size()]);
     Bytes seed = credential.seed();
-    file.set_seed(str(seed));
+    file.set_seed(to_string(seed));
     wipe(seed);
+    const std::uint64_t number = already + i + 1;
     char name[32];
-    std::snprintf(name, sizeof name, "voter-%06llu.cred",
-                  static_cast<unsigned long long>(already + i + 1));
+    std::snprintf(name, sizeof name, "voter-%06llu.cred", static_cast<unsigned long long>(number));
     if (auto w = write_message_file((std::filesystem::path(o.out) / name).string(), file,
                                     Secrecy::secret_file);
         !w) {
       return fail(w.error());
     }
     auto* c = st.mutable_credentials()->add_credentials();
-    c->set_key(str(credential.public_key()));
+    c->set_key(to_string(credential.public_key()));
     c->set_district(file.district());
     if (st.credentials().credentials_size() == static_cast<int>(kCredentialsPerEntry) ||
         i + 1 == o.count) {
@@ -230,8 +226,8 @@ int admin_open(const AdminOptions& o) {
                 (state.joint_key() ? "" : " and not every trustee has dealt"));
   }
   v1::Statement st = statement_for(*s);
-  st.mutable_open()->set_joint_key(str(state.joint_key()->bytes));
-  st.mutable_open()->set_base_hash(str(*state.base_hash()));
+  st.mutable_open()->set_joint_key(to_string(state.joint_key()->bytes));
+  st.mutable_open()->set_base_hash(to_string(*state.base_hash()));
   return post(*s, st, "voting is open; joint key " + to_hex(state.joint_key()->bytes));
 }
 

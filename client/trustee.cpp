@@ -17,10 +17,6 @@
 namespace senim::client {
 namespace {
 
-std::string str(ByteView b) {
-  return {b.begin(), b.end()};
-}
-
 struct TrusteeSession {
   BoardClient board;
   protocol::SigningKey signing;
@@ -109,15 +105,15 @@ int trustee_keygen(const TrusteeOptions& o) {
   v1::TrusteeKeyFile secret;
   secret.set_name(o.name);
   Bytes seed = signing.seed();
-  secret.set_signing_seed(str(seed));
+  secret.set_signing_seed(to_string(seed));
   wipe(seed);
-  secret.set_box_secret(str(box.secret_key.bytes()));
+  secret.set_box_secret(to_string(box.secret_key.bytes()));
   if (auto s = write_message_file(o.key, secret, Secrecy::secret_file); !s)
     return fail(s.error());
   v1::TrusteePublicFile pub;
   pub.set_name(o.name);
-  pub.set_signing_key(str(signing.public_key()));
-  pub.set_box_key(str(box.public_key));
+  pub.set_signing_key(to_string(signing.public_key()));
+  pub.set_box_key(to_string(box.public_key));
   const std::string public_path = o.public_out.empty() ? o.key + ".pub" : o.public_out;
   if (auto s = write_message_file(public_path, pub, Secrecy::public_file); !s)
     return fail(s.error());
@@ -144,7 +140,7 @@ int trustee_deal(const TrusteeOptions& o) {
   s->progress.set_trustee(s->index);
   s->progress.clear_coefficients();
   for (std::size_t j = 0; j < polynomial.threshold(); ++j) {
-    s->progress.add_coefficients(str(polynomial.coefficient(j).encode()));
+    s->progress.add_coefficients(to_string(polynomial.coefficient(j).encode()));
   }
   if (auto w = write_message_file(s->state_path, s->progress, Secrecy::secret_file, true); !w)
     return fail(w.error());
@@ -207,7 +203,7 @@ int trustee_finalize(const TrusteeOptions& o) {
       auto* c = st.mutable_complaint();
       c->set_trustee(s->index);
       c->set_dealer(i);
-      c->set_box_secret_key(str(s->box.secret_key.bytes()));
+      c->set_box_secret_key(to_string(s->box.secret_key.bytes()));
       if (auto p = post(*s, st); !p)
         return fail(p.error());
       return fail(
@@ -220,7 +216,7 @@ int trustee_finalize(const TrusteeOptions& o) {
   if (!x)
     return fail(x.error());
   s->progress.clear_coefficients();
-  s->progress.set_share(str(x->encode()));
+  s->progress.set_share(to_string(x->encode()));
   if (auto w = write_message_file(s->state_path, s->progress, Secrecy::secret_file, true); !w)
     return fail(w.error());
   v1::Statement st = statement_for(*s);

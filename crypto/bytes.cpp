@@ -41,6 +41,12 @@ std::optional<Bytes> from_hex(std::string_view hex) {
   return out;
 }
 
+Hash32 to_hash32(std::string_view bytes) {
+  Hash32 out{};
+  std::copy_n(bytes.begin(), std::min(bytes.size(), out.size()), out.begin());
+  return out;
+}
+
 void append_u32_be(Bytes& out, std::uint32_t value) {
   for (int shift = 24; shift >= 0; shift -= 8) {
     out.push_back(static_cast<std::uint8_t>(value >> shift));

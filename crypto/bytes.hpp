@@ -29,6 +29,25 @@ inline ByteView as_bytes(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
 }
 
+// Copies `bytes` into a std::string: protobuf's type for a bytes field.
+inline std::string to_string(ByteView bytes) {
+  return {bytes.begin(), bytes.end()};
+}
+
+// Copies a bytes field into a fixed-size key or hash when the lengths are
+// equal; false, and `out` untouched, when they are not.
+template <std::size_t N>
+bool copy_exact(std::string_view bytes, std::array<std::uint8_t, N>& out) {
+  if (bytes.size() != N)
+    return false;
+  std::copy(bytes.begin(), bytes.end(), out.begin());
+  return true;
+}
+
+// The first 32 bytes of `bytes`, zero-filled if there are fewer: a map key
+// for a field whose length was checked before.
+Hash32 to_hash32(std::string_view bytes);
+
 // Do `text`'s bytes equal `bytes`? (Compares as unsigned: a std::string's
 // char may be signed, so std::equal against uint8_t would be wrong.)
 inline bool same_bytes(std::string_view text, ByteView bytes) {

@@ -14,15 +14,6 @@ std::string str(std::uint64_t value) {
   return std::to_string(value);
 }
 
-bool valid_index(std::uint32_t index) {
-  return index >= 1 && index <= kMaxTrustees;
-}
-
-Error index_error(std::string_view what, std::uint32_t index) {
-  return make_error(Errc::out_of_range,
-                    std::string(what) + " " + str(index) + " is outside 1.." + str(kMaxTrustees));
-}
-
 void append_prefixed(Bytes& out, ByteView bytes) {
   append_u32_be(out, static_cast<std::uint32_t>(bytes.size()));
   append(out, bytes);
@@ -62,8 +53,8 @@ Status check_qualified(std::span<const DealerCommitment> qualified) {
   }
   std::array<bool, kMaxTrustees + 1> seen{};
   for (const DealerCommitment& c : qualified) {
-    if (!valid_index(c.dealer))
-      return index_error("dealer", c.dealer);
+    if (!valid_trustee_index(c.dealer))
+      return trustee_index_error("dealer", c.dealer);
     if (seen.at(c.dealer)) {
       return make_error(Errc::invalid_argument,
                         "dealer " + str(c.dealer) + " appears twice in the qualified set");
@@ -152,7 +143,7 @@ Expected<DealerCommitment> DealerCommitment::decode(ByteView bytes, std::uint32_
 
 DealerCommitment make_dealer_commitment(std::uint32_t dealer, const SecretPolynomial& polynomial,
                                         ByteView context) {
-  if (!valid_index(dealer)) {
+  if (!valid_trustee_index(dealer)) {
     throw std::invalid_argument("make_dealer_commitment: dealer " + str(dealer) +
                                 " is outside 1.." + str(kMaxTrustees));
   }
@@ -239,10 +230,10 @@ BoxKeyPair BoxKeyPair::generate() {
 
 Expected<Bytes> seal_share(std::uint32_t dealer, std::uint32_t recipient, const Scalar& share,
                            const BoxPublicKey& recipient_key) {
-  if (!valid_index(dealer))
-    return index_error("dealer", dealer);
-  if (!valid_index(recipient))
-    return index_error("recipient", recipient);
+  if (!valid_trustee_index(dealer))
+    return trustee_index_error("dealer", dealer);
+  if (!valid_trustee_index(recipient))
+    return trustee_index_error("recipient", recipient);
   // Plaintext: u32_be(i) ‖ u32_be(t) ‖ s_{i→t}.
   std::array<std::uint8_t, kSharePlaintextBytes> plaintext{};
   Bytes header;
@@ -306,8 +297,8 @@ Expected<Scalar> open_share(ByteView sealed, std::uint32_t dealer, std::uint32_t
 
 Status verify_share(const DealerCommitment& commitment, std::uint32_t recipient,
                     const Scalar& share) {
-  if (!valid_index(recipient))
-    return index_error("recipient", recipient);
+  if (!valid_trustee_index(recipient))
+    return trustee_index_error("recipient", recipient);
   if (commitment.coefficients.empty()) {
     return make_error(Errc::invalid_length,
                       "dealer " + str(commitment.dealer) + " has no commitments");
@@ -363,7 +354,8 @@ Expected<UpheldComplaint> verify_complaint(const ComplaintEvidence& evidence,
   const std::uint32_t t = evidence.accuser;
   const std::uint32_t i = evidence.accused;
   // Step 1: the evidence concerns this dealer, and two distinct valid indices.
-  if (!valid_index(t) || !valid_index(i) || t == i || accused_commitment.dealer != i) {
+  if (!valid_trustee_index(t) || !valid_trustee_index(i) || t == i ||
+      accused_commitment.dealer != i) {
     return make_error(Errc::invalid_argument, "complaint by trustee " + str(t) +
                                                   " against dealer " + str(i) +
                                                   " cannot be judged against dealer " +
@@ -411,8 +403,8 @@ Expected<Element> joint_public_key(std::span<const DealerCommitment> qualified) 
 
 Expected<Element> trustee_public_key(std::span<const DealerCommitment> qualified,
                                      std::uint32_t trustee) {
-  if (!valid_index(trustee))
-    return index_error("trustee", trustee);
+  if (!valid_trustee_index(trustee))
+    return trustee_index_error("trustee", trustee);
   if (auto st = check_qualified(qualified); !st)
     return st.error();
   // Â_j = Σ_i A_{i,j}, then X_t = Σ_j t^j·Â_j.

@@ -110,6 +110,7 @@ Point straus(std::span<const Scalar> scalars, std::span<const Point> points) {
   for (std::size_t pos = top; pos-- > 0;) {
     acc = acc.doubled();
     for (std::size_t i = 0; i < n; ++i) {
+      // NOLINTNEXTLINE(bugprone-signed-char-misuse): a wNAF digit is a number, not a character
       const int d = digits[i][pos];
       if (d > 0)
         acc += tables[i][static_cast<std::size_t>(d / 2)];
@@ -125,8 +126,9 @@ int pippenger_window(std::size_t n) {
   int best_c = 4;
   double best_cost = 1e300;
   for (int c = 4; c <= 16; ++c) {
-    const double windows = (kScalarBits + c - 1) / c;
-    const double cost = windows * (static_cast<double>(n) + static_cast<double>(1 << c));
+    const int windows = (kScalarBits + c - 1) / c;  // ⌈254/c⌉, a whole number
+    const double cost =
+        static_cast<double>(windows) * (static_cast<double>(n) + static_cast<double>(1 << c));
     if (cost < best_cost) {
       best_cost = cost;
       best_c = c;

@@ -6,6 +6,11 @@
 
 namespace senim::crypto {
 
+Error trustee_index_error(std::string_view role, std::uint32_t index) {
+  return make_error(Errc::out_of_range, std::string(role) + " " + std::to_string(index) +
+                                            " is outside 1.." + std::to_string(kMaxTrustees));
+}
+
 SecretPolynomial SecretPolynomial::random(std::size_t k) {
   if (k == 0 || k > kMaxTrustees) {
     throw std::invalid_argument("SecretPolynomial: threshold must be in 1.." +

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "crypto/element.hpp"
@@ -25,6 +26,14 @@ namespace senim::crypto {
 // Trustees are numbered 1 … n with n ≤ kMaxTrustees (docs/protocol.md §6.1);
 // the number is also the point at which each dealer's polynomial is evaluated.
 inline constexpr std::uint32_t kMaxTrustees = 255;
+
+// Is `index` a trustee number, 1 … kMaxTrustees?
+inline bool valid_trustee_index(std::uint32_t index) {
+  return index >= 1 && index <= kMaxTrustees;
+}
+// The out_of_range error for an index that is not one, naming its role:
+// "dealer 0 is outside 1..255".
+Error trustee_index_error(std::string_view role, std::uint32_t index);
 
 class SecretPolynomial {
  public:

@@ -60,6 +60,17 @@ Status check_branch_count(const RangeProof& proof, const RangeStatement& st) {
   return Status::success();
 }
 
+// What verify_range and batch_range check before the group equations, in
+// this order: the statement's shape, the branch count, the challenges.
+Status check_all_but_equations(const RangeProof& proof, const RangeStatement& st,
+                               ByteView context) {
+  if (auto s = check_shape(st); !s)
+    return s;
+  if (auto s = check_branch_count(proof, st); !s)
+    return s;
+  return check_challenges(proof, st, context);
+}
+
 }  // namespace
 
 Bytes RangeProof::encode() const {
@@ -218,11 +229,7 @@ Status find_failed_equation(const RangeProof& proof, const RangeStatement& st) {
 }  // namespace
 
 Status verify_range(const RangeProof& proof, const RangeStatement& st, ByteView context) {
-  if (auto s = check_shape(st); !s)
-    return s;
-  if (auto s = check_branch_count(proof, st); !s)
-    return s;
-  if (auto s = check_challenges(proof, st, context); !s)
+  if (auto s = check_all_but_equations(proof, st, context); !s)
     return s;
   // One multi-scalar multiplication instead of 2n double multiplications.
   BatchVerifier batch;
@@ -235,11 +242,7 @@ Status verify_range(const RangeProof& proof, const RangeStatement& st, ByteView 
 
 Status batch_range(BatchVerifier& batch, std::size_t key_base, const RangeProof& proof,
                    const RangeStatement& st, ByteView context) {
-  if (auto s = check_shape(st); !s)
-    return s;
-  if (auto s = check_branch_count(proof, st); !s)
-    return s;
-  if (auto s = check_challenges(proof, st, context); !s)
+  if (auto s = check_all_but_equations(proof, st, context); !s)
     return s;
   fold_equations(batch, key_base, proof, st);
   return Status::success();

@@ -16,15 +16,6 @@ std::string str(std::uint64_t value) {
   return std::to_string(value);
 }
 
-bool valid_index(std::uint32_t index) {
-  return index >= 1 && index <= kMaxTrustees;
-}
-
-Error index_error(std::uint32_t index) {
-  return make_error(Errc::out_of_range,
-                    "trustee " + str(index) + " is outside 1.." + str(kMaxTrustees));
-}
-
 // The statement and context of a partial decryption, built from one encoding
 // of the ciphertext (α is decoded already; only its bytes are needed).
 struct Bound {
@@ -62,8 +53,8 @@ std::uint32_t read_u32_be(ByteView bytes) {
 Status check_set(std::span<const std::uint32_t> set) {
   std::array<bool, kMaxTrustees + 1> seen{};
   for (const std::uint32_t u : set) {
-    if (!valid_index(u))
-      return index_error(u);
+    if (!valid_trustee_index(u))
+      return trustee_index_error("trustee", u);
     if (seen.at(u)) {
       return make_error(Errc::invalid_argument, "trustee " + str(u) + " appears twice");
     }
@@ -118,7 +109,7 @@ Expected<PartialDecryption> PartialDecryption::decode(ByteView bytes) {
 PartialDecryption make_partial_decryption(std::uint32_t trustee, const Scalar& secret_share,
                                           const Element& verification_key, const Ciphertext& ct,
                                           ByteView context) {
-  if (!valid_index(trustee)) {
+  if (!valid_trustee_index(trustee)) {
     throw std::invalid_argument("make_partial_decryption: trustee " + str(trustee) +
                                 " is outside 1.." + str(kMaxTrustees));
   }
@@ -130,8 +121,8 @@ PartialDecryption make_partial_decryption(std::uint32_t trustee, const Scalar& s
 
 Status verify_partial_decryption(const PartialDecryption& partial, const Element& verification_key,
                                  const Ciphertext& ct, ByteView context) {
-  if (!valid_index(partial.trustee))
-    return index_error(partial.trustee);
+  if (!valid_trustee_index(partial.trustee))
+    return trustee_index_error("trustee", partial.trustee);
   const Bound bound = bind(partial.trustee, verification_key, partial.share, ct, context);
   const Status st = verify_chaum_pedersen(partial.proof, bound.statement, bound.context);
   if (!st) {
@@ -144,8 +135,8 @@ Status verify_partial_decryption(const PartialDecryption& partial, const Element
 Status batch_partial_decryption(BatchVerifier& batch, const PartialDecryption& partial,
                                 const Element& verification_key, const Ciphertext& ct,
                                 ByteView context) {
-  if (!valid_index(partial.trustee))
-    return index_error(partial.trustee);
+  if (!valid_trustee_index(partial.trustee))
+    return trustee_index_error("trustee", partial.trustee);
   const Bound bound = bind(partial.trustee, verification_key, partial.share, ct, context);
   batch_chaum_pedersen(batch, partial.proof, bound.statement, bound.context);
   return Status::success();
@@ -155,8 +146,8 @@ Status batch_partial_decryption(BatchVerifier& batch, const PartialDecryption& p
 // §6.7
 
 Expected<Scalar> lagrange_coefficient(std::uint32_t trustee, std::span<const std::uint32_t> set) {
-  if (!valid_index(trustee))
-    return index_error(trustee);
+  if (!valid_trustee_index(trustee))
+    return trustee_index_error("trustee", trustee);
   if (auto st = check_set(set); !st)
     return st.error();
   if (std::find(set.begin(), set.end(), trustee) == set.end()) {

@@ -110,7 +110,7 @@ Expected<DecodedBallot> decode_ballot(const ElectionShape& shape, const v1::Ball
       auto proof = decode_proof(in.selection_proofs(static_cast<int>(i)), 2);
       if (!proof)
         return located(at, proof.error());
-      contest.selections.push_back(std::move(*ct));
+      contest.selections.push_back(*ct);
       contest.selection_proofs.push_back(std::move(*proof));
     }
     if (cs.has_blank()) {
@@ -120,7 +120,7 @@ Expected<DecodedBallot> decode_ballot(const ElectionShape& shape, const v1::Ball
       auto proof = decode_proof(in.blank_proof(), 2);
       if (!proof)
         return located(where + " blank", proof.error());
-      contest.blank = std::move(*ct);
+      contest.blank = *ct;
       contest.blank_proof = std::move(*proof);
     }
     const std::uint32_t lo = cs.has_blank() ? 1 : cs.min;

@@ -5,17 +5,6 @@
 #include "protocol/ballot.hpp"
 
 namespace senim::protocol {
-namespace {
-
-std::string to_string(const Bytes& bytes) {
-  return {bytes.begin(), bytes.end()};
-}
-
-std::string to_string(const crypto::Ciphertext& ct) {
-  return to_string(ct.encode());
-}
-
-}  // namespace
 
 Status check_choices(const ElectionShape& shape, const BallotChoices& choices) {
   if (choices.contests.size() != shape.contests.size()) {
@@ -80,7 +69,7 @@ Expected<EncryptedBallot> encrypt_ballot(const VotingParameters& params,
       const crypto::Ciphertext ct = crypto::encrypt(key, m, r);
       const crypto::RangeStatement st{params.key, crypto::Element(ct.alpha),
                                       crypto::Element(ct.beta), 0, 1};
-      contest->add_selections(to_string(ct));
+      contest->add_selections(to_string(ct.encode()));
       contest->add_selection_proofs(
           to_string(crypto::prove_range(key, st, m, r, context).encode()));
       sum += ct;
@@ -101,7 +90,7 @@ Expected<EncryptedBallot> encrypt_ballot(const VotingParameters& params,
       const crypto::Ciphertext blank = crypto::encrypt(key, secrets.blank, secrets.blank_nonce);
       const crypto::RangeStatement st{params.key, crypto::Element(blank.alpha),
                                       crypto::Element(blank.beta), 0, 1};
-      contest->set_blank(to_string(blank));
+      contest->set_blank(to_string(blank.encode()));
       contest->set_blank_proof(to_string(
           crypto::prove_range(key, st, secrets.blank, secrets.blank_nonce, context).encode()));
       const crypto::Scalar max = crypto::Scalar::from_u64(shape.max);

@@ -5,13 +5,6 @@
 #include "crypto/dlog.hpp"
 
 namespace senim::protocol {
-namespace {
-
-std::string to_string(ByteView bytes) {
-  return {bytes.begin(), bytes.end()};
-}
-
-}  // namespace
 
 std::vector<crypto::Ciphertext> flatten(const DecodedTally& tally) {
   std::vector<crypto::Ciphertext> out;
@@ -107,6 +100,7 @@ Expected<v1::Result> combine_result(
       auto* contest = district->add_contests();
       for (std::uint32_t i = 0; i < cs.tally_width(); ++i, ++pos, ++flat) {
         std::vector<crypto::PartialDecryption> shares;
+        shares.reserve(partials.size());
         for (const auto& trustee : partials)
           shares.push_back(trustee[flat]);
         auto m_g =

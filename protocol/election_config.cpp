@@ -14,18 +14,6 @@ Error bad_setup(const std::string& what) {
   return make_error(Errc::invalid_argument, "set-up: " + what);
 }
 
-template <class Key>
-bool read_key(const std::string& bytes, Key& out) {
-  if (bytes.size() != out.size())
-    return false;
-  std::copy(bytes.begin(), bytes.end(), out.begin());
-  return true;
-}
-
-std::string to_string(ByteView bytes) {
-  return {bytes.begin(), bytes.end()};
-}
-
 }  // namespace
 
 std::optional<std::uint32_t> ElectionConfig::trustee_of(ByteView signer) const {
@@ -57,9 +45,9 @@ Expected<ElectionConfig> check_setup(const ParsedEntry& entry) {
     return bad_setup("statement election id \"" + entry.statement.election_id() +
                      "\" differs from the manifest's \"" + config.shape.election_id + "\"");
   }
-  if (!read_key(setup.authority_key(), config.authority))
+  if (!copy_exact(setup.authority_key(), config.authority))
     return bad_setup("authority key must be 32 bytes");
-  if (!read_key(setup.board_key(), config.board))
+  if (!copy_exact(setup.board_key(), config.board))
     return bad_setup("board key must be 32 bytes");
   if (entry.entry.signer() != setup.authority_key()) {
     return bad_setup("must be signed by its own authority key");
@@ -73,7 +61,7 @@ Expected<ElectionConfig> check_setup(const ParsedEntry& entry) {
     const v1::TrusteeInfo& info = setup.trustees(t);
     PublicKey signing{};
     crypto::BoxPublicKey box{};
-    if (!read_key(info.signing_key(), signing) || !read_key(info.box_key(), box)) {
+    if (!copy_exact(info.signing_key(), signing) || !copy_exact(info.box_key(), box)) {
       return bad_setup("trustee " + std::to_string(t + 1) + " keys must be 32 bytes each");
     }
     if (!seen.insert(info.signing_key()).second) {

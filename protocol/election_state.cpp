@@ -13,12 +13,6 @@ Error rejected(Errc code, const std::string& what) {
   return make_error(code, what);
 }
 
-Hash32 key_of(const std::string& bytes) {
-  Hash32 key{};
-  std::memcpy(key.data(), bytes.data(), std::min(bytes.size(), key.size()));
-  return key;
-}
-
 }  // namespace
 
 std::string phase_name(Phase phase) {
@@ -282,7 +276,7 @@ Status ElectionState::admit_credentials(const Prechecked& e) {
     if (!district)
       return rejected(Errc::invalid_argument,
                       where + ": unknown district \"" + c.district() + "\"");
-    const Hash32 key = key_of(c.key());
+    const Hash32 key = to_hash32(c.key());
     if (credentials_.count(key) != 0 ||
         !added.emplace(key, CredentialState{static_cast<std::uint32_t>(*district), 0, {}}).second) {
       return rejected(Errc::duplicate, where + ": duplicate credential " + to_hex(key));
@@ -324,7 +318,7 @@ Status ElectionState::admit_ballot(const Prechecked& e, std::uint64_t leaf) {
   if (auto s = require_phase(e, {Phase::voting}); !s)
     return s;
   const v1::Ballot& ballot = e.parsed.statement.ballot();
-  auto it = credentials_.find(key_of(e.parsed.entry.signer()));
+  auto it = credentials_.find(to_hash32(e.parsed.entry.signer()));
   if (it == credentials_.end()) {
     return rejected(Errc::not_authorized, "credential " +
                                               to_hex(as_bytes(e.parsed.entry.signer())) +
@@ -366,7 +360,7 @@ Status ElectionState::admit_ballot(const Prechecked& e, std::uint64_t leaf) {
 Status ElectionState::admit_challenge(const Prechecked& e) {
   if (auto s = require_phase(e, {Phase::voting}); !s)
     return s;
-  if (credentials_.count(key_of(e.parsed.entry.signer())) == 0) {
+  if (credentials_.count(to_hash32(e.parsed.entry.signer())) == 0) {
     return rejected(Errc::not_authorized, "credential is not on the credential list");
   }
   if (find_ballot_ && find_ballot_(e.tracking_code)) {

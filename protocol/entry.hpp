@@ -13,7 +13,7 @@
 namespace senim::protocol {
 
 // Hard cap on one entry's size: a ballot of 64 contests × 63 options is far below it.
-inline constexpr std::size_t kMaxEntryBytes = 4 * 1024 * 1024;
+inline constexpr std::size_t kMaxEntryBytes = std::size_t{4} * 1024 * 1024;
 
 // Serialises a message deterministically (map entries in key order), so that
 // the same statement always gives the same bytes. Receivers never depend on

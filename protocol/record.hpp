@@ -23,7 +23,7 @@ namespace senim::protocol {
 inline constexpr std::string_view kRecordMagic = "SENIMREC";
 inline constexpr std::uint32_t kRecordVersion = 1;
 inline constexpr std::size_t kRecordHeaderBytes = 12;
-inline constexpr std::size_t kMaxFrameBytes = 4 * 1024 * 1024;
+inline constexpr std::size_t kMaxFrameBytes = std::size_t{4} * 1024 * 1024;
 
 enum class FrameKind : std::uint8_t { entry = 1, tree_head = 2 };
 

@@ -97,13 +97,13 @@ Expected<DecodedTally> decode_tally(const ElectionShape& shape, const v1::Encryp
         auto dec = decode_at(bytes, at);
         if (!dec)
           return dec.error();
-        sums.push_back(std::move(*dec));
+        sums.push_back(*dec);
       }
       if (cs.has_blank()) {
         auto dec = decode_at(ct.blank(), at + " blank");
         if (!dec)
           return dec.error();
-        sums.push_back(std::move(*dec));
+        sums.push_back(*dec);
       }
     }
     out.ballots_counted.push_back(district.ballots_counted());

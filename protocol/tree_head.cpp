@@ -48,10 +48,7 @@ Status verify_tree_head(const v1::SignedTreeHead& head, ByteView board_key) {
 }
 
 Hash32 tree_head_root(const v1::SignedTreeHead& head) {
-  Hash32 root{};
-  const auto bytes = as_bytes(head.root_hash());
-  std::copy_n(bytes.begin(), std::min<std::size_t>(bytes.size(), root.size()), root.begin());
-  return root;
+  return to_hash32(head.root_hash());
 }
 
 }  // namespace senim::protocol

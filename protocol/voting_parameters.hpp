@@ -14,13 +14,14 @@ namespace senim::protocol {
 struct VotingParameters {
   VotingParameters(ElectionShape shape_in, const crypto::Point& joint_key,
                    const Hash32& base_hash_in)
-      : shape(std::move(shape_in)),
-        key(joint_key),
+      : key(joint_key),
+        shape(std::move(shape_in)),
         key_table(std::make_shared<const crypto::PublicKey>(joint_key)),
         base_hash(base_hash_in) {}
 
+  // K first: its 32-byte alignment (libdecaf) would leave a gap after `shape`.
+  crypto::Element key;  // K with its encoding
   ElectionShape shape;
-  crypto::Element key;                                 // K with its encoding
   std::shared_ptr<const crypto::PublicKey> key_table;  // K's table, for provers
   Hash32 base_hash{};
 };

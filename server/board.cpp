@@ -16,10 +16,6 @@ std::uint64_t now_ms() {
                                         .count());
 }
 
-std::string to_string(ByteView bytes) {
-  return {bytes.begin(), bytes.end()};
-}
-
 LeafRecord leaf_record(Board::Prechecked&& entry, std::uint64_t index) {
   LeafRecord leaf;
   leaf.index = index;

@@ -7,13 +7,6 @@
 #include "server/limits.hpp"
 
 namespace senim::server {
-namespace {
-
-std::string to_string(ByteView bytes) {
-  return {bytes.begin(), bytes.end()};
-}
-
-}  // namespace
 
 std::uint64_t Board::size() const {
   const std::shared_lock lock(mutex_);

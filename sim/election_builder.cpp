@@ -22,10 +22,6 @@ v1::Text text(const std::string& kk, const std::string& ru, const std::string& e
   return t;
 }
 
-std::string to_string(ByteView bytes) {
-  return {bytes.begin(), bytes.end()};
-}
-
 void must(const Status& s, const std::string& step) {
   if (!s) {
     throw std::runtime_error("ElectionBuilder " + step + ": " +
@@ -94,6 +90,22 @@ v1::Manifest demo_manifest(const std::string& election_id, std::uint32_t distric
     *o->mutable_label() = text(names[i][0], names[i][1], names[i][2]);
   }
   return m;
+}
+
+protocol::BallotChoices demo_choices(std::uint32_t referendum, std::vector<std::uint32_t> council) {
+  protocol::BallotChoices c;
+  c.contests.push_back({referendum == 0 ? 1U : 0U, referendum == 1 ? 1U : 0U});
+  c.contests.push_back(std::move(council));
+  return c;
+}
+
+std::vector<std::pair<std::uint32_t, protocol::BallotChoices>> referendum_votes(
+    std::uint32_t voters) {
+  std::vector<std::pair<std::uint32_t, protocol::BallotChoices>> votes;
+  votes.reserve(voters);
+  for (std::uint32_t v = 0; v < voters; ++v)
+    votes.push_back({v, protocol::BallotChoices{{{v % 2, 1 - v % 2}}}});
+  return votes;
 }
 
 ElectionBuilder::ElectionBuilder(ElectionPlan plan)
@@ -265,6 +277,7 @@ void ElectionBuilder::cast_many(
     unsigned threads) {
   const auto params = state_->parameters();
   std::vector<std::uint32_t> sequences;
+  sequences.reserve(ballots.size());
   for (const auto& [voter, _] : ballots)
     sequences.push_back(++sequence_.at(voter));
   std::vector<Bytes> made(ballots.size());

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "crypto/key_ceremony.hpp"
@@ -42,6 +43,14 @@ v1::Manifest referendum_manifest(const std::string& election_id, bool allow_blan
                                  std::uint32_t districts = 0);
 // The demo's manifest: the referendum plus "choose 2 of 5".
 v1::Manifest demo_manifest(const std::string& election_id, std::uint32_t districts = 0);
+
+// Choices in the demo manifest: the referendum (0 yes, 1 no, 2 blank) and
+// the council (0 or 1 for each of five candidates, at most two).
+protocol::BallotChoices demo_choices(std::uint32_t referendum, std::vector<std::uint32_t> council);
+// One ballot per voter 0 … voters − 1 in the referendum manifest: odd voters
+// vote yes, even voters no (for many ballots at once: cast_many).
+std::vector<std::pair<std::uint32_t, protocol::BallotChoices>> referendum_votes(
+    std::uint32_t voters);
 
 class ElectionBuilder {
  public:

@@ -8,20 +8,6 @@
 namespace senim::verifier {
 namespace {
 
-Hash32 key_of(const std::string& bytes) {
-  Hash32 key{};
-  std::copy_n(bytes.begin(), std::min(bytes.size(), key.size()), key.begin());
-  return key;
-}
-
-template <class Key>
-bool read_key(const std::string& bytes, Key& out) {
-  if (bytes.size() != out.size())
-    return false;
-  std::copy(bytes.begin(), bytes.end(), out.begin());
-  return true;
-}
-
 // A set-up that check 5 refused may still say unambiguously what the
 // election is: contests whose sizes give ballots a shape, districts, keys of
 // the right lengths and 1 ≤ k ≤ n. Then the verifier goes on with it, so that
@@ -52,8 +38,8 @@ std::optional<protocol::ElectionConfig> usable_setup(const protocol::ParsedEntry
     config.shape.districts.push_back(d.id());
   if (config.shape.districts.empty())
     config.shape.districts.emplace_back();
-  if (!read_key(setup.authority_key(), config.authority) ||
-      !read_key(setup.board_key(), config.board)) {
+  if (!copy_exact(setup.authority_key(), config.authority) ||
+      !copy_exact(setup.board_key(), config.board)) {
     return std::nullopt;
   }
   config.ceremony.trustees = static_cast<std::uint32_t>(setup.trustees_size());
@@ -63,7 +49,7 @@ std::optional<protocol::ElectionConfig> usable_setup(const protocol::ParsedEntry
   for (const v1::TrusteeInfo& t : setup.trustees()) {
     protocol::PublicKey signing{};
     crypto::BoxPublicKey box{};
-    if (!read_key(t.signing_key(), signing) || !read_key(t.box_key(), box))
+    if (!copy_exact(t.signing_key(), signing) || !copy_exact(t.box_key(), box))
       return std::nullopt;
     config.trustee_keys.push_back(signing);
     config.box_keys.push_back(box);
@@ -284,9 +270,9 @@ void Engine::on_credentials(std::uint64_t leaf, const protocol::ParsedEntry& e) 
     }
     CredentialRecord record;
     record.district = static_cast<std::uint32_t>(*district);
-    if (!credentials_.emplace(key_of(c.key()), record).second) {
+    if (!credentials_.emplace(to_hash32(c.key()), record).second) {
       report_.fail(Check::credential_list, leaf,
-                   where + "duplicate credential " + to_hex(key_of(c.key())));
+                   where + "duplicate credential " + to_hex(to_hash32(c.key())));
     }
   }
 }
@@ -298,6 +284,8 @@ void Engine::on_open(std::uint64_t leaf, const protocol::ParsedEntry& e) {
     return;
   if (!ceremony_complete_) {
     report_.fail(Check::roles_and_phases, leaf, "voting opened before every trustee was ready");
+  } else if (credentials_.empty()) {
+    report_.fail(Check::roles_and_phases, leaf, "voting opened with no credential on the list");
   }
   const v1::Open& open = e.statement.open();
   report_.item(Check::joint_key);

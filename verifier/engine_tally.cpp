@@ -85,8 +85,7 @@ std::vector<Engine::LoadedBallot> Engine::load_ballots(const std::vector<std::ui
         parsed->statement.election_id() != election_id_) {
       return;
     }
-    Hash32 signer{};
-    std::copy_n(parsed->entry.signer().begin(), signer.size(), signer.begin());
+    const Hash32 signer = to_hash32(parsed->entry.signer());
     auto cred = credentials_.find(signer);
     if (cred == credentials_.end())
       return;

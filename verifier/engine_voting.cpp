@@ -19,8 +19,7 @@ void Engine::apply_ballot(const BallotTask& task, const BallotOutcome& o) {
                      e.statement.election_id() + "\"");
     return;
   }
-  Hash32 signer{};
-  std::copy_n(e.entry.signer().begin(), signer.size(), signer.begin());
+  const Hash32 signer = to_hash32(e.entry.signer());
   auto cred = credentials_.find(signer);
   report_.item(Check::eligibility);
   if (cred == credentials_.end()) {

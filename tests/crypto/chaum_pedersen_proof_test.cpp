@@ -1,5 +1,6 @@
 #include "crypto/chaum_pedersen_proof.hpp"
 
+#include <array>
 #include <catch2/catch.hpp>
 
 using senim::Bytes;
@@ -14,7 +15,7 @@ using senim::crypto::Scalar;
 using senim::crypto::verify_chaum_pedersen;
 
 namespace {
-const Bytes kContext = {'t', 'a', 'l', 'l', 'y'};
+constexpr std::array<std::uint8_t, 5> kContext = {'t', 'a', 'l', 'l', 'y'};
 
 struct Instance {
   Scalar x = Scalar::random();

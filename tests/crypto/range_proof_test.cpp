@@ -1,5 +1,6 @@
 #include "crypto/range_proof.hpp"
 
+#include <array>
 #include <catch2/catch.hpp>
 
 using senim::Bytes;
@@ -17,7 +18,7 @@ using senim::crypto::Scalar;
 using senim::crypto::verify_range;
 
 namespace {
-const Bytes kContext = {'b', 'a', 'l', 'l', 'o', 't'};
+constexpr std::array<std::uint8_t, 6> kContext = {'b', 'a', 'l', 'l', 'o', 't'};
 
 struct Setup {
   Scalar x = Scalar::random();
@@ -31,7 +32,7 @@ struct Instance {
 };
 
 Instance make(const Setup& s, std::uint32_t m, std::uint32_t lo, std::uint32_t hi,
-              const Bytes& context = kContext) {
+              senim::ByteView context = kContext) {
   const Scalar r = Scalar::random();
   const Ciphertext ct = encrypt(s.key, m, r);
   RangeStatement st{s.key_element, Element(ct.alpha), Element(ct.beta), lo, hi};
@@ -76,7 +77,7 @@ TEST_CASE("a value outside the range cannot be proven", "[proof][range]") {
 TEST_CASE("tampered range proofs are rejected with the specific error", "[proof][range]") {
   const Setup s;
   const Instance in = make(s, 1, 0, 1);
-  const auto code = [&](const RangeProof& p, const RangeStatement& st, const Bytes& ctx) {
+  const auto code = [&](const RangeProof& p, const RangeStatement& st, senim::ByteView ctx) {
     return verify_range(p, st, ctx).error().code;
   };
   for (std::size_t j = 0; j < 2; ++j) {

@@ -1,8 +1,8 @@
 #include "crypto/schnorr_proof.hpp"
 
+#include <array>
 #include <catch2/catch.hpp>
 
-using senim::as_bytes;
 using senim::Bytes;
 using senim::Errc;
 using senim::crypto::BatchVerifier;
@@ -14,7 +14,8 @@ using senim::crypto::SchnorrProof;
 using senim::crypto::verify_schnorr;
 
 namespace {
-const Bytes kContext = {'e', 'l', 'e', 'c', 't', 'i', 'o', 'n', '-', '1'};
+constexpr std::array<std::uint8_t, 10> kContext = {'e', 'l', 'e', 'c', 't',
+                                                   'i', 'o', 'n', '-', '1'};
 
 struct Keyed {
   Scalar x = Scalar::random();

@@ -6,21 +6,13 @@
 
 using senim::protocol::BallotChoices;
 using senim::protocol::Phase;
+using senim::sim::demo_choices;
 using senim::sim::ElectionBuilder;
 using senim::sim::ElectionPlan;
 
 namespace {
 BallotChoices referendum(bool yes) {
   return BallotChoices{{{yes ? 1U : 0U, yes ? 0U : 1U}}};
-}
-
-BallotChoices demo(std::uint32_t ref, std::vector<std::uint32_t> council) {
-  BallotChoices c;
-  c.contests.push_back(ref == 2
-                           ? std::vector<std::uint32_t>{0, 0}
-                           : std::vector<std::uint32_t>{ref == 0 ? 1U : 0U, ref == 1 ? 1U : 0U});
-  c.contests.push_back(std::move(council));
-  return c;
 }
 }  // namespace
 
@@ -58,11 +50,11 @@ TEST_CASE("districts are tallied separately and in total, with blank votes",
   ElectionBuilder b(std::move(plan));
   b.prepare();
   // Voters alternate districts: 0, 2, 4 in region-1; 1, 3, 5 in region-2.
-  b.cast(0, demo(0, {1, 1, 0, 0, 0}));
-  b.cast(1, demo(1, {0, 0, 0, 1, 1}));
-  b.cast(2, demo(2, {0, 0, 0, 0, 0}));  // blank in both contests
-  b.cast(3, demo(0, {1, 0, 0, 0, 0}));  // one of two
-  b.cast(4, demo(1, {0, 1, 1, 0, 0}));
+  b.cast(0, demo_choices(0, {1, 1, 0, 0, 0}));
+  b.cast(1, demo_choices(1, {0, 0, 0, 1, 1}));
+  b.cast(2, demo_choices(2, {0, 0, 0, 0, 0}));  // blank in both contests
+  b.cast(3, demo_choices(0, {1, 0, 0, 0, 0}));  // one of two
+  b.cast(4, demo_choices(1, {0, 1, 1, 0, 0}));
   b.finish();
   const auto& r = *b.state().result();
   REQUIRE(r.districts_size() == 2);

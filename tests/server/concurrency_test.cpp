@@ -21,11 +21,7 @@ TEST_CASE("concurrent clients all get valid receipts and heads only grow",
   b.prepare();
   const std::size_t first_ballot = b.entries().size();
   f.post_range(0, first_ballot);
-  std::vector<std::pair<std::uint32_t, senim::protocol::BallotChoices>> votes;
-  for (std::uint32_t v = 0; v < kVoters; ++v) {
-    votes.push_back({v, senim::protocol::BallotChoices{{{v % 2, 1 - v % 2}}}});
-  }
-  b.cast_many(votes, 2);
+  b.cast_many(senim::sim::referendum_votes(kVoters), 2);
 
   std::atomic<bool> done{false};
   std::vector<v1::SignedTreeHead> seen;  // by the watcher, in order

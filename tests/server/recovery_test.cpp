@@ -52,11 +52,7 @@ TEST_CASE("after kill -9 mid-stream every receipted ballot is kept and every hea
   b.prepare();
   const std::size_t first_ballot = b.entries().size();
   f.post_range(0, first_ballot);
-  std::vector<std::pair<std::uint32_t, senim::protocol::BallotChoices>> votes;
-  for (std::uint32_t v = 0; v < kVoters; ++v) {
-    votes.push_back({v, senim::protocol::BallotChoices{{{v % 2, 1 - v % 2}}}});
-  }
-  b.cast_many(votes, 2);
+  b.cast_many(senim::sim::referendum_votes(kVoters), 2);
   const std::vector<Bytes> ballots(b.entries().begin() + static_cast<std::ptrdiff_t>(first_ballot),
                                    b.entries().end());
 

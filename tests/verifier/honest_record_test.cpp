@@ -5,25 +5,15 @@
 #include "sim/election_builder.hpp"
 #include "verifier/record_verifier.hpp"
 
-using senim::protocol::BallotChoices;
+using senim::sim::demo_choices;
 using senim::sim::ElectionBuilder;
 using senim::sim::ElectionPlan;
-using senim::verifier::Check;
 using senim::verifier::kChecks;
 
 namespace {
 
 std::string temp_record(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("senim-test-" + name + ".rec")).string();
-}
-
-BallotChoices pick(std::uint32_t ref, std::vector<std::uint32_t> council) {
-  BallotChoices c;
-  c.contests.push_back(ref == 2
-                           ? std::vector<std::uint32_t>{0, 0}
-                           : std::vector<std::uint32_t>{ref == 0 ? 1U : 0U, ref == 1 ? 1U : 0U});
-  c.contests.push_back(std::move(council));
-  return c;
 }
 
 }  // namespace
@@ -35,13 +25,13 @@ TEST_CASE("an honest record with districts, re-votes, challenges and an absent t
   plan.voters = 8;
   ElectionBuilder b(std::move(plan));
   b.prepare();
-  b.cast(0, pick(0, {1, 1, 0, 0, 0}));
-  b.cast(1, pick(1, {0, 0, 1, 0, 0}));
-  b.challenge(2, pick(0, {0, 1, 1, 0, 0}));
-  b.cast(2, pick(2, {0, 0, 0, 0, 0}));
-  b.cast(3, pick(0, {0, 0, 0, 1, 1}));
-  b.cast(0, pick(1, {1, 0, 0, 0, 1}));  // re-vote
-  b.cast(5, pick(1, {0, 1, 0, 0, 0}));
+  b.cast(0, demo_choices(0, {1, 1, 0, 0, 0}));
+  b.cast(1, demo_choices(1, {0, 0, 1, 0, 0}));
+  b.challenge(2, demo_choices(0, {0, 1, 1, 0, 0}));
+  b.cast(2, demo_choices(2, {0, 0, 0, 0, 0}));
+  b.cast(3, demo_choices(0, {0, 0, 0, 1, 1}));
+  b.cast(0, demo_choices(1, {1, 0, 0, 0, 1}));  // re-vote
+  b.cast(5, demo_choices(1, {0, 1, 0, 0, 0}));
   b.finish({1, 3});
   const std::string path = temp_record("honest");
   REQUIRE(b.write_record(path).ok());

@@ -10,26 +10,20 @@
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
+using senim::to_string;
 using senim::protocol::SigningKey;
+using senim::sim::demo_choices;
 using senim::sim::ElectionBuilder;
 using senim::v1::Statement;
 using senim::verifier::Check;
 using senim::verifier::Report;
 using namespace senim::tamper;
 
-namespace {
-
-std::string to_string(senim::ByteView bytes) {
-  return {bytes.begin(), bytes.end()};
-}
-
-}  // namespace
-
 // --- 10 eligibility ----------------------------------------------------------------
 
 TEST_CASE_METHOD(TamperFixture, "eligibility: a ballot under a stranger's credential", "[tamper]") {
   const SigningKey stranger = SigningKey::generate();
-  insert(leaf::kClose, ballot(stranger, 1, pick(0, {1, 1, 0, 0, 0})));
+  insert(leaf::kClose, ballot(stranger, 1, demo_choices(0, {1, 1, 0, 0, 0})));
   retally();
   const Report report = verify();
   INFO(report.to_text());
@@ -43,7 +37,7 @@ TEST_CASE_METHOD(TamperFixture, "eligibility: a ballot under a stranger's creden
 TEST_CASE_METHOD(TamperFixture, "eligibility: a challenge under a stranger's credential",
                  "[tamper]") {
   const SigningKey stranger = SigningKey::generate();
-  insert(leaf::kClose, challenge(stranger, 1, pick(1, {0, 0, 0, 0, 0})));
+  insert(leaf::kClose, challenge(stranger, 1, demo_choices(1, {0, 0, 0, 0, 0})));
   const Report report = verify();
   INFO(report.to_text());
   CHECK(failed(report) == only(Check::eligibility));
@@ -233,7 +227,8 @@ TEST_CASE_METHOD(TamperFixture,
 TEST_CASE_METHOD(TamperFixture,
                  "revote-rule and roles-and-phases: the tally skips a ballot for another election",
                  "[tamper]") {
-  const auto made = senim::protocol::parse_entry(ballot(kIdleVoter, 1, pick(1, {0, 0, 0, 0, 1})));
+  const auto made =
+      senim::protocol::parse_entry(ballot(kIdleVoter, 1, demo_choices(1, {0, 0, 0, 0, 1})));
   Statement st = made->statement;
   st.set_election_id("another-election");
   insert(leaf::kClose, ElectionBuilder::sign(b.voter_key(kIdleVoter), st));

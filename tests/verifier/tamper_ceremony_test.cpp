@@ -10,7 +10,9 @@
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 using senim::Bytes;
+using senim::to_string;
 using senim::protocol::SigningKey;
+using senim::sim::demo_choices;
 using senim::sim::ElectionBuilder;
 using senim::v1::Statement;
 using senim::verifier::Check;
@@ -18,10 +20,6 @@ using senim::verifier::Report;
 using namespace senim::tamper;
 
 namespace {
-
-std::string to_string(senim::ByteView bytes) {
-  return {bytes.begin(), bytes.end()};
-}
 
 // Keeps the entries before `count` only.
 void cut(TamperFixture& f, std::uint64_t count) {
@@ -81,7 +79,7 @@ TEST_CASE_METHOD(TamperFixture, "setup: a set-up signed by a key other than the 
 // --- 6 roles-and-phases ---------------------------------------------------------
 
 TEST_CASE_METHOD(TamperFixture, "roles-and-phases: a ballot cast after the close", "[tamper]") {
-  insert(leaf::kClose + 1, ballot(kIdleVoter, 1, pick(0, {1, 0, 0, 0, 0})));
+  insert(leaf::kClose + 1, ballot(kIdleVoter, 1, demo_choices(0, {1, 0, 0, 0, 0})));
   retally();
   const Report report = verify();
   INFO(report.to_text());
@@ -121,7 +119,8 @@ TEST_CASE_METHOD(TamperFixture, "roles-and-phases: a deal for trustee 2 signed b
 
 TEST_CASE_METHOD(TamperFixture, "roles-and-phases: a listed voter's ballot for another election",
                  "[tamper]") {
-  const auto made = senim::protocol::parse_entry(ballot(kIdleVoter, 1, pick(1, {0, 0, 0, 0, 1})));
+  const auto made =
+      senim::protocol::parse_entry(ballot(kIdleVoter, 1, demo_choices(1, {0, 0, 0, 0, 1})));
   Statement st = made->statement;
   st.set_election_id("another-election");
   insert(leaf::kClose, ElectionBuilder::sign(b.voter_key(kIdleVoter), st));

@@ -32,10 +32,6 @@ sim::ElectionPlan plan() {
   return p;
 }
 
-std::string to_string(ByteView bytes) {
-  return {bytes.begin(), bytes.end()};
-}
-
 template <class T>
 T must(Expected<T> value, const std::string& what) {
   if (!value)
@@ -48,13 +44,6 @@ protocol::ParsedEntry parse(const Bytes& entry) {
 }
 
 }  // namespace
-
-protocol::BallotChoices pick(std::uint32_t referendum, std::vector<std::uint32_t> council) {
-  protocol::BallotChoices c;
-  c.contests.push_back({referendum == 0 ? 1U : 0U, referendum == 1 ? 1U : 0U});
-  c.contests.push_back(std::move(council));
-  return c;
-}
 
 TamperFixture::TamperFixture() : b(plan()) {
   b.prepare();
@@ -69,13 +58,13 @@ TamperFixture::TamperFixture() : b(plan()) {
     b.challenge(voter, choices);
     casts_.push_back({index, voter, sequence[voter] + 1, choices, true});
   };
-  cast(0, pick(0, {1, 1, 0, 0, 0}));
-  cast(1, pick(1, {0, 0, 1, 0, 0}));
-  challenge(2, pick(0, {0, 1, 1, 0, 0}));
-  cast(2, pick(2, {0, 0, 0, 0, 0}));
-  cast(3, pick(0, {0, 0, 0, 1, 1}));
-  cast(0, pick(1, {1, 0, 0, 0, 1}));  // re-vote
-  cast(4, pick(1, {0, 1, 0, 0, 0}));
+  cast(0, sim::demo_choices(0, {1, 1, 0, 0, 0}));
+  cast(1, sim::demo_choices(1, {0, 0, 1, 0, 0}));
+  challenge(2, sim::demo_choices(0, {0, 1, 1, 0, 0}));
+  cast(2, sim::demo_choices(2, {0, 0, 0, 0, 0}));
+  cast(3, sim::demo_choices(0, {0, 0, 0, 1, 1}));
+  cast(0, sim::demo_choices(1, {1, 0, 0, 0, 1}));  // re-vote
+  cast(4, sim::demo_choices(1, {0, 1, 0, 0, 0}));
   b.finish({1, 2, 3});
 
   const std::pair<std::uint64_t, v1::Statement::BodyCase> layout[] = {

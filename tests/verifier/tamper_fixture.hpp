@@ -56,10 +56,6 @@ inline constexpr std::uint32_t kThreshold = 2;
 inline constexpr std::uint32_t kVoters = 6;  // voter 5 never votes
 inline constexpr std::uint32_t kIdleVoter = 5;
 
-// Choices in the demo manifest: the referendum (0 yes, 1 no, 2 blank) and
-// the council (0 or 1 for each of five candidates, at most two).
-protocol::BallotChoices pick(std::uint32_t referendum, std::vector<std::uint32_t> council);
-
 // How the board recomputes everything after the close.
 struct Retally {
   // The counted and superseded ballots (leaves). On entry: the re-vote rule

@@ -10,6 +10,7 @@
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 using senim::Bytes;
+using senim::sim::demo_choices;
 using senim::verifier::Check;
 using senim::verifier::Report;
 using namespace senim::tamper;
@@ -141,7 +142,7 @@ TEST_CASE_METHOD(TamperFixture,
                  "[tamper]") {
   const auto signed_head = head(leaf::kCount);
   // Voter 2 "challenged" another ballot: a valid challenge, signed by voter 2.
-  b.replace_entry(leaf::kChallengeV2, challenge(2, 1, pick(1, {1, 0, 0, 0, 0})));
+  b.replace_entry(leaf::kChallengeV2, challenge(2, 1, demo_choices(1, {1, 0, 0, 0, 0})));
   std::vector<RecordFrame> frames = entry_frames(*this, leaf::kCount);
   frames.push_back(head_frame(signed_head));
   const Report report = verify_frames(frames);

@@ -1,0 +1,119 @@
+// bench_verify: how fast an observer checks a large election. Makes (once) a
+// yes/no referendum record of N ballots with senim-make-record, then times
+// the real senim-verify binary on it: wall time, ballots per second and peak
+// memory (the child's maximum resident set), the median of several runs.
+// The baseline, measured in the same run, is senim-verify on one thread, so
+// the ratio shows what the second core buys.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+struct Run {
+  double seconds = 0;
+  long max_rss_kib = 0;
+  int status = -1;
+};
+
+// Runs argv[0] with its arguments, stdout/stderr to /dev/null; times it.
+Run run(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
+  for (const auto& a : args)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  const auto start = std::chrono::steady_clock::now();
+  pid_t pid = 0;
+  Run r;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0)
+    return r;
+  int status = 0;
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.max_rss_kib = usage.ru_maxrss;
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  posix_spawn_file_actions_destroy(&actions);
+  return r;
+}
+
+Run median(std::vector<Run> runs) {
+  std::sort(runs.begin(), runs.end(),
+            [](const Run& a, const Run& b) { return a.seconds < b.seconds; });
+  return runs[runs.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"bench_verify: senim-verify on a large referendum record"};
+  unsigned ballots = 100'000;
+  unsigned runs = 3;
+  std::string record;
+  app.add_option("--ballots", ballots, "ballots in the record (one per voter)");
+  app.add_option("--runs", runs, "timed runs per configuration (the median is reported)");
+  app.add_option("--record", record, "record file (made if missing)");
+  CLI11_PARSE(app, argc, argv);
+  if (record.empty()) {
+    record = (std::filesystem::temp_directory_path() /
+              ("senim-bench-" + std::to_string(ballots) + ".senim"))
+                 .string();
+  }
+
+  if (!std::filesystem::exists(record)) {
+    std::printf("making %s (%u ballots; encryption is not timed)\n", record.c_str(), ballots);
+    std::fflush(stdout);
+    const Run made =
+        run({SENIM_MAKE_RECORD_BINARY, record, "--voters", std::to_string(ballots), "--threads",
+             std::to_string(std::max(1U, std::thread::hardware_concurrency()))});
+    if (made.status != 0) {
+      std::fprintf(stderr, "senim-make-record failed\n");
+      return 1;
+    }
+    std::printf("made in %.1f s\n", made.seconds);
+  }
+  const auto size = std::filesystem::file_size(record);
+
+  auto measure = [&](unsigned threads) {
+    std::vector<Run> all;
+    for (unsigned i = 0; i < runs; ++i) {
+      Run r = run({SENIM_VERIFY_BINARY, "-q", "--threads", std::to_string(threads), record});
+      if (r.status != 0) {
+        std::fprintf(stderr, "senim-verify failed (exit %d) on %s\n", r.status, record.c_str());
+        std::exit(1);
+      }
+      all.push_back(r);
+    }
+    return median(all);
+  };
+  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  const Run one = measure(1);
+  const Run all = measure(cores);
+  std::printf("record                %s (%.1f MB, %u ballots)\n", record.c_str(),
+              static_cast<double>(size) / 1e6, ballots);
+  std::printf("cores                 %u\n", cores);
+  std::printf("senim-verify, %u thread  median %.2f s  %.0f ballots/s  peak RSS %.1f MB\n", 1U,
+              one.seconds, ballots / one.seconds, static_cast<double>(one.max_rss_kib) / 1024.0);
+  std::printf("senim-verify, %u threads median %.2f s  %.0f ballots/s  peak RSS %.1f MB\n", cores,
+              all.seconds, ballots / all.seconds, static_cast<double>(all.max_rss_kib) / 1024.0);
+  std::printf("speed-up over 1 thread %.2fx (median of %u runs each)\n", one.seconds / all.seconds,
+              runs);
+  return 0;
+}
