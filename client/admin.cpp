@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "client/board_client.hpp"
@@ -24,7 +25,9 @@ Expected<protocol::SigningKey> load_authority(const std::string& path) {
   v1::AuthorityKeyFile file;
   if (auto s = read_message_file(path, file); !s)
     return s.error();
-  return protocol::SigningKey::from_seed(as_bytes(file.seed()));
+  auto key = protocol::SigningKey::from_seed(as_bytes(file.seed()));
+  wipe_string(*file.mutable_seed());
+  return key;
 }
 
 // Connects, and checks the board's election with the authority's key.
@@ -101,6 +104,7 @@ int admin_keygen(const AdminOptions& o) {
   wipe(seed);
   if (auto s = write_message_file(o.out, file, Secrecy::secret_file); !s)
     return fail(s.error());
+  wipe_string(*file.mutable_seed());
   std::cout << "authority key written to " << o.out << " (keep it secret)\n"
             << "public key " << to_hex(key.public_key()) << "\n";
   return 0;
@@ -164,6 +168,10 @@ int admin_credentials(const AdminOptions& o) {
   if (!s)
     return fail(s.error());
   const protocol::ElectionConfig& config = *s->replica.state().config();
+  if (s->replica.state().phase() != protocol::Phase::ceremony) {
+    return fail("credentials are issued before voting opens; the election is in phase " +
+                protocol::phase_name(s->replica.state().phase()) + " (no file was written)");
+  }
   if (o.count == 0)
     return fail("say how many credentials to issue with --count");
   std::vector<std::string> districts = o.districts;
@@ -184,7 +192,7 @@ int admin_credentials(const AdminOptions& o) {
     const auto credential = protocol::SigningKey::generate();
     v1::VoterCredentialFile file;
     file.set_election_id(config.election_id());
-    file.set_server(o.server);
+    file.set_server(o.voter_server.empty() ? o.server : o.voter_server);
     file.set_district(districts[i % districts.size()]);
     Bytes seed = credential.seed();
     file.set_seed(to_string(seed));
@@ -197,6 +205,7 @@ int admin_credentials(const AdminOptions& o) {
         !w) {
       return fail(w.error());
     }
+    wipe_string(*file.mutable_seed());
     auto* c = st.mutable_credentials()->add_credentials();
     c->set_key(to_string(credential.public_key()));
     c->set_district(file.district());
@@ -251,6 +260,8 @@ int admin_tally(const AdminOptions& o) {
   if (!s)
     return fail(s.error());
   const auto& state = s->replica.state();
+  if (state.tally())
+    return fail("the encrypted tally is already on the board");
   if (state.phase() != protocol::Phase::closed) {
     return fail("the tally comes after the close (phase " + protocol::phase_name(state.phase()) +
                 ")");
@@ -276,19 +287,26 @@ int admin_result(const AdminOptions& o) {
   if (!s)
     return fail(s.error());
   const auto& state = s->replica.state();
-  if (state.phase() != protocol::Phase::decrypting) {
-    return fail("the result comes after the tally (phase " + protocol::phase_name(state.phase()) +
-                ")");
-  }
   const auto& config = *state.config();
-  auto result = protocol::combine_result(state.parameters()->shape, config.ceremony.threshold,
-                                         *state.tally(), state.partials());
-  if (!result)
-    return fail(result.error());
-  v1::Statement st = statement_for(*s);
-  *st.mutable_result() = *result;
-  if (int rc = post(*s, st, "result published"); rc != 0)
-    return rc;
+  std::optional<v1::Result> result = state.result();
+  if (result) {
+    // Already published (and checked by this replica): show it again.
+    std::cout << "the result is already on the board; checked against its decryption\n";
+  } else {
+    if (state.phase() != protocol::Phase::decrypting) {
+      return fail("the result comes after the tally (phase " + protocol::phase_name(state.phase()) +
+                  ")");
+    }
+    auto combined = protocol::combine_result(state.parameters()->shape, config.ceremony.threshold,
+                                             *state.tally(), state.partials());
+    if (!combined)
+      return fail(combined.error());
+    v1::Statement st = statement_for(*s);
+    *st.mutable_result() = *combined;
+    if (int rc = post(*s, st, "result published"); rc != 0)
+      return rc;
+    result = *combined;
+  }
   std::cout << "\n" << format_result(config.setup.manifest(), *result, o.lang);
   if (!o.counts_out.empty()) {
     if (auto w = write_bytes_file(o.counts_out, count_lines(config.setup.manifest(), *result));

@@ -16,6 +16,7 @@ struct AdminOptions {
   std::uint32_t count = 0;
   std::string out;
   std::vector<std::string> districts;
+  std::string voter_server;  // credentials: the board URL written for voters (default: server)
   std::string lang = "en";
   std::string counts_out;  // result: also write "district<TAB>contest<TAB>option<TAB>count" lines
 };

@@ -23,6 +23,29 @@ std::string lpad(const std::string& s, std::size_t w) {
   return std::string(w > width(s) ? w - width(s) : 0, ' ') + s;
 }
 
+// The table's own words in Kazakh, Russian and English.
+std::string word(const std::string& english, const std::string& lang) {
+  struct Entry {
+    const char* en;
+    const char* kk;
+    const char* ru;
+  };
+  static constexpr Entry kWords[] = {
+      {"total", "барлығы", "всего"},
+      {"votes", "дауыс", "голоса"},
+      {"(blank)", "(бос бюллетень)", "(пустой бюллетень)"},
+      {"ballots counted", "есептелген бюллетень", "учтено бюллетеней"}};
+  for (const auto& e : kWords) {
+    if (english != e.en)
+      continue;
+    if (lang == "kk")
+      return e.kk;
+    if (lang == "ru")
+      return e.ru;
+  }
+  return english;
+}
+
 }  // namespace
 
 int fail(const std::string& message) {
@@ -46,15 +69,18 @@ std::string localized(const v1::Text& text, const std::string& lang) {
 std::string format_result(const v1::Manifest& manifest, const v1::Result& result,
                           const std::string& lang) {
   std::ostringstream out;
+  const std::string total_word = word("total", lang);
+  const std::string blank_word = word("(blank)", lang);
+  const std::string counted_word = word("ballots counted", lang);
   std::vector<std::string> columns;
   for (const auto& d : manifest.districts())
     columns.push_back(localized(d.name(), lang));
   const bool per_district = result.districts_size() > 1;
   if (per_district)
-    columns.emplace_back("total");
+    columns.push_back(total_word);
   else
-    columns.assign(1, "votes");
-  std::size_t label_width = 12;
+    columns.assign(1, word("votes", lang));
+  std::size_t label_width = std::max(width(blank_word), width(counted_word));
   for (const auto& c : manifest.contests()) {
     for (const auto& o : c.options())
       label_width = std::max(label_width, width(localized(o.label(), lang)));
@@ -84,11 +110,11 @@ std::string format_result(const v1::Manifest& manifest, const v1::Result& result
           [&](const v1::DistrictResult& d) { return d.contests(c).options(o); });
     }
     if (contest.min_selections() == 0) {
-      row("(blank)", [&](const v1::DistrictResult& d) { return d.contests(c).blank(); });
+      row(blank_word, [&](const v1::DistrictResult& d) { return d.contests(c).blank(); });
     }
     out << "\n";
   }
-  out << "  " << pad("ballots counted", label_width);
+  out << "  " << pad(counted_word, label_width);
   if (per_district) {
     for (const auto& d : result.districts())
       out << lpad(std::to_string(d.ballots_counted()), col);

@@ -94,6 +94,12 @@ Status read_message_file(const std::string& path, google::protobuf::Message& mes
   return Status::success();
 }
 
+void wipe_string(std::string& secret) {
+  if (!secret.empty())
+    sodium_memzero(secret.data(), secret.size());
+  secret.clear();
+}
+
 Status write_bytes_file(const std::string& path, const std::string& bytes) {
   return write_atomically(path, bytes, 0644, true);
 }

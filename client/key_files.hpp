@@ -18,6 +18,9 @@ Status write_message_file(const std::string& path, const google::protobuf::Messa
                           Secrecy secrecy, bool overwrite = false);
 Status read_message_file(const std::string& path, google::protobuf::Message& message);
 
+// Overwrites a string that held a secret (a seed read from a file).
+void wipe_string(std::string& secret);
+
 // Writes or reads raw bytes (receipts are protobuf binary, for `senim check`).
 Status write_bytes_file(const std::string& path, const std::string& bytes);
 Expected<std::string> read_bytes_file(const std::string& path);

@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
       "  senim vote      cast (or challenge) a ballot with your credential\n"
       "  senim check     check that your ballot is on the board\n"
       "  senim trustee   a trustee's part: keys, key ceremony, decryption\n"
-      "  senim admin     the election authority: create, credentials, open, close, tally, result"};
+      "  senim admin     the election authority: keygen, create, credentials, open, close,\n"
+      "                  tally, result, status"};
   app.require_subcommand(1);
 
   AdminOptions admin;
@@ -40,7 +41,8 @@ int main(int argc, char** argv) {
   a_cred->add_option("--out", admin.out, "directory for the secret credential files")->required();
   a_cred->add_option("--district", admin.districts,
                      "district(s) to spread them over (default: all)");
-  auto* a_open = a->add_subcommand("open", "open voting once every trustee is ready");
+  auto* a_open = a->add_subcommand(
+      "open", "open voting once every trustee is ready and credentials are on the board");
   auto* a_close = a->add_subcommand("close", "close voting");
   auto* a_tally = a->add_subcommand("tally", "check every ballot, then post the encrypted tally");
   auto* a_result =
@@ -90,10 +92,12 @@ int main(int argc, char** argv) {
                 "the board's URL (default: the one in the credential)");
   v->add_option("--choose", vote_options.choose,
                 "CONTEST=OPTION[,OPTION…] or CONTEST=blank, once per contest (without it: asks)");
-  v->add_flag("--challenge", vote_options.challenge,
-              "challenge the ballot (reveal and check it) instead of casting");
+  auto* challenge_flag =
+      v->add_flag("--challenge", vote_options.challenge,
+                  "challenge the ballot (reveal and check it) instead of casting");
   v->add_flag("--challenge-first", vote_options.challenge_first,
-              "challenge one encryption, then cast a fresh one of the same choices");
+              "challenge one encryption, then cast a fresh one of the same choices")
+      ->excludes(challenge_flag);
   v->add_option("--receipt", vote_options.receipt,
                 "where to save the receipt (default CREDENTIAL.receipt)");
   v->add_option("--lang", vote_options.lang, "language for the ballot text (kk, ru, en)");

@@ -17,6 +17,22 @@
 namespace senim::client {
 namespace {
 
+// The trustee's state file in memory: its polynomial or its key share,
+// wiped when the command ends.
+struct SecretProgress {
+  v1::TrusteeStateFile file;
+  SecretProgress() = default;
+  SecretProgress(SecretProgress&&) = default;
+  SecretProgress& operator=(SecretProgress&&) = default;
+  SecretProgress(const SecretProgress&) = delete;
+  SecretProgress& operator=(const SecretProgress&) = delete;
+  ~SecretProgress() {
+    for (auto& c : *file.mutable_coefficients())
+      wipe_string(c);
+    wipe_string(*file.mutable_share());
+  }
+};
+
 struct TrusteeSession {
   BoardClient board;
   protocol::SigningKey signing;
@@ -24,7 +40,7 @@ struct TrusteeSession {
   Replica replica;
   std::uint32_t index = 0;
   std::string state_path;
-  v1::TrusteeStateFile progress;
+  SecretProgress progress;
 };
 
 Expected<TrusteeSession> start(const TrusteeOptions& o) {
@@ -32,9 +48,11 @@ Expected<TrusteeSession> start(const TrusteeOptions& o) {
   if (auto s = read_message_file(o.key, file); !s)
     return s.error();
   auto signing = protocol::SigningKey::from_seed(as_bytes(file.signing_seed()));
+  wipe_string(*file.mutable_signing_seed());
   if (!signing)
     return signing.error();
   auto box_secret = crypto::BoxSecretKey::decode(as_bytes(file.box_secret()));
+  wipe_string(*file.mutable_box_secret());
   if (!box_secret)
     return box_secret.error();
   auto board = BoardClient::connect(o.server);
@@ -64,10 +82,16 @@ Expected<TrusteeSession> start(const TrusteeOptions& o) {
     return make_error(Errc::not_authorized,
                       "the set-up names another box key for trustee " + std::to_string(*t));
   }
-  (void)read_message_file(s.state_path, s.progress);  // absent before the deal
-  if (!s.progress.election_id().empty() && s.progress.election_id() != config->election_id()) {
-    return make_error(Errc::invalid_argument,
-                      s.state_path + " belongs to election \"" + s.progress.election_id() + "\"");
+  (void)read_message_file(s.state_path, s.progress.file);  // absent before the deal
+  if (s.progress.file.trustee() != 0 && s.progress.file.trustee() != s.index) {
+    return make_error(Errc::invalid_argument, s.state_path + " belongs to trustee " +
+                                                  std::to_string(s.progress.file.trustee()) +
+                                                  ", not to trustee " + std::to_string(s.index));
+  }
+  if (!s.progress.file.election_id().empty() &&
+      s.progress.file.election_id() != config->election_id()) {
+    return make_error(Errc::invalid_argument, s.state_path + " belongs to election \"" +
+                                                  s.progress.file.election_id() + "\"");
   }
   return s;
 }
@@ -110,6 +134,8 @@ int trustee_keygen(const TrusteeOptions& o) {
   secret.set_box_secret(to_string(box.secret_key.bytes()));
   if (auto s = write_message_file(o.key, secret, Secrecy::secret_file); !s)
     return fail(s.error());
+  wipe_string(*secret.mutable_signing_seed());
+  wipe_string(*secret.mutable_box_secret());
   v1::TrusteePublicFile pub;
   pub.set_name(o.name);
   pub.set_signing_key(to_string(signing.public_key()));
@@ -136,13 +162,15 @@ int trustee_deal(const TrusteeOptions& o) {
   // Keep the polynomial before posting: after the deal is on the board, the
   // trustee needs f(t) for its own share.
   auto polynomial = crypto::SecretPolynomial::random(config.ceremony.threshold);
-  s->progress.set_election_id(config.election_id());
-  s->progress.set_trustee(s->index);
-  s->progress.clear_coefficients();
+  s->progress.file.set_election_id(config.election_id());
+  s->progress.file.set_trustee(s->index);
+  for (auto& c : *s->progress.file.mutable_coefficients())
+    wipe_string(c);
+  s->progress.file.clear_coefficients();
   for (std::size_t j = 0; j < polynomial.threshold(); ++j) {
-    s->progress.add_coefficients(to_string(polynomial.coefficient(j).encode()));
+    s->progress.file.add_coefficients(to_string(polynomial.coefficient(j).encode()));
   }
-  if (auto w = write_message_file(s->state_path, s->progress, Secrecy::secret_file, true); !w)
+  if (auto w = write_message_file(s->state_path, s->progress.file, Secrecy::secret_file, true); !w)
     return fail(w.error());
   auto deal = protocol::make_deal(config, s->index, polynomial);
   if (!deal)
@@ -166,6 +194,8 @@ int trustee_finalize(const TrusteeOptions& o) {
   const auto& config = *state.config();
   if (state.phase() != protocol::Phase::ceremony)
     return fail("the ceremony is over");
+  if (state.trustee_ready(s->index))
+    return fail("trustee " + std::to_string(s->index) + " is already ready");
   std::string waiting;
   for (std::uint32_t i = 1; i <= config.ceremony.trustees; ++i) {
     if (!state.deals()[i - 1])
@@ -173,10 +203,10 @@ int trustee_finalize(const TrusteeOptions& o) {
   }
   if (!waiting.empty())
     return fail("still waiting for trustee(s)" + waiting + " to deal");
-  if (s->progress.coefficients_size() == 0)
+  if (s->progress.file.coefficients_size() == 0)
     return fail(s->state_path + " holds no polynomial: did this trustee deal?");
   std::vector<crypto::Scalar> coefficients;
-  for (const auto& c : s->progress.coefficients()) {
+  for (const auto& c : s->progress.file.coefficients()) {
     auto a = crypto::Scalar::decode(as_bytes(c));
     if (!a)
       return fail(s->state_path + " is damaged: " + a.error().message);
@@ -215,9 +245,11 @@ int trustee_finalize(const TrusteeOptions& o) {
   auto x = crypto::final_secret_share(s->index, shares, qualified);
   if (!x)
     return fail(x.error());
-  s->progress.clear_coefficients();
-  s->progress.set_share(to_string(x->encode()));
-  if (auto w = write_message_file(s->state_path, s->progress, Secrecy::secret_file, true); !w)
+  for (auto& c : *s->progress.file.mutable_coefficients())
+    wipe_string(c);
+  s->progress.file.clear_coefficients();
+  s->progress.file.set_share(to_string(x->encode()));
+  if (auto w = write_message_file(s->state_path, s->progress.file, Secrecy::secret_file, true); !w)
     return fail(w.error());
   v1::Statement st = statement_for(*s);
   *st.mutable_ready() =
@@ -242,7 +274,7 @@ int trustee_decrypt(const TrusteeOptions& o) {
   if (state.phase() != protocol::Phase::decrypting) {
     return fail("there is no tally to decrypt (phase " + protocol::phase_name(state.phase()) + ")");
   }
-  auto share = crypto::Scalar::decode(as_bytes(s->progress.share()));
+  auto share = crypto::Scalar::decode(as_bytes(s->progress.file.share()));
   if (!share)
     return fail(s->state_path + " holds no final key share: did this trustee finalize?");
   // The replica accepted the posted tally only because it equals the tally

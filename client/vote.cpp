@@ -1,6 +1,9 @@
 // `senim vote` and `senim check`: the voter's side (docs/voter-guide.md).
 #include <unistd.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -30,6 +33,31 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
+// Can `path` be written? Creates and removes a scratch file next to it.
+Status check_writable(const std::string& path) {
+  const std::string probe = path + ".probe";
+  std::ofstream out(probe, std::ios::binary);
+  if (!out)
+    return make_error(Errc::io_error, "cannot write the receipt to " + path + "; nothing was cast");
+  out.close();
+  std::remove(probe.c_str());
+  return Status::success();
+}
+
+// Renames an existing file to PATH.1, PATH.2, …; returns the new name, or "".
+std::string keep_existing(const std::string& path) {
+  if (!std::filesystem::exists(path))
+    return {};
+  for (int n = 1;; ++n) {
+    const std::string kept = path + "." + std::to_string(n);
+    if (!std::filesystem::exists(kept)) {
+      std::error_code ec;
+      std::filesystem::rename(path, kept, ec);
+      return ec ? std::string() : kept;
+    }
+  }
+}
+
 // --choose CONTEST=OPTION[,OPTION…] (or CONTEST=blank) into 0/1 choices.
 Expected<protocol::BallotChoices> parse_choices(const v1::Manifest& m,
                                                 const std::vector<std::string>& flags) {
@@ -40,10 +68,20 @@ Expected<protocol::BallotChoices> parse_choices(const v1::Manifest& m,
       return make_error(Errc::invalid_argument,
                         "--choose takes CONTEST=OPTION[,OPTION…], not \"" + flag + "\"");
     }
+    const std::string contest = flag.substr(0, eq);
     auto options = split(flag.substr(eq + 1), ',');
-    if (options.size() == 1 && options[0] == "blank")
+    if (options.empty()) {
+      return make_error(Errc::invalid_argument,
+                        "--choose " + contest +
+                            "= names no option; for a blank vote say --choose " + contest +
+                            "=blank");
+    }
+    if (options.size() == 1 && options[0] == protocol::kBlankWord)
       options.clear();
-    picked[flag.substr(0, eq)] = options;
+    if (picked.count(contest) != 0) {
+      return make_error(Errc::invalid_argument, "contest \"" + contest + "\" is chosen twice");
+    }
+    picked[contest] = options;
   }
   protocol::BallotChoices choices;
   for (const auto& contest : m.contests()) {
@@ -57,14 +95,23 @@ Expected<protocol::BallotChoices> parse_choices(const v1::Manifest& m,
     for (const auto& id : it->second) {
       bool found = false;
       for (int o = 0; o < contest.options_size(); ++o) {
-        if (contest.options(o).id() == id) {
-          row[static_cast<std::size_t>(o)] = 1;
-          found = true;
+        if (contest.options(o).id() != id)
+          continue;
+        if (row[static_cast<std::size_t>(o)] != 0) {
+          return make_error(Errc::invalid_argument, "contest \"" + contest.id() + "\": option \"" +
+                                                        id + "\" is chosen twice");
         }
+        row[static_cast<std::size_t>(o)] = 1;
+        found = true;
       }
-      if (!found)
-        return make_error(Errc::invalid_argument,
-                          "contest \"" + contest.id() + "\" has no option \"" + id + "\"");
+      if (!found) {
+        std::string valid;
+        for (const auto& option : contest.options())
+          valid += (valid.empty() ? "" : ", ") + option.id();
+        return make_error(Errc::invalid_argument, "contest \"" + contest.id() +
+                                                      "\" has no option \"" + id +
+                                                      "\" (its options: " + valid + ")");
+      }
     }
     picked.erase(it);
     choices.contests.push_back(std::move(row));
@@ -190,9 +237,20 @@ int vote(const VoteOptions& o) {
   v1::VoterCredentialFile file;
   if (auto s = read_message_file(o.credential, file); !s)
     return fail(s.error());
+  if (file.election_id().empty() || file.server().empty()) {
+    return fail(o.credential + " is not a voter credential file (it names no election or board)");
+  }
   auto credential = protocol::SigningKey::from_seed(as_bytes(file.seed()));
+  wipe_string(*file.mutable_seed());
   if (!credential)
     return fail(credential.error());
+  // Where the receipt will go: checked now, so that a ballot is never cast
+  // with nowhere to keep its receipt.
+  const std::string receipt_path = o.receipt.empty() ? o.credential + ".receipt" : o.receipt;
+  if (!o.challenge) {
+    if (auto w = check_writable(receipt_path); !w)
+      return fail(w.error());
+  }
   const std::string server = o.server.empty() ? file.server() : o.server;
   auto board = BoardClient::connect(server);
   if (!board)
@@ -259,11 +317,20 @@ int vote(const VoteOptions& o) {
       return fail(ballot.error());
     std::cout << "\nencrypted again for casting:";
     show_code(ballot->code);
-  } else if (interactive) {
-    std::cout << "cast this ballot (c) or challenge it to check the encryption (h)? " << std::flush;
-    std::string answer;
-    std::getline(std::cin, answer);
-    do_challenge = !answer.empty() && (answer[0] == 'h' || answer[0] == 'H');
+  } else if (interactive && !o.challenge) {
+    while (true) {
+      std::cout << "cast this ballot (c) or challenge it to check the encryption (h)? "
+                << std::flush;
+      std::string answer;
+      if (!std::getline(std::cin, answer))
+        return fail("no answer on the terminal; nothing was cast");
+      if (answer == "c" || answer == "C")
+        break;
+      if (answer == "h" || answer == "H") {
+        do_challenge = true;
+        break;
+      }
+    }
   }
   if (do_challenge)
     return challenge(*board, replica, *credential, *ballot, o.lang);
@@ -275,14 +342,17 @@ int vote(const VoteOptions& o) {
   if (auto s = protocol::verify_receipt(*receipt, config->board, &entry); !s) {
     return fail("the board's receipt does not check: " + s.error().message);
   }
-  const std::string path = o.receipt.empty() ? o.credential + ".receipt" : o.receipt;
-  if (auto s = write_bytes_file(path, receipt->SerializeAsString()); !s)
+  // An earlier ballot's receipt stays evidence of what the board accepted: keep it.
+  const std::string kept = keep_existing(receipt_path);
+  if (auto s = write_bytes_file(receipt_path, receipt->SerializeAsString()); !s)
     return fail(s.error());
   std::cout << "cast: your ballot is entry " << receipt->leaf_index()
             << " of the board, under a tree head the board signed"
             << (sequence > 1 ? " (it replaces your earlier ballot)" : "") << "\n"
-            << "receipt saved to " << path << "; check it any time with `senim check " << path
-            << "`\n";
+            << "receipt saved to " << receipt_path << "; check it any time with `senim check "
+            << receipt_path << "`\n";
+  if (!kept.empty())
+    std::cout << "your earlier receipt is kept as " << kept << "\n";
   return 0;
 }
 
@@ -296,20 +366,42 @@ int check(const CheckOptions& o) {
   if (auto s = protocol::verify_receipt(receipt, as_bytes(receipt.board_key())); !s) {
     return fail("the receipt itself does not check: " + s.error().message);
   }
-  auto board = BoardClient::connect(o.server.empty() ? receipt.server() : o.server);
+  const std::string server = o.server.empty() ? receipt.server() : o.server;
+  auto board = BoardClient::connect(server);
   if (!board)
     return fail(board.error());
+  // First: is this the board that gave the receipt? (Otherwise a mismatch
+  // below would be a false alarm.)
+  auto info = board->info();
+  if (!info)
+    return fail(info.error());
+  if (info->board_key() != receipt.board_key() || info->election_id() != receipt.election_id()) {
+    return fail("the board at " + server +
+                " is not the one that gave this receipt (it holds election \"" +
+                info->election_id() + "\" under board key " +
+                to_hex(as_bytes(info->board_key())).substr(0, 16) + "…; the receipt names \"" +
+                receipt.election_id() + "\" and " +
+                to_hex(as_bytes(receipt.board_key())).substr(0, 16) + "…)");
+  }
   auto head = board->tree_head();
   if (!head)
     return fail(head.error());
-  auto consistency = board->consistency(receipt.tree_head().tree_size(), head->tree_size());
-  if (!consistency)
-    return fail(consistency.error());
-  if (auto s = protocol::verify_extends(receipt.tree_head(), *head, *consistency,
+  const auto evidence = [&](const std::string& what) {
+    return fail("THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT: " + what + "\nkeep " + o.receipt +
+                ": together with the board's current signed head it is evidence anyone can check");
+  };
+  v1::ConsistencyProof consistency;
+  if (head->tree_size() >= receipt.tree_head().tree_size()) {
+    auto proof = board->consistency(receipt.tree_head().tree_size(), head->tree_size());
+    if (!proof)
+      return evidence("the board cannot prove its log extends the one you hold: " +
+                      proof.error().message);
+    consistency = *proof;
+  }
+  if (auto s = protocol::verify_extends(receipt.tree_head(), *head, consistency,
                                         as_bytes(receipt.board_key()));
       !s) {
-    return fail("THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT: " + s.error().message + "\nkeep " +
-                o.receipt + ": with the board's current head it is evidence anyone can check");
+    return evidence(s.error().message);
   }
   auto inclusion = board->inclusion(receipt.leaf_index(), head->tree_size());
   if (!inclusion)

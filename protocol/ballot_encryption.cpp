@@ -15,7 +15,7 @@ Status check_choices(const ElectionShape& shape, const BallotChoices& choices) {
   for (std::size_t c = 0; c < shape.contests.size(); ++c) {
     const ContestShape& contest = shape.contests[c];
     const auto& picks = choices.contests[c];
-    const std::string where = "contest " + std::to_string(c + 1);
+    const std::string where = "contest \"" + contest.id + "\"";
     if (picks.size() != contest.options) {
       return make_error(Errc::invalid_argument, where + ": expected a choice for each of " +
                                                     std::to_string(contest.options) + " options");
@@ -27,9 +27,13 @@ Status check_choices(const ElectionShape& shape, const BallotChoices& choices) {
       count += v;
     }
     if (count < contest.min || count > contest.max) {
+      const std::string noun = contest.max == 1 ? " option" : " options";
+      const std::string allowed =
+          contest.min == contest.max
+              ? "exactly " + std::to_string(contest.max) + noun
+              : "between " + std::to_string(contest.min) + " and " + std::to_string(contest.max) + noun;
       return make_error(Errc::invalid_argument,
-                        where + ": choose between " + std::to_string(contest.min) + " and " +
-                            std::to_string(contest.max) + " options, not " + std::to_string(count));
+                        where + ": choose " + allowed + ", not " + std::to_string(count));
     }
   }
   return Status::success();

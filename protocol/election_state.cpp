@@ -148,14 +148,14 @@ Status ElectionState::require_phase(const Prechecked& e,
                                     std::initializer_list<Phase> allowed) const {
   if (std::find(allowed.begin(), allowed.end(), phase_) != allowed.end())
     return Status::success();
-  return rejected(Errc::wrong_phase, "a " + body_name(e.parsed.statement) +
+  return rejected(Errc::wrong_phase, with_article(body_name(e.parsed.statement)) +
                                          " is not accepted while the election is in phase " +
                                          phase_name(phase_));
 }
 
 Status ElectionState::require_authority(const Prechecked& e) const {
   if (!same_bytes(e.parsed.entry.signer(), config_->authority)) {
-    return rejected(Errc::not_authorized, "a " + body_name(e.parsed.statement) +
+    return rejected(Errc::not_authorized, with_article(body_name(e.parsed.statement)) +
                                               " must be signed by the election authority");
   }
   return Status::success();

@@ -81,6 +81,10 @@ class ElectionState {
   std::shared_ptr<const VotingParameters> parameters() const;
   const std::vector<std::optional<crypto::DealerCommitment>>& deals() const { return deals_; }
   const std::optional<crypto::Element>& joint_key() const { return joint_key_; }
+  // Has trustee t (1-based) announced it is ready?
+  bool trustee_ready(std::uint32_t t) const {
+    return t >= 1 && t <= ready_.size() && ready_[t - 1];
+  }
   const std::vector<crypto::Element>& trustee_public_keys() const { return trustee_keys_; }
   std::optional<Hash32> base_hash() const { return base_hash_; }
   std::uint64_t credential_count() const { return credentials_.size(); }

@@ -76,6 +76,38 @@ Status verify_entry_signature(const v1::Entry& entry) {
 std::string body_name(const v1::Statement& statement) {
   switch (statement.body_case()) {
     case v1::Statement::kSetup:
+      return "set-up";
+    case v1::Statement::kDeal:
+      return "deal";
+    case v1::Statement::kReady:
+      return "ready message";
+    case v1::Statement::kComplaint:
+      return "complaint";
+    case v1::Statement::kCredentials:
+      return "credential list";
+    case v1::Statement::kOpen:
+      return "open";
+    case v1::Statement::kBallot:
+      return "ballot";
+    case v1::Statement::kChallenge:
+      return "challenged ballot";
+    case v1::Statement::kClose:
+      return "close";
+    case v1::Statement::kTally:
+      return "encrypted tally";
+    case v1::Statement::kPartial:
+      return "partial decryption";
+    case v1::Statement::kResult:
+      return "result";
+    case v1::Statement::BODY_NOT_SET:
+      break;
+  }
+  return "statement without a body";
+}
+
+std::string body_id(const v1::Statement& statement) {
+  switch (statement.body_case()) {
+    case v1::Statement::kSetup:
       return "setup";
     case v1::Statement::kDeal:
       return "deal";
@@ -103,6 +135,12 @@ std::string body_name(const v1::Statement& statement) {
       break;
   }
   return "none";
+}
+
+std::string with_article(const std::string& noun) {
+  const bool vowel =
+      !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + noun;
 }
 
 }  // namespace senim::protocol

@@ -39,7 +39,12 @@ Expected<ParsedEntry> parse_entry(ByteView bytes);
 // Ed25519 over entry_signing_message(statement); signature_invalid otherwise.
 Status verify_entry_signature(const v1::Entry& entry);
 
-// The name of the statement's body ("ballot", "setup", …) for messages.
+// What people call the statement's body ("ballot", "credential list", …).
 std::string body_name(const v1::Statement& statement);
+// A stable machine name for the body ("ballot", "challenge", "credentials",
+// …): stored by the board, written in files. Never change one.
+std::string body_id(const v1::Statement& statement);
+// "a ballot", "an open": for messages.
+std::string with_article(const std::string& noun);
 
 }  // namespace senim::protocol

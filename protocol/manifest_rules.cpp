@@ -128,13 +128,15 @@ Expected<ElectionShape> check_manifest(const v1::Manifest& m) {
     for (const auto& o : c.options()) {
       if (!is_identifier(o.id()))
         return bad(where + " option id \"" + o.id() + "\" is not valid");
+      if (o.id() == kBlankWord)
+        return bad(where + " option id \"blank\" is reserved for the blank vote");
       if (!option_ids.insert(o.id()).second)
         return bad(where + " option \"" + o.id() + "\" repeats");
       if (auto s = check_text(o.label(), languages, where + " option " + o.id()); !s) {
         return s.error();
       }
     }
-    shape.contests.push_back(ContestShape{n, c.min_selections(), c.max_selections()});
+    shape.contests.push_back(ContestShape{c.id(), n, c.min_selections(), c.max_selections()});
   }
   return shape;
 }

@@ -19,8 +19,11 @@ inline constexpr std::size_t kMaxOptions = 63;  // a count proof has ≤ 64 bran
 inline constexpr std::size_t kMaxDistricts = 10'000;
 inline constexpr std::size_t kMaxTextBytes = 1'000;
 inline constexpr std::size_t kMaxLanguages = 16;
+// Reserved: "blank" names the blank vote in `senim vote --choose` and in counts.
+inline constexpr std::string_view kBlankWord = "blank";
 
 struct ContestShape {
+  std::string id;
   std::uint32_t options = 0;
   std::uint32_t min = 0;
   std::uint32_t max = 0;

@@ -165,8 +165,9 @@ std::optional<Response> write(Board& board, Committer& committer, const Call& ca
     const WriteRoute* right = route_for(kind);
     return error_response(
         make_error(Errc::invalid_argument,
-                   std::string(route->path) + " takes a " + kind_name(route->kind) +
-                       " entry; this entry holds a " + kind_name(kind) +
+                   std::string(route->path) + " takes " +
+                       protocol::with_article(kind_name(route->kind)) + "; this entry holds " +
+                       protocol::with_article(kind_name(kind)) +
                        (right ? ", post it to " + std::string(right->path) : std::string())),
         call.format);
   }

@@ -20,7 +20,7 @@ LeafRecord leaf_record(Board::Prechecked&& entry, std::uint64_t index) {
   LeafRecord leaf;
   leaf.index = index;
   leaf.leaf_hash = crypto::merkle::leaf_hash(entry.bytes);
-  leaf.kind = protocol::body_name(entry.parsed.statement);
+  leaf.kind = protocol::body_id(entry.parsed.statement);
   if (entry.parsed.statement.has_ballot() || entry.parsed.statement.has_challenge()) {
     leaf.tracking_code = entry.tracking_code;
   }

@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <charconv>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -90,6 +91,16 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
   auto parts = std::make_unique<Parts>(std::move(*lock));
   parts->threads =
       options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
+  // A board that already has a log but lost its key must not get a new one:
+  // every head it signed would then fail, and the operator should restore the
+  // key from backup instead.
+  if (std::filesystem::exists(options.data_dir + "/board.sqlite") &&
+      !std::filesystem::exists(options.data_dir + "/board.key")) {
+    return make_error(Errc::io_error,
+                      options.data_dir +
+                          "/board.key is missing but the board has a log; restore "
+                          "the key from backup (a new key would not match the signed heads)");
+  }
   auto key = load_or_create_board_key(options.data_dir + "/board.key");
   if (!key)
     return key.error();

@@ -119,7 +119,9 @@ ElectionBuilder::ElectionBuilder(ElectionPlan plan)
     trustees_.push_back(std::move(trustee));
   }
   for (std::uint32_t v = 0; v < plan_.voters; ++v) {
-    voters_.push_back(std::make_unique<protocol::SigningKey>(protocol::SigningKey::generate()));
+    const auto key = protocol::SigningKey::generate();
+    voter_seeds_.push_back(key.seed());
+    voter_public_.push_back(key.public_key());
   }
   sequence_.assign(plan_.voters, 0);
   state_ = std::make_unique<protocol::ElectionState>(
@@ -136,7 +138,14 @@ ElectionBuilder::ElectionBuilder(ElectionPlan plan)
       });
 }
 
-ElectionBuilder::~ElectionBuilder() = default;
+ElectionBuilder::~ElectionBuilder() {
+  for (auto& seed : voter_seeds_)
+    wipe(seed);
+}
+
+protocol::SigningKey ElectionBuilder::voter_key(std::uint32_t v) const {
+  return *protocol::SigningKey::from_seed(voter_seeds_.at(v));
+}
 
 std::uint32_t ElectionBuilder::district_of(std::uint32_t voter) const {
   const auto districts = static_cast<std::uint32_t>(plan_.manifest.districts_size());
@@ -233,7 +242,7 @@ void ElectionBuilder::post_credentials() {
   v1::Statement st = statement();
   for (std::uint32_t v = 0; v < plan_.voters; ++v) {
     auto* c = st.mutable_credentials()->add_credentials();
-    c->set_key(to_string(voters_[v]->public_key()));
+    c->set_key(to_string(voter_public_[v]));
     if (plan_.manifest.districts_size() > 0) {
       c->set_district(plan_.manifest.districts(static_cast<int>(district_of(v))).id());
     }
@@ -263,7 +272,7 @@ Hash32 ElectionBuilder::cast(std::uint32_t voter, const protocol::BallotChoices&
 Hash32 ElectionBuilder::cast_encrypted(std::uint32_t voter, const v1::Ballot& ballot) {
   v1::Statement st = statement();
   *st.mutable_ballot() = ballot;
-  const Bytes entry = sign(*voters_.at(voter), st);
+  const Bytes entry = sign(voter_key(voter), st);
   append(entry);
   sequence_[voter] = ballot.sequence();
   const Hash32 code =
@@ -284,13 +293,12 @@ void ElectionBuilder::cast_many(
   auto work = [&](std::size_t begin, std::size_t step) {
     for (std::size_t i = begin; i < ballots.size(); i += step) {
       const auto& [voter, choices] = ballots[i];
-      auto ballot =
-          protocol::encrypt_ballot(*params, voters_[voter]->public_key(), sequences[i], choices);
+      auto ballot = protocol::encrypt_ballot(*params, voter_public_[voter], sequences[i], choices);
       if (!ballot)
         throw std::runtime_error("cast: " + ballot.error().message);
       v1::Statement st = statement();
       *st.mutable_ballot() = ballot->ballot;
-      made[i] = sign(*voters_[voter], st);
+      made[i] = sign(voter_key(voter), st);
     }
   };
   if (threads <= 1) {
@@ -325,8 +333,8 @@ void ElectionBuilder::cast_many(
 
 Hash32 ElectionBuilder::challenge(std::uint32_t voter, const protocol::BallotChoices& choices) {
   const auto params = state_->parameters();
-  auto ballot = protocol::encrypt_ballot(*params, voters_[voter]->public_key(),
-                                         sequence_[voter] + 1, choices);
+  auto ballot =
+      protocol::encrypt_ballot(*params, voter_public_[voter], sequence_[voter] + 1, choices);
   if (!ballot)
     throw std::runtime_error("challenge: " + ballot.error().message);
   v1::Statement shown = statement();
@@ -334,7 +342,7 @@ Hash32 ElectionBuilder::challenge(std::uint32_t voter, const protocol::BallotCho
   const std::string shown_bytes = protocol::serialize(shown);
   v1::Statement st = statement();
   *st.mutable_challenge() = protocol::reveal_ballot(*ballot, shown_bytes);
-  append(sign(*voters_[voter], st));
+  append(sign(voter_key(voter), st));
   return protocol::tracking_code(as_bytes(shown_bytes));
 }
 

@@ -102,7 +102,11 @@ class ElectionBuilder {
   const protocol::SigningKey& trustee_key(std::uint32_t t) const {
     return *trustees_[t - 1].signing;
   }
-  const protocol::SigningKey& voter_key(std::uint32_t v) const { return *voters_[v]; }
+  // A voter's credential, made from its seed on each call: the builder keeps
+  // seeds, not keys, because a key lives in guarded memory (three mappings
+  // each), and a process cannot hold 100,000 of those.
+  protocol::SigningKey voter_key(std::uint32_t v) const;
+  const protocol::PublicKey& voter_public_key(std::uint32_t v) const { return voter_public_.at(v); }
   std::uint32_t district_of(std::uint32_t voter) const;
   // Signs `statement` with `key` and returns the entry bytes.
   static Bytes sign(const protocol::SigningKey& key, const v1::Statement& statement);
@@ -130,7 +134,8 @@ class ElectionBuilder {
   std::unique_ptr<protocol::SigningKey> authority_;
   std::unique_ptr<protocol::SigningKey> board_;
   std::vector<Trustee> trustees_;
-  std::vector<std::unique_ptr<protocol::SigningKey>> voters_;
+  std::vector<Bytes> voter_seeds_;
+  std::vector<protocol::PublicKey> voter_public_;
   std::vector<std::uint32_t> sequence_;
   std::vector<Bytes> entries_;
   std::map<Hash32, std::uint64_t> cast_codes_;

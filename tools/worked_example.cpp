@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < b.entries().size(); ++i) {
     const auto parsed = b.parsed(i);
     entries.push_back({{"leaf", i},
-                       {"body", senim::protocol::body_name(parsed.statement)},
+                       {"body", senim::protocol::body_id(parsed.statement)},
                        {"signer", hex(parsed.entry.signer())},
                        {"leaf_hash", to_hex(senim::crypto::merkle::leaf_hash(b.entries()[i]))}});
   }

@@ -15,7 +15,7 @@ void Engine::on_entry(std::uint64_t leaf, std::uint64_t /*offset*/,
   report_.item(Check::roles_and_phases);
   if (!election_id_.empty() && e.statement.election_id() != election_id_) {
     report_.fail(Check::roles_and_phases, leaf,
-                 "a " + protocol::body_name(e.statement) + " for election \"" +
+                 protocol::with_article(protocol::body_name(e.statement)) + " for election \"" +
                      e.statement.election_id() + "\"");
     return;
   }
@@ -42,8 +42,9 @@ void Engine::on_entry(std::uint64_t leaf, std::uint64_t /*offset*/,
     case v1::Statement::kChallenge:
       // Ballots of the voting period come through apply_ballot(); one here
       // arrived when no ballot may be cast.
-      report_.fail(Check::roles_and_phases, leaf,
-                   "a " + protocol::body_name(e.statement) + " outside the voting period");
+      report_.fail(
+          Check::roles_and_phases, leaf,
+          protocol::with_article(protocol::body_name(e.statement)) + " outside the voting period");
       break;
     case v1::Statement::kClose:
       on_close(leaf, e);
@@ -69,9 +70,9 @@ bool Engine::expect_stage(std::uint64_t leaf, const protocol::ParsedEntry& e,
   static constexpr const char* kNames[] = {
       "before the set-up", "during the ceremony", "after the ceremony failed", "during voting",
       "after the close",   "after the tally",     "after the result"};
-  report_.fail(
-      Check::roles_and_phases, leaf,
-      "a " + protocol::body_name(e.statement) + " " + kNames[static_cast<std::size_t>(stage_)]);
+  report_.fail(Check::roles_and_phases, leaf,
+               protocol::with_article(protocol::body_name(e.statement)) + " " +
+                   kNames[static_cast<std::size_t>(stage_)]);
   return false;
 }
 
@@ -79,7 +80,8 @@ bool Engine::expect_authority(std::uint64_t leaf, const protocol::ParsedEntry& e
   if (same_bytes(e.entry.signer(), config_->authority))
     return true;
   report_.fail(Check::roles_and_phases, leaf,
-               "a " + protocol::body_name(e.statement) + " not signed by the election authority");
+               protocol::with_article(protocol::body_name(e.statement)) +
+                   " not signed by the election authority");
   return false;
 }
 
@@ -89,7 +91,7 @@ std::optional<std::uint32_t> Engine::expect_trustee(std::uint64_t leaf,
   const auto t = config_->trustee_of(as_bytes(e.entry.signer()));
   if (!t || *t != claimed) {
     report_.fail(Check::roles_and_phases, leaf,
-                 "a " + protocol::body_name(e.statement) + " for trustee " +
+                 protocol::with_article(protocol::body_name(e.statement)) + " for trustee " +
                      std::to_string(claimed) + " not signed by that trustee");
     return std::nullopt;
   }

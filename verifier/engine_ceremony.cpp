@@ -30,7 +30,7 @@ std::optional<protocol::ElectionConfig> usable_setup(const protocol::ParsedEntry
         c.min_selections() > c.max_selections()) {
       return std::nullopt;
     }
-    config.shape.contests.push_back({n, c.min_selections(), c.max_selections()});
+    config.shape.contests.push_back({c.id(), n, c.min_selections(), c.max_selections()});
   }
   if (m.districts_size() > static_cast<int>(protocol::kMaxDistricts))
     return std::nullopt;

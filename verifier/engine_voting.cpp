@@ -15,7 +15,7 @@ void Engine::apply_ballot(const BallotTask& task, const BallotOutcome& o) {
   report_.item(Check::roles_and_phases);
   if (e.statement.election_id() != election_id_) {
     report_.fail(Check::roles_and_phases, leaf,
-                 "a " + protocol::body_name(e.statement) + " for election \"" +
+                 protocol::with_article(protocol::body_name(e.statement)) + " for election \"" +
                      e.statement.election_id() + "\"");
     return;
   }
@@ -24,8 +24,8 @@ void Engine::apply_ballot(const BallotTask& task, const BallotOutcome& o) {
   report_.item(Check::eligibility);
   if (cred == credentials_.end()) {
     report_.fail(Check::eligibility, leaf,
-                 "a " + protocol::body_name(e.statement) + " signed by " + to_hex(signer) +
-                     ", which is not on the credential list");
+                 protocol::with_article(protocol::body_name(e.statement)) + " signed by " +
+                     to_hex(signer) + ", which is not on the credential list");
   }
 
   if (e.statement.has_challenge()) {

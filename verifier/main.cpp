@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   if (!server.empty()) {
     record = save.empty() ? "senim-record-" + std::to_string(::getpid()) + ".senim" : save;
     if (auto s = download(server, record); !s) {
+      std::remove(record.c_str());  // nothing half-downloaded is left behind
       std::cerr << "senim-verify: " << s.error().message << "\n";
       return 2;
     }

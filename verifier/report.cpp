@@ -88,7 +88,7 @@ std::string Report::to_text() const {
     out << head;
     if (!r.passed()) {
       out << "FAILED  " << with_commas(r.failures) << " of " << with_commas(r.items) << " "
-          << c.items << "; first at ";
+          << (r.items == 1 ? c.item : c.items) << "; first at ";
       if (r.first_entry) {
         out << "entry " << *r.first_entry;
       } else {
@@ -98,7 +98,8 @@ std::string Report::to_text() const {
     } else if (!r.skipped.empty() && r.items == 0) {
       out << "passed  (nothing to check: " << r.skipped << ")\n";
     } else {
-      out << "passed  " << with_commas(r.items) << " " << c.items << " — " << c.title << "\n";
+      out << "passed  " << with_commas(r.items) << " " << (r.items == 1 ? c.item : c.items) << " — "
+          << c.title << "\n";
     }
   }
   out << "\n";

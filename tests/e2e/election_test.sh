@@ -38,7 +38,14 @@ while_voting() {
     --choose council=aigul,gulnar,dauren
   refuses "there is no contest" "$SENIM" vote --credential "$cred" --choose referendum=yes \
     --choose council=blank --choose mayor=someone
+  refuses "names no option" "$SENIM" vote --credential "$cred" --choose referendum= --choose council=blank
+  refuses "is chosen twice" "$SENIM" vote --credential "$cred" --choose referendum=yes --choose council=aigul,aigul
+  refuses "nothing was cast" "$SENIM" vote --credential "$cred" --choose referendum=yes --choose council=blank \
+    --receipt /nonexistent/dir/receipt
+  refuses "not a voter credential file" "$SENIM" vote --credential authority.key --choose referendum=yes
   refuses "voting cannot open" "$SENIM" admin open --key authority.key
+  refuses "no file was written" "$SENIM" admin credentials --key authority.key --count 3 --out late-credentials
+  [ ! -e late-credentials ] || { echo "FAIL: credential files were written after the open" >&2; return 1; }
   refuses "the ceremony is over" "$SENIM" trustee deal --key trustee-2.key
   refuses "there is no tally to decrypt" "$SENIM" trustee decrypt --key trustee-2.key
   refuses "the tally comes after the close" "$SENIM" admin tally --key authority.key
@@ -61,6 +68,14 @@ refuses "not the authority" "$SENIM" admin close --key stranger.key
 refuses "the election is not open" "$SENIM" admin close --key authority.key
 refuses "already holds election" "$SENIM" admin create --key authority.key --manifest manifest.json \
   --trustee trustee-1.key.pub --trustee trustee-2.key.pub --threshold 2
+
+# A voter who voted twice keeps both receipts.
+revoter=$(awk -F'\t' '$2 == "revote" {print $1; exit}' plan.tsv)
+if [ -n "$revoter" ]; then
+  [ -f "$revoter.receipt" ] && [ -f "$revoter.receipt.1" ] ||
+    { echo "FAIL: $revoter should have two receipts" >&2; exit 1; }
+  echo "a re-voter keeps both receipts: $revoter.receipt and $revoter.receipt.1"
+fi
 
 # A receipt that was tampered with does not check.
 cp "$CRED.receipt" tampered.receipt

@@ -25,20 +25,19 @@ BallotChoices yes() {
 }
 
 // The key among the election's principals that signed `entry`.
-const senim::protocol::SigningKey& signer_of(const senim::sim::ElectionBuilder& b,
-                                             const Bytes& entry) {
+senim::protocol::SigningKey signer_of(const senim::sim::ElectionBuilder& b, const Bytes& entry) {
   const std::string signer = senim::protocol::parse_entry(entry)->entry.signer();
-  auto is = [&](const senim::protocol::SigningKey& k) {
-    return senim::same_bytes(signer, k.public_key());
+  auto copy = [](const senim::protocol::SigningKey& k) {
+    return *senim::protocol::SigningKey::from_seed(k.seed());
   };
-  if (is(b.authority_key()))
-    return b.authority_key();
+  if (senim::same_bytes(signer, b.authority_key().public_key()))
+    return copy(b.authority_key());
   for (std::uint32_t t = 1; t <= b.plan().trustees; ++t) {
-    if (is(b.trustee_key(t)))
-      return b.trustee_key(t);
+    if (senim::same_bytes(signer, b.trustee_key(t).public_key()))
+      return copy(b.trustee_key(t));
   }
   for (std::uint32_t v = 0; v < b.plan().voters; ++v) {
-    if (is(b.voter_key(v)))
+    if (senim::same_bytes(signer, b.voter_public_key(v)))
       return b.voter_key(v);
   }
   throw std::runtime_error("unknown signer");

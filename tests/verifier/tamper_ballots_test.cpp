@@ -42,7 +42,7 @@ TEST_CASE_METHOD(TamperFixture, "eligibility: a challenge under a stranger's cre
   INFO(report.to_text());
   CHECK(failed(report) == only(Check::eligibility));
   CHECK_THAT(first_failure(report, Check::eligibility),
-             StartsWith(at(leaf::kClose)) && Contains("a challenge signed by"));
+             StartsWith(at(leaf::kClose)) && Contains("a challenged ballot signed by"));
 }
 
 // --- 11 ballot-form -----------------------------------------------------------------

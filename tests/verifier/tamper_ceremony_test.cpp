@@ -102,7 +102,7 @@ TEST_CASE_METHOD(TamperFixture, "roles-and-phases: a credential list signed by a
   CHECK(failed(report) == only(Check::roles_and_phases));
   CHECK_THAT(first_failure(report, Check::roles_and_phases),
              StartsWith(at(leaf::kCredentials + 1)) &&
-                 Contains("credentials not signed by the election authority"));
+                 Contains("a credential list not signed by the election authority"));
 }
 
 TEST_CASE_METHOD(TamperFixture, "roles-and-phases: a deal for trustee 2 signed by trustee 1",
@@ -146,7 +146,7 @@ TEST_CASE_METHOD(TamperFixture,
   CHECK_THAT(first_failure(report, Check::trustee_ceremony),
              StartsWith(at(leaf::kReady1)) && Contains("is unfounded"));
   CHECK_THAT(first_failure(report, Check::roles_and_phases),
-             StartsWith(at(leaf::kReady1 + 1)) && Contains("a ready after the ceremony failed"));
+             StartsWith(at(leaf::kReady1 + 1)) && Contains("a ready message after the ceremony failed"));
 }
 
 // --- 7 trustee-ceremony ---------------------------------------------------------

@@ -98,15 +98,22 @@ v1::Statement TamperFixture::statement(std::uint64_t index) const {
   return parse(b.entries().at(index)).statement;
 }
 
-const protocol::SigningKey& TamperFixture::key_of(const std::string& signer) const {
-  std::vector<const protocol::SigningKey*> keys{&b.authority_key(), &b.board_key()};
-  for (std::uint32_t t = 1; t <= kTrustees; ++t)
-    keys.push_back(&b.trustee_key(t));
-  for (std::uint32_t v = 0; v < kVoters; ++v)
-    keys.push_back(&b.voter_key(v));
-  for (const protocol::SigningKey* key : keys) {
+protocol::SigningKey TamperFixture::key_of(const std::string& signer) const {
+  // A copy of the key, made from its seed (voter keys are made on demand).
+  auto copy = [](const protocol::SigningKey& k) {
+    return *protocol::SigningKey::from_seed(k.seed());
+  };
+  for (const protocol::SigningKey* key : {&b.authority_key(), &b.board_key()}) {
     if (same_bytes(signer, key->public_key()))
-      return *key;
+      return copy(*key);
+  }
+  for (std::uint32_t t = 1; t <= kTrustees; ++t) {
+    if (same_bytes(signer, b.trustee_key(t).public_key()))
+      return copy(b.trustee_key(t));
+  }
+  for (std::uint32_t v = 0; v < kVoters; ++v) {
+    if (same_bytes(signer, b.voter_public_key(v)))
+      return b.voter_key(v);
   }
   throw std::logic_error("tamper fixture: no key for signer " + to_hex(as_bytes(signer)));
 }

@@ -86,7 +86,7 @@ class TamperFixture {
   v1::Statement statement(std::uint64_t leaf) const;
   // The key among the election's (authority, trustees, voters, board) whose
   // public key is `signer`; throws if there is none.
-  const protocol::SigningKey& key_of(const std::string& signer) const;
+  protocol::SigningKey key_of(const std::string& signer) const;
   // Replaces entry `leaf` by `st`, signed by whoever signed the entry before.
   void restate(std::uint64_t leaf, const v1::Statement& st);
   // restate(leaf, mutate(statement(leaf))).
