@@ -31,6 +31,28 @@ void TallyAccumulator::subtract(std::size_t district,
   --counted_[district];
 }
 
+void TallyAccumulator::add_all(const TallyAccumulator& other) {
+  if (other.sums_.size() != sums_.size())
+    throw std::invalid_argument("TallyAccumulator::add_all: different shapes");
+  for (std::size_t d = 0; d < sums_.size(); ++d) {
+    for (std::size_t i = 0; i < sums_[d].size(); ++i)
+      sums_[d][i] += other.sums_[d][i];
+    counted_[d] += other.counted_[d];
+  }
+}
+
+void TallyAccumulator::subtract_all(const TallyAccumulator& other) {
+  if (other.sums_.size() != sums_.size())
+    throw std::invalid_argument("TallyAccumulator::subtract_all: different shapes");
+  for (std::size_t d = 0; d < sums_.size(); ++d) {
+    if (other.counted_[d] > counted_[d])
+      throw std::invalid_argument("TallyAccumulator::subtract_all: more ballots than were added");
+    for (std::size_t i = 0; i < sums_[d].size(); ++i)
+      sums_[d][i] = sums_[d][i] - other.sums_[d][i];
+    counted_[d] -= other.counted_[d];
+  }
+}
+
 v1::EncryptedTally TallyAccumulator::to_message() const {
   v1::EncryptedTally out;
   for (std::size_t d = 0; d < sums_.size(); ++d) {

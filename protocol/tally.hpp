@@ -20,6 +20,10 @@ class TallyAccumulator {
   void add(std::size_t district, const std::vector<crypto::Ciphertext>& ballot);
   void subtract(std::size_t district, const std::vector<crypto::Ciphertext>& ballot);
 
+  // Adds or removes every ballot another accumulator holds (same shape).
+  void add_all(const TallyAccumulator& other);
+  void subtract_all(const TallyAccumulator& other);
+
   std::uint64_t ballots_counted(std::size_t district) const { return counted_[district]; }
   const std::vector<crypto::Ciphertext>& district(std::size_t d) const { return sums_[d]; }
   // §10.1: the EncryptedTally message (encodes every ciphertext).

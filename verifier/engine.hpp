@@ -80,8 +80,10 @@ class Engine {
     std::uint32_t district;
     std::vector<crypto::Ciphertext> tally_vector;
   };
-  // The counted-eligible ballots at these leaves (see load_ballots in engine_tally.cpp).
-  std::vector<LoadedBallot> load_ballots(const std::vector<std::uint64_t>& leaves);
+  // The ballot at `leaf` if apply_ballot() added it to the sums.
+  std::optional<LoadedBallot> counted_ballot(std::uint64_t leaf, const Bytes& payload) const;
+  // Σ of those ballots among `leaves` (sorted), read back from the record.
+  protocol::TallyAccumulator sum_ballots(const std::vector<std::uint64_t>& leaves) const;
 
   // Check 6 helpers: record a failure and say whether the message may be used.
   bool expect_stage(std::uint64_t leaf, const protocol::ParsedEntry& e,

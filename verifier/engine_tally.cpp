@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "protocol/decryption.hpp"
 #include "verifier/engine.hpp"
@@ -64,62 +65,77 @@ void Engine::check_revote_rule(std::uint64_t leaf, const std::vector<std::uint64
   }
 }
 
-std::vector<Engine::LoadedBallot> Engine::load_ballots(const std::vector<std::uint64_t>& leaves) {
-  // Leaves we know (our superseded ballots) are read by offset; any other
-  // leaf the tally names needs a second pass over the record, which only a
-  // record that breaks the re-vote rule ever causes.
+std::optional<Engine::LoadedBallot> Engine::counted_ballot(std::uint64_t leaf,
+                                                           const Bytes& payload) const {
+  // Only what apply_ballot() added: a voting-period ballot for this
+  // election, of a listed credential, that decodes. (Anything else was
+  // never added, and subtracting it would corrupt the sums.)
+  if (leaf <= open_leaf_ || leaf >= close_leaf_)
+    return std::nullopt;
+  auto parsed = protocol::parse_entry(payload);
+  if (!parsed || !parsed->statement.has_ballot() ||
+      parsed->statement.election_id() != election_id_) {
+    return std::nullopt;
+  }
+  auto cred = credentials_.find(to_hash32(parsed->entry.signer()));
+  if (cred == credentials_.end())
+    return std::nullopt;
+  auto decoded = protocol::decode_ballot(params_->shape, parsed->statement.ballot());
+  if (!decoded)
+    return std::nullopt;
+  return LoadedBallot{cred->second.district, protocol::tally_vector(*decoded)};
+}
+
+protocol::TallyAccumulator Engine::sum_ballots(const std::vector<std::uint64_t>& leaves) const {
+  protocol::TallyAccumulator sum(params_->shape);
   std::map<std::uint64_t, std::uint64_t> offsets(superseded_.begin(), superseded_.end());
-  std::set<std::uint64_t> wanted(leaves.begin(), leaves.end());
-  std::vector<LoadedBallot> out;
-  auto reader = protocol::RecordReader::open(path_);
-  if (!reader)
-    return out;
-  auto take = [&](std::uint64_t leaf, const Bytes& payload) {
-    // Only what apply_ballot() added: a voting-period ballot for this
-    // election, of a listed credential, that decodes. (Anything else was
-    // never added, and subtracting it would corrupt the sums.)
-    if (leaf <= open_leaf_ || leaf >= close_leaf_)
-      return;
-    auto parsed = protocol::parse_entry(payload);
-    if (!parsed || !parsed->statement.has_ballot() ||
-        parsed->statement.election_id() != election_id_) {
-      return;
+  const bool all_known = std::all_of(leaves.begin(), leaves.end(),
+                                     [&](std::uint64_t l) { return offsets.count(l) != 0; });
+  if (!all_known) {
+    // Only a record that breaks the re-vote rule names ballots we did not
+    // supersede ourselves: find them with one more pass over the record.
+    const std::set<std::uint64_t> wanted(leaves.begin(), leaves.end());
+    auto reader = protocol::RecordReader::open(path_);
+    std::uint64_t leaf = 0;
+    while (reader) {
+      auto frame = reader->next();
+      if (!frame || !frame->has_value())
+        break;
+      if ((*frame)->kind != protocol::FrameKind::entry)
+        continue;
+      if (wanted.count(leaf) != 0) {
+        if (auto b = counted_ballot(leaf, (*frame)->payload))
+          sum.add(b->district, b->tally_vector);
+      }
+      ++leaf;
     }
-    const Hash32 signer = to_hash32(parsed->entry.signer());
-    auto cred = credentials_.find(signer);
-    if (cred == credentials_.end())
-      return;
-    auto decoded = protocol::decode_ballot(params_->shape, parsed->statement.ballot());
-    if (!decoded)
-      return;
-    out.push_back(LoadedBallot{cred->second.district, protocol::tally_vector(*decoded)});
-  };
-  bool all_known = true;
-  for (std::uint64_t leaf : wanted) {
-    auto it = offsets.find(leaf);
-    if (it == offsets.end()) {
-      all_known = false;
-      continue;
-    }
-    auto frame = reader->read_at(it->second);
-    if (frame)
-      take(leaf, frame->payload);
+    return sum;
   }
-  if (all_known)
-    return out;
-  out.clear();
-  std::uint64_t leaf = 0;
-  while (true) {
-    auto frame = reader->next();
-    if (!frame || !frame->has_value())
-      break;
-    if ((*frame)->kind != protocol::FrameKind::entry)
-      continue;
-    if (wanted.count(leaf) != 0)
-      take(leaf, (*frame)->payload);
-    ++leaf;
+  // Our superseded ballots: read back by offset, decoded on every core, each
+  // thread summing into its own accumulator. Nothing is held per ballot.
+  const unsigned threads = std::max(1U, std::thread::hardware_concurrency());
+  std::vector<protocol::TallyAccumulator> parts(threads,
+                                                protocol::TallyAccumulator(params_->shape));
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      auto reader = protocol::RecordReader::open(path_);
+      if (!reader)
+        return;
+      for (std::size_t i = t; i < leaves.size(); i += threads) {
+        auto frame = reader->read_at(offsets[leaves[i]]);
+        if (!frame)
+          continue;
+        if (auto b = counted_ballot(leaves[i], frame->payload))
+          parts[t].add(b->district, b->tally_vector);
+      }
+    });
   }
-  return out;
+  for (auto& th : pool)
+    th.join();
+  for (const auto& part : parts)
+    sum.add_all(part);
+  return sum;
 }
 
 void Engine::check_aggregate(std::uint64_t leaf, const std::vector<std::uint64_t>& published) {
@@ -130,8 +146,7 @@ void Engine::check_aggregate(std::uint64_t leaf, const std::vector<std::uint64_t
   // Counted = every ballot added during voting, minus those the tally says
   // it skipped. (Whether it skipped the right ones is check 14.)
   protocol::TallyAccumulator expected = *all_ballots_;
-  for (const LoadedBallot& b : load_ballots(leaves))
-    expected.subtract(b.district, b.tally_vector);
+  expected.subtract_all(sum_ballots(leaves));
   if (auto s = protocol::compare_tally(params_->shape, expected, *tally_); !s) {
     report_.fail(Check::aggregate, leaf, s.error().message);
   }
