@@ -1,6 +1,5 @@
 // Micro-benchmarks of the cryptographic core (docs/performance.md).
 #include <benchmark/benchmark.h>
-#include <sodium.h>
 
 #include <array>
 #include <vector>
@@ -148,11 +147,3 @@ void BM_VerifyPartialDecryption(benchmark::State& state) {
 BENCHMARK(BM_VerifyPartialDecryption);
 
 }  // namespace
-
-int main(int argc, char** argv) {
-  if (sodium_init() < 0)
-    return 1;
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  return 0;
-}

@@ -1,7 +1,6 @@
 // Micro-benchmarks of the board's Merkle log (docs/protocol.md §7) at the
 // scale of a large election: a log of 1,000,000 entries.
 #include <benchmark/benchmark.h>
-#include <sodium.h>
 
 #include <cstdint>
 #include <vector>
@@ -85,11 +84,3 @@ void BM_MerkleVerifyInclusion(benchmark::State& state) {
 BENCHMARK(BM_MerkleVerifyInclusion)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
-
-int main(int argc, char** argv) {
-  if (sodium_init() < 0)
-    return 1;
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  return 0;
-}
