@@ -103,6 +103,8 @@ std::string Report::to_text() const {
     }
   }
   out << "\n";
+  if (verified_result)
+    out << result_text();
   if (passed()) {
     out << "all " << kCheckCount << " checks passed";
   } else {
@@ -111,6 +113,34 @@ std::string Report::to_text() const {
   char timing[64];
   std::snprintf(timing, sizeof timing, " (%.2f s)\n", seconds);
   out << timing;
+  return out.str();
+}
+
+std::string Report::result_text() const {
+  // The counts check 18 verified, in total and per district: one line each.
+  std::ostringstream out;
+  auto line = [&](const std::string& where, const v1::DistrictResult& d) {
+    out << "  " << where << " (" << with_commas(d.ballots_counted()) << " ballots):";
+    for (int c = 0; c < d.contests_size(); ++c) {
+      const auto& names = option_names.at(static_cast<std::size_t>(c));
+      out << (c == 0 ? " " : "; ");
+      for (int o = 0; o < d.contests(c).options_size(); ++o) {
+        out << (o == 0 ? "" : ", ") << names.at(static_cast<std::size_t>(o)) << " "
+            << with_commas(d.contests(c).options(o));
+      }
+      if (d.contests(c).blank() != 0)
+        out << ", blank " << with_commas(d.contests(c).blank());
+    }
+    out << "\n";
+  };
+  out << "verified result\n";
+  line("total", verified_result->total());
+  if (verified_result->districts_size() > 1) {
+    for (int d = 0; d < verified_result->districts_size(); ++d) {
+      line(district_names.at(static_cast<std::size_t>(d)), verified_result->districts(d));
+    }
+  }
+  out << "\n";
   return out.str();
 }
 

@@ -45,6 +45,8 @@ class Report {
 
   std::string to_text() const;
   std::string to_json() const;
+  // The verified counts (check 18 passed), a line per district and the total.
+  std::string result_text() const;
 
  private:
   static std::size_t index(Check c) { return static_cast<std::size_t>(c) - 1; }
