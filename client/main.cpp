@@ -5,6 +5,7 @@
 
 #include "client/commands.hpp"
 #include "client/common.hpp"
+#include "protocol/entry.hpp"
 
 int main(int argc, char** argv) {
   using namespace senim::client;
@@ -112,6 +113,7 @@ int main(int argc, char** argv) {
                 "the board's URL (default: the one in the receipt)");
 
   CLI11_PARSE(app, argc, argv);
+  senim::protocol::quiet_protobuf_logging();
   if (sodium_init() < 0)
     return fail("libsodium failed to initialise");
 

@@ -6,6 +6,7 @@ namespace senim::fuzz {
 
 const FuzzElection& election() {
   static const FuzzElection e = [] {
+    protocol::quiet_protobuf_logging();
     if (sodium_init() < 0)
       std::abort();
     sim::ElectionPlan plan;

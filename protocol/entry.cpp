@@ -2,10 +2,15 @@
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/stubs/logging.h>
 
 #include "crypto/domain_tags.hpp"
 
 namespace senim::protocol {
+
+void quiet_protobuf_logging() {
+  google::protobuf::SetLogHandler(nullptr);
+}
 
 std::string serialize(const google::protobuf::Message& message) {
   std::string out;

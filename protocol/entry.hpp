@@ -15,6 +15,12 @@ namespace senim::protocol {
 // Hard cap on one entry's size: a ballot of 64 contests × 63 options is far below it.
 inline constexpr std::size_t kMaxEntryBytes = std::size_t{4} * 1024 * 1024;
 
+// Stops libprotobuf from printing to stderr: a parse of untrusted bytes
+// that fails (e.g. invalid UTF-8 in a string field) is reported by senim as
+// an error value, and must not let a sender write into the operator's log.
+// Call once at start-up, before threads.
+void quiet_protobuf_logging();
+
 // Serialises a message deterministically (map entries in key order), so that
 // the same statement always gives the same bytes. Receivers never depend on
 // it: they keep the bytes they received.

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "protocol/entry.hpp"
 #include "server/server.hpp"
 
 int main(int argc, char** argv) {
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0U, 1024U));
   CLI11_PARSE(app, argc, argv);
 
+  senim::protocol::quiet_protobuf_logging();
   if (sodium_init() < 0) {
     std::cerr << "senim-server: libsodium failed to initialise\n";
     return 1;

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "net/http_client.hpp"
+#include "protocol/entry.hpp"
 #include "verifier/record_verifier.hpp"
 
 namespace {
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "worker threads (default: one per core)");
   CLI11_PARSE(app, argc, argv);
 
+  senim::protocol::quiet_protobuf_logging();
   if (sodium_init() < 0) {
     std::cerr << "senim-verify: libsodium failed to initialise\n";
     return 2;
