@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "client/board_client.hpp"
@@ -221,6 +222,60 @@ int admin_credentials(const AdminOptions& o) {
   std::cout << posted << " credentials issued: secret files in " << o.out
             << ", public keys on the board\n"
             << "give each voter one file; the board never learns who holds which\n";
+  return 0;
+}
+
+int admin_register(const AdminOptions& o) {
+  auto s = start(o);
+  if (!s)
+    return fail(s.error());
+  const protocol::ElectionConfig& config = *s->replica.state().config();
+  if (s->replica.state().phase() != protocol::Phase::ceremony) {
+    return fail("credentials are registered before voting opens; the election is in phase " +
+                protocol::phase_name(s->replica.state().phase()));
+  }
+  std::ifstream in(o.public_keys);
+  if (!in)
+    return fail("cannot read " + o.public_keys);
+  // One voter per line: PUBLIC_KEY_HEX [DISTRICT]; '#' starts a comment.
+  std::vector<v1::Credential> credentials;
+  std::set<std::string> seen;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    line = line.substr(0, line.find('#'));
+    std::istringstream words(line);
+    std::string hex;
+    std::string district;
+    if (!(words >> hex))
+      continue;
+    words >> district;
+    const std::string where = o.public_keys + " line " + std::to_string(number) + ": ";
+    auto key = from_hex(hex);
+    if (!key || key->size() != 32)
+      return fail(where + "a public key is 64 hexadecimal digits");
+    if (!config.shape.district_index(district)) {
+      return fail(where + (district.empty() ? "name a district (the manifest has districts)"
+                                            : "the manifest has no district \"" + district + "\""));
+    }
+    if (!seen.insert(to_string(*key)).second)
+      return fail(where + "this key is listed twice");
+    v1::Credential c;
+    c.set_key(to_string(*key));
+    c.set_district(district);
+    credentials.push_back(std::move(c));
+  }
+  if (credentials.empty())
+    return fail(o.public_keys + " lists no public key");
+  for (std::size_t begin = 0; begin < credentials.size(); begin += kCredentialsPerEntry) {
+    v1::Statement st = statement_for(*s);
+    const std::size_t end = std::min(credentials.size(), begin + kCredentialsPerEntry);
+    for (std::size_t i = begin; i < end; ++i)
+      *st.mutable_credentials()->add_credentials() = credentials[i];
+    auto receipt = s->board.post("credentials", protocol::make_entry(s->key, st));
+    if (!receipt)
+      return fail(receipt.error());
+  }
+  std::cout << credentials.size() << " voter-made credentials registered on the board\n";
   return 0;
 }
 

@@ -17,6 +17,7 @@ struct AdminOptions {
   std::string out;
   std::vector<std::string> districts;
   std::string voter_server;  // credentials: the board URL written for voters (default: server)
+  std::string public_keys;   // register: a file of voters' public keys
   std::string lang = "en";
   std::string counts_out;  // result: also write "district<TAB>contest<TAB>option<TAB>count" lines
 };
@@ -24,6 +25,7 @@ struct AdminOptions {
 int admin_keygen(const AdminOptions& o);
 int admin_create(const AdminOptions& o);
 int admin_credentials(const AdminOptions& o);
+int admin_register(const AdminOptions& o);
 int admin_open(const AdminOptions& o);
 int admin_close(const AdminOptions& o);
 int admin_tally(const AdminOptions& o);
@@ -54,6 +56,17 @@ struct VoteOptions {
 };
 
 int vote(const VoteOptions& o);
+
+// A voter makes its own credential: the secret stays with the voter, only
+// the public key goes to the authority (`senim admin register`).
+struct CredentialOptions {
+  std::string out;
+  std::string election_id;
+  std::string server;
+  std::string district;
+};
+
+int credential_keygen(const CredentialOptions& o);
 
 struct CheckOptions {
   std::string receipt;

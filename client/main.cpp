@@ -13,8 +13,10 @@ int main(int argc, char** argv) {
       "senim: end-to-end verifiable voting.\n"
       "  senim vote      cast (or challenge) a ballot with your credential\n"
       "  senim check     check that your ballot is on the board\n"
+      "  senim keygen    make your own voter credential (if the election lets voters do so)\n"
       "  senim trustee   a trustee's part: keys, key ceremony, decryption\n"
-      "  senim admin     the election authority: keygen, create, credentials, open, close,\n"
+      "  senim admin     the election authority: keygen, create, credentials, register, open, "
+      "close,\n"
       "                  tally, result, status"};
   app.require_subcommand(1);
 
@@ -42,6 +44,14 @@ int main(int argc, char** argv) {
   a_cred->add_option("--out", admin.out, "directory for the secret credential files")->required();
   a_cred->add_option("--district", admin.districts,
                      "district(s) to spread them over (default: all)");
+  auto* a_register = a->add_subcommand(
+      "register",
+      "post the public keys of credentials the voters made themselves (`senim keygen`)");
+  a_register
+      ->add_option("--public-keys", admin.public_keys,
+                   "file with one line per voter: PUBLIC_KEY_HEX [DISTRICT]")
+      ->required()
+      ->check(CLI::ExistingFile);
   auto* a_open = a->add_subcommand(
       "open", "open voting once every trustee is ready and credentials are on the board");
   auto* a_close = a->add_subcommand("close", "close voting");
@@ -52,9 +62,9 @@ int main(int argc, char** argv) {
   a_result->add_option("--counts", admin.counts_out,
                        "also write the counts to this file, one tab-separated line each");
   auto* a_status = a->add_subcommand("status", "show the board's state");
-  for (auto* cmd : {a_create, a_cred, a_open, a_close, a_tally, a_result, a_status})
+  for (auto* cmd : {a_create, a_cred, a_register, a_open, a_close, a_tally, a_result, a_status})
     server_flag(cmd, admin.server);
-  for (auto* cmd : {a_create, a_cred, a_open, a_close, a_tally, a_result}) {
+  for (auto* cmd : {a_create, a_cred, a_register, a_open, a_close, a_tally, a_result}) {
     cmd->add_option("--key", admin.key, "the authority's key file")
         ->required()
         ->check(CLI::ExistingFile);
@@ -103,6 +113,17 @@ int main(int argc, char** argv) {
                 "where to save the receipt (default CREDENTIAL.receipt)");
   v->add_option("--lang", vote_options.lang, "language for the ballot text (kk, ru, en)");
 
+  CredentialOptions credential_options;
+  auto* k = app.add_subcommand("keygen",
+                               "make your own voter credential: the secret stays with you, the "
+                               "public key goes to the authority");
+  k->add_option("--out", credential_options.out, "credential file to write (kept secret)")
+      ->required();
+  k->add_option("--election", credential_options.election_id, "the election's id")->required();
+  k->add_option("--server", credential_options.server, "the board's URL")->required();
+  k->add_option("--district", credential_options.district,
+                "your district's id, if the election has districts");
+
   CheckOptions check_options;
   auto* c = app.add_subcommand(
       "check", "is my ballot on the board, and is the board consistent with my receipt?");
@@ -123,6 +144,8 @@ int main(int argc, char** argv) {
     return admin_create(admin);
   if (a_cred->parsed())
     return admin_credentials(admin);
+  if (a_register->parsed())
+    return admin_register(admin);
   if (a_open->parsed())
     return admin_open(admin);
   if (a_close->parsed())
@@ -143,6 +166,8 @@ int main(int argc, char** argv) {
     return trustee_decrypt(trustee);
   if (v->parsed())
     return vote(vote_options);
+  if (k->parsed())
+    return credential_keygen(credential_options);
   if (c->parsed())
     return check(check_options);
   return fail("no command given; see senim --help");

@@ -281,7 +281,8 @@ int vote(const VoteOptions& o) {
   }
   const v1::Manifest& manifest = config->setup.manifest();
   std::cout << localized(manifest.title(), o.lang) << " (" << config->election_id() << ")\n"
-            << "checked the set-up: " << config->ceremony.trustees << " trustees, any "
+            << "checked the set-up: " << config->ceremony.trustees
+            << (config->ceremony.trustees == 1 ? " trustee, any " : " trustees, any ")
             << config->ceremony.threshold << " can decrypt; joint key "
             << to_hex(state.joint_key()->bytes).substr(0, 16) << "…; your credential is listed\n";
 
@@ -353,6 +354,29 @@ int vote(const VoteOptions& o) {
             << receipt_path << "`\n";
   if (!kept.empty())
     std::cout << "your earlier receipt is kept as " << kept << "\n";
+  return 0;
+}
+
+int credential_keygen(const CredentialOptions& o) {
+  if (o.election_id.empty() || o.server.empty()) {
+    return fail("say which election (--election) and board (--server) the credential is for");
+  }
+  const auto key = protocol::SigningKey::generate();
+  v1::VoterCredentialFile file;
+  file.set_election_id(o.election_id);
+  file.set_server(o.server);
+  file.set_district(o.district);
+  Bytes seed = key.seed();
+  file.set_seed(to_string(seed));
+  wipe(seed);
+  const Status written = write_message_file(o.out, file, Secrecy::secret_file);
+  wipe_string(*file.mutable_seed());
+  if (!written)
+    return fail(written.error());
+  std::cerr << "credential written to " << o.out
+            << " (keep it secret); give the election authority "
+            << "this line, and nothing else:\n";
+  std::cout << to_hex(key.public_key()) << (o.district.empty() ? "" : " " + o.district) << "\n";
   return 0;
 }
 
