@@ -28,10 +28,10 @@ Status check_choices(const ElectionShape& shape, const BallotChoices& choices) {
     }
     if (count < contest.min || count > contest.max) {
       const std::string noun = contest.max == 1 ? " option" : " options";
-      const std::string allowed =
-          contest.min == contest.max
-              ? "exactly " + std::to_string(contest.max) + noun
-              : "between " + std::to_string(contest.min) + " and " + std::to_string(contest.max) + noun;
+      const std::string allowed = contest.min == contest.max
+                                      ? "exactly " + std::to_string(contest.max) + noun
+                                      : "between " + std::to_string(contest.min) + " and " +
+                                            std::to_string(contest.max) + noun;
       return make_error(Errc::invalid_argument,
                         where + ": choose " + allowed + ", not " + std::to_string(count));
     }

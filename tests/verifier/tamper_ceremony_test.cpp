@@ -145,8 +145,9 @@ TEST_CASE_METHOD(TamperFixture,
   CHECK(failed(report) == std::vector<std::string>{"roles-and-phases", "trustee-ceremony"});
   CHECK_THAT(first_failure(report, Check::trustee_ceremony),
              StartsWith(at(leaf::kReady1)) && Contains("is unfounded"));
-  CHECK_THAT(first_failure(report, Check::roles_and_phases),
-             StartsWith(at(leaf::kReady1 + 1)) && Contains("a ready message after the ceremony failed"));
+  CHECK_THAT(
+      first_failure(report, Check::roles_and_phases),
+      StartsWith(at(leaf::kReady1 + 1)) && Contains("a ready message after the ceremony failed"));
 }
 
 // --- 7 trustee-ceremony ---------------------------------------------------------
