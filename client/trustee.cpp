@@ -13,6 +13,7 @@
 #include "protocol/decryption.hpp"
 #include "protocol/election_config.hpp"
 #include "protocol/entry.hpp"
+#include "protocol/trustee_messages.hpp"
 
 namespace senim::client {
 namespace {

@@ -78,6 +78,45 @@ Status for_each_proof(const VotingParameters& params, const DecodedBallot& ballo
 
 }  // namespace
 
+Status check_choices(const ElectionShape& shape, const BallotChoices& choices) {
+  if (choices.contests.size() != shape.contests.size()) {
+    return make_error(Errc::invalid_argument,
+                      "choices cover " + std::to_string(choices.contests.size()) +
+                          " contests; the election has " + std::to_string(shape.contests.size()));
+  }
+  for (std::size_t c = 0; c < shape.contests.size(); ++c) {
+    const ContestShape& contest = shape.contests[c];
+    const auto& picks = choices.contests[c];
+    const std::string where = "contest \"" + contest.id + "\"";
+    if (picks.size() != contest.options) {
+      return make_error(Errc::invalid_argument, where + ": expected a choice for each of " +
+                                                    std::to_string(contest.options) + " options");
+    }
+    std::uint32_t count = 0;
+    for (std::uint32_t v : picks) {
+      if (v > 1)
+        return make_error(Errc::invalid_argument, where + ": a choice must be 0 or 1");
+      count += v;
+    }
+    if (count < contest.min || count > contest.max) {
+      const std::string noun = contest.max == 1 ? " option" : " options";
+      const std::string allowed = contest.min == contest.max
+                                      ? "exactly " + std::to_string(contest.max) + noun
+                                      : "between " + std::to_string(contest.min) + " and " +
+                                            std::to_string(contest.max) + noun;
+      return make_error(Errc::invalid_argument,
+                        where + ": choose " + allowed + ", not " + std::to_string(count));
+    }
+  }
+  return Status::success();
+}
+
+Bytes ballot_proof_context(const Hash32& base_hash, ByteView credential) {
+  Bytes context(base_hash.begin(), base_hash.end());
+  append(context, credential);
+  return context;
+}
+
 Expected<DecodedBallot> decode_ballot(const ElectionShape& shape, const v1::Ballot& ballot) {
   if (static_cast<std::size_t>(ballot.contests_size()) != shape.contests.size()) {
     return make_error(Errc::invalid_length, "ballot has " + std::to_string(ballot.contests_size()) +

@@ -15,19 +15,6 @@ std::vector<crypto::Ciphertext> flatten(const DecodedTally& tally) {
   return out;
 }
 
-v1::PartialDecryption make_partial(const Hash32& base_hash, std::uint32_t trustee,
-                                   const crypto::Scalar& share, const crypto::Element& public_share,
-                                   const std::vector<crypto::Ciphertext>& ciphertexts) {
-  v1::PartialDecryption out;
-  out.set_trustee(trustee);
-  for (const auto& ct : ciphertexts) {
-    const auto p = crypto::make_partial_decryption(trustee, share, public_share, ct, base_hash);
-    out.add_shares(to_string(p.share.bytes));
-    out.add_proofs(to_string(p.proof.encode()));
-  }
-  return out;
-}
-
 Expected<std::vector<crypto::PartialDecryption>> check_partial(
     const Hash32& base_hash, const v1::PartialDecryption& partial,
     const crypto::Element& public_share, const std::vector<crypto::Ciphertext>& ciphertexts) {

@@ -15,11 +15,6 @@ namespace senim::protocol {
 // Every tally ciphertext, districts in order, each in tally order (§10.2).
 std::vector<crypto::Ciphertext> flatten(const DecodedTally& tally);
 
-// Trustee t's partial decryption of every ciphertext, bound to the base hash.
-v1::PartialDecryption make_partial(const Hash32& base_hash, std::uint32_t trustee,
-                                   const crypto::Scalar& share, const crypto::Element& public_share,
-                                   const std::vector<crypto::Ciphertext>& ciphertexts);
-
 // Decodes and verifies every share's proof (one batch; on failure, the first
 // bad share is named). Returns the partials in crypto form.
 Expected<std::vector<crypto::PartialDecryption>> check_partial(

@@ -77,29 +77,6 @@ Expected<ElectionConfig> check_setup(const ParsedEntry& entry) {
   return config;
 }
 
-Expected<v1::TrusteeDeal> make_deal(const ElectionConfig& config, std::uint32_t trustee,
-                                    const crypto::SecretPolynomial& polynomial) {
-  const crypto::DealerCommitment commitment =
-      crypto::make_dealer_commitment(trustee, polynomial, config.setup_hash);
-  v1::TrusteeDeal deal;
-  deal.set_trustee(trustee);
-  for (const auto& a : commitment.coefficients)
-    deal.add_commitments(to_string(a.bytes));
-  for (const auto& p : commitment.proofs)
-    deal.add_commitment_proofs(to_string(p.encode()));
-  for (std::uint32_t t = 1; t <= config.ceremony.trustees; ++t) {
-    if (t == trustee) {
-      deal.add_encrypted_shares("");  // a dealer keeps its own share
-      continue;
-    }
-    auto box = crypto::seal_share(trustee, t, polynomial.evaluate(t), config.box_keys[t - 1]);
-    if (!box)
-      return box.error();
-    deal.add_encrypted_shares(to_string(*box));
-  }
-  return deal;
-}
-
 Expected<crypto::DealerCommitment> check_deal(const ElectionConfig& config,
                                               const v1::TrusteeDeal& deal) {
   const std::uint32_t n = config.ceremony.trustees;
@@ -151,17 +128,6 @@ Bytes ready_proof_context(const ElectionConfig& config, std::uint32_t trustee) {
   Bytes context(config.setup_hash.begin(), config.setup_hash.end());
   append_u32_be(context, trustee);
   return context;
-}
-
-v1::TrusteeReady make_ready(const ElectionConfig& config, std::uint32_t trustee,
-                            const crypto::Scalar& share, const crypto::Element& public_share) {
-  v1::TrusteeReady ready;
-  ready.set_trustee(trustee);
-  ready.set_public_share(to_string(public_share.bytes));
-  const auto proof =
-      crypto::prove_schnorr(share, public_share, ready_proof_context(config, trustee));
-  ready.set_proof(to_string(proof.encode()));
-  return ready;
 }
 
 Status check_ready(const ElectionConfig& config, const v1::TrusteeReady& ready,

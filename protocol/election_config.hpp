@@ -44,11 +44,6 @@ Expected<ElectionConfig> check_setup(const ParsedEntry& entry);
 
 // --- §8.3 the ceremony on the board ---------------------------------------
 
-// Trustee t's deal: Feldman commitments with proofs and sealed shares for
-// every other trustee (its own slot is empty).
-Expected<v1::TrusteeDeal> make_deal(const ElectionConfig& config, std::uint32_t trustee,
-                                    const crypto::SecretPolynomial& polynomial);
-
 // Shape, proofs and sealed-share sizes of a deal by `trustee`; returns the
 // commitment in crypto form.
 Expected<crypto::DealerCommitment> check_deal(const ElectionConfig& config,
@@ -57,9 +52,6 @@ Expected<crypto::DealerCommitment> check_deal(const ElectionConfig& config,
 // The context of trustee t's Schnorr proof of its final share x_t:
 // setup_hash ‖ u32_be(t).
 Bytes ready_proof_context(const ElectionConfig& config, std::uint32_t trustee);
-
-v1::TrusteeReady make_ready(const ElectionConfig& config, std::uint32_t trustee,
-                            const crypto::Scalar& share, const crypto::Element& public_share);
 
 // X_t equals the one computed from the commitments, and the proof verifies.
 Status check_ready(const ElectionConfig& config, const v1::TrusteeReady& ready,

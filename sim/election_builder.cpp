@@ -10,6 +10,7 @@
 #include "protocol/record.hpp"
 #include "protocol/tracking_code.hpp"
 #include "protocol/tree_head.hpp"
+#include "protocol/trustee_messages.hpp"
 
 namespace senim::sim {
 namespace {

@@ -16,6 +16,7 @@
 #include "protocol/election_config.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/tree_head.hpp"
+#include "protocol/trustee_messages.hpp"
 #include "verifier/record_verifier.hpp"
 
 namespace senim::tamper {
