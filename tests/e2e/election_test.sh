@@ -78,9 +78,13 @@ if [ -n "$revoter" ]; then
 fi
 
 # A receipt that was tampered with does not check.
+# The file ends with the last hash of the inclusion proof: flip its last bit.
 cp "$CRED.receipt" tampered.receipt
-printf '\x01' | dd of=tampered.receipt bs=1 seek=100 conv=notrunc status=none
-refuses "" "$SENIM" check tampered.receipt
+last=$(($(stat -c %s tampered.receipt) - 1))
+byte=$(od -An -tu1 -j "$last" -N1 tampered.receipt | tr -d ' ')
+printf "\\$(printf '%03o' $((byte ^ 1)))" | dd of=tampered.receipt bs=1 seek="$last" conv=notrunc status=none
+cmp -s "$CRED.receipt" tampered.receipt && { echo "FAIL: the receipt was not changed" >&2; exit 1; }
+refuses "the receipt itself does not check" "$SENIM" check tampered.receipt
 
 # Nothing above changed the board.
 size_after=$("$SENIM" admin status | sed -n 's/ *entries *//p')
@@ -89,6 +93,8 @@ size_after=$("$SENIM" admin status | sed -n 's/ *entries *//p')
 # The verifier rejects a record with one flipped byte in a ballot.
 cp record.senim tampered.senim
 offset=$(($(stat -c %s tampered.senim) / 2))
-printf '\xff' | dd of=tampered.senim bs=1 seek="$offset" conv=notrunc status=none
+byte=$(od -An -tu1 -j "$offset" -N1 tampered.senim | tr -d ' ')
+printf "\\$(printf '%03o' $((byte ^ 0xff)))" | dd of=tampered.senim bs=1 seek="$offset" conv=notrunc status=none
+cmp -s record.senim tampered.senim && { echo "FAIL: the record was not changed" >&2; exit 1; }
 refuses "FAILED" "$SENIM_BUILD/verifier/senim-verify" -q tampered.senim
 echo "end-to-end test passed"
