@@ -16,6 +16,7 @@
 #include "protocol/entry.hpp"
 #include "protocol/manifest_rules.hpp"
 #include "protocol/signing.hpp"
+#include "protocol/text_rules.hpp"
 
 namespace senim::client {
 namespace {
@@ -119,8 +120,8 @@ int admin_create(const AdminOptions& o) {
   if (!info)
     return fail(info.error());
   if (!info->election_id().empty()) {
-    return fail("the board at " + o.server + " already holds election \"" + info->election_id() +
-                "\"");
+    return fail("the board at " + o.server + " already holds election " +
+                protocol::quoted(info->election_id()));
   }
   std::ifstream in(o.manifest);
   if (!in)
@@ -382,8 +383,10 @@ int admin_status(const AdminOptions& o) {
   std::cout << "board " << o.server << "\n"
             << "  board key    " << to_hex(as_bytes(info->board_key())) << "\n"
             << "  election     "
-            << (info->election_id().empty() ? "(none yet)" : info->election_id()) << "\n"
-            << "  phase        " << info->phase() << "\n"
+            << (info->election_id().empty() ? "(none yet)"
+                                            : protocol::printable(info->election_id()))
+            << "\n"
+            << "  phase        " << protocol::printable(info->phase()) << "\n"
             << "  entries      " << info->tree_size() << "\n"
             << "  trustees     " << info->trustees() << " (threshold " << info->threshold() << "), "
             << info->trustees_dealt() << " dealt, " << info->trustees_ready() << " ready\n"

@@ -3,15 +3,19 @@
 #include <cstdio>
 #include <fstream>
 
+#include "protocol/text_rules.hpp"
+
 namespace senim::client {
 namespace {
 
 Error refused(const net::HttpResponse& response) {
   v1::ApiError error;
   if (error.ParseFromString(response.body) && !error.message().empty()) {
-    return make_error(Errc::invalid_argument, "the board refused: " + error.message() + " (" +
-                                                  error.code() + ", HTTP " +
-                                                  std::to_string(response.status) + ")");
+    // The board's words, escaped here: they may be made to forge output.
+    return make_error(Errc::invalid_argument,
+                      "the board refused: " + protocol::printable(error.message()) + " (" +
+                          protocol::printable(error.code()) + ", HTTP " +
+                          std::to_string(response.status) + ")");
   }
   return make_error(Errc::io_error, "the board answered HTTP " + std::to_string(response.status));
 }

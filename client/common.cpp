@@ -6,6 +6,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "protocol/text_rules.hpp"
+
 namespace senim::client {
 namespace {
 
@@ -49,7 +51,9 @@ std::string word(const std::string& english, const std::string& lang) {
 }  // namespace
 
 int fail(const std::string& message) {
-  std::cerr << "senim: " << message << "\n";
+  // Messages quote the board and files (an ApiError from the server, an id):
+  // one line, with anything unsafe shown escaped.
+  std::cerr << "senim: " << protocol::printable(message) << "\n";
   return 1;
 }
 
@@ -61,9 +65,9 @@ std::string localized(const v1::Text& text, const std::string& lang) {
   for (const std::string& l : {lang, std::string("en")}) {
     auto it = text.text().find(l);
     if (it != text.text().end())
-      return it->second;
+      return protocol::printable(it->second);
   }
-  return text.text().empty() ? std::string() : text.text().begin()->second;
+  return text.text().empty() ? std::string() : protocol::printable(text.text().begin()->second);
 }
 
 std::string format_result(const v1::Manifest& manifest, const v1::Result& result,

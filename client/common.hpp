@@ -10,11 +10,13 @@
 
 namespace senim::client {
 
-// Prints "senim: <message>" on stderr and returns the exit status 1.
+// Prints "senim: <message>" on stderr, as one line through
+// protocol::printable(), and returns the exit status 1.
 int fail(const std::string& message);
 int fail(const Error& error);
 
-// The text of `text` in `lang`, falling back to English, then any.
+// The text of `text` in `lang`, falling back to English, then any; made safe
+// to print (protocol::printable): it came from the board.
 std::string localized(const v1::Text& text, const std::string& lang);
 
 // The result as a table: one block per contest, a column per district and

@@ -5,10 +5,15 @@
 
 #include "client/commands.hpp"
 #include "client/common.hpp"
+#include "client/terminal_text.hpp"
 #include "protocol/entry.hpp"
 
 int main(int argc, char** argv) {
   using namespace senim::client;
+  // Nothing reaches the terminal but printable text and line breaks, from
+  // any command (client/terminal_text.hpp).
+  const TerminalGuard guard_out(std::cout);
+  const TerminalGuard guard_err(std::cerr);
   CLI::App app{
       "senim: end-to-end verifiable voting.\n"
       "  senim vote      cast (or challenge) a ballot with your credential\n"

@@ -17,6 +17,7 @@
 #include "protocol/ballot.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/receipt.hpp"
+#include "protocol/text_rules.hpp"
 #include "protocol/tracking_code.hpp"
 
 namespace senim::client {
@@ -411,8 +412,11 @@ int check(const CheckOptions& o) {
   if (!head)
     return fail(head.error());
   const auto evidence = [&](const std::string& what) {
-    return fail("THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT: " + what + "\nkeep " + o.receipt +
-                ": together with the board's current signed head it is evidence anyone can check");
+    fail("THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT: " + what);
+    std::cerr
+        << "keep " << protocol::printable(o.receipt)
+        << ": together with the board's current signed head it is evidence anyone can check\n";
+    return 1;
   };
   v1::ConsistencyProof consistency;
   if (head->tree_size() >= receipt.tree_head().tree_size()) {
@@ -444,7 +448,7 @@ int check(const CheckOptions& o) {
     auto status = board->ballot_status(code);
     if (status) {
       std::cout << "tracking code " << protocol::short_tracking_code(code) << ": "
-                << status->state() << "\n";
+                << protocol::printable(status->state()) << "\n";
     }
   }
   return 0;

@@ -6,6 +6,7 @@
 #include "crypto/domain_tags.hpp"
 #include "crypto/schnorr_proof.hpp"
 #include "protocol/hashing.hpp"
+#include "protocol/text_rules.hpp"
 
 namespace senim::protocol {
 namespace {
@@ -42,8 +43,8 @@ Expected<ElectionConfig> check_setup(const ParsedEntry& entry) {
     return shape.error();
   config.shape = std::move(*shape);
   if (entry.statement.election_id() != config.shape.election_id) {
-    return bad_setup("statement election id \"" + entry.statement.election_id() +
-                     "\" differs from the manifest's \"" + config.shape.election_id + "\"");
+    return bad_setup("statement election id " + quoted(entry.statement.election_id()) +
+                     " differs from the manifest's \"" + config.shape.election_id + "\"");
   }
   if (!copy_exact(setup.authority_key(), config.authority))
     return bad_setup("authority key must be 32 bytes");
@@ -70,6 +71,8 @@ Expected<ElectionConfig> check_setup(const ParsedEntry& entry) {
     if (info.name().empty() || info.name().size() > 200) {
       return bad_setup("trustee " + std::to_string(t + 1) + " needs a name of 1 to 200 bytes");
     }
+    if (auto fault = text_fault(info.name()))
+      return bad_setup("trustee " + std::to_string(t + 1) + " name: " + *fault);
     config.trustee_keys.push_back(signing);
     config.box_keys.push_back(box);
   }

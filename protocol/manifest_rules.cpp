@@ -2,7 +2,11 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <map>
 #include <set>
+#include <string_view>
+
+#include "protocol/text_rules.hpp"
 
 namespace senim::protocol {
 namespace {
@@ -34,17 +38,30 @@ Error bad(const std::string& what) {
   return make_error(Errc::invalid_argument, "manifest: " + what);
 }
 
+// Rule 3: a text in each language, of bounded size, and each entry (its
+// language key too) printable as it is (protocol/text_rules.hpp). `field`
+// names the text within `where`: "title", "name", "label", or "" for the
+// manifest's own title.
 Status check_text(const v1::Text& text, const std::vector<std::string>& languages,
-                  const std::string& where) {
+                  const std::string& where, const std::string& field) {
   for (const auto& lang : languages) {
     auto it = text.text().find(lang);
     if (it == text.text().end() || it->second.empty()) {
       return bad(where + " has no text in language \"" + lang + "\"");
     }
   }
-  for (const auto& [lang, value] : text.text()) {
+  // In byte order of the keys, so that the first failure does not depend on
+  // how a map happens to iterate.
+  const std::map<std::string_view, std::string_view> entries(text.text().begin(),
+                                                             text.text().end());
+  const std::string what = field.empty() ? where : where + " " + field;
+  for (const auto& [lang, value] : entries) {
+    if (auto fault = text_fault(lang))
+      return bad(what + " has a language key with a " + *fault);
     if (value.size() > kMaxTextBytes)
-      return bad(where + " text in \"" + lang + "\" is too long");
+      return bad(where + " text in \"" + std::string(lang) + "\" is too long");
+    if (auto fault = text_fault(value))
+      return bad(what + " (" + std::string(lang) + "): " + *fault);
   }
   return Status::success();
 }
@@ -69,7 +86,7 @@ std::optional<std::size_t> ElectionShape::district_index(const std::string& id) 
 Expected<ElectionShape> check_manifest(const v1::Manifest& m) {
   ElectionShape shape;
   if (!is_identifier(m.election_id())) {
-    return bad("election_id \"" + m.election_id() + "\" must match [a-z0-9._-]{1,64}");
+    return bad("election_id " + quoted(m.election_id()) + " must match [a-z0-9._-]{1,64}");
   }
   shape.election_id = m.election_id();
 
@@ -82,9 +99,9 @@ Expected<ElectionShape> check_manifest(const v1::Manifest& m) {
   }
   for (const auto& lang : languages) {
     if (!is_language_tag(lang))
-      return bad("language tag \"" + lang + "\" is not valid");
+      return bad("language tag " + quoted(lang) + " is not valid");
   }
-  if (auto s = check_text(m.title(), languages, "title"); !s)
+  if (auto s = check_text(m.title(), languages, "title", ""); !s)
     return s.error();
 
   if (m.districts_size() > static_cast<int>(kMaxDistricts))
@@ -92,10 +109,10 @@ Expected<ElectionShape> check_manifest(const v1::Manifest& m) {
   std::set<std::string> district_ids;
   for (const auto& d : m.districts()) {
     if (!is_identifier(d.id()))
-      return bad("district id \"" + d.id() + "\" is not valid");
+      return bad("district id " + quoted(d.id()) + " is not valid");
     if (!district_ids.insert(d.id()).second)
       return bad("district id \"" + d.id() + "\" repeats");
-    if (auto s = check_text(d.name(), languages, "district " + d.id()); !s)
+    if (auto s = check_text(d.name(), languages, "district " + d.id(), "name"); !s)
       return s.error();
     shape.districts.push_back(d.id());
   }
@@ -109,10 +126,10 @@ Expected<ElectionShape> check_manifest(const v1::Manifest& m) {
   for (const auto& c : m.contests()) {
     const std::string where = "contest " + c.id();
     if (!is_identifier(c.id()))
-      return bad("contest id \"" + c.id() + "\" is not valid");
+      return bad("contest id " + quoted(c.id()) + " is not valid");
     if (!contest_ids.insert(c.id()).second)
       return bad("contest id \"" + c.id() + "\" repeats");
-    if (auto s = check_text(c.title(), languages, where); !s)
+    if (auto s = check_text(c.title(), languages, where, "title"); !s)
       return s.error();
     if (c.options().empty() || c.options_size() > static_cast<int>(kMaxOptions)) {
       return bad(where + " must have 1 to 63 options");
@@ -127,12 +144,12 @@ Expected<ElectionShape> check_manifest(const v1::Manifest& m) {
     std::set<std::string> option_ids;
     for (const auto& o : c.options()) {
       if (!is_identifier(o.id()))
-        return bad(where + " option id \"" + o.id() + "\" is not valid");
+        return bad(where + " option id " + quoted(o.id()) + " is not valid");
       if (o.id() == kBlankWord)
         return bad(where + " option id \"blank\" is reserved for the blank vote");
       if (!option_ids.insert(o.id()).second)
         return bad(where + " option \"" + o.id() + "\" repeats");
-      if (auto s = check_text(o.label(), languages, where + " option " + o.id()); !s) {
+      if (auto s = check_text(o.label(), languages, where + " option " + o.id(), "label"); !s) {
         return s.error();
       }
     }

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "protocol/entry.hpp"
+#include "protocol/text_rules.hpp"
 #include "server/server.hpp"
 
 int main(int argc, char** argv) {
@@ -36,7 +37,8 @@ int main(int argc, char** argv) {
   }
   auto server = senim::server::Server::open(options);
   if (!server) {
-    std::cerr << "senim-server: " << server.error().message << "\n";
+    // The message may quote the stored board (a refused leaf): printable().
+    std::cerr << "senim-server: " << senim::protocol::printable(server.error().message) << "\n";
     return 1;
   }
   std::cout << "listening on " << (*server)->listening_url() << std::endl;

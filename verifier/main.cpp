@@ -10,6 +10,7 @@
 
 #include "net/http_client.hpp"
 #include "protocol/entry.hpp"
+#include "protocol/text_rules.hpp"
 #include "verifier/record_verifier.hpp"
 
 namespace {
@@ -79,12 +80,12 @@ int main(int argc, char** argv) {
     record = save.empty() ? "senim-record-" + std::to_string(::getpid()) + ".senim" : save;
     if (auto s = download(server, record); !s) {
       std::remove(record.c_str());  // nothing half-downloaded is left behind
-      std::cerr << "senim-verify: " << s.error().message << "\n";
+      std::cerr << "senim-verify: " << senim::protocol::printable(s.error().message) << "\n";
       return 2;
     }
     if (!quiet)
-      std::cerr << "senim-verify: downloaded the record from " << server << " to " << record
-                << "\n";
+      std::cerr << "senim-verify: downloaded the record from " << senim::protocol::printable(server)
+                << " to " << senim::protocol::printable(record) << "\n";
   }
   senim::verifier::Options options;
   options.threads = threads;

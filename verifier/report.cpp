@@ -5,34 +5,34 @@
 #include <cstdio>
 #include <sstream>
 
+#include "protocol/text_rules.hpp"
+
 namespace senim::verifier {
 namespace {
 
-std::string json_string(const std::string& s) {
+// A JSON string literal (RFC 8259). Besides the quote, the backslash and C0,
+// every code point printable() would escape (DEL, C1, line separators, bidi
+// controls) is written as \uNNNN, so that a script that prints a value
+// cannot be steered by it; the text is otherwise kept exactly. A byte that is
+// not valid UTF-8 cannot be carried by JSON and becomes U+FFFD.
+std::string json_string(std::string_view s) {
   std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
+  for (std::size_t at = 0; at < s.size();) {
+    const protocol::Utf8Step step = protocol::decode_utf8(s, at);
+    if (!step.valid) {
+      out += "\\ufffd";
+    } else if (step.code_point == U'"') {
+      out += "\\\"";
+    } else if (step.code_point == U'\\') {
+      out += "\\\\";
+    } else if (protocol::is_unsafe_code_point(step.code_point)) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(step.code_point));
+      out += buf;
+    } else {
+      out.append(s.substr(at, step.length));
     }
+    at += step.length;
   }
   return out + "\"";
 }
@@ -78,9 +78,13 @@ std::size_t Report::failed_checks() const {
 
 std::string Report::to_text() const {
   std::ostringstream out;
-  out << "senim-verify " << record << "\n";
-  out << "election \"" << election_id << "\", " << with_commas(entries) << " entries, "
-      << with_commas(ballots) << " ballots, board key " << board_key_hex.substr(0, 16) << "…\n\n";
+  // Everything taken from the record (or from its path) goes through
+  // printable(): a hostile record must not reach the terminal (report.hpp).
+  using protocol::printable;
+  out << "senim-verify " << printable(record) << "\n";
+  out << "election " << protocol::quoted(election_id) << ", " << with_commas(entries)
+      << " entries, " << with_commas(ballots) << " ballots, board key "
+      << board_key_hex.substr(0, 16) << "…\n\n";
   for (const CheckInfo& c : kChecks) {
     const CheckResult& r = result(c.check);
     char head[160];
@@ -94,9 +98,9 @@ std::string Report::to_text() const {
       } else {
         out << "record";
       }
-      out << ": " << r.first_message << "\n";
+      out << ": " << printable(r.first_message) << "\n";
     } else if (!r.skipped.empty() && r.items == 0) {
-      out << "passed  (nothing to check: " << r.skipped << ")\n";
+      out << "passed  (nothing to check: " << printable(r.skipped) << ")\n";
     } else {
       out << "passed  " << with_commas(r.items) << " " << (r.items == 1 ? c.item : c.items) << " — "
           << c.title << "\n";
@@ -125,8 +129,8 @@ std::string Report::result_text() const {
       const auto& names = option_names.at(static_cast<std::size_t>(c));
       out << (c == 0 ? " " : "; ");
       for (int o = 0; o < d.contests(c).options_size(); ++o) {
-        out << (o == 0 ? "" : ", ") << names.at(static_cast<std::size_t>(o)) << " "
-            << with_commas(d.contests(c).options(o));
+        out << (o == 0 ? "" : ", ") << protocol::printable(names.at(static_cast<std::size_t>(o)))
+            << " " << with_commas(d.contests(c).options(o));
       }
       if (d.contests(c).blank() != 0)
         out << ", blank " << with_commas(d.contests(c).blank());
@@ -137,7 +141,8 @@ std::string Report::result_text() const {
   line("total", verified_result->total());
   if (verified_result->districts_size() > 1) {
     for (int d = 0; d < verified_result->districts_size(); ++d) {
-      line(district_names.at(static_cast<std::size_t>(d)), verified_result->districts(d));
+      line(protocol::printable(district_names.at(static_cast<std::size_t>(d))),
+           verified_result->districts(d));
     }
   }
   out << "\n";

@@ -43,7 +43,12 @@ class Report {
   std::vector<std::string> district_names;
   std::vector<std::vector<std::string>> option_names;  // per contest
 
+  // The report for people. Every string taken from the record (names,
+  // messages, ids) is shown through protocol::printable(), so a hostile
+  // record cannot put a control or bidi character on the terminal.
   std::string to_text() const;
+  // The report for machines. Strings are JSON-escaped, with every code point
+  // printable() would escape written as \uNNNN (lossless for valid UTF-8).
   std::string to_json() const;
   // The verified counts (check 18 passed), a line per district and the total.
   std::string result_text() const;

@@ -2,7 +2,10 @@
 // and ApiError code, and the board is unchanged (same tree size and root).
 #include <array>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "protocol/entry.hpp"
 #include "server/limits.hpp"
@@ -214,4 +217,43 @@ TEST_CASE("wrong methods, unknown paths and content types are refused", "[server
   REQUIRE(r.ok());
   CHECK(r->status == 415);
   CHECK(senim::test::snapshot(c) == before);
+}
+
+TEST_CASE("a set-up with a control or bidi character in a text is refused, naming the field",
+          "[server][bad-input][text]") {
+  ElectionFixture f;
+  auto& b = *f.builder;
+  b.setup();
+  const Bytes& setup = b.entries().at(0);
+  struct Case {
+    std::function<void(v1::Statement&)> edit;
+    std::string message;
+  };
+  const std::vector<Case> cases{
+      {[](v1::Statement& st) {
+         auto* option =
+             st.mutable_setup()->mutable_manifest()->mutable_contests(0)->mutable_options(0);
+         (*option->mutable_label()->mutable_text())["kk"] = "Иә\x1b[2K\rЖоқ";
+       },
+       "manifest: contest referendum option yes label (kk): control character U+001B at byte 4"},
+      {[](v1::Statement& st) {
+         (*st.mutable_setup()->mutable_manifest()->mutable_title()->mutable_text())["en"] =
+             "National \xE2\x81\xA7referendum";
+       },
+       "manifest: title (en): bidirectional control U+2067 at byte 9"},
+      {[](v1::Statement& st) { st.mutable_setup()->mutable_trustees(1)->set_name("Trustee\n2"); },
+       "set-up: trustee 2 name: control character U+000A at byte 7"},
+  };
+  for (const Case& c : cases) {
+    const Bytes bad = resign(b, setup, c.edit);
+    const auto before = senim::test::snapshot(*f.client);
+    const auto answer = senim::test::post_entry(*f.client, bad);
+    INFO(answer.error.message());
+    CHECK(answer.status == 400);
+    CHECK(answer.error.code() == "invalid_argument");
+    CHECK(answer.error.message() == c.message);
+    CHECK(senim::test::snapshot(*f.client) == before);
+  }
+  // The same set-up without the characters is accepted.
+  CHECK(senim::test::post_entry(*f.client, setup).status == 200);
 }

@@ -64,6 +64,44 @@ TEST_CASE_METHOD(TamperFixture,
       StartsWith(at(leaf::kSetup)) && Contains("contest council option \"candidate-1\" repeats"));
 }
 
+TEST_CASE_METHOD(
+    TamperFixture,
+    "setup: an option label with an escape sequence that rewrites the terminal line, and "
+    "everyone plays along with it",
+    "[tamper]") {
+  Statement st = statement(leaf::kSetup);
+  (*st.mutable_setup()
+        ->mutable_manifest()
+        ->mutable_contests(1)
+        ->mutable_options(1)
+        ->mutable_label()
+        ->mutable_text())["en"] = "Baurzhan\x1b[2K\rAigul";
+  rebuild_under(st);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::setup));
+  CHECK(first_failure(report, Check::setup) ==
+        at(leaf::kSetup) +
+            "manifest: contest council option candidate-2 label (en): control character U+001B at "
+            "byte 8");
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "setup: a trustee name with a right-to-left override, and everyone plays along "
+                 "with it",
+                 "[tamper]") {
+  Statement st = statement(leaf::kSetup);
+  st.mutable_setup()->mutable_trustees(0)->set_name(
+      "Trustee \xE2\x80\xAE"
+      "1");
+  rebuild_under(st);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::setup));
+  CHECK(first_failure(report, Check::setup) ==
+        at(leaf::kSetup) + "set-up: trustee 1 name: bidirectional control U+202E at byte 8");
+}
+
 TEST_CASE_METHOD(TamperFixture, "setup: a set-up signed by a key other than the authority it names",
                  "[tamper]") {
   const auto setup = senim::protocol::parse_entry(b.entries().at(leaf::kSetup));

@@ -1,12 +1,11 @@
 // The senim-verify binary, driven as a person or a script would: exit status
 // 0 only when every check passes, and --json that names the failed check.
-#include <sys/wait.h>
-
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "protocol/text_rules.hpp"
+#include "tests/run_command.hpp"
 #include "tests/verifier/tamper_fixture.hpp"
 
 using Catch::Matchers::Contains;
@@ -15,23 +14,10 @@ using namespace senim::tamper;
 
 namespace {
 
-struct Run {
-  int status = -1;  // the exit status, or -1 if it did not exit normally
-  std::string out;  // standard output
-};
+using Run = senim::test::CommandRun;
 
 Run run_verify(const std::string& args) {
-  const std::string command = std::string(SENIM_VERIFY_BINARY) + " " + args + " 2>/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  Run run;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-    run.out.append(buffer, n);
-  const int status = pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return senim::test::run_command(std::string(SENIM_VERIFY_BINARY) + " " + args + " 2>/dev/null");
 }
 
 // Writes the fixture's record and runs the binary on it.
@@ -98,6 +84,55 @@ TEST_CASE_METHOD(TamperFixture,
   CHECK_THAT(result.at("first_failure").at("message").get<std::string>(),
              Contains("published 3, decrypted 2"));
   CHECK_FALSE(report.contains("result"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "senim-verify prints a hostile label escaped, in text and in JSON",
+                 "[tamper][binary][text]") {
+  // A set-up that breaks only the display-text rule is still usable: the
+  // verifier reports check 5 (the district, checked first) and prints the
+  // result, labels and all.
+  Statement st = statement(leaf::kSetup);
+  auto* manifest = st.mutable_setup()->mutable_manifest();
+  (*manifest->mutable_contests(1)->mutable_options(1)->mutable_label()->mutable_text())["en"] =
+      "Baurzhan\x1b[2K\rAigul";
+  (*manifest->mutable_districts(0)->mutable_name()->mutable_text())["en"] =
+      "\xE2\x80\xAE"
+      "1 noigeR\xC2\x9B"
+      "31m";
+  rebuild_under(st);
+  // The record's own path, shown in both reports, is hostile too.
+  const std::string path = temp_record_path("esc\x1b[2K\xE2\x80\xAE");
+  REQUIRE(b.write_record(path).ok());
+  const auto no_raw_controls = [](const std::string& out) {
+    CHECK(out.find('\x1b') == std::string::npos);
+    CHECK(out.find('\r') == std::string::npos);
+    CHECK(out.find("\xE2\x80\xAE") == std::string::npos);
+    CHECK(out.find("\xC2\x9B") == std::string::npos);
+  };
+
+  const Run text = run_verify("-q '" + path + "'");
+  INFO(text.out);
+  CHECK(text.status == 1);
+  no_raw_controls(text.out);
+  CHECK_THAT(text.out,
+             Contains(" 5 setup                 FAILED") &&
+                 Contains("district region-1 name (en): bidirectional control U+202E at byte 0"));
+  CHECK_THAT(text.out,
+             Contains("senim-verify " + senim::protocol::printable(path) + "\n") &&
+                 Contains("esc\\x1b[2K\\u202e") && Contains(", Baurzhan\\x1b[2K\\x0dAigul ") &&
+                 Contains("\n  \\u202e1 noigeR\\u009b31m (") && Contains("1 of 18 checks FAILED"));
+
+  const Run json = run_verify("-q --json '" + path + "'");
+  std::filesystem::remove(path);
+  INFO(json.out);
+  CHECK(json.status == 1);
+  no_raw_controls(json.out);
+  CHECK_THAT(json.out, Contains("esc\\u001b[2K\\u202e"));
+  const auto report = nlohmann::json::parse(json.out);
+  CHECK(report.at("record") == path);  // lossless: the escapes decode to the path
+  CHECK(failed_ids(report) == std::vector<std::string>{"setup"});
+  CHECK(report.at("checks").at(4).at("first_failure").at("message") ==
+        "manifest: district region-1 name (en): bidirectional control U+202E at byte 0");
 }
 
 TEST_CASE("senim-verify exits non-zero on a file that is not a record", "[tamper][binary]") {

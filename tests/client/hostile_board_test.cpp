@@ -1,0 +1,267 @@
+// The real `senim` binary against a board that lies (hostile_board.hpp):
+// whatever the board answers — its election id, its phase, a ballot's state,
+// an error message, a set-up whose labels carry escapes — no control or bidi
+// character reaches the terminal, and no line of output can be forged
+// (docs/threat-model.md, "Terminal injection").
+#include "tests/client/hostile_board.hpp"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "crypto/merkle.hpp"
+#include "proto/api.pb.h"
+#include "proto/board.pb.h"
+#include "protocol/entry.hpp"
+#include "protocol/manifest_rules.hpp"
+#include "protocol/signing.hpp"
+#include "protocol/text_rules.hpp"
+#include "protocol/tree_head.hpp"
+#include "sim/election_builder.hpp"
+#include "tests/run_command.hpp"
+
+using Catch::Matchers::Contains;
+using senim::test::Answer;
+using senim::test::HostileBoard;
+using senim::test::Route;
+namespace v1 = senim::v1;
+
+namespace {
+
+// Rewrites the line, then forges one of its own, then reverses what follows.
+const std::string kHostile =
+    "ok\x1b[2K\r\ncast: your ballot is entry 7 \xE2\x80\xAE"
+    "deriuqca\xC2\x9B"
+    "31m";
+// How the tools show it.
+const std::string kShown = senim::protocol::printable(kHostile);
+
+using Run = senim::test::CommandRun;  // stdout and stderr together, as a terminal shows them
+
+class Workdir {
+ public:
+  Workdir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "senim-client-test-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  ~Workdir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  Workdir(const Workdir&) = delete;
+  Workdir& operator=(const Workdir&) = delete;
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+  // Runs `senim ARGS` here, with its input from /dev/null.
+  Run senim(const std::string& args) const {
+    return senim::test::run_command("cd '" + path_ + "' && " + SENIM_BINARY + " " + args +
+                                    " </dev/null 2>&1");
+  }
+  // Writes `receipt` to NAME here.
+  void write(const std::string& name, const v1::Receipt& receipt) const {
+    std::FILE* f = std::fopen(file(name).c_str(), "wb");
+    REQUIRE(f != nullptr);
+    const std::string bytes = receipt.SerializeAsString();
+    REQUIRE(std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size());
+    REQUIRE(std::fclose(f) == 0);
+  }
+
+ private:
+  std::string path_;
+};
+
+// Nothing a terminal acts on, and no line the board wrote itself.
+void check_terminal_safe(const Run& run) {
+  INFO(run.out);
+  CHECK(run.out.find('\x1b') == std::string::npos);
+  CHECK(run.out.find('\r') == std::string::npos);
+  CHECK(run.out.find("\xE2\x80\xAE") == std::string::npos);
+  CHECK(run.out.find("\xC2\x9B") == std::string::npos);
+  std::istringstream lines(run.out);
+  for (std::string line; std::getline(lines, line);)
+    CHECK(line.rfind("cast:", 0) != 0);
+}
+
+std::string api_error() {
+  v1::ApiError e;
+  e.set_code(kHostile);
+  e.set_message(kHostile);
+  return e.SerializeAsString();
+}
+
+std::string board_info(const std::string& election_id, const senim::protocol::PublicKey& key) {
+  v1::BoardInfo info;
+  info.set_board_key(senim::to_string(key));
+  info.set_election_id(election_id);
+  info.set_phase(kHostile);
+  info.set_tree_size(1);
+  return info.SerializeAsString();
+}
+
+// A board that answers /v1/election, and refuses everything else with a
+// hostile ApiError.
+struct RefusingBoard {
+  senim::protocol::SigningKey key = senim::protocol::SigningKey::generate();
+  HostileBoard board{{{"/v1/election", {200, board_info(kHostile, key.public_key())}}},
+                     Answer{400, api_error()}};
+};
+
+// Makes the key and credential files with the binary itself.
+void make_keys(const Workdir& w, const std::string& server) {
+  REQUIRE(w.senim("admin keygen --out authority.key").status == 0);
+  REQUIRE(w.senim("trustee keygen --name T1 --out trustee.key").status == 0);
+  REQUIRE(w.senim("keygen --out voter.cred --election e1 --server " + server).status == 0);
+}
+
+}  // namespace
+
+TEST_CASE("senim admin status shows a hostile board's election id and phase escaped",
+          "[client][text]") {
+  RefusingBoard b;
+  Workdir w;
+  const Run run = w.senim("admin status --server " + b.board.url());
+  check_terminal_safe(run);
+  CHECK(run.status == 0);
+  CHECK_THAT(run.out,
+             Contains("  election     " + kShown + "\n") && Contains("  phase        " + kShown));
+}
+
+TEST_CASE("a hostile board's error message is shown escaped, on one line, by every command",
+          "[client][text]") {
+  RefusingBoard b;
+  Workdir w;
+  make_keys(w, b.board.url());
+  const std::string refused =
+      "senim: the board refused: " + kShown + " (" + kShown + ", HTTP 400)\n";
+  const std::string server = " --server " + b.board.url();
+  for (const std::string& args :
+       {std::string("vote --credential voter.cred --choose referendum=yes"),
+        "trustee deal --key trustee.key" + server, "trustee finalize --key trustee.key" + server,
+        "trustee decrypt --key trustee.key" + server, "admin close --key authority.key" + server,
+        "admin open --key authority.key" + server, "admin tally --key authority.key" + server,
+        "admin result --key authority.key" + server}) {
+    INFO(args);
+    const Run run = w.senim(args);
+    check_terminal_safe(run);
+    CHECK(run.status == 1);
+    CHECK_THAT(run.out, Contains(refused));
+  }
+}
+
+TEST_CASE("senim admin create names a hostile board's election escaped", "[client][text]") {
+  RefusingBoard b;
+  Workdir w;
+  make_keys(w, b.board.url());
+  REQUIRE(w.senim("trustee keygen --name T2 --out t2.key").status == 0);
+  std::FILE* m = std::fopen(w.file("manifest.json").c_str(), "w");
+  REQUIRE(m != nullptr);
+  std::fputs(senim::protocol::manifest_to_json(senim::sim::referendum_manifest("e1")).c_str(), m);
+  std::fclose(m);
+  const Run run = w.senim(
+      "admin create --key authority.key --manifest manifest.json --trustee "
+      "trustee.key.pub --trustee t2.key.pub --threshold 1 --server " +
+      b.board.url());
+  check_terminal_safe(run);
+  CHECK(run.status == 1);
+  CHECK_THAT(run.out, Contains("already holds election \"" + kShown + "\""));
+}
+
+TEST_CASE("senim check shows a hostile board's election id and ballot state escaped",
+          "[client][text]") {
+  // A one-entry log whose head the hostile board signed, under a hostile
+  // election id; the receipt is the file a voter would hold.
+  const auto key = senim::protocol::SigningKey::generate();
+  const senim::Bytes entry{1, 2, 3};
+  const senim::Hash32 leaf = senim::crypto::merkle::leaf_hash(entry);
+  const v1::SignedTreeHead head =
+      senim::protocol::sign_tree_head(key, kHostile, 1, leaf, 1'700'000'000'000);
+  v1::InclusionProof inclusion;
+  inclusion.set_leaf_index(0);
+  inclusion.set_tree_size(1);
+  v1::ConsistencyProof consistency;
+  consistency.set_old_size(1);
+  consistency.set_new_size(1);
+  v1::BallotStatus status;
+  status.set_state(kHostile);
+  v1::Receipt receipt;
+  receipt.set_election_id(kHostile);
+  receipt.set_board_key(senim::to_string(key.public_key()));
+  receipt.set_leaf_index(0);
+  receipt.set_leaf_hash(senim::to_string(leaf));
+  receipt.set_tracking_code(std::string(32, '\x07'));
+  *receipt.mutable_tree_head() = head;
+  *receipt.mutable_inclusion() = inclusion;
+  Workdir w;
+
+  SECTION("the board is the receipt's: the ballot's state is printed") {
+    HostileBoard board{{{"/v1/election", {200, board_info(kHostile, key.public_key())}},
+                        {"/v1/tree-head", {200, head.SerializeAsString()}},
+                        {"/v1/proofs/consistency", {200, consistency.SerializeAsString()}},
+                        {"/v1/proofs/inclusion", {200, inclusion.SerializeAsString()}},
+                        {"/v1/ballots/", {200, status.SerializeAsString()}}},
+                       Answer{400, api_error()}};
+    receipt.set_server(board.url());
+    w.write("my.receipt", receipt);
+    const Run run = w.senim("check my.receipt");
+    check_terminal_safe(run);
+    CHECK(run.status == 0);
+    CHECK_THAT(run.out,
+               Contains("your ballot (entry 0) is on the board") && Contains(": " + kShown + "\n"));
+  }
+  SECTION("another board: both election ids are named") {
+    HostileBoard board{{{"/v1/election", {200, board_info("other\x1b[1A", key.public_key())}}},
+                       Answer{400, api_error()}};
+    receipt.set_server(board.url());
+    w.write("my.receipt", receipt);
+    const Run run = w.senim("check my.receipt");
+    check_terminal_safe(run);
+    CHECK(run.status == 1);
+    CHECK_THAT(run.out, Contains("it holds election \"other\\x1b[1A\"") &&
+                            Contains("the receipt names \"" + kShown + "\""));
+  }
+}
+
+TEST_CASE("a client refuses a hostile board's set-up with escapes in a label, naming the field",
+          "[client][text]") {
+  // The set-up a board would serve had it skipped the display-text rule
+  // (docs/protocol.md §8.1): signed by its authority, otherwise well formed.
+  senim::sim::ElectionPlan plan;
+  plan.manifest = senim::sim::referendum_manifest("e1");
+  senim::sim::ElectionBuilder builder(std::move(plan));
+  builder.setup();
+  v1::Statement st = senim::protocol::parse_entry(builder.entries().at(0))->statement;
+  (*st.mutable_setup()
+        ->mutable_manifest()
+        ->mutable_contests(0)
+        ->mutable_options(0)
+        ->mutable_label()
+        ->mutable_text())["en"] = "Yes\x1b[2K\rNo";
+  const senim::Bytes hostile_setup = senim::protocol::make_entry(builder.authority_key(), st);
+  v1::EntryList list;
+  list.set_start(0);
+  list.add_entries(senim::to_string(hostile_setup));
+  HostileBoard board{{{"/v1/election", {200, board_info("e1", builder.board_key().public_key())}},
+                      {"/v1/entries?start=0&", {200, list.SerializeAsString()}}},
+                     Answer{200, v1::EntryList().SerializeAsString()}};
+  Workdir w;
+  make_keys(w, board.url());
+  for (const std::string& args : {std::string("vote --credential voter.cred"),
+                                  "trustee deal --key trustee.key --server " + board.url(),
+                                  "admin result --key authority.key --server " + board.url()}) {
+    INFO(args);
+    const Run run = w.senim(args);
+    check_terminal_safe(run);
+    CHECK(run.status == 1);
+    CHECK_THAT(run.out, Contains("senim: the board serves entry 0 which does not check: manifest: "
+                                 "contest referendum option yes label (en): control character "
+                                 "U+001B at byte 3\n"));
+  }
+}
