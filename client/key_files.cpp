@@ -2,24 +2,33 @@
 
 #include <fcntl.h>
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver_util.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
+
+#include "crypto/secret_memory.hpp"
 
 namespace senim::client {
 namespace {
+
+// A key or state file is a few kilobytes; anything far larger is not one.
+constexpr std::size_t kMaxMessageFileBytes = std::size_t{1} << 20;
 
 Error io(const std::string& what) {
   return make_error(Errc::io_error, what + ": " + std::strerror(errno));
 }
 
-Status write_atomically(const std::string& path, const std::string& text, mode_t mode,
+Status write_atomically(const std::string& path, std::string_view text, mode_t mode,
                         bool overwrite) {
   if (!overwrite && ::access(path.c_str(), F_OK) == 0) {
     return make_error(Errc::io_error, path + " already exists; not overwriting it");
@@ -44,6 +53,80 @@ Status write_atomically(const std::string& path, const std::string& text, mode_t
   return Status::success();
 }
 
+// Protobuf writes into this as into any output stream, and every byte it
+// writes stays in guarded memory that is wiped when freed, growth included.
+class SecretOutput : public google::protobuf::io::ZeroCopyOutputStream {
+ public:
+  explicit SecretOutput(crypto::SecretBuffer& buffer) : buffer_(buffer) {}
+  bool Next(void** data, int* size) override {
+    if (buffer_.size() == buffer_.capacity())
+      buffer_.reserve(std::max<std::size_t>(1024, 2 * buffer_.capacity()));
+    const std::size_t start = buffer_.size();
+    buffer_.resize(buffer_.capacity());
+    *data = buffer_.data() + start;
+    *size = static_cast<int>(buffer_.size() - start);
+    return true;
+  }
+  void BackUp(int count) override {
+    buffer_.resize(buffer_.size() - static_cast<std::size_t>(count));
+  }
+  int64_t ByteCount() const override { return static_cast<int64_t>(buffer_.size()); }
+
+ private:
+  crypto::SecretBuffer& buffer_;
+};
+
+// The JSON mapping's type information for every message senim has. This is
+// what MessageToJsonString and JsonStringToMessage use inside; calling the
+// stream forms of the same functions lets every buffer be one that is wiped.
+google::protobuf::util::TypeResolver* type_resolver() {
+  static const std::unique_ptr<google::protobuf::util::TypeResolver> resolver(
+      google::protobuf::util::NewTypeResolverForDescriptorPool(
+          "type.googleapis.com", google::protobuf::DescriptorPool::generated_pool()));
+  return resolver.get();
+}
+
+std::string type_url(const google::protobuf::Message& message) {
+  return "type.googleapis.com/" + message.GetDescriptor()->full_name();
+}
+
+// The whole file, read straight into guarded memory (no stream buffers).
+Expected<crypto::SecretBuffer> read_secret_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return io("cannot read " + path);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const Error e = io("cannot read " + path);
+    ::close(fd);
+    return e;
+  }
+  crypto::SecretBuffer buffer(
+      std::min(static_cast<std::size_t>(std::max<off_t>(st.st_size, 0)), kMaxMessageFileBytes) + 1);
+  while (true) {
+    if (buffer.size() == buffer.capacity()) {
+      if (buffer.capacity() > kMaxMessageFileBytes) {
+        ::close(fd);
+        return make_error(Errc::invalid_length, path + " is too large to be a senim key file");
+      }
+      buffer.reserve(2 * buffer.capacity());
+    }
+    const std::size_t done = buffer.size();
+    buffer.resize(buffer.capacity());
+    const ssize_t n = ::read(fd, buffer.data() + done, buffer.size() - done);
+    if (n < 0) {
+      const Error e = io("cannot read " + path);
+      ::close(fd);
+      return e;
+    }
+    buffer.resize(done + static_cast<std::size_t>(n));
+    if (n == 0)
+      break;
+  }
+  ::close(fd);
+  return buffer;
+}
+
 // What a person calls the file a message lives in.
 std::string kind_of(const google::protobuf::Message& message) {
   const std::string& name = message.GetDescriptor()->name();
@@ -64,32 +147,44 @@ std::string kind_of(const google::protobuf::Message& message) {
 
 Status write_message_file(const std::string& path, const google::protobuf::Message& message,
                           Secrecy secrecy, bool overwrite) {
-  std::string json;
+  // message → protobuf bytes → JSON, each in guarded memory.
+  crypto::SecretBuffer binary(message.ByteSizeLong());
+  binary.resize(binary.capacity());
+  if (!message.SerializeToArray(binary.data(), static_cast<int>(binary.size())))
+    return make_error(Errc::invalid_argument, "cannot encode " + path);
+  crypto::SecretBuffer json(4 * binary.size() + 1024);
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = true;
   options.preserve_proto_field_names = true;
-  if (!google::protobuf::util::MessageToJsonString(message, &json, options).ok()) {
+  google::protobuf::io::ArrayInputStream in(binary.data(), static_cast<int>(binary.size()));
+  SecretOutput out(json);
+  if (!google::protobuf::util::BinaryToJsonStream(type_resolver(), type_url(message), &in, &out,
+                                                  options)
+           .ok()) {
     return make_error(Errc::invalid_argument, "cannot encode " + path);
   }
   const mode_t mode = secrecy == Secrecy::secret_file ? 0600 : 0644;
-  Status s = write_atomically(path, json, mode, overwrite || secrecy == Secrecy::public_file);
-  sodium_memzero(json.data(), json.size());
-  return s;
+  return write_atomically(path, json.view(), mode, overwrite || secrecy == Secrecy::public_file);
 }
 
 Status read_message_file(const std::string& path, google::protobuf::Message& message) {
-  std::ifstream in(path);
-  if (!in)
-    return io("cannot read " + path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+  auto text = read_secret_file(path);
+  if (!text)
+    return text.error();
+  // JSON → protobuf bytes → message, each in guarded memory until the message.
+  crypto::SecretBuffer binary(text->size() + 64);
   google::protobuf::util::JsonParseOptions options;
-  const auto status = google::protobuf::util::JsonStringToMessage(text, &message, options);
-  sodium_memzero(text.data(), text.size());
+  google::protobuf::io::ArrayInputStream in(text->data(), static_cast<int>(text->size()));
+  SecretOutput out(binary);
+  const auto status = google::protobuf::util::JsonToBinaryStream(type_resolver(), type_url(message),
+                                                                 &in, &out, options);
   if (!status.ok()) {
     return make_error(Errc::invalid_encoding, path + " is not " + kind_of(message) + " (" +
                                                   std::string(status.message()) + ")");
+  }
+  if (!message.ParseFromArray(binary.data(), static_cast<int>(binary.size()))) {
+    return make_error(Errc::invalid_encoding,
+                      path + " is not " + kind_of(message) + " (its fields do not decode)");
   }
   return Status::success();
 }
@@ -98,6 +193,13 @@ void wipe_string(std::string& secret) {
   if (!secret.empty())
     sodium_memzero(secret.data(), secret.size());
   secret.clear();
+}
+
+std::string secret_scalar_bytes(const crypto::Scalar& s) {
+  crypto::Scalar::Encoding encoding = s.encode();
+  std::string out(encoding.begin(), encoding.end());
+  wipe(encoding);
+  return out;
 }
 
 Status write_bytes_file(const std::string& path, const std::string& bytes) {

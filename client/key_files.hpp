@@ -9,6 +9,7 @@
 #include <string>
 
 #include "crypto/error.hpp"
+#include "crypto/scalar.hpp"
 
 namespace senim::client {
 
@@ -20,6 +21,10 @@ Status read_message_file(const std::string& path, google::protobuf::Message& mes
 
 // Overwrites a string that held a secret (a seed read from a file).
 void wipe_string(std::string& secret);
+
+// enc(s) (docs/protocol.md §2.2) as a protobuf bytes field for a secret
+// file, without leaving the encoding's temporary copy on the stack.
+std::string secret_scalar_bytes(const crypto::Scalar& s);
 
 // Writes or reads raw bytes (receipts are protobuf binary, for `senim check`).
 Status write_bytes_file(const std::string& path, const std::string& bytes);

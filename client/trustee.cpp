@@ -168,9 +168,8 @@ int trustee_deal(const TrusteeOptions& o) {
   for (auto& c : *s->progress.file.mutable_coefficients())
     wipe_string(c);
   s->progress.file.clear_coefficients();
-  for (std::size_t j = 0; j < polynomial.threshold(); ++j) {
-    s->progress.file.add_coefficients(to_string(polynomial.coefficient(j).encode()));
-  }
+  for (std::size_t j = 0; j < polynomial.threshold(); ++j)
+    s->progress.file.add_coefficients(secret_scalar_bytes(polynomial.coefficient(j)));
   if (auto w = write_message_file(s->state_path, s->progress.file, Secrecy::secret_file, true); !w)
     return fail(w.error());
   auto deal = protocol::make_deal(config, s->index, polynomial);
@@ -206,7 +205,8 @@ int trustee_finalize(const TrusteeOptions& o) {
     return fail("still waiting for trustee(s)" + waiting + " to deal");
   if (s->progress.file.coefficients_size() == 0)
     return fail(s->state_path + " holds no polynomial: did this trustee deal?");
-  std::vector<crypto::Scalar> coefficients;
+  std::vector<crypto::Scalar> coefficients;  // Scalars wipe themselves; reserve: no stray copies
+  coefficients.reserve(static_cast<std::size_t>(s->progress.file.coefficients_size()));
   for (const auto& c : s->progress.file.coefficients()) {
     auto a = crypto::Scalar::decode(as_bytes(c));
     if (!a)
@@ -218,6 +218,7 @@ int trustee_finalize(const TrusteeOptions& o) {
   for (const auto& d : state.deals())
     qualified.push_back(*d);
   std::vector<crypto::Scalar> shares;
+  shares.reserve(config.ceremony.trustees);
   for (std::uint32_t i = 1; i <= config.ceremony.trustees; ++i) {
     if (i == s->index) {
       shares.push_back(polynomial.evaluate(i));
@@ -249,7 +250,7 @@ int trustee_finalize(const TrusteeOptions& o) {
   for (auto& c : *s->progress.file.mutable_coefficients())
     wipe_string(c);
   s->progress.file.clear_coefficients();
-  s->progress.file.set_share(to_string(x->encode()));
+  s->progress.file.set_share(secret_scalar_bytes(*x));
   if (auto w = write_message_file(s->state_path, s->progress.file, Secrecy::secret_file, true); !w)
     return fail(w.error());
   v1::Statement st = statement_for(*s);

@@ -59,10 +59,25 @@ std::string keep_existing(const std::string& path) {
   }
 }
 
+// The option ids the voter named, per contest: the vote itself, so wiped when
+// parsing ends, whatever the outcome (docs/threat-model.md).
+struct Picked {
+  std::map<std::string, std::vector<std::string>> ids;
+  Picked() = default;
+  Picked(const Picked&) = delete;
+  Picked& operator=(const Picked&) = delete;
+  ~Picked() {
+    for (auto& entry : ids) {
+      for (auto& id : entry.second)
+        wipe_string(id);
+    }
+  }
+};
+
 // --choose CONTEST=OPTION[,OPTION…] (or CONTEST=blank) into 0/1 choices.
 Expected<protocol::BallotChoices> parse_choices(const v1::Manifest& m,
                                                 const std::vector<std::string>& flags) {
-  std::map<std::string, std::vector<std::string>> picked;
+  Picked picked;
   for (const auto& flag : flags) {
     const auto eq = flag.find('=');
     if (eq == std::string::npos) {
@@ -79,20 +94,20 @@ Expected<protocol::BallotChoices> parse_choices(const v1::Manifest& m,
     }
     if (options.size() == 1 && options[0] == protocol::kBlankWord)
       options.clear();
-    if (picked.count(contest) != 0) {
+    if (picked.ids.count(contest) != 0) {
       return make_error(Errc::invalid_argument, "contest \"" + contest + "\" is chosen twice");
     }
-    picked[contest] = options;
+    picked.ids[contest] = std::move(options);
   }
   protocol::BallotChoices choices;
   for (const auto& contest : m.contests()) {
-    auto it = picked.find(contest.id());
-    if (it == picked.end()) {
+    auto it = picked.ids.find(contest.id());
+    if (it == picked.ids.end()) {
       return make_error(Errc::invalid_argument, "no choice for contest \"" + contest.id() +
                                                     "\" (say --choose " + contest.id() +
                                                     "=OPTION)");
     }
-    std::vector<std::uint32_t> row(static_cast<std::size_t>(contest.options_size()), 0);
+    protocol::ChoiceRow row(static_cast<std::size_t>(contest.options_size()), 0);
     for (const auto& id : it->second) {
       bool found = false;
       for (int o = 0; o < contest.options_size(); ++o) {
@@ -114,12 +129,14 @@ Expected<protocol::BallotChoices> parse_choices(const v1::Manifest& m,
                                                       "\" (its options: " + valid + ")");
       }
     }
-    picked.erase(it);
+    for (auto& id : it->second)
+      wipe_string(id);
+    picked.ids.erase(it);
     choices.contests.push_back(std::move(row));
   }
-  if (!picked.empty())
+  if (!picked.ids.empty())
     return make_error(Errc::invalid_argument,
-                      "there is no contest \"" + picked.begin()->first + "\"");
+                      "there is no contest \"" + picked.ids.begin()->first + "\"");
   return choices;
 }
 
@@ -144,7 +161,7 @@ protocol::BallotChoices prompt_choices(const v1::Manifest& m, const std::string&
       std::string line;
       if (!std::getline(std::cin, line))
         std::exit(fail("no answer on the terminal"));
-      std::vector<std::uint32_t> row(static_cast<std::size_t>(contest.options_size()), 0);
+      protocol::ChoiceRow row(static_cast<std::size_t>(contest.options_size()), 0);
       bool ok = true;
       std::uint32_t count = 0;
       for (const auto& token : split(line, ' ')) {
@@ -158,6 +175,7 @@ protocol::BallotChoices prompt_choices(const v1::Manifest& m, const std::string&
         row[static_cast<std::size_t>(n - 1)] = 1;
         ++count;
       }
+      wipe_string(line);  // the voter's answer is the vote
       if (ok && count >= contest.min_selections() && count <= contest.max_selections()) {
         choices.contests.push_back(std::move(row));
         break;

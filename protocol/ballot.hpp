@@ -11,15 +11,20 @@
 #include "crypto/elgamal.hpp"
 #include "crypto/range_proof.hpp"
 #include "crypto/scalar.hpp"
+#include "crypto/secret_memory.hpp"
 #include "proto/ballot.pb.h"
 #include "protocol/signing.hpp"
 #include "protocol/voting_parameters.hpp"
 
 namespace senim::protocol {
 
+// One contest's choices: 0 or 1 per option, in manifest order. A secret
+// (§2.3): its memory is wiped when freed, copies and growth included.
+using ChoiceRow = crypto::SecretVector<std::uint32_t>;
+
 // What the voter chose: per contest (manifest order), 0 or 1 per option.
 struct BallotChoices {
-  std::vector<std::vector<std::uint32_t>> contests;
+  std::vector<ChoiceRow> contests;
 };
 
 // invalid_argument naming the contest if the choices break the manifest's rules.
@@ -31,7 +36,7 @@ Bytes ballot_proof_context(const Hash32& base_hash, ByteView credential);
 // --- Making a ballot (voter side) ---------------------------------------
 
 struct ContestSecrets {
-  std::vector<std::uint32_t> choices;
+  ChoiceRow choices;
   std::vector<crypto::Scalar> nonces;
   std::uint32_t blank = 0;
   crypto::Scalar blank_nonce;

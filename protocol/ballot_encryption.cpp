@@ -20,8 +20,9 @@ Expected<EncryptedBallot> encrypt_ballot(const VotingParameters& params,
   out.ballot.set_sequence(sequence);
   for (std::size_t c = 0; c < params.shape.contests.size(); ++c) {
     const ContestShape& shape = params.shape.contests[c];
-    ContestSecrets secrets;
+    ContestSecrets secrets;  // its choices and nonces wipe themselves (§2.3)
     secrets.choices = choices.contests[c];
+    secrets.nonces.reserve(shape.options);
     auto* contest = out.ballot.add_contests();
 
     // Step 1: each option, a ciphertext and a [0, 1] proof.
@@ -85,13 +86,15 @@ v1::ChallengedBallot reveal_ballot(const EncryptedBallot& ballot,
     auto* opening = out.add_contests();
     for (std::size_t i = 0; i < s.choices.size(); ++i) {
       opening->add_choices(s.choices[i]);
-      const auto nonce = s.nonces[i].encode();
+      auto nonce = s.nonces[i].encode();
       opening->add_nonces(reinterpret_cast<const char*>(nonce.data()), nonce.size());
+      wipe(nonce);
     }
     if (!ballot.ballot.contests(static_cast<int>(c)).blank().empty()) {
       opening->set_blank(s.blank);
-      const auto nonce = s.blank_nonce.encode();
+      auto nonce = s.blank_nonce.encode();
       opening->set_blank_nonce(reinterpret_cast<const char*>(nonce.data()), nonce.size());
+      wipe(nonce);
     }
   }
   return out;

@@ -60,7 +60,8 @@ Expected<BallotChoices> check_challenge(const VotingParameters& params,
       return make_error(Errc::invalid_length,
                         where + ": opening needs a choice and a nonce per option");
     }
-    std::vector<std::uint32_t> picks;
+    ChoiceRow picks;
+    picks.reserve(shape.options);
     for (std::uint32_t i = 0; i < shape.options; ++i) {
       const std::uint32_t m = opening.choices(static_cast<int>(i));
       if (m > 1)

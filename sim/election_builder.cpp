@@ -96,7 +96,7 @@ v1::Manifest demo_manifest(const std::string& election_id, std::uint32_t distric
 protocol::BallotChoices demo_choices(std::uint32_t referendum, std::vector<std::uint32_t> council) {
   protocol::BallotChoices c;
   c.contests.push_back({referendum == 0 ? 1U : 0U, referendum == 1 ? 1U : 0U});
-  c.contests.push_back(std::move(council));
+  c.contests.emplace_back(council.begin(), council.end());
   return c;
 }
 

@@ -38,7 +38,9 @@ ordered_json hex_list(const google::protobuf::RepeatedPtrField<std::string>& ite
 
 senim::protocol::BallotChoices choices(std::vector<std::uint32_t> referendum,
                                        std::vector<std::uint32_t> council) {
-  return senim::protocol::BallotChoices{{std::move(referendum), std::move(council)}};
+  using senim::protocol::ChoiceRow;
+  return senim::protocol::BallotChoices{
+      {ChoiceRow(referendum.begin(), referendum.end()), ChoiceRow(council.begin(), council.end())}};
 }
 
 struct Voter {

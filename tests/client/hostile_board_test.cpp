@@ -29,18 +29,19 @@
 using Catch::Matchers::Contains;
 using senim::test::Answer;
 using senim::test::HostileBoard;
-using senim::test::Route;
 namespace v1 = senim::v1;
 
 namespace {
 
 // Rewrites the line, then forges one of its own, then reverses what follows.
-const std::string kHostile =
+constexpr const char* kHostile =
     "ok\x1b[2K\r\ncast: your ballot is entry 7 \xE2\x80\xAE"
     "deriuqca\xC2\x9B"
     "31m";
 // How the tools show it.
-const std::string kShown = senim::protocol::printable(kHostile);
+std::string shown() {
+  return senim::protocol::printable(kHostile);
+}
 
 using Run = senim::test::CommandRun;  // stdout and stderr together, as a terminal shows them
 
@@ -131,7 +132,7 @@ TEST_CASE("senim admin status shows a hostile board's election id and phase esca
   check_terminal_safe(run);
   CHECK(run.status == 0);
   CHECK_THAT(run.out,
-             Contains("  election     " + kShown + "\n") && Contains("  phase        " + kShown));
+             Contains("  election     " + shown() + "\n") && Contains("  phase        " + shown()));
 }
 
 TEST_CASE("a hostile board's error message is shown escaped, on one line, by every command",
@@ -140,7 +141,7 @@ TEST_CASE("a hostile board's error message is shown escaped, on one line, by eve
   Workdir w;
   make_keys(w, b.board.url());
   const std::string refused =
-      "senim: the board refused: " + kShown + " (" + kShown + ", HTTP 400)\n";
+      "senim: the board refused: " + shown() + " (" + shown() + ", HTTP 400)\n";
   const std::string server = " --server " + b.board.url();
   for (const std::string& args :
        {std::string("vote --credential voter.cred --choose referendum=yes"),
@@ -171,7 +172,7 @@ TEST_CASE("senim admin create names a hostile board's election escaped", "[clien
       b.board.url());
   check_terminal_safe(run);
   CHECK(run.status == 1);
-  CHECK_THAT(run.out, Contains("already holds election \"" + kShown + "\""));
+  CHECK_THAT(run.out, Contains("already holds election \"" + shown() + "\""));
 }
 
 TEST_CASE("senim check shows a hostile board's election id and ballot state escaped",
@@ -213,8 +214,8 @@ TEST_CASE("senim check shows a hostile board's election id and ballot state esca
     const Run run = w.senim("check my.receipt");
     check_terminal_safe(run);
     CHECK(run.status == 0);
-    CHECK_THAT(run.out,
-               Contains("your ballot (entry 0) is on the board") && Contains(": " + kShown + "\n"));
+    CHECK_THAT(run.out, Contains("your ballot (entry 0) is on the board") &&
+                            Contains(": " + shown() + "\n"));
   }
   SECTION("another board: both election ids are named") {
     HostileBoard board{{{"/v1/election", {200, board_info("other\x1b[1A", key.public_key())}}},
@@ -225,7 +226,7 @@ TEST_CASE("senim check shows a hostile board's election id and ballot state esca
     check_terminal_safe(run);
     CHECK(run.status == 1);
     CHECK_THAT(run.out, Contains("it holds election \"other\\x1b[1A\"") &&
-                            Contains("the receipt names \"" + kShown + "\""));
+                            Contains("the receipt names \"" + shown() + "\""));
   }
 }
 
