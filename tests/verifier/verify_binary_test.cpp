@@ -1,12 +1,10 @@
 // The senim-verify binary, driven as a person or a script would: exit status
 // 0 only when every check passes, and --json that names the failed check.
-#include <sys/wait.h>
-
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "tests/test_data.hpp"
 #include "tests/verifier/tamper_fixture.hpp"
 
 using Catch::Matchers::Contains;
@@ -15,23 +13,10 @@ using namespace senim::tamper;
 
 namespace {
 
-struct Run {
-  int status = -1;  // the exit status, or -1 if it did not exit normally
-  std::string out;  // standard output
-};
+using Run = senim::test::CommandRun;
 
 Run run_verify(const std::string& args) {
-  const std::string command = std::string(SENIM_VERIFY_BINARY) + " " + args + " 2>/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  Run run;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-    run.out.append(buffer, n);
-  const int status = pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return senim::test::run_command(std::string(SENIM_VERIFY_BINARY) + " " + args + " 2>/dev/null");
 }
 
 // Writes the fixture's record and runs the binary on it.
@@ -56,14 +41,14 @@ std::vector<std::string> failed_ids(const nlohmann::json& report) {
 
 TEST_CASE_METHOD(TamperFixture, "senim-verify exits 0 on an honest record", "[tamper][binary]") {
   const Run text = run_on(*this, "-q");
-  INFO(text.out);
+  INFO(text.output);
   CHECK(text.status == 0);
-  CHECK_THAT(text.out, Contains("all 18 checks passed"));
+  CHECK_THAT(text.output, Contains("all 18 checks passed"));
 
   const Run json = run_on(*this, "-q --json");
-  INFO(json.out);
+  INFO(json.output);
   CHECK(json.status == 0);
-  const auto report = nlohmann::json::parse(json.out);
+  const auto report = nlohmann::json::parse(json.output);
   CHECK(report.at("passed").get<bool>());
   CHECK(report.at("checks").size() == 18);
   CHECK(failed_ids(report).empty());
@@ -80,15 +65,15 @@ TEST_CASE_METHOD(TamperFixture,
     no->set_options(1, no->options(1) + 1);
   });
   const Run text = run_on(*this, "-q");
-  INFO(text.out);
+  INFO(text.output);
   CHECK(text.status == 1);
-  CHECK_THAT(text.out,
+  CHECK_THAT(text.output,
              Contains("18 result                FAILED") && Contains("1 of 18 checks FAILED"));
 
   const Run json = run_on(*this, "-q --json");
-  INFO(json.out);
+  INFO(json.output);
   CHECK(json.status == 1);
-  const auto report = nlohmann::json::parse(json.out);
+  const auto report = nlohmann::json::parse(json.output);
   CHECK_FALSE(report.at("passed").get<bool>());
   CHECK(failed_ids(report) == std::vector<std::string>{"result"});
   const auto& result = report.at("checks").at(17);
@@ -103,9 +88,9 @@ TEST_CASE_METHOD(TamperFixture,
 TEST_CASE("senim-verify exits non-zero on a file that is not a record", "[tamper][binary]") {
   const std::string path = temp_record_path("missing");
   const Run json = run_verify("-q --json '" + path + "'");
-  INFO(json.out);
+  INFO(json.output);
   CHECK(json.status == 1);
-  const auto report = nlohmann::json::parse(json.out);
+  const auto report = nlohmann::json::parse(json.output);
   CHECK(failed_ids(report) == std::vector<std::string>{"record-format"});
   CHECK(report.at("checks").at(0).at("first_failure").at("entry").is_null());
 }
