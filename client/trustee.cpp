@@ -67,10 +67,14 @@ std::string state_path_of(const TrusteeOptions& o) {
 // one that no complaint has revealed and that no other set-up has used.
 Status check_ceremony_state(const v1::TrusteeStateFile& state, const std::string& path,
                             const protocol::ElectionConfig& config, std::uint32_t trustee) {
-  const std::string redo = "; make a box key for this election with `senim trustee box-key`";
+  const std::string again =
+      ": the election must be set up again on a new board, with new box keys (`senim trustee "
+      "box-key`)";
   if (state.box_key().empty()) {
     return make_error(Errc::not_found, path + " holds no box key for election \"" +
-                                           config.election_id() + "\" (wrong --state?)" + redo);
+                                           config.election_id() +
+                                           "\": give the state file `senim trustee box-key` "
+                                           "wrote for it (--state)");
   }
   if (state.election_id() != config.election_id() || !same_bytes(state.board_key(), config.board)) {
     return make_error(Errc::invalid_argument,
@@ -91,17 +95,16 @@ Status check_ceremony_state(const v1::TrusteeStateFile& state, const std::string
                           ".pub file the authority was given");
   }
   if (state.box_key_revealed()) {
-    return make_error(Errc::not_authorized, "the box key in " + path +
-                                                " was revealed by a complaint and is never used "
-                                                "again; a new ceremony needs a new board" +
-                                                redo);
+    return make_error(
+        Errc::not_authorized,
+        "the box key in " + path + " was revealed by a complaint and is never used again" + again);
   }
   if (!state.setup_hash().empty() && !same_bytes(state.setup_hash(), config.setup_hash)) {
     return make_error(Errc::not_authorized,
                       "the box key in " + path +
-                          " was already used in another set-up of this election on this board; "
-                          "a box key serves one ceremony only: a new ceremony needs a new board" +
-                          redo);
+                          " was already used in another set-up of this election on this board, "
+                          "and a box key serves one ceremony only" +
+                          again);
   }
   return Status::success();
 }
@@ -234,7 +237,7 @@ int trustee_box_key(const TrusteeOptions& o) {
     if (state.box_key_revealed()) {
       return fail("the box key in " + state_path +
                   " was revealed by a complaint and is never used again; a new ceremony needs a "
-                  "new board");
+                  "new board, and a new state file (--state)");
     }
   } else {
     const auto box = crypto::BoxKeyPair::generate();
