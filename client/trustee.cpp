@@ -134,7 +134,10 @@ Expected<TrusteeSession> start(const TrusteeOptions& o) {
                       "this key is not one of the trustees of \"" + config->election_id() + "\"");
   }
   s.index = *t;
-  (void)read_message_file(s.state_path, s.progress.file);  // absent: check_ceremony_state says so
+  if (std::filesystem::exists(s.state_path)) {  // absent: check_ceremony_state says so
+    if (auto r = read_message_file(s.state_path, s.progress.file); !r)
+      return r.error();
+  }
   if (auto st = check_ceremony_state(s.progress.file, s.state_path, *config, s.index); !st)
     return st.error();
   s.box.public_key = config->box_keys[s.index - 1];
@@ -244,7 +247,8 @@ int trustee_box_key(const TrusteeOptions& o) {
     state.set_election_id(o.election_id);
     state.set_board_key(to_string(board_key));
     state.set_box_key(to_string(box.public_key));
-    state.set_box_secret(to_string(box.secret_key.bytes()));
+    const ByteView secret = box.secret_key.bytes();
+    state.set_box_secret(secret.data(), secret.size());  // no unwiped temporary copy
     state.set_box_key_signature(
         to_string(protocol::sign_box_key(*signing, o.election_id, board_key, box.public_key)));
     if (auto w = write_message_file(state_path, state, Secrecy::secret_file); !w)

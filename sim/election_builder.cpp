@@ -455,4 +455,23 @@ Status ElectionBuilder::write_record(const std::string& path) const {
   return writer->finish();
 }
 
+std::unique_ptr<ElectionBuilder> failed_earlier_ceremony(const ElectionBuilder& b,
+                                                         std::uint32_t accuser,
+                                                         std::uint32_t dealer) {
+  ElectionPlan plan;
+  plan.manifest = b.plan().manifest;
+  plan.trustees = b.plan().trustees;
+  plan.threshold = b.plan().threshold;
+  plan.voters = 1;
+  for (std::uint32_t t = 1; t <= plan.trustees; ++t)
+    plan.trustee_seeds.push_back(b.trustee_key(t).seed());
+  auto earlier = std::make_unique<ElectionBuilder>(std::move(plan));
+  earlier->setup();
+  earlier->deal();
+  earlier->complain(accuser, dealer);
+  if (earlier->state().phase() != protocol::Phase::ceremony_failed)
+    throw std::logic_error("failed_earlier_ceremony: the complaint did not end the ceremony");
+  return earlier;
+}
+
 }  // namespace senim::sim

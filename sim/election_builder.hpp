@@ -157,4 +157,13 @@ class ElectionBuilder {
   std::unique_ptr<protocol::ElectionState> state_;
 };
 
+// An earlier, failed ceremony of `b`'s election: the same manifest and
+// trustees on another board (its own board key), where trustee `accuser`
+// complained against `dealer` after every trustee dealt, publishing its box
+// secret key. For tests of a revealed box key named again (docs/protocol.md
+// §6.3.1): its set-up (entry 0) holds the exposed key with its signature.
+std::unique_ptr<ElectionBuilder> failed_earlier_ceremony(const ElectionBuilder& b,
+                                                         std::uint32_t accuser,
+                                                         std::uint32_t dealer);
+
 }  // namespace senim::sim

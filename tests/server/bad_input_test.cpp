@@ -283,19 +283,8 @@ TEST_CASE("a box key revealed by a complaint on an earlier board is refused by t
           "[server][bad-input][box-key][regression]") {
   ElectionFixture f(1, 3, 2);
   auto& b = *f.builder;
-  senim::sim::ElectionPlan earlier_plan;
-  earlier_plan.manifest = b.plan().manifest;
-  earlier_plan.trustees = 3;
-  earlier_plan.threshold = 2;
-  earlier_plan.voters = 1;
-  for (std::uint32_t t = 1; t <= 3; ++t)
-    earlier_plan.trustee_seeds.push_back(b.trustee_key(t).seed());
-  senim::sim::ElectionBuilder earlier(std::move(earlier_plan));
-  earlier.setup();
-  earlier.deal();
-  earlier.complain(1, 2);
-  REQUIRE(earlier.state().phase() == senim::protocol::Phase::ceremony_failed);
-  const v1::TrusteeInfo exposed = earlier.parsed(0).statement.setup().trustees(0);
+  const auto earlier = senim::sim::failed_earlier_ceremony(b, 1, 2);
+  const v1::TrusteeInfo exposed = earlier->parsed(0).statement.setup().trustees(0);
 
   v1::Statement st = b.setup_statement();
   *st.mutable_setup()->mutable_trustees(0) = exposed;

@@ -59,7 +59,7 @@ std::string write_key_file(const ElectionFixture& f, std::uint32_t t) {
   key.set_name("Trustee " + std::to_string(t));
   const Bytes seed = f.builder->trustee_key(t).seed();
   key.set_signing_seed(to_string(seed));
-  const std::string path = f.dir.path() + "/trustee-" + std::to_string(t) + ".key";
+  std::string path = f.dir.path() + "/trustee-" + std::to_string(t) + ".key";
   write_json(path, key);
   return path;
 }

@@ -174,19 +174,8 @@ TEST_CASE_METHOD(TamperFixture, "setup: a box key of small order, signed", "[tam
 TEST_CASE_METHOD(TamperFixture,
                  "setup: a box key revealed by a complaint in an earlier ceremony, named again",
                  "[tamper][regression]") {
-  senim::sim::ElectionPlan earlier_plan;
-  earlier_plan.manifest = b.plan().manifest;
-  earlier_plan.trustees = kTrustees;
-  earlier_plan.threshold = kThreshold;
-  earlier_plan.voters = 1;
-  for (std::uint32_t t = 1; t <= kTrustees; ++t)
-    earlier_plan.trustee_seeds.push_back(b.trustee_key(t).seed());
-  ElectionBuilder earlier(std::move(earlier_plan));
-  earlier.setup();
-  earlier.deal();
-  earlier.complain(1, 2);
-  REQUIRE(earlier.state().phase() == senim::protocol::Phase::ceremony_failed);
-  const auto exposed = earlier.parsed(0).statement.setup().trustees(0);
+  const auto earlier = senim::sim::failed_earlier_ceremony(b, 1, 2);
+  const auto exposed = earlier->parsed(0).statement.setup().trustees(0);
 
   Statement st = statement(leaf::kSetup);
   *st.mutable_setup()->mutable_trustees(0) = exposed;
