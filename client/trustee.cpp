@@ -200,9 +200,9 @@ int trustee_keygen(const TrusteeOptions& o) {
 }
 
 // docs/protocol.md §6.3.1: a fresh box key for one ceremony (this election on
-// this board), signed once. Asked again for the same ceremony, it writes the
-// same public file again; it never signs a second box key for a ceremony,
-// nor overwrites the state of another.
+// this board), signed once. Asked again for the same ceremony with the same
+// state file, it writes the same public file again and signs nothing; it
+// never overwrites the state of another ceremony.
 int trustee_box_key(const TrusteeOptions& o) {
   if (o.election_id.empty())
     return fail("name the election with --election");
