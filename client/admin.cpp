@@ -12,6 +12,7 @@
 #include "client/key_files.hpp"
 #include "client/replica.hpp"
 #include "proto/files.pb.h"
+#include "protocol/box_key.hpp"
 #include "protocol/decryption.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/manifest_rules.hpp"
@@ -96,6 +97,38 @@ std::string count_lines(const v1::Manifest& m, const v1::Result& r) {
   return out.str();
 }
 
+// docs/protocol.md §6.3.1: a trustee's public file serves one ceremony. Its
+// box key must carry the trustee's signature for this election on this
+// board; the board and every verifier refuse any other (check_setup), and
+// this says so before anything is posted, with what to do about it.
+Status check_trustee_file(const std::string& path, const v1::TrusteePublicFile& file,
+                          const std::string& election_id, const protocol::PublicKey& board_key,
+                          const std::string& server) {
+  const std::string remedy = "; ask the trustee to run `senim trustee box-key --election " +
+                             election_id + " --server " + server + "` and give you the new file";
+  protocol::PublicKey signing{};
+  crypto::BoxPublicKey box{};
+  if (!copy_exact(file.signing_key(), signing) || !copy_exact(file.box_key(), box) ||
+      file.box_key_signature().empty()) {
+    return make_error(
+        Errc::invalid_length,
+        path + " has no signed box key (it is not from `senim trustee box-key`)" + remedy);
+  }
+  if (file.election_id() != election_id || !same_bytes(file.board_key(), board_key)) {
+    return make_error(Errc::invalid_argument,
+                      path + " holds a box key made for election \"" + file.election_id() +
+                          "\" on board " + short_hex(as_bytes(file.board_key())) +
+                          ", not for election \"" + election_id + "\" on this board (" +
+                          short_hex(board_key) + "); a box key serves one ceremony only" + remedy);
+  }
+  if (auto s = protocol::verify_box_key_signature(signing, election_id, board_key, box,
+                                                  as_bytes(file.box_key_signature()));
+      !s) {
+    return make_error(s.error().code, path + ": " + s.error().message + remedy);
+  }
+  return Status::success();
+}
+
 }  // namespace
 
 int admin_keygen(const AdminOptions& o) {
@@ -116,12 +149,12 @@ int admin_create(const AdminOptions& o) {
   auto s = start(o, false);
   if (!s)
     return fail(s.error());
-  auto info = s->board.info();
-  if (!info)
-    return fail(info.error());
-  if (!info->election_id().empty()) {
+  auto id = s->board.identity();
+  if (!id)
+    return fail(id.error());
+  if (!id->info.election_id().empty()) {
     return fail("the board at " + o.server + " already holds election " +
-                protocol::quoted(info->election_id()));
+                protocol::quoted(id->info.election_id()));
   }
   std::ifstream in(o.manifest);
   if (!in)
@@ -145,16 +178,20 @@ int admin_create(const AdminOptions& o) {
   auto* setup = st.mutable_setup();
   *setup->mutable_manifest() = *manifest;
   setup->set_authority_key(to_string(s->key.public_key()));
-  setup->set_board_key(info->board_key());
+  const protocol::PublicKey& board_key = id->key;
+  setup->set_board_key(to_string(board_key));
   setup->set_threshold(o.threshold);
   for (const auto& path : o.trustees) {
     v1::TrusteePublicFile t;
     if (auto r = read_message_file(path, t); !r)
       return fail(r.error());
+    if (auto c = check_trustee_file(path, t, manifest->election_id(), board_key, o.server); !c)
+      return fail(c.error());
     auto* info_t = setup->add_trustees();
     info_t->set_name(t.name());
     info_t->set_signing_key(t.signing_key());
     info_t->set_box_key(t.box_key());
+    info_t->set_box_key_signature(t.box_key_signature());
   }
   auto receipt = s->board.post("setup", protocol::make_entry(s->key, st));
   if (!receipt)

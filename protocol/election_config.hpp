@@ -39,7 +39,13 @@ Hash32 setup_hash(ByteView setup_statement_bytes);
 // §8.2: the set-up entry's rules: a set-up body, the manifest (§8.1), keys of
 // the right lengths, distinct trustee signing keys, 1 ≤ k ≤ n ≤ 255, the
 // statement's election id equal to the manifest's, and signed by its
-// authority key. (The signature itself is checked by verify_entry_signature.)
+// authority key (the signature itself is checked by verify_entry_signature);
+// then every trustee's box key (§6.3.1), in order: not repeated and no
+// signing key (invalid_argument), canonical and not of small order
+// (invalid_encoding, invalid_argument), and signed by its trustee for this
+// election on this board (invalid_length if the signature is missing, else
+// signature_invalid).
+// Every error message starts "set-up: " and names the trustee.
 Expected<ElectionConfig> check_setup(const ParsedEntry& entry);
 
 // --- §8.3 the ceremony on the board ---------------------------------------

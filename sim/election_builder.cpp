@@ -113,9 +113,13 @@ ElectionBuilder::ElectionBuilder(ElectionPlan plan)
     : plan_(std::move(plan)),
       authority_(std::make_unique<protocol::SigningKey>(protocol::SigningKey::generate())),
       board_(std::make_unique<protocol::SigningKey>(protocol::SigningKey::generate())) {
+  if (!plan_.trustee_seeds.empty() && plan_.trustee_seeds.size() != plan_.trustees)
+    throw std::invalid_argument("ElectionBuilder: one trustee seed per trustee");
   for (std::uint32_t t = 0; t < plan_.trustees; ++t) {
     Trustee trustee;
-    trustee.signing = std::make_unique<protocol::SigningKey>(protocol::SigningKey::generate());
+    trustee.signing = std::make_unique<protocol::SigningKey>(
+        plan_.trustee_seeds.empty() ? protocol::SigningKey::generate()
+                                    : *protocol::SigningKey::from_seed(plan_.trustee_seeds[t]));
     trustee.box = crypto::BoxKeyPair::generate();
     trustees_.push_back(std::move(trustee));
   }
@@ -184,23 +188,35 @@ void ElectionBuilder::append(Bytes entry) {
   entries_.push_back(std::move(entry));
 }
 
-void ElectionBuilder::setup() {
+v1::Statement ElectionBuilder::setup_statement() const {
   v1::Statement st = statement();
   v1::ElectionSetup* setup = st.mutable_setup();
   *setup->mutable_manifest() = plan_.manifest;
+  const protocol::PublicKey board = plan_.board_public_key.value_or(board_->public_key());
   setup->set_authority_key(to_string(authority_->public_key()));
-  setup->set_board_key(to_string(plan_.board_public_key.value_or(board_->public_key())));
+  setup->set_board_key(to_string(board));
   setup->set_threshold(plan_.threshold);
   for (std::uint32_t t = 0; t < plan_.trustees; ++t) {
     auto* info = setup->add_trustees();
     info->set_name("Trustee " + std::to_string(t + 1));
     info->set_signing_key(to_string(trustees_[t].signing->public_key()));
     info->set_box_key(to_string(trustees_[t].box.public_key));
+    info->set_box_key_signature(to_string(protocol::sign_box_key(
+        *trustees_[t].signing, plan_.manifest.election_id(), board, trustees_[t].box.public_key)));
   }
-  append(sign(*authority_, st));
+  return st;
+}
+
+void ElectionBuilder::setup() {
+  append(sign(*authority_, setup_statement()));
 }
 
 void ElectionBuilder::ceremony() {
+  deal();
+  finalize();
+}
+
+void ElectionBuilder::deal() {
   const protocol::ElectionConfig& config = *state_->config();
   for (std::uint32_t t = 1; t <= plan_.trustees; ++t) {
     trustees_[t - 1].polynomial = std::make_unique<crypto::SecretPolynomial>(
@@ -211,6 +227,10 @@ void ElectionBuilder::ceremony() {
     *st.mutable_deal() = *deal;
     append(sign(*trustees_[t - 1].signing, st));
   }
+}
+
+void ElectionBuilder::finalize() {
+  const protocol::ElectionConfig& config = *state_->config();
   // Every trustee opens its shares from the board and announces it is ready.
   std::vector<crypto::DealerCommitment> qualified;
   for (const auto& d : state_->deals())
@@ -237,6 +257,15 @@ void ElectionBuilder::ceremony() {
     *st.mutable_ready() = protocol::make_ready(config, t, *x, state_->trustee_public_keys()[t - 1]);
     append(sign(*trustees_[t - 1].signing, st));
   }
+}
+
+void ElectionBuilder::complain(std::uint32_t accuser, std::uint32_t dealer) {
+  v1::Statement st = statement();
+  auto* c = st.mutable_complaint();
+  c->set_trustee(accuser);
+  c->set_dealer(dealer);
+  c->set_box_secret_key(to_string(trustees_.at(accuser - 1).box.secret_key.bytes()));
+  append(sign(*trustees_[accuser - 1].signing, st));
 }
 
 void ElectionBuilder::post_credentials() {
@@ -424,6 +453,25 @@ Status ElectionBuilder::write_record(const std::string& path) const {
   if (auto s = writer->write(protocol::FrameKind::tree_head, as_bytes(head)); !s)
     return s;
   return writer->finish();
+}
+
+std::unique_ptr<ElectionBuilder> failed_earlier_ceremony(const ElectionBuilder& b,
+                                                         std::uint32_t accuser,
+                                                         std::uint32_t dealer) {
+  ElectionPlan plan;
+  plan.manifest = b.plan().manifest;
+  plan.trustees = b.plan().trustees;
+  plan.threshold = b.plan().threshold;
+  plan.voters = 1;
+  for (std::uint32_t t = 1; t <= plan.trustees; ++t)
+    plan.trustee_seeds.push_back(b.trustee_key(t).seed());
+  auto earlier = std::make_unique<ElectionBuilder>(std::move(plan));
+  earlier->setup();
+  earlier->deal();
+  earlier->complain(accuser, dealer);
+  if (earlier->state().phase() != protocol::Phase::ceremony_failed)
+    throw std::logic_error("failed_earlier_ceremony: the complaint did not end the ceremony");
+  return earlier;
 }
 
 }  // namespace senim::sim

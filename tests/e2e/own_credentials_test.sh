@@ -24,6 +24,7 @@ cat >manifest.json <<'JSON'
 JSON
 "$SENIM" admin keygen --out authority.key >/dev/null
 "$SENIM" trustee keygen --name "Only trustee" --out trustee.key >/dev/null
+"$SENIM" trustee box-key --key trustee.key --election own-2026 >/dev/null
 "$SENIM" admin create --key authority.key --manifest manifest.json --trustee trustee.key.pub --threshold 1
 "$SENIM" trustee deal --key trustee.key
 "$SENIM" trustee finalize --key trustee.key

@@ -1,5 +1,7 @@
 // The worked example in tests/data/worked-example: still what the code makes,
 // and every value in values.json recomputed from the record alone.
+#include <sodium.h>
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -94,6 +96,27 @@ TEST_CASE("the worked example's intermediate values follow from its record", "[w
   std::vector<senim::crypto::Element> shares;
   Point joint;
   for (const auto& t : v["trustees"]) {
+    // §6.3.1: the box key's signing message, rebuilt here byte by byte, and
+    // the trustee's Ed25519 signature of it.
+    const std::string tag = "senim/v1/ceremony-box-key";
+    const std::string id = v["election_id"];
+    Bytes message{0, 0, 0, static_cast<std::uint8_t>(tag.size())};
+    message.insert(message.end(), tag.begin(), tag.end());
+    message.insert(message.end(), {0, 0, 0, static_cast<std::uint8_t>(id.size())});
+    message.insert(message.end(), id.begin(), id.end());
+    const Bytes board = hex(v["board_key"]);
+    const Bytes box = hex(t["box_key"]);
+    message.insert(message.end(), board.begin(), board.end());
+    message.insert(message.end(), box.begin(), box.end());
+    CHECK(to_hex(message) == t["box_key_signing_message"]);
+    const Bytes signature = hex(t["box_key_signature"]);
+    const Bytes signing_key = hex(t["signing_key"]);
+    REQUIRE(signature.size() == crypto_sign_BYTES);
+    CHECK(crypto_sign_verify_detached(signature.data(), message.data(), message.size(),
+                                      signing_key.data()) == 0);
+    const auto& info = setup.statement.setup().trustees(t["trustee"].get<int>() - 1);
+    CHECK(to_hex(senim::as_bytes(info.box_key_signature())) == t["box_key_signature"]);
+
     shares.emplace_back(point(t["public_share"]));
     joint += point(t["commitments"][0]);
     // x_t·G = X_t

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "crypto/key_ceremony.hpp"
 #include "protocol/entry.hpp"
+#include "protocol/trustee_messages.hpp"
 #include "server/limits.hpp"
 #include "tests/server/board_fixture.hpp"
 
@@ -256,4 +258,88 @@ TEST_CASE("a set-up with a control or bidi character in a text is refused, namin
   }
   // The same set-up without the characters is accepted.
   CHECK(senim::test::post_entry(*f.client, setup).status == 200);
+}
+
+// §6.3.1 at the board: a set-up whose box keys break a rule is refused with
+// the rule's error, and the board stays empty.
+TEST_CASE("a set-up with a bad box key is refused, and the board stays empty",
+          "[server][bad-input][box-key]") {
+  ElectionFixture f(1, 3, 2);
+  auto& b = *f.builder;
+  struct Case {
+    const char* name;
+    std::function<void(v1::Statement&)> edit;
+    unsigned status;
+    std::string code;
+    std::string message;
+  };
+  const auto sign_into = [&](v1::Statement& st, int t, const senim::crypto::BoxPublicKey& box) {
+    auto* info = st.mutable_setup()->mutable_trustees(t - 1);
+    info->set_box_key(senim::to_string(box));
+    info->set_box_key_signature(senim::to_string(senim::protocol::sign_box_key(
+        b.trustee_key(static_cast<std::uint32_t>(t)), st.election_id(), f.board_key, box)));
+  };
+  const auto box_of = [](const v1::Statement& st, int t) {
+    senim::crypto::BoxPublicKey box{};
+    REQUIRE(senim::copy_exact(st.setup().trustees(t - 1).box_key(), box));
+    return box;
+  };
+  const std::vector<Case> cases{
+      {"missing signature",
+       [](v1::Statement& st) {
+         st.mutable_setup()->mutable_trustees(1)->clear_box_key_signature();
+       },
+       400, "invalid_length", "set-up: trustee 2: box key signature must be 64 bytes, got 0"},
+      {"signed for another election",
+       [&](v1::Statement& st) {
+         const auto box = box_of(st, 2);
+         st.mutable_setup()->mutable_trustees(1)->set_box_key_signature(senim::to_string(
+             senim::protocol::sign_box_key(b.trustee_key(2), "another-2026", f.board_key, box)));
+       },
+       403, "signature_invalid", "set-up: trustee 2: box key"},
+      {"two trustees with one box key", [&](v1::Statement& st) { sign_into(st, 2, box_of(st, 1)); },
+       400, "invalid_argument", "set-up: trustee 2 repeats trustee 1's box key"},
+      {"a box key of small order", [&](v1::Statement& st) { sign_into(st, 3, {}); }, 400,
+       "invalid_argument", "is a point of small order"},
+  };
+  for (const Case& c : cases) {
+    v1::Statement st = b.setup_statement();
+    c.edit(st);
+    const auto answer = senim::test::post_entry(
+        *f.client, senim::sim::ElectionBuilder::sign(b.authority_key(), st), "/v1/setup");
+    INFO(c.name << ": " << answer.status << " " << answer.error.code() << ": "
+                << answer.error.message());
+    CHECK(answer.status == c.status);
+    CHECK(answer.error.code() == c.code);
+    CHECK(answer.error.message().find(c.message) != std::string::npos);
+    CHECK(senim::test::snapshot(*f.client).size == 0);
+  }
+}
+
+// Issue 7, item 2, at the board: trustee 1 complained in an earlier ceremony
+// of this election on another board, revealing its box key. A set-up naming
+// that key again, with the trustee's old signature, is refused by the new
+// board; the same set-up with a fresh, signed box key is accepted.
+TEST_CASE("a box key revealed by a complaint on an earlier board is refused by the next",
+          "[server][bad-input][box-key][regression]") {
+  ElectionFixture f(1, 3, 2);
+  auto& b = *f.builder;
+  const auto earlier = senim::sim::failed_earlier_ceremony(b, 1, 2);
+  const v1::TrusteeInfo exposed = earlier->parsed(0).statement.setup().trustees(0);
+
+  v1::Statement st = b.setup_statement();
+  *st.mutable_setup()->mutable_trustees(0) = exposed;
+  const auto answer = senim::test::post_entry(
+      *f.client, senim::sim::ElectionBuilder::sign(b.authority_key(), st), "/v1/setup");
+  INFO(answer.error.message());
+  CHECK(answer.status == 403);
+  CHECK(answer.error.code() == "signature_invalid");
+  CHECK(answer.error.message().find(
+            "set-up: trustee 1: box key " + senim::to_hex(senim::as_bytes(exposed.box_key())) +
+            " is not signed by its trustee for election \"server-test-2026\" on board " +
+            senim::to_hex(f.board_key)) != std::string::npos);
+  CHECK(senim::test::snapshot(*f.client).size == 0);
+  // The honest set-up, with trustee 1's fresh box key, goes on.
+  b.setup();
+  f.post_range(0, 1);
 }
