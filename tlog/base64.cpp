@@ -50,4 +50,23 @@ Expected<Hash32> base64_decode_hash(std::string_view text, std::string_view what
   return out;
 }
 
+Expected<std::vector<Hash32>> read_hash_lines(LineReader& lines, std::size_t max_lines,
+                                              std::string_view what) {
+  std::vector<Hash32> out;
+  for (std::optional<std::string_view> line = lines.next(); line; line = lines.next()) {
+    if (line->empty())
+      return out;
+    if (out.size() == max_lines) {
+      return make_error(Errc::invalid_length, "more than " + std::to_string(max_lines) + " " +
+                                                  std::string(what) + " lines");
+    }
+    Expected<Hash32> hash = base64_decode_hash(*line, what);
+    if (!hash)
+      return hash.error();
+    out.push_back(*hash);
+  }
+  return make_error(Errc::invalid_encoding,
+                    "no empty line after the " + std::string(what) + " lines");
+}
+
 }  // namespace senim::tlog

@@ -10,9 +10,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "crypto/bytes.hpp"
 #include "crypto/error.hpp"
+#include "tlog/text.hpp"
 
 namespace senim::tlog {
 
@@ -26,5 +28,12 @@ std::optional<Bytes> base64_decode(std::string_view text);
 // the error. Errors: invalid_encoding (not canonical base64),
 // invalid_length (not 32 bytes).
 Expected<Hash32> base64_decode_hash(std::string_view text, std::string_view what);
+
+// Reads base64 hash lines (a proof) off `lines` up to and including the
+// empty line that ends them. Errors: those of base64_decode_hash;
+// invalid_length after `max_lines` hashes; invalid_encoding if the text ends
+// before the empty line.
+Expected<std::vector<Hash32>> read_hash_lines(LineReader& lines, std::size_t max_lines,
+                                              std::string_view what);
 
 }  // namespace senim::tlog

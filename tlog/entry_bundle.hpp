@@ -1,4 +1,4 @@
-// Entry bundles of c2sp.org/tlog-tiles (docs/protocol.md §13.9.4): up to
+// Entry bundles of c2sp.org/tlog-tiles (docs/protocol.md §13.9.1): up to
 // 256 consecutive log entries, each as a big-endian uint16 length and that
 // many bytes. Entry i of bundle N is log entry N·256 + i, and its RFC 9162
 // leaf hash SHA-256(0x00 ‖ entry) is hash i of level-0 tile N.

@@ -29,7 +29,7 @@ namespace senim::tlog {
 // Limits (docs/protocol.md §13.3). The specification requires accepting at
 // least 16 signatures and reminds that a post-quantum signature is nearly
 // 5 kB: 16 of those are about 110 kB of base64, well inside the size bound.
-inline constexpr std::size_t kMaxNoteBytes = 256 * 1024;
+inline constexpr std::size_t kMaxNoteBytes = std::size_t{256} * 1024;
 inline constexpr std::size_t kMaxNoteSignatures = 100;  // as golang.org/x/mod/sumdb/note
 
 // One signature line.

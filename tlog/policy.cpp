@@ -46,7 +46,10 @@ class PolicyParser {
   Status group(const Tokens& items);
   Status quorum(const Tokens& items);
   Status define(std::string_view name, NameKind kind);
-  Expected<VerifierKey> key(std::string_view vkey, std::uint8_t type, std::string_view role);
+  Expected<VerifierKey> key(std::string_view vkey, std::uint8_t type, const std::string& role);
+  template <class Entry>
+  Expected<VerifierKey> new_key(std::string_view vkey, std::uint8_t type, const std::string& role,
+                                const std::vector<Entry>& existing);
 
   Error at_line(Errc code, const std::string& why) const {
     return make_error(code, "policy line " + std::to_string(line_number_) + ": " + why);
@@ -102,12 +105,12 @@ Status PolicyParser::line(const Tokens& items) {
 }
 
 Expected<VerifierKey> PolicyParser::key(std::string_view vkey, std::uint8_t type,
-                                        std::string_view role) {
+                                        const std::string& role) {
   Expected<VerifierKey> parsed = parse_vkey(vkey);
   if (!parsed)
     return at_line(parsed.error().code, parsed.error().message);
   if (parsed->type != type) {
-    return at_line(Errc::invalid_argument, std::string(role) + " key must have signature type " +
+    return at_line(Errc::invalid_argument, "a " + role + " key must have signature type " +
                                                std::to_string(type) + ", " + quote(vkey) + " has " +
                                                std::to_string(parsed->type));
   }
@@ -121,18 +124,31 @@ Status PolicyParser::define(std::string_view name, NameKind kind) {
   return Status::success();
 }
 
+template <class Entry>
+Expected<VerifierKey> PolicyParser::new_key(std::string_view vkey, std::uint8_t type,
+                                            const std::string& role,
+                                            const std::vector<Entry>& existing) {
+  Expected<VerifierKey> parsed = key(vkey, type, role);
+  if (!parsed)
+    return parsed;
+  for (const Entry& other : existing) {
+    if (other.key.public_key == parsed->public_key) {
+      return at_line(Errc::duplicate, "this " + role + "'s public key is also that of " +
+                                          key_label(other.key.name, other.key.key_id));
+    }
+  }
+  if (existing.size() == kMaxPolicyItems)
+    return at_line(Errc::invalid_length,
+                   "more than " + std::to_string(kMaxPolicyItems) + " " + role + "s");
+  return parsed;
+}
+
 Status PolicyParser::log(const Tokens& items) {
   if (items.size() != 2 && items.size() != 3)
     return at_line(Errc::invalid_encoding, "expected \"log <vkey> [<url>]\"");
-  Expected<VerifierKey> vkey = key(items[1], kSignatureTypeEd25519, "a log");
+  Expected<VerifierKey> vkey = new_key(items[1], kSignatureTypeEd25519, "log", policy_.logs);
   if (!vkey)
     return vkey.error();
-  for (const PolicyLog& other : policy_.logs) {
-    if (other.key.public_key == vkey->public_key)
-      return at_line(Errc::duplicate, "two logs have the same public key");
-  }
-  if (policy_.logs.size() == kMaxPolicyItems)
-    return at_line(Errc::invalid_length, "too many logs");
   policy_.logs.push_back({std::move(*vkey), items.size() == 3 ? std::string(items[2]) : ""});
   return Status::success();
 }
@@ -140,17 +156,10 @@ Status PolicyParser::log(const Tokens& items) {
 Status PolicyParser::witness(const Tokens& items) {
   if (items.size() != 3 && items.size() != 4)
     return at_line(Errc::invalid_encoding, "expected \"witness <name> <vkey> [<url>]\"");
-  Expected<VerifierKey> vkey = key(items[2], kSignatureTypeCosignatureV1, "a witness");
+  Expected<VerifierKey> vkey =
+      new_key(items[2], kSignatureTypeCosignatureV1, "witness", policy_.witnesses);
   if (!vkey)
     return vkey.error();
-  for (const PolicyWitness& other : policy_.witnesses) {
-    if (other.key.public_key == vkey->public_key) {
-      return at_line(Errc::duplicate, "witnesses " + quote(other.name) + " and " + quote(items[1]) +
-                                          " have the same public key");
-    }
-  }
-  if (policy_.witnesses.size() == kMaxPolicyItems)
-    return at_line(Errc::invalid_length, "too many witnesses");
   if (Status s = define(items[1], NameKind::witness); !s)
     return s;
   policy_.witnesses.push_back(

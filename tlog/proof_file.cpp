@@ -49,19 +49,11 @@ Expected<ProofFile> parse_proof_file(std::string_view text) {
                      " is not a decimal without leading zeros");
   }
   out.index = *index;
-  for (line = lines.next(); line && !line->empty(); line = lines.next()) {
-    if (out.inclusion_proof.size() == kMaxInclusionProofLines) {
-      return make_error(
-          Errc::invalid_length,
-          "more than " + std::to_string(kMaxInclusionProofLines) + " inclusion proof lines");
-    }
-    Expected<Hash32> hash = base64_decode_hash(*line, "inclusion proof line");
-    if (!hash)
-      return hash.error();
-    out.inclusion_proof.push_back(*hash);
-  }
-  if (!line)
-    return malformed("no blank line before the checkpoint");
+  Expected<std::vector<Hash32>> proof =
+      read_hash_lines(lines, kMaxInclusionProofLines, "inclusion proof");
+  if (!proof)
+    return proof.error();
+  out.inclusion_proof = std::move(*proof);
   out.checkpoint = std::string(lines.rest());
   Expected<Note> note = parse_note(out.checkpoint);
   if (!note)

@@ -66,71 +66,63 @@ std::uint64_t split(std::uint64_t lo, std::uint64_t hi) {
   return std::bit_floor(hi - lo - 1);
 }
 
-// PATH(n, D[lo:hi]): first the indexes, then the proof from the hashes.
-void inclusion_indexes(std::uint64_t lo, std::uint64_t hi, std::uint64_t n,
-                       std::vector<std::uint64_t>& need) {
+// A proof is a list of tree hashes MTH(D[lo:hi]) of ranges that the RFC
+// 9162 recursions choose; the functions below list the ranges, leaf first,
+// and range_hashes reads what they need in one call and hashes them.
+struct Range {
+  std::uint64_t lo;
+  std::uint64_t hi;
+};
+
+// PATH(n, D[lo:hi]) (RFC 9162 §2.1.3.1): the sibling of each node on the
+// path from leaf n up.
+void inclusion_ranges(std::uint64_t lo, std::uint64_t hi, std::uint64_t n,
+                      std::vector<Range>& out) {
   if (hi - lo == 1)
     return;
   const std::uint64_t k = split(lo, hi);
   if (n < lo + k) {
-    inclusion_indexes(lo, lo + k, n, need);
-    subtree_indexes(lo + k, hi, need);
+    inclusion_ranges(lo, lo + k, n, out);
+    out.push_back({lo + k, hi});
   } else {
-    subtree_indexes(lo, lo + k, need);
-    inclusion_indexes(lo + k, hi, n, need);
+    inclusion_ranges(lo + k, hi, n, out);
+    out.push_back({lo, lo + k});
   }
 }
 
-void inclusion_path(std::uint64_t lo, std::uint64_t hi, std::uint64_t n, HashCursor& hashes,
-                    std::vector<Hash32>& proof) {
-  if (hi - lo == 1)
-    return;
-  const std::uint64_t k = split(lo, hi);
-  if (n < lo + k) {
-    inclusion_path(lo, lo + k, n, hashes, proof);
-    proof.push_back(subtree_hash(lo + k, hi, hashes));
-  } else {
-    const Hash32 left = subtree_hash(lo, lo + k, hashes);
-    inclusion_path(lo + k, hi, n, hashes, proof);
-    proof.push_back(left);
-  }
-}
-
-// SUBPROOF(m, D[lo:hi], lo == 0) of RFC 9162 §2.1.4.1: the old tree's root
-// is known to the verifier only when the subtree is the whole old tree.
-void consistency_indexes(std::uint64_t lo, std::uint64_t hi, std::uint64_t m,
-                         std::vector<std::uint64_t>& need) {
+// SUBPROOF(m, D[lo:hi], lo == 0) (RFC 9162 §2.1.4.1): the old tree's root
+// is left out when the subtree is the whole old tree, which the verifier
+// holds.
+void consistency_ranges(std::uint64_t lo, std::uint64_t hi, std::uint64_t m,
+                        std::vector<Range>& out) {
   if (m == hi) {
     if (lo != 0)
-      subtree_indexes(lo, hi, need);
+      out.push_back({lo, hi});
     return;
   }
   const std::uint64_t k = split(lo, hi);
   if (m <= lo + k) {
-    consistency_indexes(lo, lo + k, m, need);
-    subtree_indexes(lo + k, hi, need);
+    consistency_ranges(lo, lo + k, m, out);
+    out.push_back({lo + k, hi});
   } else {
-    subtree_indexes(lo, lo + k, need);
-    consistency_indexes(lo + k, hi, m, need);
+    consistency_ranges(lo + k, hi, m, out);
+    out.push_back({lo, lo + k});
   }
 }
 
-void consistency_path(std::uint64_t lo, std::uint64_t hi, std::uint64_t m, HashCursor& hashes,
-                      std::vector<Hash32>& proof) {
-  if (m == hi) {
-    if (lo != 0)
-      proof.push_back(subtree_hash(lo, hi, hashes));
-    return;
-  }
-  const std::uint64_t k = split(lo, hi);
-  if (m <= lo + k) {
-    consistency_path(lo, lo + k, m, hashes, proof);
-    proof.push_back(subtree_hash(lo + k, hi, hashes));
-  } else {
-    const Hash32 left = subtree_hash(lo, lo + k, hashes);
-    consistency_path(lo + k, hi, m, hashes, proof);
-    proof.push_back(left);
-  }
+Expected<std::vector<Hash32>> range_hashes(const std::vector<Range>& ranges, HashReader& reader) {
+  std::vector<std::uint64_t> indexes;
+  for (const Range& r : ranges)
+    subtree_indexes(r.lo, r.hi, indexes);
+  Expected<std::vector<Hash32>> hashes = read_all(reader, indexes);
+  if (!hashes)
+    return hashes.error();
+  HashCursor cursor(*hashes);
+  std::vector<Hash32> out;
+  out.reserve(ranges.size());
+  for (const Range& r : ranges)
+    out.push_back(subtree_hash(r.lo, r.hi, cursor));
+  return out;
 }
 
 Status check_size(std::uint64_t tree_size) {
@@ -237,13 +229,10 @@ Expected<Hash32> tree_hash(std::uint64_t tree_size, HashReader& reader) {
     return s.error();
   if (tree_size == 0)
     return crypto::merkle::empty_root();
-  std::vector<std::uint64_t> indexes;
-  subtree_indexes(0, tree_size, indexes);
-  Expected<std::vector<Hash32>> hashes = read_all(reader, indexes);
-  if (!hashes)
-    return hashes.error();
-  HashCursor cursor(*hashes);
-  return subtree_hash(0, tree_size, cursor);
+  Expected<std::vector<Hash32>> root = range_hashes({{0, tree_size}}, reader);
+  if (!root)
+    return root.error();
+  return root->front();
 }
 
 Expected<std::vector<Hash32>> prove_inclusion(std::uint64_t index, std::uint64_t tree_size,
@@ -254,15 +243,9 @@ Expected<std::vector<Hash32>> prove_inclusion(std::uint64_t index, std::uint64_t
     return make_error(Errc::invalid_argument,
                       "index " + str(index) + " out of bounds for tree of size " + str(tree_size));
   }
-  std::vector<std::uint64_t> indexes;
-  inclusion_indexes(0, tree_size, index, indexes);
-  Expected<std::vector<Hash32>> hashes = read_all(reader, indexes);
-  if (!hashes)
-    return hashes.error();
-  HashCursor cursor(*hashes);
-  std::vector<Hash32> proof;
-  inclusion_path(0, tree_size, index, cursor, proof);
-  return proof;
+  std::vector<Range> ranges;
+  inclusion_ranges(0, tree_size, index, ranges);
+  return range_hashes(ranges, reader);
 }
 
 Expected<std::vector<Hash32>> prove_consistency(std::uint64_t old_size, std::uint64_t new_size,
@@ -274,15 +257,9 @@ Expected<std::vector<Hash32>> prove_consistency(std::uint64_t old_size, std::uin
                                                   " to size " + str(new_size) +
                                                   " (docs/protocol.md §7.5)");
   }
-  std::vector<std::uint64_t> indexes;
-  consistency_indexes(0, new_size, old_size, indexes);
-  Expected<std::vector<Hash32>> hashes = read_all(reader, indexes);
-  if (!hashes)
-    return hashes.error();
-  HashCursor cursor(*hashes);
-  std::vector<Hash32> proof;
-  consistency_path(0, new_size, old_size, cursor, proof);
-  return proof;
+  std::vector<Range> ranges;
+  consistency_ranges(0, new_size, old_size, ranges);
+  return range_hashes(ranges, reader);
 }
 
 }  // namespace senim::tlog

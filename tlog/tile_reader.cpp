@@ -84,6 +84,7 @@ Expected<std::vector<Bytes>> fetch(TileSource& source, const std::vector<Tile>& 
 std::vector<std::size_t> plan_root(std::uint64_t size, const std::vector<std::uint64_t>& stx,
                                    TilePlan& plan) {
   std::vector<std::size_t> where;
+  where.reserve(stx.size());
   for (std::uint64_t x : stx)
     where.push_back(plan.add(*tile_parent(tile_for_index(x).tile, 0, size)));
   return where;
@@ -93,6 +94,7 @@ Expected<Hash32> root_from_plan(const std::vector<std::uint64_t>& stx,
                                 const std::vector<std::size_t>& where, const TilePlan& plan,
                                 const std::vector<Bytes>& data) {
   std::vector<Hash32> hashes;
+  hashes.reserve(stx.size());
   for (std::size_t i = 0; i < stx.size(); ++i) {
     Expected<Hash32> h = hash_from_tile(plan.tiles()[where[i]], data[where[i]], stx[i]);
     if (!h)

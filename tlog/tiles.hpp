@@ -16,11 +16,11 @@
 // stores and proves, tile_reader.hpp reads a log back from tiles.
 #pragma once
 
-#include <compare>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "crypto/bytes.hpp"
@@ -39,7 +39,11 @@ struct Tile {
   std::uint16_t width = kFullTileWidth;  // 1..256
 
   bool full() const { return width == kFullTileWidth; }
-  friend auto operator<=>(const Tile&, const Tile&) = default;
+  friend bool operator==(const Tile&, const Tile&) = default;
+  // Level, then index, then width: an order for maps and sets.
+  friend bool operator<(const Tile& a, const Tile& b) {
+    return std::tie(a.level, a.index, a.width) < std::tie(b.level, b.index, b.width);
+  }
 };
 
 // "tile/<L>/<N>[.p/<W>]" and "tile/entries/<N>[.p/<W>]"; the entries path

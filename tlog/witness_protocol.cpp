@@ -51,22 +51,11 @@ Expected<AddCheckpointRequest> parse_add_checkpoint_request(std::string_view bod
                      " is not a decimal without leading zeros");
   AddCheckpointRequest out;
   out.old_size = *old_size;
-  for (;;) {
-    const std::optional<std::string_view> line = lines.next();
-    if (!line)
-      return malformed("no blank line before the checkpoint");
-    if (line->empty())
-      break;
-    if (out.proof.size() == kMaxConsistencyProofLines) {
-      return make_error(
-          Errc::invalid_length,
-          "more than " + std::to_string(kMaxConsistencyProofLines) + " consistency proof lines");
-    }
-    Expected<Hash32> hash = base64_decode_hash(*line, "consistency proof line");
-    if (!hash)
-      return hash.error();
-    out.proof.push_back(*hash);
-  }
+  Expected<std::vector<Hash32>> proof =
+      read_hash_lines(lines, kMaxConsistencyProofLines, "consistency proof");
+  if (!proof)
+    return proof.error();
+  out.proof = std::move(*proof);
   out.note = std::string(lines.rest());
   Expected<Note> note = parse_note(out.note);
   if (!note)

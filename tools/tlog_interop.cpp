@@ -34,7 +34,10 @@ using namespace senim::tlog;
 namespace fs = std::filesystem;
 
 constexpr std::uint64_t kEntries = 70000;
-const std::string kOrigin = "senim.example/interop";
+const std::string& kOrigin() {
+  static const std::string value = "senim.example/interop";
+  return value;
+}
 
 [[noreturn]] void die(const std::string& why) {
   throw std::runtime_error(why);
@@ -161,7 +164,7 @@ void write_proofs(const fs::path& dir, const crypto::merkle::MerkleLog& log) {
 }
 
 void write_all(const fs::path& dir) {
-  const Key log_key = make_key(kOrigin, kSignatureTypeEd25519, 0x11);
+  const Key log_key = make_key(kOrigin(), kSignatureTypeEd25519, 0x11);
   const Key w1 = make_key("witness1.example/w", kSignatureTypeCosignatureV1, 0x22);
   const Key w2 = make_key("witness2.example/w", kSignatureTypeCosignatureV1, 0x33);
   write_file(dir / "log.vkey", format_vkey(log_key.vkey) + "\n");
@@ -183,7 +186,7 @@ void write_all(const fs::path& dir) {
     store.append_leaf_hash(crypto::merkle::leaf_hash(entry(i)));
   }
   const std::string checkpoint =
-      need(format_checkpoint(Checkpoint{kOrigin, kEntries, log.root(), {}}), "checkpoint");
+      need(format_checkpoint(Checkpoint{kOrigin(), kEntries, log.root(), {}}), "checkpoint");
   const std::vector<NoteSigner> signers{
       log_signer, need(cosignature_v1_signer(w1.vkey, sign_fn(w1), 1700000001), "w1"),
       need(cosignature_v1_signer(w2.vkey, sign_fn(w2), 1700000002), "w2")};

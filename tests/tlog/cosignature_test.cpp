@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/tlog/tlog_test_keys.hpp"
+#include "tests/tlog/tlog_test_support.hpp"
 #include "tlog/base64.hpp"
 #include "tlog/checkpoint.hpp"
 
@@ -14,24 +14,22 @@ using senim::Bytes;
 using senim::Errc;
 using senim::Expected;
 using namespace senim::tlog;
+using senim::tlog::test::code_of;
 
 namespace {
 
-const std::string kCheckpoint =
-    "example.com/behind-the-sofa\n"
-    "20852163\n"
-    "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
-
-template <class T>
-Errc code_of(const Expected<T>& result) {
-  REQUIRE_FALSE(result.ok());
-  return result.error().code;
+const std::string& kCheckpoint() {
+  static const std::string value =
+      "example.com/behind-the-sofa\n"
+      "20852163\n"
+      "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
+  return value;
 }
 
 }  // namespace
 
 TEST_CASE("tlog-cosignature spec example: the signed message", "[tlog][cosignature]") {
-  CHECK(cosignature_v1_message(1679315147, kCheckpoint) ==
+  CHECK(cosignature_v1_message(1679315147, kCheckpoint()) ==
         "cosignature/v1\n"
         "time 1679315147\n"
         "example.com/behind-the-sofa\n"
@@ -70,13 +68,13 @@ TEST_CASE("timestamped_signature: 72 bytes, timestamp at most 2^63 - 1", "[tlog]
 TEST_CASE("cosign and verify, and what breaks a cosignature", "[tlog][cosignature]") {
   const auto witness = test::make_test_key("witness.example/w1", kSignatureTypeCosignatureV1, 3);
   const std::vector<VerifierKey> known{witness.vkey};
-  Expected<NoteSignature> sig = sign_note_text(kCheckpoint, witness.cosigner(1679315147));
+  Expected<NoteSignature> sig = sign_note_text(kCheckpoint(), witness.cosigner(1679315147));
   REQUIRE(sig.ok());
   CHECK(sig->key_id == compute_key_id("witness.example/w1", 0x04, witness.vkey.public_key));
   CHECK(sig->signature.size() == 72);
-  CHECK(verify_cosignature_v1(witness.vkey, kCheckpoint, sig->signature).value() == 1679315147);
+  CHECK(verify_cosignature_v1(witness.vkey, kCheckpoint(), sig->signature).value() == 1679315147);
 
-  const std::string note = kCheckpoint + "\n" + format_signature_line(*sig);
+  const std::string note = kCheckpoint() + "\n" + format_signature_line(*sig);
   Expected<OpenedNote> opened = open_note(note, known);
   REQUIRE(opened.ok());
   REQUIRE(opened->verified.size() == 1);
@@ -85,22 +83,22 @@ TEST_CASE("cosign and verify, and what breaks a cosignature", "[tlog][cosignatur
   SECTION("another timestamp") {
     Bytes bad = sig->signature;
     bad[7] ^= 1;
-    CHECK(code_of(verify_cosignature_v1(witness.vkey, kCheckpoint, bad)) ==
+    CHECK(code_of(verify_cosignature_v1(witness.vkey, kCheckpoint(), bad)) ==
           Errc::signature_invalid);
   }
   SECTION("another checkpoint") {
     CHECK(code_of(verify_cosignature_v1(
-              witness.vkey, "example.com/behind-the-sofa\n20852164\n" + kCheckpoint.substr(37),
+              witness.vkey, "example.com/behind-the-sofa\n20852164\n" + kCheckpoint().substr(37),
               sig->signature)) == Errc::signature_invalid);
   }
   SECTION("a timestamp over 2^63 - 1, or a short signature, is a bad signature") {
     Bytes bad = sig->signature;
     bad[0] = 0x80;
-    CHECK(code_of(verify_cosignature_v1(witness.vkey, kCheckpoint, bad)) ==
+    CHECK(code_of(verify_cosignature_v1(witness.vkey, kCheckpoint(), bad)) ==
           Errc::signature_invalid);
     bad = sig->signature;
     bad.pop_back();
-    CHECK(code_of(verify_cosignature_v1(witness.vkey, kCheckpoint, bad)) ==
+    CHECK(code_of(verify_cosignature_v1(witness.vkey, kCheckpoint(), bad)) ==
           Errc::signature_invalid);
   }
   SECTION("a plain Ed25519 signature by the same key is not a cosignature") {
@@ -109,7 +107,7 @@ TEST_CASE("cosign and verify, and what breaks a cosignature", "[tlog][cosignatur
         make_verifier_key(witness.vkey.name, kSignatureTypeEd25519, witness.vkey.public_key);
     REQUIRE(as_log.ok());
     auto signer = *ed25519_note_signer(*as_log, witness.sign_fn());
-    const std::string plain = test::signed_note(kCheckpoint, {signer});
+    const std::string plain = test::signed_note(kCheckpoint(), {signer});
     CHECK(code_of(open_note(plain, known)) == Errc::note_unverified);
   }
 }
@@ -126,5 +124,6 @@ TEST_CASE("cosignature_v1_signer refusals", "[tlog][cosignature]") {
   // Only checkpoints are cosigned.
   CHECK(code_of(sign_note_text("not a checkpoint\n", witness.cosigner(1))) ==
         Errc::invalid_encoding);
-  CHECK(code_of(verify_cosignature_v1(log.vkey, kCheckpoint, Bytes(72))) == Errc::invalid_argument);
+  CHECK(code_of(verify_cosignature_v1(log.vkey, kCheckpoint(), Bytes(72))) ==
+        Errc::invalid_argument);
 }

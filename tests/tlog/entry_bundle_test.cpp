@@ -1,4 +1,4 @@
-// Entry bundles (docs/protocol.md §13.9.4): the uint16 length prefix, its
+// Entry bundles (docs/protocol.md §13.9.1): the uint16 length prefix, its
 // limit, and the check against the level-0 tile.
 #include "tlog/entry_bundle.hpp"
 
@@ -56,9 +56,9 @@ TEST_CASE("entry bundle decoding refusals", "[tlog][tiles]") {
 }
 
 TEST_CASE("check_entry_bundle: the entries are the tile's leaves", "[tlog][tiles]") {
-  std::vector<Bytes> entries;
-  for (int i = 0; i < 5; ++i)
-    entries.push_back(Bytes{static_cast<std::uint8_t>(i), 0x7a});
+  std::vector<Bytes> entries(5);
+  for (std::uint8_t i = 0; i < 5; ++i)
+    entries[i] = Bytes{i, 0x7a};
   const Bytes bundle = *encode_entry_bundle(entries);
   const Bytes tile = tile_of(entries);
   const Tile t{0, 3, 5};

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/tlog/tlog_test_keys.hpp"
+#include "tests/tlog/tlog_test_support.hpp"
 #include "tlog/base64.hpp"
 #include "tlog/text.hpp"
 #include "tlog/vkey.hpp"
@@ -16,45 +16,66 @@ using senim::Bytes;
 using senim::Errc;
 using senim::Expected;
 using namespace senim::tlog;
+using senim::tlog::test::code_of;
 
 namespace {
 
 // c2sp.org/signed-note, "Verifier keys — Example".
-const std::string kSpecVkey =
-    "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
-const std::string kSpecNote =
-    "This is an example message.\n"
-    "\n"
-    "\u2014 example.com/foo "
-    "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM="
-    "\n";
+const std::string& kSpecVkey() {
+  static const std::string value =
+      "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
+  return value;
+}
+const std::string& kSpecNote() {
+  static const std::string value =
+      "This is an example message.\n"
+      "\n"
+      "\u2014 example.com/foo "
+      "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM="
+      "\n";
+  return value;
+}
 
 // golang.org/x/mod/sumdb/note/note_test.go.
-const std::string kPeterVkey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
-const std::string kPeterSkeyData = "AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";  // 0x01 ‖ seed
-const std::string kEnochVkey = "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop";
-const std::string kGoText =
-    "If you think cryptography is the answer to your problem,\n"
-    "then you don't know what your problem is.\n";
-const std::string kPeterSig =
-    "\u2014 PeterNeumann "
-    "x08go/ZJkuBS9UG/"
-    "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
-const std::string kEnochSig =
-    "\u2014 EnochRoot "
-    "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/"
-    "5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
+const std::string& kPeterVkey() {
+  static const std::string value =
+      "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+  return value;
+}
+const std::string& kPeterSkeyData() {
+  static const std::string value = "AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";  // 0x01 ‖ seed
+  return value;
+}
+const std::string& kEnochVkey() {
+  static const std::string value =
+      "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop";
+  return value;
+}
+const std::string& kGoText() {
+  static const std::string value =
+      "If you think cryptography is the answer to your problem,\n"
+      "then you don't know what your problem is.\n";
+  return value;
+}
+const std::string& kPeterSig() {
+  static const std::string value =
+      "\u2014 PeterNeumann "
+      "x08go/ZJkuBS9UG/"
+      "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+  return value;
+}
+const std::string& kEnochSig() {
+  static const std::string value =
+      "\u2014 EnochRoot "
+      "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/"
+      "5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
+  return value;
+}
 
 VerifierKey vkey(const std::string& text) {
   Expected<VerifierKey> key = parse_vkey(text);
   REQUIRE(key.ok());
   return *key;
-}
-
-template <class T>
-Errc code_of(const Expected<T>& result) {
-  REQUIRE_FALSE(result.ok());
-  return result.error().code;
 }
 
 // The message with "ABCD" inserted into the signature at byte `at` of the
@@ -67,13 +88,13 @@ std::string tampered(const std::string& line, std::size_t at = 60) {
 }  // namespace
 
 TEST_CASE("signed-note spec example: the vkey parses and verifies the note", "[tlog][note]") {
-  const VerifierKey key = vkey(kSpecVkey);
+  const VerifierKey key = vkey(kSpecVkey());
   CHECK(key.name == "example.com/foo");
   CHECK(key.key_id == 0x530d903a);
   CHECK(key.type == kSignatureTypeEd25519);
-  CHECK(format_vkey(key) == kSpecVkey);
+  CHECK(format_vkey(key) == kSpecVkey());
   const std::vector<VerifierKey> known{key};
-  Expected<OpenedNote> opened = open_note(kSpecNote, known);
+  Expected<OpenedNote> opened = open_note(kSpecNote(), known);
   REQUIRE(opened.ok());
   CHECK(opened->text == "This is an example message.\n");
   REQUIRE(opened->verified.size() == 1);
@@ -107,27 +128,27 @@ TEST_CASE("signed-note spec example: the quasimodo note parses", "[tlog][note]")
 
 TEST_CASE("x/mod vectors: signing with PeterNeumann's seed gives Go's exact note",
           "[tlog][note][interop]") {
-  const std::optional<Bytes> skey = base64_decode(kPeterSkeyData);
+  const std::optional<Bytes> skey = base64_decode(kPeterSkeyData());
   REQUIRE(skey.has_value());
   REQUIRE(skey->size() == 33);
   REQUIRE((*skey)[0] == kSignatureTypeEd25519);
   const auto peter = test::make_test_key_from_seed("PeterNeumann", kSignatureTypeEd25519,
                                                    senim::ByteView(*skey).subspan(1));
-  CHECK(peter.vkey == vkey(kPeterVkey));
-  CHECK(format_vkey(peter.vkey) == kPeterVkey);
-  CHECK(test::signed_note(kGoText, {peter.note_signer()}) == kGoText + "\n" + kPeterSig);
+  CHECK(peter.vkey == vkey(kPeterVkey()));
+  CHECK(format_vkey(peter.vkey) == kPeterVkey());
+  CHECK(test::signed_note(kGoText(), {peter.note_signer()}) == kGoText() + "\n" + kPeterSig());
 }
 
 TEST_CASE("x/mod vectors: Open's verified, unknown and unverified cases", "[tlog][note][interop]") {
-  const VerifierKey peter = vkey(kPeterVkey);
-  const VerifierKey enoch = vkey(kEnochVkey);
-  const std::string both = kGoText + "\n" + kPeterSig + kEnochSig;
+  const VerifierKey peter = vkey(kPeterVkey());
+  const VerifierKey enoch = vkey(kEnochVkey());
+  const std::string both = kGoText() + "\n" + kPeterSig() + kEnochSig();
 
   SECTION("one known, one unknown") {
     const std::vector<VerifierKey> known{peter};
     Expected<OpenedNote> n = open_note(both, known);
     REQUIRE(n.ok());
-    CHECK(n->text == kGoText);
+    CHECK(n->text == kGoText());
     REQUIRE(n->verified.size() == 1);
     CHECK(n->verified[0].signature.name == "PeterNeumann");
     CHECK(n->verified[0].signature.key_id == 0xc74f20a3);
@@ -157,25 +178,25 @@ TEST_CASE("x/mod vectors: Open's verified, unknown and unverified cases", "[tlog
   }
   SECTION("ambiguous known keys are refused") {
     const std::vector<VerifierKey> known{enoch, peter, enoch};
-    CHECK(code_of(open_note(kGoText + "\n" + kPeterSig, known)) == Errc::invalid_argument);
+    CHECK(code_of(open_note(kGoText() + "\n" + kPeterSig(), known)) == Errc::invalid_argument);
   }
 }
 
 TEST_CASE("x/mod vectors: a known key's bad signature rejects the note", "[tlog][note]") {
-  const std::vector<VerifierKey> known{vkey(kPeterVkey)};
-  Expected<OpenedNote> n = open_note(kGoText + "\n" + tampered(kPeterSig), known);
+  const std::vector<VerifierKey> known{vkey(kPeterVkey())};
+  Expected<OpenedNote> n = open_note(kGoText() + "\n" + tampered(kPeterSig()), known);
   CHECK(code_of(n) == Errc::signature_invalid);
   CHECK(n.error().message == "invalid signature for key PeterNeumann+c74f20a3");
   // Even when a good signature by the same key comes first: every line of a
   // known key is verified.
-  CHECK(code_of(open_note(kGoText + "\n" + kPeterSig + tampered(kPeterSig), known)) ==
+  CHECK(code_of(open_note(kGoText() + "\n" + kPeterSig() + tampered(kPeterSig()), known)) ==
         Errc::signature_invalid);
 }
 
 TEST_CASE("x/mod vectors: repeated signatures are listed once", "[tlog][note]") {
-  const std::vector<VerifierKey> known{vkey(kPeterVkey)};
-  const std::string msg =
-      kGoText + "\n" + kPeterSig + kPeterSig + kEnochSig + kEnochSig + tampered(kEnochSig);
+  const std::vector<VerifierKey> known{vkey(kPeterVkey())};
+  const std::string msg = kGoText() + "\n" + kPeterSig() + kPeterSig() + kEnochSig() + kEnochSig() +
+                          tampered(kEnochSig());
   Expected<OpenedNote> n = open_note(msg, known);
   REQUIRE(n.ok());
   CHECK(n->verified.size() == 1);
@@ -184,18 +205,18 @@ TEST_CASE("x/mod vectors: repeated signatures are listed once", "[tlog][note]") 
 }
 
 TEST_CASE("x/mod vectors: malformed notes", "[tlog][note]") {
-  const std::vector<VerifierKey> known{vkey(kPeterVkey)};
+  const std::vector<VerifierKey> known{vkey(kPeterVkey())};
   const std::vector<std::string> bad = {
-      kGoText,                                                     // no signatures
-      kGoText + "\n",                                              // blank line, no signatures
-      kGoText + "\n" + kPeterSig.substr(0, kPeterSig.size() - 1),  // unterminated line
-      "\x01" + kGoText + "\n" + kPeterSig,                         // control character
-      "\xff" + kGoText + "\n" + kPeterSig,                         // invalid UTF-8
-      kGoText +
+      kGoText(),         // no signatures
+      kGoText() + "\n",  // blank line, no signatures
+      kGoText() + "\n" + kPeterSig().substr(0, kPeterSig().size() - 1),  // unterminated line
+      "\x01" + kGoText() + "\n" + kPeterSig(),                           // control character
+      "\xff" + kGoText() + "\n" + kPeterSig(),                           // invalid UTF-8
+      kGoText() +
           "\n\u2014 Bad Name "
           "x08go/ZJkuBS9UG/"
           "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
-      kGoText + "\n" + kPeterSig + "Unexpected line.\n",
+      kGoText() + "\n" + kPeterSig() + "Unexpected line.\n",
   };
   for (const std::string& msg : bad) {
     INFO(msg);
@@ -205,32 +226,32 @@ TEST_CASE("x/mod vectors: malformed notes", "[tlog][note]") {
 
 TEST_CASE("note limits: at least 16 post-quantum-size signatures, at most 100 lines, 256 KiB",
           "[tlog][note]") {
-  const VerifierKey peter = vkey(kPeterVkey);
+  const VerifierKey peter = vkey(kPeterVkey());
   const std::vector<VerifierKey> known{peter};
   // 16 unknown signatures of 4 + 4,900 bytes (ML-DSA-87 is 4,627) and Peter's.
-  std::string msg = kGoText + "\n";
+  std::string msg = kGoText() + "\n";
   for (std::uint32_t i = 0; i < 16; ++i) {
     NoteSignature big{"pq.example/" + std::to_string(i), i, Bytes(4900, 0x5a)};
     msg += format_signature_line(big);
   }
-  msg += kPeterSig;
+  msg += kPeterSig();
   Expected<OpenedNote> n = open_note(msg, known);
   REQUIRE(n.ok());
   CHECK(n->unknown.size() == 16);
 
-  std::string many = kGoText + "\n";
+  std::string many = kGoText() + "\n";
   for (int i = 0; i < 100; ++i)
-    many += kPeterSig;
+    many += kPeterSig();
   CHECK(open_note(many, known).ok());
-  CHECK(code_of(open_note(many + kPeterSig, known)) == Errc::invalid_length);
+  CHECK(code_of(open_note(many + kPeterSig(), known)) == Errc::invalid_length);
 
-  const std::string huge = std::string(kMaxNoteBytes, 'a') + "\n\n" + kPeterSig;
+  const std::string huge = std::string(kMaxNoteBytes, 'a') + "\n\n" + kPeterSig();
   CHECK(code_of(parse_note(huge)) == Errc::invalid_length);
 }
 
 TEST_CASE("note characters: UTF-8 strictly, no control characters but newline", "[tlog][note]") {
   const auto check_text = [](const std::string& text) {
-    return parse_note(text + "\n" + kPeterSig).ok();
+    return parse_note(text + "\n" + kPeterSig()).ok();
   };
   CHECK(check_text("plain\n"));
   CHECK(check_text("\u049b\u0430\u0437\u0430\u049b\u0448\u0430 \U0001F5F3\n"));  // Kazakh, emoji
@@ -286,19 +307,19 @@ TEST_CASE("signature lines: strict base64 and shape", "[tlog][note]") {
 }
 
 TEST_CASE("vkeys: x/mod's manglings are all refused", "[tlog][note][interop]") {
-  CHECK(parse_vkey(kPeterVkey).ok());
+  CHECK(parse_vkey(kPeterVkey()).ok());
   // Every proper substring and every single-byte increment (note_test.go's
   // TestNewVerifier).
-  for (std::size_t i = 0; i <= kPeterVkey.size(); ++i) {
-    for (std::size_t j = i + 1; j <= kPeterVkey.size(); ++j) {
-      if (i == 0 && j == kPeterVkey.size())
+  for (std::size_t i = 0; i <= kPeterVkey().size(); ++i) {
+    for (std::size_t j = i + 1; j <= kPeterVkey().size(); ++j) {
+      if (i == 0 && j == kPeterVkey().size())
         continue;
-      INFO(kPeterVkey.substr(i, j - i));
-      CHECK_FALSE(parse_vkey(kPeterVkey.substr(i, j - i)).ok());
+      INFO(kPeterVkey().substr(i, j - i));
+      CHECK_FALSE(parse_vkey(kPeterVkey().substr(i, j - i)).ok());
     }
   }
-  for (std::size_t i = 0; i < kPeterVkey.size(); ++i) {
-    std::string mangled = kPeterVkey;
+  for (std::size_t i = 0; i < kPeterVkey().size(); ++i) {
+    std::string mangled = kPeterVkey();
     ++mangled[i];
     INFO(mangled);
     CHECK_FALSE(parse_vkey(mangled).ok());
@@ -320,7 +341,7 @@ TEST_CASE("vkeys: x/mod's manglings are all refused", "[tlog][note][interop]") {
 
 TEST_CASE("key IDs: SHA-256(name ‖ 0x0A ‖ type ‖ key)[:4], so 0x01 and 0x04 differ",
           "[tlog][note]") {
-  const VerifierKey peter = vkey(kPeterVkey);
+  const VerifierKey peter = vkey(kPeterVkey());
   CHECK(compute_key_id("PeterNeumann", kSignatureTypeEd25519, peter.public_key) == 0xc74f20a3);
   Expected<VerifierKey> as_cosigner =
       make_verifier_key("PeterNeumann", kSignatureTypeCosignatureV1, peter.public_key);

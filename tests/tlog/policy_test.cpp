@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/tlog/tlog_test_keys.hpp"
+#include "tests/tlog/tlog_test_support.hpp"
 
 using senim::Errc;
 using senim::Expected;
@@ -17,10 +17,13 @@ using namespace senim::tlog;
 
 namespace {
 
-const std::string kOrigin = "example.com/log";
+const std::string& kOrigin() {
+  static const std::string value = "example.com/log";
+  return value;
+}
 
 struct Keys {
-  test::TestKey log = test::make_test_key(kOrigin, kSignatureTypeEd25519, 1);
+  test::TestKey log = test::make_test_key(kOrigin(), kSignatureTypeEd25519, 1);
   std::map<std::string, test::TestKey> witnesses;
   Keys() {
     std::uint8_t seed = 10;
@@ -183,7 +186,7 @@ TEST_CASE("the line number is in the message", "[tlog][policy]") {
 TEST_CASE("verify_checkpoint: log signature, cosigners, quorum", "[tlog][policy]") {
   const Keys& k = keys();
   const Policy policy = *parse_policy(spec_example());
-  const std::string text = *format_checkpoint(Checkpoint{kOrigin, 5, Hash32{}, {}});
+  const std::string text = *format_checkpoint(Checkpoint{kOrigin(), 5, Hash32{}, {}});
   const auto cosigner = [&](const std::string& name) {
     return k.witnesses.at(name).cosigner(1700000000);
   };
@@ -214,7 +217,7 @@ TEST_CASE("verify_checkpoint: log signature, cosigners, quorum", "[tlog][policy]
   const std::string no_log = test::signed_note(text, {cosigner("X1"), cosigner("X2")});
   CHECK(verify_checkpoint(no_log, log_keys, policy).error().code == Errc::note_unverified);
   // Signed by nobody known at all.
-  const auto stranger = test::make_test_key(kOrigin, kSignatureTypeEd25519, 99);
+  const auto stranger = test::make_test_key(kOrigin(), kSignatureTypeEd25519, 99);
   CHECK(verify_checkpoint(test::signed_note(text, {stranger.note_signer()}), log_keys, policy)
             .error()
             .code == Errc::note_unverified);

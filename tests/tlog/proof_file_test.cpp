@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "crypto/merkle.hpp"
-#include "tests/tlog/tlog_test_keys.hpp"
+#include "tests/tlog/tlog_test_support.hpp"
 #include "tlog/base64.hpp"
 
 using senim::Bytes;
@@ -20,25 +20,26 @@ namespace merkle = senim::crypto::merkle;
 
 namespace {
 
-const std::string kSpecHead =
-    "c2sp.org/tlog-proof@v1\n"
-    "extra YWdlLXYxLjIuMS1kYXJ3aW4tYXJtNjQudGFyLmd6kYXJ3aW4tYXJ\n"
-    "index 73894\n"
-    "gSKyXoYZUgZ6jduWYrkDOARinOMGJveXjgMkBTcdPlQ=\n"
-    "B95lDa8R83lS8n0eG+o0buTxRKQTYFi//1U8anccXmA=\n"
-    "EKNzoDWG8LGC0Yp9o+sv3qllpMP9uHQ9B20KNL+Q1zs=\n"
-    "RoopEkOdqkYqMB4MJXrbt/hMjOxsVn0IrWjpz1ZMMes=\n"
-    "AHCioX9nLjsrse6YhjRRmk1WUEirVOLLRoOQ6vfO5vk=\n"
-    "\n"
-    "example.com/fancylog\n"
-    "109482\n"
-    "sFodV/vSp5O8n9a8QpW6PRY97tfOSW5bsc2Xl/EQi08=\n"
-    "\n";
+const std::string& kSpecHead() {
+  static const std::string value =
+      "c2sp.org/tlog-proof@v1\n"
+      "extra YWdlLXYxLjIuMS1kYXJ3aW4tYXJtNjQudGFyLmd6kYXJ3aW4tYXJ\n"
+      "index 73894\n"
+      "gSKyXoYZUgZ6jduWYrkDOARinOMGJveXjgMkBTcdPlQ=\n"
+      "B95lDa8R83lS8n0eG+o0buTxRKQTYFi//1U8anccXmA=\n"
+      "EKNzoDWG8LGC0Yp9o+sv3qllpMP9uHQ9B20KNL+Q1zs=\n"
+      "RoopEkOdqkYqMB4MJXrbt/hMjOxsVn0IrWjpz1ZMMes=\n"
+      "AHCioX9nLjsrse6YhjRRmk1WUEirVOLLRoOQ6vfO5vk=\n"
+      "\n"
+      "example.com/fancylog\n"
+      "109482\n"
+      "sFodV/vSp5O8n9a8QpW6PRY97tfOSW5bsc2Xl/EQi08=\n"
+      "\n";
+  return value;
+}
 
 Errc refusal(const std::string& text) {
-  Expected<ProofFile> p = parse_proof_file(text);
-  REQUIRE_FALSE(p.ok());
-  return p.error().code;
+  return test::code_of(parse_proof_file(text));
 }
 
 }  // namespace
@@ -46,7 +47,7 @@ Errc refusal(const std::string& text) {
 TEST_CASE("tlog-proof spec example: the elided signatures are refused, the rest parses",
           "[tlog][proof]") {
   // The example elides its signatures ("hI2DJw[...]1roloI="): not base64.
-  const std::string verbatim = kSpecHead +
+  const std::string verbatim = kSpecHead() +
                                "\u2014 example.com/fancylog hI2DJw[...]1roloI=\n"
                                "\u2014 witness1.example mJirIklj[...]qY9v2B/5bg==\n";
   Expected<ProofFile> p = parse_proof_file(verbatim);
@@ -56,7 +57,7 @@ TEST_CASE("tlog-proof spec example: the elided signatures are refused, the rest 
 
   // With a well-formed signature line in their place.
   const NoteSignature sig{"example.com/fancylog", 0x848d8327, Bytes(64, 7)};
-  const std::string file = kSpecHead + format_signature_line(sig);
+  const std::string file = kSpecHead() + format_signature_line(sig);
   p = parse_proof_file(file);
   REQUIRE(p.ok());
   CHECK(p->index == 73894);
@@ -66,7 +67,7 @@ TEST_CASE("tlog-proof spec example: the elided signatures are refused, the rest 
   REQUIRE(p->inclusion_proof.size() == 5);
   CHECK(base64_encode(p->inclusion_proof[4]) == "AHCioX9nLjsrse6YhjRRmk1WUEirVOLLRoOQ6vfO5vk=");
   CHECK(p->checkpoint ==
-        kSpecHead.substr(kSpecHead.find("example.com/fancylog")) + format_signature_line(sig));
+        kSpecHead().substr(kSpecHead().find("example.com/fancylog")) + format_signature_line(sig));
   CHECK(format_proof_file(*p) == file);
 }
 

@@ -11,6 +11,7 @@
 
 #include "crypto/merkle.hpp"
 #include "tests/tlog/tlog_property_log.hpp"
+#include "tests/tlog/tlog_test_support.hpp"
 
 using senim::Bytes;
 using senim::Errc;
@@ -59,9 +60,7 @@ class PublishedTiles : public TileSource {
 };
 
 Errc error_of(const Expected<std::vector<Hash32>>& r) {
-  REQUIRE_FALSE(r.ok());
-  INFO(r.error().message);
-  return r.error().code;
+  return test::code_of(r);
 }
 
 }  // namespace
@@ -70,17 +69,17 @@ TEST_CASE("tile_for_index and hash_from_tile", "[tlog][tiles]") {
   // Leaf 300 is hash 44 of level-0 tile 1.
   TileSlot slot = tile_for_index(stored_hash_index(0, 300));
   CHECK(slot.tile == Tile{0, 1, 45});
-  CHECK(slot.begin == 44 * 32);
-  CHECK(slot.end == 45 * 32);
+  CHECK(slot.begin == std::size_t{44} * 32);
+  CHECK(slot.end == std::size_t{45} * 32);
   // The subtree of 4 leaves at 256..259 is hashed from hashes 0–3 of tile 1.
   slot = tile_for_index(stored_hash_index(2, 64));
   CHECK(slot.tile == Tile{0, 1, 4});
   CHECK(slot.begin == 0);
-  CHECK(slot.end == 4 * 32);
+  CHECK(slot.end == std::size_t{4} * 32);
   // Level 8 is level 1 of the tiles.
   slot = tile_for_index(stored_hash_index(8, 3));
   CHECK(slot.tile == Tile{1, 0, 4});
-  const Bytes data(256 * 32, 1);
+  const Bytes data(std::size_t{256} * 32, 1);
   CHECK(hash_from_tile(Tile{0, 1, 256}, data, stored_hash_index(0, 300)).ok());
   CHECK(hash_from_tile(Tile{0, 1, 44}, data, stored_hash_index(0, 300)).error().code ==
         Errc::invalid_argument);  // too narrow

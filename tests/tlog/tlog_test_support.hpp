@@ -1,8 +1,10 @@
-// Deterministic keys for the tlog tests: an Ed25519 key from a one-byte
-// seed pattern, and the vkey and signer made from it, through
-// protocol::SigningKey exactly as the board and a witness will hold theirs.
+// Shared by the tlog tests: deterministic keys — an Ed25519 key from a
+// one-byte seed pattern, and the vkey and signers made from it, through
+// protocol::SigningKey exactly as the board and a witness will hold theirs —
+// and the error code of a result that must be an error.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -36,5 +38,13 @@ TestKey make_test_key_from_seed(const std::string& name, std::uint8_t type, Byte
 
 // A signed note of `text` by `signers`, or a thrown error.
 std::string signed_note(const std::string& text, std::initializer_list<NoteSigner> signers);
+
+// The code of a result that must have failed (the test stops if it did not).
+template <class T>
+Errc code_of(const Expected<T>& result) {
+  REQUIRE_FALSE(result.ok());
+  INFO(result.error().message);
+  return result.error().code;
+}
 
 }  // namespace senim::tlog::test

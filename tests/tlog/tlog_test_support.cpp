@@ -1,4 +1,4 @@
-#include "tests/tlog/tlog_test_keys.hpp"
+#include "tests/tlog/tlog_test_support.hpp"
 
 #include <stdexcept>
 #include <vector>
