@@ -36,6 +36,14 @@ std::string_view errc_name(Errc code) {
       return "duplicate";
     case Errc::not_authorized:
       return "not_authorized";
+    case Errc::note_unverified:
+      return "note_unverified";
+    case Errc::unknown_log:
+      return "unknown_log";
+    case Errc::size_conflict:
+      return "size_conflict";
+    case Errc::quorum_not_met:
+      return "quorum_not_met";
   }
   return "unknown";
 }

@@ -28,6 +28,10 @@ enum class Errc {
   wrong_phase,           // a message the election does not accept in its current phase
   duplicate,             // a message that may be sent once was sent again
   not_authorized,        // signed by someone not allowed to send it
+  note_unverified,       // a signed note carries no signature from a known key
+  unknown_log,           // a checkpoint's origin is not a log the reader knows
+  size_conflict,         // a witness's latest tree size differs from the claimed old size
+  quorum_not_met,        // the verified cosigners do not satisfy the witness policy
 };
 
 std::string_view errc_name(Errc code);
