@@ -122,6 +122,43 @@ std::string ServerProcess::log() const {
   return s.str();
 }
 
+CommandResult run_server_command(const std::vector<std::string>& args) {
+  int out[2];
+  if (::pipe(out) != 0)
+    throw std::runtime_error("pipe failed");
+  std::vector<std::string> argv_strings{SENIM_SERVER_BINARY};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  const pid_t pid = ::fork();
+  if (pid < 0)
+    throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    ::dup2(out[1], STDERR_FILENO);
+    ::close(out[0]);
+    ::close(out[1]);
+    std::vector<char*> argv;
+    for (std::string& a : argv_strings)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  CommandResult result;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(out[0], buf, sizeof buf);
+    if (n <= 0)
+      break;
+    result.output.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
 std::string ServerProcess::refusal(const std::string& data_dir) {
   try {
     const ServerProcess started(data_dir);
