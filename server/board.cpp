@@ -186,10 +186,15 @@ Expected<std::optional<v1::Receipt>> Board::existing_receipt(ByteView entry_byte
   auto hit = storage_->find_leaf_hash(hash);
   if (!hit)
     return hit.error();
+  // A new entry (the usual case) is answered without the lock, which
+  // commit() holds while it stores a batch: intake keeps checking entries
+  // during the commit's fsync.
+  if (!*hit)
+    return std::optional<v1::Receipt>{};
   const std::shared_lock lock(mutex_);
   // Storage may already hold a batch whose head is not yet published; its
   // answer comes from commit().
-  if (!*hit || (*hit)->index >= log_.size() || !head_)
+  if ((*hit)->index >= log_.size() || !head_)
     return std::optional<v1::Receipt>{};
   LeafRecord& leaf = **hit;
   leaf.leaf_hash = hash;
