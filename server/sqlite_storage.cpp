@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "server/sqlite_statement.hpp"
@@ -128,24 +129,33 @@ Expected<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& 
 
 Status SqliteStorage::quick_check() {
   // SQLite's own check of every page and b-tree; it does not compare an
-  // index's contents with its table (check_lookups does that).
+  // index's contents with its table (check_lookups does that). It answers
+  // "ok", or rows naming the damage, or fails outright on a page it cannot
+  // read at all.
+  auto damaged = [&](const std::string& what) {
+    return make_error(Errc::io_error,
+                      path_ + " is damaged: SQLite's PRAGMA quick_check " + what +
+                          ". Put back a copy of it, or rebuild it from the board's election "
+                          "record with senim-server --restore-from (docs/operator-guide.md §2.4)");
+  };
   auto q = sqlite::Statement::prepare(writer_, "PRAGMA quick_check(10)");
   if (!q)
-    return q.error();
+    return damaged("fails: " + q.error().message);
   std::string problems;
   for (;;) {
     auto row = q->step();
     if (!row)
-      return row.error();
+      return damaged("fails: " + row.error().message);
     if (!*row)
       break;
-    if (const std::string line = q->text(0); line != "ok")
+    std::string line = q->text(0);
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    if (line != "ok")
       problems += (problems.empty() ? "" : "; ") + line;
   }
   if (problems.empty())
     return Status::success();
-  return make_error(Errc::io_error,
-                    path_ + " is damaged: SQLite's PRAGMA quick_check reports: " + problems);
+  return damaged("reports: " + problems);
 }
 
 Status SqliteStorage::create_or_check_schema() {
@@ -385,7 +395,9 @@ Status SqliteStorage::check_lookups(const LookupDigests& of_leaves) {
                         path_ + ": index " + scan.index +
                             " does not match the leaves it indexes (the index holds " +
                             found.describe() + "; the leaves give " + expected->describe() +
-                            "): the database is damaged");
+                            "): the database is damaged. The leaves themselves check out, so "
+                            "the index can be rebuilt from them: sqlite3 " +
+                            path_ + " REINDEX (docs/operator-guide.md §2.4)");
     }
   }
   return Status::success();

@@ -280,3 +280,53 @@ TEST_CASE("a damaged board.head falls back to its other slot, and is refused whe
                                   "(slot 0: its SHA-256 checksum does not match (damaged, or "
                                   "torn by a crash); slot 1: its SHA-256 checksum does not match"));
 }
+
+TEST_CASE("a database that fails SQLite's quick_check is refused", "[server][damage]") {
+  ElectionFixture f(2);
+  f.open_and_vote(2);
+  REQUIRE(f.server->stop() == 0);
+  const std::string path = f.data_dir() + "/board.sqlite";
+  // The first page of each kind: SQLite's dbstat table lists every page.
+  auto page_of = [&](const std::string& sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* q = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &q, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+    const std::int64_t page = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return page;
+  };
+  const std::int64_t leaf = page_of(
+      "SELECT pageno FROM dbstat WHERE name = 'leaves' AND pagetype = 'leaf' ORDER BY pageno");
+  const std::int64_t root = page_of("SELECT rootpage FROM sqlite_master WHERE name = 'leaves'");
+  const std::string whole = f.dir.path() + "/whole.sqlite";
+  fs::copy_file(path, whole);
+  // A page of leaves whose free space does not add up (a bit of its first
+  // free block's offset): quick_check names it.
+  senim::test::flip_byte(path, static_cast<std::uint64_t>(leaf - 1) * 4096 + 1, 0x40);
+  std::string why = ServerProcess::refusal(f.data_dir());
+  CHECK_THAT(why, Catch::Contains("refusing to start: " + path +
+                                  " is damaged: SQLite's PRAGMA quick_check reports: "));
+  CHECK_THAT(why, Catch::Contains("Page " + std::to_string(leaf) + ": free space corruption"));
+  // A table whose root page SQLite cannot read at all (its type byte):
+  // quick_check fails outright.
+  fs::copy_file(whole, path, fs::copy_options::overwrite_existing);
+  senim::test::flip_byte(path, static_cast<std::uint64_t>(root - 1) * 4096, 0x40);
+  why = ServerProcess::refusal(f.data_dir());
+  CHECK_THAT(why, Catch::Contains("refusing to start: " + path +
+                                  " is damaged: SQLite's PRAGMA quick_check fails: "));
+  CHECK_THAT(why, Catch::Contains("--restore-from"));
+}
+
+TEST_CASE("a database of an older schema is refused, not converted", "[server][damage]") {
+  ElectionFixture f(2);
+  f.open_and_vote(1);
+  REQUIRE(f.server->stop() == 0);
+  exec_sql(f.data_dir(), "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+  const std::string why = ServerProcess::refusal(f.data_dir());
+  CHECK_THAT(why, Catch::Contains("refusing to start: " + f.data_dir() +
+                                  "/board.sqlite has schema version \"1\"; this server reads "
+                                  "version 2 and never converts a board in place"));
+}
