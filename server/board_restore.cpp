@@ -251,8 +251,14 @@ Expected<std::string> restore_board(const std::string& data_dir, const std::stri
   if (!checked) {
     (void)move_database(files.db, files.db + ".restore-failed" + suffix);
     (void)move_database(files.db + suffix, files.db);
+    if (!made_record.empty()) {
+      std::error_code ignored;
+      fs::remove(files.head, ignored);
+      if (fs::exists(files.head + suffix))
+        (void)rename_durably(files.head + suffix, files.head);
+    }
     return make_error(checked.error().code,
-                      "the restored board does not check out, so the old database is back: " +
+                      "the restored board does not check out, so the old files are back: " +
                           checked.error().message);
   }
   return "restored " + std::to_string(last->tree_size()) + " entries and their signed head from " +

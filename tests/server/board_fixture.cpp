@@ -168,6 +168,7 @@ std::vector<v1::Receipt> ElectionFixture::open_and_vote(std::uint32_t ballots) {
   builder->prepare();
   post_range(0, builder->entries().size());
   std::vector<v1::Receipt> receipts;
+  receipts.reserve(ballots);
   for (std::uint32_t v = 0; v < ballots; ++v) {
     builder->cast(v, protocol::BallotChoices{{{v % 2 == 0 ? 1U : 0U, v % 2 == 0 ? 0U : 1U}}});
     const Posted posted = post_entry(*client, builder->entries().back());

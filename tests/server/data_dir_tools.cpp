@@ -1,5 +1,7 @@
 #include "tests/server/data_dir_tools.hpp"
 
+#include <sqlite3.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -44,6 +46,21 @@ void flip_byte(const std::string& path, std::uint64_t offset, std::uint8_t mask)
     throw std::runtime_error("flip_byte: offset past the end of " + path);
   bytes[offset] ^= mask;
   write_file(path, bytes);
+}
+
+void exec_sql(const std::string& dir, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open((dir + "/board.sqlite").c_str(), &db) != SQLITE_OK) {
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open the database in " + dir);
+  }
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  const std::string why = error ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  if (rc != SQLITE_OK)
+    throw std::runtime_error(sql + ": " + why);
 }
 
 std::uint64_t number_after(const std::string& text, const std::string& prefix) {

@@ -19,6 +19,8 @@ void cut_file(const std::string& path, unsigned percent);
 void flip_byte(const std::string& path, std::uint64_t offset, std::uint8_t mask = 0x01);
 Bytes read_file(const std::string& path);
 void write_file(const std::string& path, ByteView bytes);
+// Runs `sql` on the database of the (stopped) board in `dir`; throws if it fails.
+void exec_sql(const std::string& dir, const std::string& sql);
 // The number right after the first occurrence of `prefix` in `text`
 // (throws if there is none).
 std::uint64_t number_after(const std::string& text, const std::string& prefix);

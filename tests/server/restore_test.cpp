@@ -147,3 +147,29 @@ TEST_CASE("a deleted board.head is made again from a record, and a restore never
   REQUIRE(client.ok());
   CHECK(senim::test::fetch_tree_head(*client).tree_size() == size);
 }
+
+TEST_CASE("a board of an older server (no board.head, schema version 1) is rebuilt by a restore",
+          "[server][restore]") {
+  ElectionFixture f(2);
+  const auto receipts = f.open_and_vote(2);
+  const std::string record = f.dir.path() + "/saved.senim";
+  save_record(*f.client, record);
+  REQUIRE(f.server->stop() == 0);
+  // What an older server left: no board.head, schema version 1.
+  fs::remove(f.data_dir() + "/board.head");
+  senim::test::exec_sql(f.data_dir(), "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+  REQUIRE_THAT(ServerProcess::refusal(f.data_dir()), Catch::Contains("board.head is missing"));
+  const auto restored = restore(f.data_dir(), record);
+  INFO(restored.output);
+  REQUIRE(restored.status == 0);
+  const ServerProcess server(f.data_dir());
+  auto client = senim::net::HttpClient::create(server.url());
+  REQUIRE(client.ok());
+  CHECK(senim::test::fetch_tree_head(*client).tree_size() ==
+        receipts.back().tree_head().tree_size());
+  for (const v1::Receipt& r : receipts) {
+    const auto again = senim::test::post_entry(*client, f.builder->entries().at(r.leaf_index()));
+    REQUIRE(again.status == 200);
+    CHECK(again.receipt.leaf_index() == r.leaf_index());
+  }
+}

@@ -137,6 +137,7 @@ CommandResult run_server_command(const std::vector<std::string>& args) {
     ::close(out[0]);
     ::close(out[1]);
     std::vector<char*> argv;
+    argv.reserve(argv_strings.size() + 1);
     for (std::string& a : argv_strings)
       argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -32,18 +32,6 @@ void remove_database(const std::string& dir) {
     fs::remove(dir + f);
 }
 
-// Runs `sql` on the stopped server's database.
-void exec_sql(const std::string& dir, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open((dir + "/board.sqlite").c_str(), &db) == SQLITE_OK);
-  char* error = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  INFO((error ? error : ""));
-  sqlite3_free(error);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
-}
-
 }  // namespace
 
 TEST_CASE("an emptied database (truncate -s0) is refused", "[server][damage]") {
@@ -218,7 +206,7 @@ TEST_CASE("a stored look-up column that its leaf's bytes do not give is refused"
   for (const auto& [sql, column] : cases) {
     fs::remove_all(dir);
     senim::test::copy_directory(backup, dir);
-    exec_sql(dir, sql);
+    senim::test::exec_sql(dir, sql);
     const std::string why = ServerProcess::refusal(dir);
     CHECK_THAT(why, Catch::Contains("leaf " + std::to_string(ballot) + ": " + column +
                                     " is not the one its stored bytes give"));
@@ -324,7 +312,7 @@ TEST_CASE("a database of an older schema is refused, not converted", "[server][d
   ElectionFixture f(2);
   f.open_and_vote(1);
   REQUIRE(f.server->stop() == 0);
-  exec_sql(f.data_dir(), "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+  senim::test::exec_sql(f.data_dir(), "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
   const std::string why = ServerProcess::refusal(f.data_dir());
   CHECK_THAT(why, Catch::Contains("refusing to start: " + f.data_dir() +
                                   "/board.sqlite has schema version \"1\"; this server reads "
