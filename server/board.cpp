@@ -113,11 +113,20 @@ std::optional<LeafRecord> Board::find_on_board(ByteView entry_bytes) const {
       return leaf;
   }
   auto hit = storage_->find_leaf_hash(hash);
-  // A storage error leaves the entry's own refusal as the answer.
-  if (!hit || !*hit || (*hit)->index >= stored_size_)
+  // A storage error, or an index that is wrong, leaves the entry's own
+  // refusal as the answer.
+  if (!hit || !*hit || (*hit)->index >= stored_size_ || !log_has((*hit)->index, hash))
     return std::nullopt;
   (*hit)->leaf_hash = hash;
   return **hit;
+}
+
+bool Board::log_has(std::uint64_t index, const Hash32& leaf_hash) const {
+  // The index was checked against the leaves at start; the log, which holds
+  // every leaf hash, confirms each answer: O(log n) hashes.
+  auto path = log_.inclusion_proof(index, log_.size());
+  return path &&
+         crypto::merkle::verify_inclusion(index, log_.size(), leaf_hash, *path, log_.root()).ok();
 }
 
 Status Board::record_head(const v1::SignedTreeHead& head) {
@@ -198,10 +207,7 @@ Expected<std::optional<v1::Receipt>> Board::existing_receipt(ByteView entry_byte
     return std::optional<v1::Receipt>{};
   LeafRecord& leaf = **hit;
   leaf.leaf_hash = hash;
-  // The index is checked at start; the log confirms the leaf is this one.
-  auto path = log_.inclusion_proof(leaf.index, log_.size());
-  if (!path ||
-      !crypto::merkle::verify_inclusion(leaf.index, log_.size(), hash, *path, log_.root())) {
+  if (!log_has(leaf.index, hash)) {
     return make_error(Errc::io_error, "the leaf-hash index names leaf " +
                                           std::to_string(leaf.index) +
                                           ", which is not this entry: the database is damaged");

@@ -113,6 +113,8 @@ class Board {
   v1::Receipt receipt(const LeafRecord& leaf, const v1::SignedTreeHead& head) const;
   // A leaf of the batch or of storage whose bytes are `entry_bytes`.
   std::optional<LeafRecord> find_on_board(ByteView entry_bytes) const;
+  // Leaf `index` of the log has this leaf hash.
+  bool log_has(std::uint64_t index, const Hash32& leaf_hash) const;
   // board.head := `head`, before anyone can see it.
   Status record_head(const v1::SignedTreeHead& head);
   // board_recovery.cpp
