@@ -318,3 +318,33 @@ TEST_CASE("a database of an older schema is refused, not converted", "[server][d
                                   "/board.sqlite has schema version \"1\"; this server reads "
                                   "version 2 and never converts a board in place"));
 }
+
+TEST_CASE("a new board starts only where nothing was released", "[server][damage]") {
+  senim::test::TempDir dir;
+  const std::string data = dir.path() + "/board";
+  {
+    ServerProcess first(data);
+    REQUIRE(first.stop() == 0);
+  }
+  REQUIRE(senim::test::file_size(data + "/board.head") == 8192);
+  // A creation interrupted after board.head (the empty tree) is finished:
+  // nothing was ever released, so a new key contradicts nothing.
+  fs::remove(data + "/board.key");
+  remove_database(data);
+  {
+    const ServerProcess again(data);
+    REQUIRE(fs::exists(data + "/board.key"));
+  }
+  // Once a head was released, losing the key (and the database) is refused.
+  ElectionFixture f(2);
+  const auto receipts = f.open_and_vote(1);
+  REQUIRE(f.server->stop() == 0);
+  fs::remove(f.data_dir() + "/board.key");
+  remove_database(f.data_dir());
+  const std::string why = ServerProcess::refusal(f.data_dir());
+  CHECK_THAT(why, Catch::Contains(
+                      "refusing to start: " + f.data_dir() + "/board.key is missing, but " +
+                      f.data_dir() + "/board.head records a head of size " +
+                      std::to_string(receipts.back().tree_head().tree_size()) + " that it signed"));
+  CHECK(!fs::exists(f.data_dir() + "/board.key"));
+}
