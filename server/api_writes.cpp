@@ -175,11 +175,18 @@ std::optional<Response> write(Board& board, Committer& committer, const Call& ca
     if (auto e = check_board_key(board, parsed->statement))
       return error_response(*e, call.format);
   }
-  // Step 2: signature and proofs, on this thread, in parallel with others.
+  // Step 2: an entry already on the board (a retry after a lost answer) gets
+  // its receipt again, before anything expensive (docs/api.md, "Writes").
+  auto existing = board.existing_receipt(as_bytes(body));
+  if (!existing)
+    return error_response(existing.error(), call.format);
+  if (*existing)
+    return encode(**existing, call.format);
+  // Step 3: signature and proofs, on this thread, in parallel with others.
   auto pre = board.precheck(as_bytes(body));
   if (!pre)
     return error_response(pre.error(), call.format);
-  // Step 3: the committer admits, stores and answers.
+  // Step 4: the committer admits, stores and answers.
   if (!committer.submit(std::move(*pre), answer_when_committed(call.format, respond))) {
     return error_response(503, "overloaded",
                           "the intake queue is full (" + std::to_string(limits::kMaxQueuedEntries) +

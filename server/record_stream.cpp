@@ -35,8 +35,8 @@ Expected<std::optional<std::string>> RecordStream::next() {
   if (next_leaf_ < head_.tree_size()) {
     const std::uint64_t end =
         std::min<std::uint64_t>(head_.tree_size(), next_leaf_ + limits::kRecordPageEntries);
-    auto s = storage_->scan_leaves(next_leaf_, end, [&](std::uint64_t, Bytes entry, const Hash32&) {
-      append_frame(out, protocol::FrameKind::entry, entry);
+    auto s = storage_->scan_leaves(next_leaf_, end, [&](const LeafRecord& leaf) {
+      append_frame(out, protocol::FrameKind::entry, leaf.bytes);
       return Status::success();
     });
     if (!s)
