@@ -1,5 +1,6 @@
 // The tamper catalogue, checks 1–4: the record file, the Merkle log, the
 // board's tree heads and the entries' signatures (docs/verifier-checks.md).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -87,8 +88,9 @@ TEST_CASE_METHOD(TamperFixture,
                  "record-format: a record cut off inside a frame after its last head", "[tamper]") {
   const Report report = verify_damaged(*this, [](const std::string& path) {
     // An entry frame announcing 100 bytes, of which only 10 arrived.
-    Bytes partial{1, 0, 0, 0, 100};
-    partial.resize(partial.size() + 10, 0x2a);
+    Bytes partial(5 + 10, 0x2a);
+    const std::uint8_t header[] = {1, 0, 0, 0, 100};
+    std::copy(std::begin(header), std::end(header), partial.begin());
     append_bytes(path, partial);
   });
   INFO(report.to_text());
