@@ -138,6 +138,13 @@ Expected<ElectionShape> check_manifest(const v1::Manifest& m) {
     }
     shape.contests.push_back(ContestShape{c.id(), n, c.min_selections(), c.max_selections()});
   }
+  if (m.max_ballots_per_credential() < 1 ||
+      m.max_ballots_per_credential() > kMaxBallotsPerCredential) {
+    return bad("max_ballots_per_credential must be between 1 and " +
+               std::to_string(kMaxBallotsPerCredential) + ", not " +
+               std::to_string(m.max_ballots_per_credential()));
+  }
+  shape.max_ballots = m.max_ballots_per_credential();
   return shape;
 }
 

@@ -1,7 +1,8 @@
 // POST endpoints (docs/api.md, "Writes"): the body is one Entry's exact
-// bytes; each path takes one statement kind. Cheap checks come first so that
-// bad input is refused before any proof is verified; nothing reaches the
-// board unless the committer admits it (docs/protocol.md §12).
+// bytes; each path takes one statement kind. Cheap checks come first, in the
+// order of docs/protocol.md §12 ("Admission order"): size, canonical
+// decoding, the state's cheap rules, the signature, the proofs; nothing
+// reaches the board unless the committer admits it.
 #include <array>
 #include <utility>
 
@@ -156,7 +157,7 @@ std::optional<Response> write(Board& board, Committer& committer, const Call& ca
                               std::to_string(limits::kMaxBodyBytes),
                           call.format);
   }
-  // Step 1: the kind, before anything expensive.
+  // Steps 1–2: the size (above) and the canonical decoding, and the kind.
   auto parsed = protocol::parse_entry(as_bytes(body));
   if (!parsed)
     return error_response(parsed.error(), call.format);
@@ -175,8 +176,9 @@ std::optional<Response> write(Board& board, Committer& committer, const Call& ca
     if (auto e = check_board_key(board, parsed->statement))
       return error_response(*e, call.format);
   }
-  // Step 2: signature and proofs, on this thread, in parallel with others.
-  auto pre = board.precheck(as_bytes(body));
+  // Steps 3–5: the state's cheap rules, then signature and proofs, on this
+  // thread, in parallel with others.
+  auto pre = board.precheck(std::move(*parsed), as_bytes(body));
   if (!pre)
     return error_response(pre.error(), call.format);
   // Step 3: the committer admits, stores and answers.

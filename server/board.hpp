@@ -1,8 +1,10 @@
 // The board: the election state, the Merkle log and the latest signed tree
 // head, kept in step with storage (docs/protocol.md §7, §11, §12).
 //
-// Concurrency. precheck() is the stateless half of intake and runs on many
-// threads at once. commit() is the committer's alone: under the exclusive
+// Concurrency. precheck() is the first half of intake and runs on many
+// threads at once: the state's cheap rules under the shared lock, then the
+// signature and proofs with no lock at all (docs/protocol.md §12, "Admission
+// order"). commit() is the committer's alone: under the exclusive
 // lock it admits a batch in order, stores it with one new head in one durable
 // transaction, and only then publishes it. Reads take the shared lock, so they
 // only ever see what is durably stored and covered by a signed head.
@@ -49,8 +51,10 @@ class Board {
   Storage& storage() { return *storage_; }
 
   // --- intake ---------------------------------------------------------------
-  // Parse, signature, proofs (§12). Thread-safe, also beside commit().
-  Expected<Prechecked> precheck(ByteView entry_bytes) const;
+  // §12 admission order, after parse_entry: the state's cheap rules
+  // (ElectionState::preadmit, under the shared lock), then the signature and
+  // the proofs. Thread-safe, also beside commit(); commit() re-checks it all.
+  Expected<Prechecked> precheck(protocol::ParsedEntry parsed, ByteView entry_bytes) const;
   // Admits `entries` in order; stores the admitted ones and one head over
   // them durably; returns one outcome per entry: a receipt, or why admit()
   // refused it (that entry changed nothing). An error for the whole call means
@@ -76,7 +80,7 @@ class Board {
   // ElectionState's look-ups: the batch being admitted first, then storage;
   // never a leaf at or after the one being admitted.
   Expected<Bytes> load_leaf(std::uint64_t leaf) const;
-  std::optional<std::uint64_t> find_ballot(const Hash32& code) const;
+  Expected<std::vector<std::uint64_t>> find_cast_alpha(const Hash32& alpha) const;
   // admit() and the server's own counters; `leaf` is the index it will get.
   Status admit(const Prechecked& entry, std::uint64_t leaf);
   v1::SignedTreeHead sign_head() const;

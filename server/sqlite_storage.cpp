@@ -23,6 +23,11 @@ CREATE TABLE IF NOT EXISTS leaves (
 );
 CREATE INDEX IF NOT EXISTS leaves_by_tracking_code ON leaves (tracking_code)
   WHERE tracking_code IS NOT NULL;
+CREATE TABLE IF NOT EXISTS ballot_alphas (
+  alpha_key INTEGER NOT NULL,
+  leaf INTEGER NOT NULL,
+  PRIMARY KEY (alpha_key, leaf)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tree_heads (
   tree_size INTEGER PRIMARY KEY,
   root_hash BLOB NOT NULL,
@@ -39,6 +44,14 @@ Expected<v1::SignedTreeHead> parse_head(const Bytes& bytes, std::int64_t size) {
                       "stored tree head of size " + std::to_string(size) + " does not parse");
   }
   return head;
+}
+
+// The index key of an α: its first 8 bytes, little-endian, as SQLite's int64.
+std::int64_t alpha_key(const Hash32& alpha) {
+  std::uint64_t key = 0;
+  for (int i = 7; i >= 0; --i)
+    key = key << 8 | alpha[static_cast<std::size_t>(i)];
+  return static_cast<std::int64_t>(key);
 }
 
 Hash32 to_hash(const Bytes& bytes) {
@@ -142,6 +155,18 @@ Status SqliteStorage::append(std::span<const LeafRecord> leaves, const v1::Signe
       if (auto s = insert->run(); !s)
         return s;
       insert->reset();
+    }
+    auto index = sqlite::Statement::prepare(
+        writer_, "INSERT OR IGNORE INTO ballot_alphas (alpha_key, leaf) VALUES (?, ?)");
+    if (!index)
+      return index.error();
+    for (const LeafRecord& leaf : leaves) {
+      for (const Hash32& alpha : leaf.alphas) {
+        index->bind(1, alpha_key(alpha)).bind(2, static_cast<std::int64_t>(leaf.index));
+        if (auto s = index->run(); !s)
+          return s;
+        index->reset();
+      }
     }
     auto store_head = sqlite::Statement::prepare(
         writer_,
@@ -250,6 +275,27 @@ Expected<std::optional<TrackingCodeHit>> SqliteStorage::find_tracking_code(
     return std::optional<TrackingCodeHit>{};
   return std::optional<TrackingCodeHit>(
       TrackingCodeHit{static_cast<std::uint64_t>(q->int64(0)), q->text(1)});
+}
+
+Expected<std::vector<std::uint64_t>> SqliteStorage::find_alpha(const Hash32& alpha,
+                                                               std::uint64_t before) {
+  auto r = reader();
+  if (!r)
+    return r.error();
+  auto q = sqlite::Statement::prepare(
+      r->db(), "SELECT leaf FROM ballot_alphas WHERE alpha_key = ? AND leaf < ? ORDER BY leaf");
+  if (!q)
+    return q.error();
+  q->bind(1, alpha_key(alpha)).bind(2, static_cast<std::int64_t>(before));
+  std::vector<std::uint64_t> leaves;
+  for (;;) {
+    auto row = q->step();
+    if (!row)
+      return row.error();
+    if (!*row)
+      return leaves;
+    leaves.push_back(static_cast<std::uint64_t>(q->int64(0)));
+  }
 }
 
 Status SqliteStorage::scan_tree_heads(const HeadVisitor& visit) {

@@ -6,6 +6,8 @@
 // Schema (version 1):
 //   leaves(idx PK, bytes, leaf_hash, kind, tracking_code, signer)
 //     + index on tracking_code for GET /v1/ballots and the re-vote rule
+//   ballot_alphas(alpha_key, leaf) PK both: the first 8 bytes of each cast
+//     ciphertext's α (a little-endian int64), for the challenge rule (§9.5)
 //   tree_heads(tree_size PK, root_hash, timestamp_ms, head)  head = SignedTreeHead bytes
 //   meta(key PK, value)  schema_version
 #pragma once
@@ -35,6 +37,8 @@ class SqliteStorage final : public Storage {
   Status scan_leaves(std::uint64_t begin, std::uint64_t end, const LeafVisitor& visit) override;
   Expected<std::optional<TrackingCodeHit>> find_tracking_code(const Hash32& code,
                                                               const std::string& kind) override;
+  Expected<std::vector<std::uint64_t>> find_alpha(const Hash32& alpha,
+                                                  std::uint64_t before) override;
   Status scan_tree_heads(const HeadVisitor& visit) override;
   Expected<std::optional<v1::SignedTreeHead>> latest_tree_head() override;
 

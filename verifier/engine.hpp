@@ -3,7 +3,8 @@
 // Every check is independent: a failure is recorded and the verifier goes
 // on, so that one bad message is reported by the check it breaks and not by
 // every check after it. Memory grows with the number of credentials (one
-// small record each) and of superseded ballots, never with ballot data.
+// small record each), of superseded ballots and of challenged ciphertexts,
+// never with ballot data.
 #pragma once
 
 #include <cstdint>
@@ -39,7 +40,6 @@ struct CredentialRecord {
   std::uint32_t last_sequence = 0;
   std::optional<std::uint64_t> last_leaf;  // its last ballot in the voting period
   std::uint64_t last_offset = 0;
-  Hash32 last_code{};
 };
 
 class Engine {
@@ -75,6 +75,8 @@ class Engine {
   void on_partial(std::uint64_t leaf, const protocol::ParsedEntry& e);
   void on_result(std::uint64_t leaf, const protocol::ParsedEntry& e);
   void check_revote_rule(std::uint64_t leaf, const std::vector<std::uint64_t>& published);
+  // Check 15's second pass: no cast ballot holds a ciphertext a challenge opened.
+  void check_challenged_never_cast();
   void check_aggregate(std::uint64_t leaf, const std::vector<std::uint64_t>& published);
   struct LoadedBallot {
     std::uint32_t district;
@@ -109,7 +111,8 @@ class Engine {
   std::unordered_map<Hash32, CredentialRecord, protocol::Hash32Hasher> credentials_;
   std::unique_ptr<protocol::TallyAccumulator> all_ballots_;  // every counted-eligible ballot
   std::vector<std::pair<std::uint64_t, std::uint64_t>> superseded_;  // (leaf, offset), ours
-  std::unordered_set<Hash32, protocol::Hash32Hasher> challenged_;
+  // α of every ciphertext a valid challenge opened → its leaf (§9.5).
+  std::unordered_map<Hash32, std::uint64_t, protocol::Hash32Hasher> challenged_alphas_;
 
   std::optional<protocol::DecodedTally> tally_;
   std::vector<crypto::Ciphertext> tally_flat_;

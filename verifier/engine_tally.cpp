@@ -212,12 +212,8 @@ void Engine::finish() {
     report_.item(Check::setup);
     report_.fail(Check::setup, std::nullopt, "the record has no election set-up");
   }
-  // A challenged ballot is never counted: no credential's last ballot is one.
-  for (const auto& [key, c] : credentials_) {
-    if (c.last_leaf && challenged_.count(c.last_code) != 0) {
-      report_.fail(Check::challenges, *c.last_leaf, "a challenged ballot was cast and is counted");
-    }
-  }
+  // A challenged ballot is never cast, let alone counted (§9.5).
+  check_challenged_never_cast();
   // Why a check had nothing to do (the first reason given is kept).
   auto ends = [this](const char* otherwise) -> std::string {
     return stage_ == Stage::ceremony_failed ? "the key ceremony failed" : otherwise;
