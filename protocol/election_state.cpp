@@ -457,13 +457,8 @@ Status ElectionState::admit_tally(const Prechecked& e) {
   auto decoded = decode_tally(parameters_->shape, tally);
   if (!decoded)
     return decoded.error();
-  std::vector<std::uint64_t> superseded = superseded_;
-  std::sort(superseded.begin(), superseded.end());
-  if (!std::equal(superseded.begin(), superseded.end(), tally.superseded().begin(),
-                  tally.superseded().end())) {
-    return rejected(Errc::equation_failed,
-                    "the tally's list of superseded ballots differs from the board's");
-  }
+  if (auto s = check_superseded(tally, superseded_); !s)
+    return s;
   if (auto s = compare_tally(parameters_->shape, *running_, *decoded); !s)
     return s;
   tally_ = std::move(*decoded);

@@ -4,6 +4,9 @@
 
 #include <set>
 
+#include "protocol/entry.hpp"
+#include "protocol/entry_sizes.hpp"
+
 namespace senim::protocol {
 namespace {
 
@@ -45,6 +48,25 @@ Status check_text(const v1::Text& text, const std::vector<std::string>& language
   for (const auto& [lang, value] : text.text()) {
     if (value.size() > kMaxTextBytes)
       return bad(where + " text in \"" + lang + "\" is too long");
+  }
+  return Status::success();
+}
+
+// §8.1 rule 7: every entry the election implies fits in an entry (§11.1).
+Status check_entry_sizes(const ElectionShape& shape) {
+  const EntryBounds bounds = entry_bounds(shape);
+  const std::pair<const char*, std::size_t> entries[] = {
+      {"a challenged ballot", bounds.challenge},
+      {"the encrypted tally", bounds.tally},
+      {"a partial decryption", bounds.partial},
+      {"the result", bounds.result},
+  };
+  for (const auto& [what, bytes] : entries) {
+    if (bytes > kMaxEntryBytes) {
+      return bad(std::string(what) + " could take " + std::to_string(bytes) +
+                 " bytes, more than the " + std::to_string(kMaxEntryBytes) +
+                 " of an entry: use fewer contests, options or districts");
+    }
   }
   return Status::success();
 }
@@ -145,6 +167,8 @@ Expected<ElectionShape> check_manifest(const v1::Manifest& m) {
                std::to_string(m.max_ballots_per_credential()));
   }
   shape.max_ballots = m.max_ballots_per_credential();
+  if (auto s = check_entry_sizes(shape); !s)
+    return s.error();
   return shape;
 }
 

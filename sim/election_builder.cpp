@@ -256,15 +256,21 @@ void ElectionBuilder::ceremony() {
 }
 
 void ElectionBuilder::post_credentials() {
-  v1::Statement st = statement();
-  for (std::uint32_t v = 0; v < plan_.voters; ++v) {
-    auto* c = st.mutable_credentials()->add_credentials();
-    c->set_key(to_string(voter_public_[v]));
-    if (plan_.manifest.districts_size() > 0) {
-      c->set_district(plan_.manifest.districts(static_cast<int>(district_of(v))).id());
+  // §8.5: in lists of at most kCredentialsPerList, each one entry.
+  for (std::uint32_t first = 0; first < plan_.voters;
+       first += static_cast<std::uint32_t>(protocol::kCredentialsPerList)) {
+    v1::Statement st = statement();
+    const std::uint32_t end = std::min<std::uint32_t>(
+        plan_.voters, first + static_cast<std::uint32_t>(protocol::kCredentialsPerList));
+    for (std::uint32_t v = first; v < end; ++v) {
+      auto* c = st.mutable_credentials()->add_credentials();
+      c->set_key(to_string(voter_public_[v]));
+      if (plan_.manifest.districts_size() > 0) {
+        c->set_district(plan_.manifest.districts(static_cast<int>(district_of(v))).id());
+      }
     }
+    append(sign(*authority_, st));
   }
-  append(sign(*authority_, st));
 }
 
 void ElectionBuilder::open() {
@@ -370,10 +376,7 @@ void ElectionBuilder::close() {
 void ElectionBuilder::post_tally() {
   v1::Statement st = statement();
   *st.mutable_tally() = state_->running_tally()->to_message();
-  std::vector<std::uint64_t> superseded = state_->superseded();
-  std::sort(superseded.begin(), superseded.end());
-  for (std::uint64_t leaf : superseded)
-    st.mutable_tally()->add_superseded(leaf);
+  protocol::set_superseded(*st.mutable_tally(), state_->superseded());
   append(sign(*authority_, st));
 }
 

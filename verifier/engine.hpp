@@ -74,18 +74,18 @@ class Engine {
   void on_tally(std::uint64_t leaf, const protocol::ParsedEntry& e);
   void on_partial(std::uint64_t leaf, const protocol::ParsedEntry& e);
   void on_result(std::uint64_t leaf, const protocol::ParsedEntry& e);
-  void check_revote_rule(std::uint64_t leaf, const std::vector<std::uint64_t>& published);
+  void check_revote_rule(std::uint64_t leaf, const v1::EncryptedTally& tally);
   // Check 15's second pass: no cast ballot holds a ciphertext a challenge opened.
   void check_challenged_never_cast();
-  void check_aggregate(std::uint64_t leaf, const std::vector<std::uint64_t>& published);
+  void check_aggregate(std::uint64_t leaf);
   struct LoadedBallot {
     std::uint32_t district;
     std::vector<crypto::Ciphertext> tally_vector;
   };
   // The ballot at `leaf` if apply_ballot() added it to the sums.
   std::optional<LoadedBallot> counted_ballot(std::uint64_t leaf, const Bytes& payload) const;
-  // Σ of those ballots among `leaves` (sorted), read back from the record.
-  protocol::TallyAccumulator sum_ballots(const std::vector<std::uint64_t>& leaves) const;
+  // Σ of the ballots we superseded, read back from the record by offset.
+  protocol::TallyAccumulator sum_superseded() const;
 
   // Check 6 helpers: record a failure and say whether the message may be used.
   bool expect_stage(std::uint64_t leaf, const protocol::ParsedEntry& e,

@@ -164,31 +164,68 @@ TEST_CASE_METHOD(
 }
 
 // Not a single-check case: counting both copies also counts a ballot that a
-// later ballot of its credential (the copy) supersedes.
+// later ballot of its credential (the copy) supersedes, though the tally
+// names the superseded ballots right.
 TEST_CASE_METHOD(TamperFixture,
-                 "no-duplicate-ballot and revote-rule: a ballot appended again and counted twice",
+                 "no-duplicate-ballot and aggregate: a ballot appended again and counted twice",
                  "[tamper]") {
   insert(leaf::kClose, b.entries().at(leaf::kBallotV1));
   Retally twice;
-  twice.choose = [](std::vector<std::uint64_t>& counted, std::vector<std::uint64_t>& superseded) {
-    std::erase(superseded, leaf::kBallotV1);
+  twice.choose = [](std::vector<std::uint64_t>& counted, std::vector<std::uint64_t>&) {
     counted.push_back(leaf::kBallotV1);
   };
   retally(twice);
   const Report report = verify();
   INFO(report.to_text());
-  CHECK(failed(report) == std::vector<std::string>{"no-duplicate-ballot", "revote-rule"});
+  CHECK(failed(report) == std::vector<std::string>{"no-duplicate-ballot", "aggregate"});
   CHECK_THAT(first_failure(report, Check::no_duplicate_ballot), StartsWith(at(leaf::kClose)));
-  CHECK_THAT(first_failure(report, Check::revote_rule),
+  CHECK_THAT(first_failure(report, Check::aggregate),
              StartsWith(at(leaf::kTally + 1)) &&
-                 Contains("the tally counts the ballot at entry 10, but a later ballot"));
+                 Contains("district \"region-2\": 3 ballots published as counted, 2 in the log"));
 }
 
 // --- 14 revote-rule -----------------------------------------------------------------
 
 TEST_CASE_METHOD(TamperFixture,
-                 "revote-rule: the tally supersedes the re-vote and counts the ballot it replaced",
+                 "revote-rule: the tally says no ballot was superseded, and sums right",
                  "[tamper]") {
+  Retally none;
+  none.edit_tally = [](senim::v1::EncryptedTally& tally) {
+    senim::protocol::set_superseded(tally, {});
+  };
+  retally(none);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::revote_rule));
+  CHECK_THAT(first_failure(report, Check::revote_rule),
+             StartsWith(at(leaf::kTally)) &&
+                 Contains("the tally says 0 ballots were superseded; the re-vote rule "
+                          "supersedes 1 ballot (entries 9)"));
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "revote-rule: the tally names another superseded ballot, and sums right",
+                 "[tamper]") {
+  Retally other;
+  other.edit_tally = [](senim::v1::EncryptedTally& tally) {
+    senim::protocol::set_superseded(tally, {leaf::kRevoteV0});
+  };
+  retally(other);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::revote_rule));
+  CHECK_THAT(first_failure(report, Check::revote_rule),
+             StartsWith(at(leaf::kTally)) &&
+                 Contains("is not the hash of the 1 ballot the re-vote rule supersedes") &&
+                 Contains("(entries 9)"));
+}
+
+// Not single-check cases: a tally that names the wrong ballots as superseded
+// and sums accordingly breaks both promises.
+TEST_CASE_METHOD(
+    TamperFixture,
+    "revote-rule and aggregate: the tally supersedes the re-vote and counts the ballot it replaced",
+    "[tamper]") {
   Retally swapped;
   swapped.choose = [](std::vector<std::uint64_t>& counted, std::vector<std::uint64_t>& superseded) {
     std::replace(counted.begin(), counted.end(), leaf::kRevoteV0, leaf::kBallotV0);
@@ -197,16 +234,15 @@ TEST_CASE_METHOD(TamperFixture,
   retally(swapped);
   const Report report = verify();
   INFO(report.to_text());
-  CHECK(failed(report) == only(Check::revote_rule));
-  CHECK_THAT(first_failure(report, Check::revote_rule),
-             StartsWith(at(leaf::kTally)) &&
-                 Contains("the tally counts the ballot at entry 9, but a later ballot of the same "
-                          "credential supersedes it"));
+  CHECK(failed(report) == std::vector<std::string>{"revote-rule", "aggregate"});
+  CHECK_THAT(first_failure(report, Check::revote_rule), StartsWith(at(leaf::kTally)));
+  CHECK_THAT(first_failure(report, Check::aggregate), StartsWith(at(leaf::kTally)));
 }
 
-TEST_CASE_METHOD(TamperFixture,
-                 "revote-rule: the tally skips a ballot nothing supersedes, and does not count it",
-                 "[tamper]") {
+TEST_CASE_METHOD(
+    TamperFixture,
+    "revote-rule and aggregate: the tally skips a ballot nothing supersedes, and does not count it",
+    "[tamper]") {
   Retally skipped;
   skipped.choose = [](std::vector<std::uint64_t>& counted, std::vector<std::uint64_t>& superseded) {
     std::erase(counted, leaf::kBallotV3);
@@ -215,10 +251,11 @@ TEST_CASE_METHOD(TamperFixture,
   retally(skipped);
   const Report report = verify();
   INFO(report.to_text());
-  CHECK(failed(report) == only(Check::revote_rule));
+  CHECK(failed(report) == std::vector<std::string>{"revote-rule", "aggregate"});
   CHECK_THAT(first_failure(report, Check::revote_rule),
              StartsWith(at(leaf::kTally)) &&
-                 Contains("the tally skips entry 13 as superseded, but it is not followed"));
+                 Contains("the tally says 2 ballots were superseded; the re-vote rule "
+                          "supersedes 1 ballot"));
 }
 
 // Not a single-check case: the foreign ballot breaks check 6 and naming it
@@ -241,7 +278,8 @@ TEST_CASE_METHOD(TamperFixture,
   CHECK(failed(report) == std::vector<std::string>{"roles-and-phases", "revote-rule"});
   CHECK_THAT(first_failure(report, Check::revote_rule),
              StartsWith(at(leaf::kTally + 1)) &&
-                 Contains("the tally skips entry 16 as superseded, but it is not followed"));
+                 Contains("the tally says 2 ballots were superseded; the re-vote rule "
+                          "supersedes 1 ballot"));
 }
 
 // --- 15 challenges ------------------------------------------------------------------
