@@ -106,7 +106,7 @@ void run_and_measure(const v1::Manifest& m, std::uint32_t voters) {
 
 TEST_CASE("the entry bounds hold for every entry of the demo's election, and are close",
           "[protocol][entry-size]") {
-  const v1::Manifest m = senim::sim::demo_manifest("sizes-2026", 3);
+  const v1::Manifest m = senim::sim::demo_manifest("demo-2026", 2);
   senim::sim::ElectionPlan plan;
   plan.manifest = m;
   plan.voters = 3;
@@ -116,9 +116,16 @@ TEST_CASE("the entry bounds hold for every entry of the demo's election, and are
   b.cast(1, senim::sim::demo_choices(1, {0, 0, 1, 1, 0}));
   b.finish();
   const auto bounds = entry_bounds(*check_manifest(m));
-  // The values docs/protocol.md §8.1 quotes (three districts here, as the
-  // demo's two plus one: the challenge does not depend on districts).
+  // The values docs/protocol.md §8.1 quotes, for 2 and for 17 districts.
   CHECK(bounds.challenge == 3865);
+  CHECK(bounds.tally == 1411);
+  CHECK(bounds.partial == 2500);
+  CHECK(bounds.result == 477);
+  const auto regions = entry_bounds(*check_manifest(senim::sim::demo_manifest("demo-2026", 17)));
+  CHECK(regions.challenge == 3865);
+  CHECK(regions.tally == 10779);
+  CHECK(regions.partial == 20322);
+  CHECK(regions.result == 2330);
   const auto size_of = [&](v1::Statement::BodyCase kind) {
     return b.entries().at(*b.find(kind)).size();
   };
