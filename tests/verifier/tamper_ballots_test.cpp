@@ -90,6 +90,26 @@ TEST_CASE_METHOD(TamperFixture, "ballot-form: a ballot missing its second contes
       StartsWith(at(leaf::kBallotV3)) && Contains("ballot has 1 contests; the election has 2"));
 }
 
+TEST_CASE_METHOD(TamperFixture,
+                 "ballot-form: a ballot encrypted with every nonce 0 (readable by anyone)",
+                 "[tamper]") {
+  // Its proofs are valid: only §9.3 step 1's identity rule refuses it.
+  auto zero = senim::protocol::encrypt_ballot_with(parameters(), b.voter_key(3).public_key(), 1,
+                                                   demo_choices(0, {0, 0, 0, 1, 1}),
+                                                   [] { return senim::crypto::Scalar(); });
+  REQUIRE(zero.ok());
+  Statement st = b.statement();
+  *st.mutable_ballot() = zero->ballot;
+  b.replace_entry(leaf::kBallotV3, ElectionBuilder::sign(b.voter_key(3), st));
+  retally();  // it does not decode: nobody counts it
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::ballot_form));
+  CHECK_THAT(first_failure(report, Check::ballot_form),
+             StartsWith(at(leaf::kBallotV3)) &&
+                 Contains("contest 1 option 1: α is the identity (a nonce of 0)"));
+}
+
 // --- 12 ballot-proofs ---------------------------------------------------------------
 
 TEST_CASE_METHOD(TamperFixture,
@@ -161,6 +181,21 @@ TEST_CASE_METHOD(
   CHECK(failed(report) == only(Check::no_duplicate_ballot));
   CHECK_THAT(first_failure(report, Check::no_duplicate_ballot),
              StartsWith(at(leaf::kClose)) && Contains("ballot sequence 1 does not rise above 2"));
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "no-duplicate-ballot: a ballot numbered 2^32-1, beyond the re-vote limit",
+                 "[tamper]") {
+  // The proofs do not bind the number: re-signed, the ballot is valid but for it.
+  edit(leaf::kBallotV3, [](Statement& st) { st.mutable_ballot()->set_sequence(UINT32_MAX); });
+  retally();
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::no_duplicate_ballot));
+  CHECK_THAT(first_failure(report, Check::no_duplicate_ballot),
+             StartsWith(at(leaf::kBallotV3)) &&
+                 Contains("ballot sequence 4294967295 exceeds the election's "
+                          "max_ballots_per_credential, 10"));
 }
 
 // Not a single-check case: counting both copies also counts a ballot that a
@@ -326,4 +361,48 @@ TEST_CASE_METHOD(TamperFixture, "challenges: a challenged ballot later cast and 
              StartsWith(at(leaf::kBallotV2)) &&
                  Contains("ciphertext 1 of this cast ballot was opened by the challenge at entry " +
                           std::to_string(leaf::kChallengeV2)));
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "challenges: the challenged ciphertexts cast under another sequence number",
+                 "[tamper]") {
+  // Another statement, so another tracking code; the same ciphertexts and
+  // proofs (which do not bind the number), so the same public nonces.
+  auto shown = senim::protocol::parse_statement(
+      senim::as_bytes(statement(leaf::kChallengeV2).challenge().ballot_statement()));
+  REQUIRE(shown.ok());
+  shown->mutable_ballot()->set_sequence(2);
+  restate(leaf::kBallotV2, *shown);
+  retally();
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::challenges));
+  CHECK_THAT(first_failure(report, Check::challenges),
+             StartsWith(at(leaf::kBallotV2)) &&
+                 Contains("of this cast ballot was opened by the challenge at entry " +
+                          std::to_string(leaf::kChallengeV2) + ": its vote is public"));
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "challenges: a challenge posted after a ballot was cast opens its ciphertexts",
+                 "[tamper]") {
+  // Voter 4's cast ballot, made here so that its nonces are known, and a
+  // challenge of the very same ballot posted after it.
+  const senim::protocol::EncryptedBallot made =
+      encrypt(b.voter_key(4).public_key(), 1, demo_choices(1, {0, 1, 0, 0, 0}));
+  Statement cast = b.statement();
+  *cast.mutable_ballot() = made.ballot;
+  restate(leaf::kBallotV4, cast);
+  Statement challenge = b.statement();
+  *challenge.mutable_challenge() =
+      senim::protocol::reveal_ballot(made, senim::protocol::serialize(cast));
+  insert(leaf::kClose, ElectionBuilder::sign(b.voter_key(4), challenge));
+  retally();
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::challenges));
+  CHECK_THAT(first_failure(report, Check::challenges),
+             StartsWith(at(leaf::kBallotV4)) &&
+                 Contains("ciphertext 1 of this cast ballot was opened by the challenge at entry " +
+                          std::to_string(leaf::kClose)));
 }
