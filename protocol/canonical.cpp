@@ -25,33 +25,46 @@ struct Cursor {
   bool done() const { return pos >= in.size(); }
 };
 
+// Where in the message tree a rule is checked: "Statement.ballot.contests".
+// Spelled out only when a rule breaks, so that a scan allocates nothing.
+struct Path {
+  const Path* parent = nullptr;
+  const Descriptor* root = nullptr;        // the top message's type (no parent)
+  const FieldDescriptor* field = nullptr;  // the field that holds this message
+  std::string str() const { return parent ? parent->str() + "." + field->name() : root->name(); }
+  std::string of(const FieldDescriptor& f) const { return str() + "." + f.name(); }
+};
+
+Error at(const std::string& where, const Error& e) {
+  return Error{e.code, where + ": " + e.message};
+}
+
 // §11.1.1 rule 1: a varint is as short as its value allows (its last byte is
 // not 0x00, unless it is the one byte 0x00) and its value fits `bits` bits.
-Expected<std::uint64_t> read_varint(Cursor& c, unsigned bits, const std::string& what) {
+Expected<std::uint64_t> read_varint(Cursor& c, unsigned bits) {
   std::uint64_t value = 0;
   for (unsigned i = 0; i < 10; ++i) {
     if (c.done())
-      return make_error(Errc::invalid_encoding, what + ": the bytes end inside a varint");
+      return make_error(Errc::invalid_encoding, "the bytes end inside a varint");
     const std::uint8_t byte = c.in[c.pos++];
-    if (i == 9 && byte > 1) {
-      return make_error(Errc::noncanonical_varint, what + ": a varint wider than 64 bits");
-    }
+    if (i == 9 && byte > 1)
+      return make_error(Errc::noncanonical_varint, "a varint wider than 64 bits");
     value |= static_cast<std::uint64_t>(byte & 0x7f) << (7 * i);
     if ((byte & 0x80) != 0)
       continue;
     if (i > 0 && byte == 0) {
       return make_error(Errc::noncanonical_varint,
-                        what + ": a varint of " + std::to_string(i + 1) +
+                        "a varint of " + std::to_string(i + 1) +
                             " bytes whose last byte is 0x00 (not the shortest encoding)");
     }
     if (bits < 64 && value >> bits != 0) {
-      return make_error(Errc::noncanonical_varint, what + ": value " + std::to_string(value) +
-                                                       " does not fit " + std::to_string(bits) +
-                                                       " bits");
+      return make_error(
+          Errc::noncanonical_varint,
+          "value " + std::to_string(value) + " does not fit " + std::to_string(bits) + " bits");
     }
     return value;
   }
-  return make_error(Errc::noncanonical_varint, what + ": a varint longer than 10 bytes");
+  return make_error(Errc::noncanonical_varint, "a varint longer than 10 bytes");
 }
 
 // RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF.
@@ -102,19 +115,17 @@ unsigned wire_type_of(const FieldDescriptor& f) {
   return is_number(f) && !f.is_repeated() ? kVarint : kDelimited;
 }
 
-std::string name_of(const std::string& path, const FieldDescriptor& f) {
-  return path + "." + f.name();
-}
+Status scan_message(ByteView in, const Descriptor& type, const Path& path);
 
-Status scan_message(ByteView in, const Descriptor& type, const std::string& path);
-
-// Reads a length-delimited value (rule 1 for its length).
-Expected<ByteView> read_delimited(Cursor& c, const std::string& what) {
-  auto length = read_varint(c, 32, what + " (its length)");
+// Reads a length-delimited value (rule 1 for its length). `where()` names
+// the field, and is only called when the value is broken.
+template <class Where>
+Expected<ByteView> read_delimited(Cursor& c, const Where& where) {
+  auto length = read_varint(c, 32);
   if (!length)
-    return length.error();
+    return at(where() + " (its length)", length.error());
   if (*length > c.in.size() - c.pos) {
-    return make_error(Errc::invalid_encoding, what + ": a length of " + std::to_string(*length) +
+    return make_error(Errc::invalid_encoding, where() + ": a length of " + std::to_string(*length) +
                                                   " bytes, but only " +
                                                   std::to_string(c.in.size() - c.pos) + " remain");
   }
@@ -123,16 +134,9 @@ Expected<ByteView> read_delimited(Cursor& c, const std::string& what) {
   return value;
 }
 
-Status check_string(ByteView value, const std::string& what) {
-  if (!valid_utf8(value))
-    return make_error(Errc::invalid_encoding, what + " is not valid UTF-8");
-  return Status::success();
-}
-
-// Rule 6: a map entry is its key (field 1), then its value (field 2), both
+// Rule 7: a map entry is its key (field 1), then its value (field 2), both
 // always written, even when empty. senim's only map is string → string.
-Expected<std::string> scan_map_entry(ByteView in, const Descriptor& entry,
-                                     const std::string& what) {
+Expected<std::string> scan_map_entry(ByteView in, const std::string& what) {
   const Error misshapen =
       make_error(Errc::invalid_encoding, what +
                                              ": a map entry is its key (0x0a), then its value "
@@ -140,19 +144,18 @@ Expected<std::string> scan_map_entry(ByteView in, const Descriptor& entry,
   Cursor c{in};
   std::string key;
   for (std::uint64_t number = 1; number <= 2; ++number) {
-    const FieldDescriptor& f = *entry.FindFieldByNumber(static_cast<int>(number));
     if (c.done())
       return misshapen;
-    auto tag = read_varint(c, 32, name_of(what, f) + " (its key)");
+    auto tag = read_varint(c, 32);
     if (!tag)
-      return tag.error();
+      return at(what, tag.error());
     if (*tag != (number << 3 | kDelimited))
       return misshapen;
-    auto value = read_delimited(c, name_of(what, f));
+    auto value = read_delimited(c, [&] { return what + (number == 1 ? ".key" : ".value"); });
     if (!value)
       return value.error();
-    if (auto s = check_string(*value, name_of(what, f)); !s)
-      return s.error();
+    if (!valid_utf8(*value))
+      return make_error(Errc::invalid_encoding, what + " holds a string that is not valid UTF-8");
     if (number == 1)
       key.assign(value->begin(), value->end());
   }
@@ -162,46 +165,52 @@ Expected<std::string> scan_map_entry(ByteView in, const Descriptor& entry,
 }
 
 // Rule 5: a packed field is one record of minimal varints, never empty.
-Status scan_packed(ByteView in, const FieldDescriptor& f, const std::string& what) {
-  if (in.empty())
-    return make_error(Errc::default_value, what + " is written empty: an empty list is left out");
+Status scan_packed(ByteView in, const FieldDescriptor& f, const Path& path) {
+  if (in.empty()) {
+    return make_error(Errc::default_value,
+                      path.of(f) + " is written empty: an empty list is left out");
+  }
   Cursor c{in};
   while (!c.done()) {
-    if (auto v = read_varint(c, varint_bits(f), what); !v)
-      return v.error();
+    if (auto v = read_varint(c, varint_bits(f)); !v)
+      return at(path.of(f), v.error());
   }
   return Status::success();
 }
 
-// The value of one record of field `f` (rules 1, 4, 5, 6).
-Status scan_value(Cursor& c, const FieldDescriptor& f, const std::string& what,
-                  std::string* map_key) {
+// The value of one record of field `f` (rules 1, 5, 6, 7). A map entry's
+// key goes to `map_key`.
+Status scan_value(Cursor& c, const FieldDescriptor& f, const Path& path, std::string* map_key) {
   if (wire_type_of(f) == kVarint) {
-    auto v = read_varint(c, varint_bits(f), what);
+    auto v = read_varint(c, varint_bits(f));
     if (!v)
-      return v.error();
+      return at(path.of(f), v.error());
     if (*v == 0 && !f.has_presence())
-      return make_error(Errc::default_value, what + " is written as 0: a default is left out");
+      return make_error(Errc::default_value,
+                        path.of(f) + " is written as 0: a default is left out");
     return Status::success();
   }
-  auto value = read_delimited(c, what);
+  auto value = read_delimited(c, [&] { return path.of(f); });
   if (!value)
     return value.error();
   if (f.is_packed())
-    return scan_packed(*value, f, what);
+    return scan_packed(*value, f, path);
   if (f.is_map()) {
-    auto key = scan_map_entry(*value, *f.message_type(), what);
+    auto key = scan_map_entry(*value, path.of(f));
     if (!key)
       return key.error();
     *map_key = std::move(*key);
     return Status::success();
   }
-  if (f.type() == FieldDescriptor::TYPE_MESSAGE)
-    return scan_message(*value, *f.message_type(), what);
-  if (value->empty() && !f.is_repeated() && !f.has_presence())
-    return make_error(Errc::default_value, what + " is written empty: a default is left out");
-  if (f.type() == FieldDescriptor::TYPE_STRING)
-    return check_string(*value, what);
+  if (f.type() == FieldDescriptor::TYPE_MESSAGE) {
+    const Path inner{&path, nullptr, &f};
+    return scan_message(*value, *f.message_type(), inner);
+  }
+  if (value->empty() && !f.is_repeated() && !f.has_presence()) {
+    return make_error(Errc::default_value, path.of(f) + " is written empty: a default is left out");
+  }
+  if (f.type() == FieldDescriptor::TYPE_STRING && !valid_utf8(*value))
+    return make_error(Errc::invalid_encoding, path.of(f) + " is not valid UTF-8");
   return Status::success();
 }
 
@@ -214,36 +223,37 @@ struct Seen {
 
 // Rules 2–4 for a record of field number `number` with wire type `wire`.
 Expected<const FieldDescriptor*> check_key(const Descriptor& type, std::uint64_t number,
-                                           unsigned wire, Seen& seen, const std::string& path) {
+                                           unsigned wire, Seen& seen, const Path& path) {
   const FieldDescriptor* f =
       number <= 536'870'911 ? type.FindFieldByNumber(static_cast<int>(number)) : nullptr;
-  const std::string where = path + " field " + std::to_string(number);
   if (f == nullptr) {
-    return make_error(Errc::unknown_field, where + " (wire type " + std::to_string(wire) +
+    return make_error(Errc::unknown_field, path.str() + " field " + std::to_string(number) +
+                                               " (wire type " + std::to_string(wire) +
                                                ") is not a field of " + type.name());
   }
-  const std::string what = name_of(path, *f);
   if (wire != wire_type_of(*f)) {
-    if (f->is_packed() && wire == kVarint)
-      return make_error(Errc::invalid_encoding, what + " is a repeated number and must be packed");
-    return make_error(Errc::unknown_field, what + " has wire type " + std::to_string(wire) +
+    if (f->is_packed() && wire == kVarint) {
+      return make_error(Errc::invalid_encoding,
+                        path.of(*f) + " is a repeated number and must be packed");
+    }
+    return make_error(Errc::unknown_field, path.of(*f) + " has wire type " + std::to_string(wire) +
                                                ", the schema's is " +
                                                std::to_string(wire_type_of(*f)) +
                                                " (libprotobuf would keep it as an unknown field)");
   }
   if (f->number() < seen.number) {
-    return make_error(Errc::field_order, what + " (field " + std::to_string(f->number()) +
+    return make_error(Errc::field_order, path.of(*f) + " (field " + std::to_string(f->number()) +
                                              ") comes after field " + std::to_string(seen.number) +
                                              ": fields are in ascending order");
   }
   if (f->number() == seen.number && (!f->is_repeated() || f->is_packed())) {
     return make_error(Errc::repeated_field,
-                      what + " is given twice (libprotobuf would keep the last)");
+                      path.of(*f) + " is given twice (libprotobuf would keep the last)");
   }
   if (const OneofDescriptor* o = f->real_containing_oneof()) {
     const FieldDescriptor*& used = seen.oneof_used[static_cast<std::size_t>(o->index())];
     if (used != nullptr && used != f) {
-      return make_error(Errc::repeated_field, path + "." + o->name() + " holds both " +
+      return make_error(Errc::repeated_field, path.str() + "." + o->name() + " holds both " +
                                                   used->name() + " and " + f->name() +
                                                   " (libprotobuf would keep the last)");
     }
@@ -252,7 +262,7 @@ Expected<const FieldDescriptor*> check_key(const Descriptor& type, std::uint64_t
   return f;
 }
 
-// Map keys: strictly ascending as bytes (rule 6). `first`: the map's first entry.
+// Map keys: strictly ascending as bytes (rule 7). `first`: the map's first entry.
 Status check_map_order(bool first, const std::string& previous, const std::string& key,
                        const std::string& what) {
   if (first || previous < key)
@@ -264,26 +274,25 @@ Status check_map_order(bool first, const std::string& previous, const std::strin
                                            "\": map entries are in ascending key order");
 }
 
-Status scan_message(ByteView in, const Descriptor& type, const std::string& path) {
+Status scan_message(ByteView in, const Descriptor& type, const Path& path) {
   Cursor c{in};
   Seen seen;
   seen.oneof_used.assign(static_cast<std::size_t>(type.oneof_decl_count()), nullptr);
+  std::string map_key;
   while (!c.done()) {
-    auto key = read_varint(c, 32, path + " (a field's key)");
+    auto key = read_varint(c, 32);
     if (!key)
-      return key.error();
+      return at(path.str() + " (a field's key)", key.error());
     auto f = check_key(type, *key >> 3, static_cast<unsigned>(*key & 7), seen, path);
     if (!f)
       return f.error();
-    const std::string what = name_of(path, **f);
-    std::string map_key;
-    if (auto s = scan_value(c, **f, what, &map_key); !s)
+    if (auto s = scan_value(c, **f, path, &map_key); !s)
       return s;
     if ((*f)->is_map()) {
       const bool first = (*f)->number() != seen.number;
-      if (auto s = check_map_order(first, seen.map_key, map_key, what); !s)
+      if (auto s = check_map_order(first, seen.map_key, map_key, path.of(**f)); !s)
         return s;
-      seen.map_key = std::move(map_key);
+      seen.map_key.swap(map_key);
     }
     seen.number = (*f)->number();
   }
@@ -304,7 +313,8 @@ std::string serialize(const google::protobuf::Message& message) {
 }
 
 Status check_canonical(ByteView bytes, const Descriptor& type) {
-  return scan_message(bytes, type, type.name());
+  const Path top{nullptr, &type, nullptr};
+  return scan_message(bytes, type, top);
 }
 
 Status parse_canonical(ByteView bytes, google::protobuf::Message& message) {
