@@ -116,6 +116,11 @@ Status ElectionState::apply(ByteView entry_bytes, std::uint64_t leaf) {
 // §12 admission order, step 3: what can be refused from the state without a
 // signature or a proof. Every rule here is re-run by admit().
 Status ElectionState::preadmit(const ParsedEntry& e) const {
+  const std::shared_lock lock(mutex_);
+  return preadmit_locked(e);
+}
+
+Status ElectionState::preadmit_locked(const ParsedEntry& e) const {
   const v1::Statement& st = e.statement;
   if (config_ && st.election_id() != config_->election_id()) {
     return rejected(Errc::invalid_argument, "entry is for election \"" + st.election_id() +
@@ -196,7 +201,8 @@ Status ElectionState::preadmit_trustee_message(const ParsedEntry& e) const {
 }
 
 Status ElectionState::admit(const Prechecked& e, std::uint64_t leaf) {
-  if (auto s = preadmit(e.parsed); !s)
+  const std::unique_lock lock(mutex_);
+  if (auto s = preadmit_locked(e.parsed); !s)
     return s;
   switch (e.parsed.statement.body_case()) {
     case v1::Statement::kSetup:

@@ -12,7 +12,9 @@
 // signature, then proofs (verify). A flood of replays from an unlisted
 // credential thus costs a parse and a look-up, never a proof. Checking is
 // split so that a server can use both cores:
-//   preadmit()  read-only, under the server's shared lock;
+//   preadmit()  read-only, under the state's own shared lock, so that it runs
+//               beside other preadmits and waits only while admit() runs
+//               (not while the server stores a batch);
 //   verify()    signature, decoding and every proof: stateless, safe to call
 //               from many threads at once, even beside admit();
 //   admit()     preadmit() again, authoritatively, then the rules that need
@@ -25,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -79,7 +82,8 @@ class ElectionState {
     std::vector<Hash32> alphas;           // ballots and challenges: every α (§9.5)
   };
 
-  // Read-only; the caller keeps admit() from running meanwhile.
+  // Read-only; thread-safe, also beside admit() (which it waits for). The
+  // answer may reflect entries admitted but not yet stored: admit() decides.
   Status preadmit(const ParsedEntry& entry) const;
   // Stateless; thread-safe.
   Expected<Prechecked> verify(ParsedEntry parsed, ByteView entry_bytes) const;
@@ -124,6 +128,7 @@ class ElectionState {
   };
 
   // The cheap rules of each kind (preadmit), then what admit adds.
+  Status preadmit_locked(const ParsedEntry& e) const;
   Status preadmit_ballot(const ParsedEntry& e) const;
   Status preadmit_trustee_message(const ParsedEntry& e) const;
   Status admit_setup(const Prechecked& e);
@@ -158,6 +163,7 @@ class ElectionState {
   std::optional<Hash32> base_hash_;
   std::unordered_map<Hash32, CredentialState, Hash32Hasher> credentials_;
   mutable std::mutex parameters_mutex_;  // precheck reads parameters_ from other threads
+  mutable std::shared_mutex mutex_;      // preadmit() shared, admit() exclusive
   std::shared_ptr<const VotingParameters> parameters_;
   std::unique_ptr<TallyAccumulator> running_;
   std::vector<std::uint64_t> superseded_;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
-#include <shared_mutex>
 
 #include "protocol/entry.hpp"
 #include "protocol/tree_head.hpp"
@@ -44,11 +43,10 @@ Board::Board(std::unique_ptr<Storage> storage, protocol::SigningKey key, std::st
 
 Expected<Board::Prechecked> Board::precheck(protocol::ParsedEntry parsed,
                                             ByteView entry_bytes) const {
-  {
-    const std::shared_lock lock(mutex_);
-    if (auto s = state_.preadmit(parsed); !s)
-      return s.error();
-  }
+  // No board lock: the state's own (ElectionState::preadmit) lets this run
+  // while the committer waits for the disk.
+  if (auto s = state_.preadmit(parsed); !s)
+    return s.error();
   return state_.verify(std::move(parsed), entry_bytes);
 }
 

@@ -2,9 +2,10 @@
 // head, kept in step with storage (docs/protocol.md §7, §11, §12).
 //
 // Concurrency. precheck() is the first half of intake and runs on many
-// threads at once: the state's cheap rules under the shared lock, then the
-// signature and proofs with no lock at all (docs/protocol.md §12, "Admission
-// order"). commit() is the committer's alone: under the exclusive
+// threads at once: the state's cheap rules under the state's own shared lock
+// (held exclusively only while an entry is admitted, never across a disk
+// write), then the signature and proofs with no lock at all
+// (docs/protocol.md §12.1). commit() is the committer's alone: under the exclusive
 // lock it admits a batch in order, stores it with one new head in one durable
 // transaction, and only then publishes it. Reads take the shared lock, so they
 // only ever see what is durably stored and covered by a signed head.
@@ -51,9 +52,9 @@ class Board {
   Storage& storage() { return *storage_; }
 
   // --- intake ---------------------------------------------------------------
-  // §12 admission order, after parse_entry: the state's cheap rules
-  // (ElectionState::preadmit, under the shared lock), then the signature and
-  // the proofs. Thread-safe, also beside commit(); commit() re-checks it all.
+  // §12.1 admission order, after parse_entry: the state's cheap rules
+  // (ElectionState::preadmit), then the signature and the proofs.
+  // Thread-safe, also beside commit(); commit() re-checks it all.
   Expected<Prechecked> precheck(protocol::ParsedEntry parsed, ByteView entry_bytes) const;
   // Admits `entries` in order; stores the admitted ones and one head over
   // them durably; returns one outcome per entry: a receipt, or why admit()
