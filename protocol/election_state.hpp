@@ -152,29 +152,30 @@ class ElectionState {
   Expected<std::uint32_t> require_trustee(const ParsedEntry& e, std::uint32_t claimed) const;
   void compute_keys();
 
-  LeafLoader load_leaf_;
-  CastAlphaFinder find_cast_alpha_;
-  Phase phase_ = Phase::empty;
-  std::optional<ElectionConfig> config_;
-  std::vector<std::optional<crypto::DealerCommitment>> deals_;
-  std::vector<bool> ready_;
+  // (Ordered for packing, as clang-analyzer's padding check asks.)
   std::optional<crypto::Element> joint_key_;
-  std::vector<crypto::Element> trustee_keys_;
-  std::optional<Hash32> base_hash_;
-  std::unordered_map<Hash32, CredentialState, Hash32Hasher> credentials_;
-  mutable std::mutex parameters_mutex_;  // precheck reads parameters_ from other threads
-  mutable std::shared_mutex mutex_;      // preadmit() shared, admit() exclusive
-  std::shared_ptr<const VotingParameters> parameters_;
   std::unique_ptr<TallyAccumulator> running_;
-  std::vector<std::uint64_t> superseded_;
-  // α of every ciphertext a challenge opened → that challenge's leaf (§9.5).
-  std::unordered_map<Hash32, std::uint64_t, Hash32Hasher> challenged_alphas_;
   std::uint64_t ballots_cast_ = 0;
-  std::optional<DecodedTally> tally_;
+  std::shared_ptr<const VotingParameters> parameters_;
+  std::vector<std::optional<crypto::DealerCommitment>> deals_;
+  std::vector<crypto::Element> trustee_keys_;
+  std::vector<std::uint64_t> superseded_;
   std::vector<crypto::Ciphertext> tally_flat_;
   std::vector<std::vector<crypto::PartialDecryption>> partials_;
   std::vector<std::uint32_t> partial_trustees_;
+  LeafLoader load_leaf_;
+  CastAlphaFinder find_cast_alpha_;
+  std::vector<bool> ready_;
+  mutable std::mutex parameters_mutex_;  // precheck reads parameters_ from other threads
+  std::unordered_map<Hash32, CredentialState, Hash32Hasher> credentials_;
+  mutable std::shared_mutex mutex_;  // preadmit() shared, admit() exclusive
+  // α of every ciphertext a challenge opened → that challenge's leaf (§9.5).
+  std::unordered_map<Hash32, std::uint64_t, Hash32Hasher> challenged_alphas_;
+  std::optional<DecodedTally> tally_;
   std::optional<v1::Result> result_;
+  std::optional<ElectionConfig> config_;
+  Phase phase_ = Phase::empty;
+  std::optional<Hash32> base_hash_;
 };
 
 }  // namespace senim::protocol

@@ -40,7 +40,8 @@ std::size_t entry(const ElectionShape& shape, std::size_t body) {
 std::size_t contest_ballot(const ContestShape& c) {
   const std::size_t blank = c.has_blank() ? 1 : 0;
   const std::uint32_t lo = c.has_blank() ? 1 : c.min;
-  return (c.options + blank) * (field(64) + field(256)) + field(128 * (c.max - lo + 1));
+  return (c.options + blank) * (field(64) + field(256)) +
+         field(std::size_t{128} * (c.max - lo + 1));
 }
 
 // §9.5: one ContestOpening (choices packed, one byte each; nonces; blank and its nonce).

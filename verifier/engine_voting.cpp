@@ -33,8 +33,18 @@ void Engine::apply_ballot(const BallotTask& task, const BallotOutcome& o) {
     report_.item(Check::challenges);
     if (!o.opening->ok())
       report_.fail(Check::challenges, leaf, "challenged ballot: " + o.opening->error().message);
-    for (const Hash32& alpha : o.opened_alphas)
-      challenged_alphas_.emplace(alpha, leaf);
+    // §9.5: a challenge opens nothing an earlier one opened (the board
+    // refuses it as a duplicate).
+    for (std::size_t i = 0; i < o.opened_alphas.size(); ++i) {
+      const auto [hit, fresh] = challenged_alphas_.emplace(o.opened_alphas[i], leaf);
+      if (!fresh) {
+        report_.fail(Check::challenges, leaf,
+                     "ciphertext " + std::to_string(i + 1) +
+                         " of the challenged ballot was already opened by the challenge at entry " +
+                         std::to_string(hit->second));
+        break;
+      }
+    }
     return;
   }
 

@@ -3,6 +3,7 @@
 // a naive reference on mutated entries of a real election.
 #include "protocol/canonical.hpp"
 
+#include <array>
 #include <catch2/catch.hpp>
 #include <random>
 #include <set>
@@ -22,7 +23,7 @@ namespace v1 = senim::v1;
 namespace {
 
 // Close statement for election "e": 0a 01 65 (election_id) 92 01 00 (close, field 18, empty).
-const Bytes kClose{0x0a, 0x01, 0x65, 0x92, 0x01, 0x00};
+constexpr std::array<std::uint8_t, 6> kClose{0x0a, 0x01, 0x65, 0x92, 0x01, 0x00};
 
 struct Case {
   const char* name;

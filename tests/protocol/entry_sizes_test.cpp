@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "protocol/election_config.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/manifest_rules.hpp"
 #include "sim/election_builder.hpp"
@@ -186,4 +187,61 @@ TEST_CASE("the most districts the manifest rules allow fit a partial decryption;
   CHECK(districts * 9 * 132 <= kMaxEntryBytes);
   CHECK((districts + 1) * 9 * 132 > kMaxEntryBytes - 200);
   run_and_measure(accepted, 3);
+}
+
+TEST_CASE("max_ballots_per_credential is required, from 1 to 100", "[protocol][revote]") {
+  for (std::uint32_t max : {0U, 101U, UINT32_MAX}) {
+    v1::Manifest m = base("limits");
+    add_contest(m, 2, 1, 1);
+    m.set_max_ballots_per_credential(max);
+    auto shape = check_manifest(m);
+    INFO(max);
+    REQUIRE(!shape);
+    CHECK(shape.error().code == senim::Errc::invalid_argument);
+    CHECK_THAT(
+        shape.error().message,
+        Catch::Matchers::Contains("max_ballots_per_credential must be between 1 and 100, not " +
+                                  std::to_string(max)));
+  }
+  for (std::uint32_t max : {1U, 100U}) {
+    v1::Manifest m = base("limits");
+    add_contest(m, 2, 1, 1);
+    m.set_max_ballots_per_credential(max);
+    auto shape = check_manifest(m);
+    REQUIRE(shape.ok());
+    CHECK(shape->max_ballots == max);
+  }
+}
+
+TEST_CASE("credentials go to the board in lists of at most 500, each of which fits an entry",
+          "[protocol][entry-size]") {
+  // docs/protocol.md §8.5: 102 bytes per credential at most, so 500 of them
+  // with 64-byte district ids and election id make an entry of 51,174 bytes.
+  v1::Statement st;
+  st.set_election_id(std::string(64, 'e'));
+  for (std::size_t i = 0; i < senim::protocol::kCredentialsPerList; ++i) {
+    auto* c = st.mutable_credentials()->add_credentials();
+    c->set_key(std::string(32, static_cast<char>(i)));
+    c->set_district(std::string(64, 'd'));
+  }
+  const auto key = senim::protocol::SigningKey::generate();
+  const senim::Bytes largest = senim::protocol::make_entry(key, st);
+  CHECK(largest.size() == 51'174);
+  CHECK(largest.size() <= kMaxEntryBytes);
+  // The simulator (and senim admin credentials/register) chunk their lists.
+  senim::sim::ElectionPlan plan;
+  plan.manifest = senim::sim::referendum_manifest("chunks-2026");
+  plan.voters = 1001;
+  plan.trustees = 1;
+  plan.threshold = 1;
+  senim::sim::ElectionBuilder b(plan);
+  b.prepare();
+  std::vector<int> lists;
+  for (const senim::Bytes& e : b.entries()) {
+    const auto parsed = senim::protocol::parse_entry(e);
+    if (parsed->statement.has_credentials())
+      lists.push_back(parsed->statement.credentials().credentials_size());
+  }
+  CHECK(lists == std::vector<int>{500, 500, 1});
+  CHECK(b.state().credential_count() == 1001);
 }

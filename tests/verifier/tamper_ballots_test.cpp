@@ -383,6 +383,18 @@ TEST_CASE_METHOD(TamperFixture,
                           std::to_string(leaf::kChallengeV2) + ": its vote is public"));
 }
 
+TEST_CASE_METHOD(TamperFixture, "challenges: the same challenge posted twice", "[tamper]") {
+  insert(leaf::kClose, b.entries().at(leaf::kChallengeV2));
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::challenges));
+  CHECK_THAT(first_failure(report, Check::challenges),
+             StartsWith(at(leaf::kClose)) &&
+                 Contains("ciphertext 1 of the challenged ballot was already opened by the "
+                          "challenge at entry " +
+                          std::to_string(leaf::kChallengeV2)));
+}
+
 TEST_CASE_METHOD(TamperFixture,
                  "challenges: a challenge posted after a ballot was cast opens its ciphertexts",
                  "[tamper]") {
