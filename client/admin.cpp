@@ -22,7 +22,8 @@
 namespace senim::client {
 namespace {
 
-constexpr std::size_t kCredentialsPerEntry = 10'000;
+// §8.5: lists of at most this many always fit in one entry.
+constexpr std::size_t kCredentialsPerEntry = protocol::kCredentialsPerList;
 
 Expected<protocol::SigningKey> load_authority(const std::string& path) {
   v1::AuthorityKeyFile file;
@@ -193,7 +194,14 @@ int admin_create(const AdminOptions& o) {
     info_t->set_box_key(t.box_key());
     info_t->set_box_key_signature(t.box_key_signature());
   }
-  auto receipt = s->board.post("setup", protocol::make_entry(s->key, st));
+  const Bytes entry = protocol::make_entry(s->key, st);
+  if (entry.size() > protocol::kMaxEntryBytes) {
+    return fail("the set-up entry would be " + std::to_string(entry.size()) +
+                " bytes; an entry holds at most " + std::to_string(protocol::kMaxEntryBytes) +
+                " (docs/protocol.md §11.1): shorten the manifest's texts, or use fewer "
+                "districts or languages");
+  }
+  auto receipt = s->board.post("setup", entry);
   if (!receipt)
     return fail(receipt.error());
   std::cout << "election \"" << manifest->election_id() << "\" created on " << o.server << " with "
@@ -362,10 +370,8 @@ int admin_tally(const AdminOptions& o) {
   // The tally is this client's own: every ballot checked and summed here.
   v1::Statement st = statement_for(*s);
   *st.mutable_tally() = state.running_tally()->to_message();
-  std::vector<std::uint64_t> superseded = state.superseded();
-  std::sort(superseded.begin(), superseded.end());
-  for (std::uint64_t leaf : superseded)
-    st.mutable_tally()->add_superseded(leaf);
+  const std::vector<std::uint64_t>& superseded = state.superseded();
+  protocol::set_superseded(*st.mutable_tally(), superseded);
   std::uint64_t counted = 0;
   for (const auto& d : st.tally().districts())
     counted += d.ballots_counted();

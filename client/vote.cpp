@@ -245,7 +245,7 @@ int challenge(BoardClient& board, const Replica& replica, const protocol::Signin
   std::cout << "challenged: ballot " << protocol::short_tracking_code(ballot.code)
             << " is on the board (entry " << receipt->leaf_index()
             << ") with its secrets revealed, and it encrypts exactly:\n"
-            << describe(replica.state().config()->setup.manifest(), *opened, lang)
+            << describe(replica.state().config()->setup.manifest(), opened->choices, lang)
             << "it will never be counted; anyone can re-check it on the board\n";
   return 0;
 }
@@ -321,6 +321,13 @@ int vote(const VoteOptions& o) {
   auto status = board->credential_status(credential->public_key());
   if (!status)
     return fail(status.error());
+  // §9.6: the next number after the board's last; the manifest caps them.
+  const std::uint32_t allowed = config->shape.max_ballots;
+  if (status->last_sequence() >= allowed) {
+    return fail("this credential has cast " + std::to_string(status->last_sequence()) +
+                " ballots, the most this election allows (max_ballots_per_credential = " +
+                std::to_string(allowed) + "); your last ballot is the one counted");
+  }
   const std::uint32_t sequence = status->last_sequence() + 1;
 
   auto ballot = encrypt(replica, *credential, sequence, choices);

@@ -153,7 +153,8 @@ class ElectionBuilder {
   std::vector<protocol::PublicKey> voter_public_;
   std::vector<std::uint32_t> sequence_;
   std::vector<Bytes> entries_;
-  std::map<Hash32, std::uint64_t> cast_codes_;
+  std::multimap<Hash32, std::uint64_t> cast_alphas_;  // α of each cast ciphertext → leaf
+  void index_cast(const Bytes& entry, std::uint64_t leaf);
   std::unique_ptr<protocol::ElectionState> state_;
 };
 

@@ -16,7 +16,7 @@ for _ in $(seq 100); do grep -q "listening on" server.log 2>/dev/null && break; 
 export SENIM_SERVER=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' server.log | head -n1)
 
 cat >manifest.json <<'JSON'
-{"election_id": "own-2026", "languages": ["en"],
+{"election_id": "own-2026", "languages": ["en"], "max_ballots_per_credential": 2,
  "title": {"text": {"en": "A question"}},
  "contests": [{"id": "q", "title": {"text": {"en": "Agree?"}}, "min_selections": 1, "max_selections": 1,
                "options": [{"id": "yes", "label": {"text": {"en": "Yes"}}},
@@ -47,7 +47,14 @@ grep -q "listed twice" err.txt
 "$SENIM" admin open --key authority.key
 
 "$SENIM" vote --credential voter-1.cred --choose q=yes
+# Voter 2 changes their mind once, the most the manifest allows (§9.6); a
+# third ballot is refused by senim vote itself, which says why.
+"$SENIM" vote --credential voter-2.cred --choose q=yes
 "$SENIM" vote --credential voter-2.cred --choose q=no
+if "$SENIM" vote --credential voter-2.cred --choose q=yes 2>err.txt; then
+  echo "FAIL: a third ballot was cast under a limit of two" >&2; exit 1
+fi
+grep -q "this credential has cast 2 ballots, the most this election allows (max_ballots_per_credential = 2)" err.txt
 "$SENIM" vote --credential voter-3.cred --choose q=yes
 "$SENIM" admin close --key authority.key
 "$SENIM" admin tally --key authority.key
