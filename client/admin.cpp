@@ -1,4 +1,6 @@
 // `senim admin …`: the election authority (docs/operator-guide.md).
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -10,6 +12,7 @@
 #include "client/commands.hpp"
 #include "client/common.hpp"
 #include "client/key_files.hpp"
+#include "client/output_file.hpp"
 #include "client/replica.hpp"
 #include "proto/files.pb.h"
 #include "protocol/box_key.hpp"
@@ -231,10 +234,25 @@ int admin_credentials(const AdminOptions& o) {
   std::error_code ec;
   std::filesystem::create_directories(o.out, ec);
   if (ec)
-    return fail("cannot create " + o.out + ": " + ec.message());
+    return fail("cannot create " + o.out + ": " + ec.message() + "; nothing was posted");
+  const std::uint64_t already = s->replica.state().credential_count();
+  auto file_name = [&](std::uint64_t number) {
+    char name[32];
+    std::snprintf(name, sizeof name, "voter-%06llu.cred", static_cast<unsigned long long>(number));
+    return (std::filesystem::path(o.out) / name).string();
+  };
+  // Every file is claimable before the first public key is posted: a
+  // credential on the board whose secret could not be saved is lost.
+  if (::access(o.out.c_str(), W_OK | X_OK) != 0)
+    return fail("cannot write in " + o.out + "; nothing was posted");
+  for (std::uint32_t i = 0; i < o.count; ++i) {
+    if (std::filesystem::exists(file_name(already + i + 1))) {
+      return fail(file_name(already + i + 1) +
+                  " already exists; not overwriting it, and nothing was posted");
+    }
+  }
   v1::Statement st = statement_for(*s);
   std::uint64_t posted = 0;
-  const std::uint64_t already = s->replica.state().credential_count();
   for (std::uint32_t i = 0; i < o.count; ++i) {
     const auto credential = protocol::SigningKey::generate();
     v1::VoterCredentialFile file;
@@ -244,14 +262,8 @@ int admin_credentials(const AdminOptions& o) {
     Bytes seed = credential.seed();
     file.set_seed(to_string(seed));
     wipe(seed);
-    const std::uint64_t number = already + i + 1;
-    char name[32];
-    std::snprintf(name, sizeof name, "voter-%06llu.cred", static_cast<unsigned long long>(number));
-    if (auto w = write_message_file((std::filesystem::path(o.out) / name).string(), file,
-                                    Secrecy::secret_file);
-        !w) {
+    if (auto w = write_message_file(file_name(already + i + 1), file, Secrecy::secret_file); !w)
       return fail(w.error());
-    }
     wipe_string(*file.mutable_seed());
     auto* c = st.mutable_credentials()->add_credentials();
     c->set_key(to_string(credential.public_key()));
@@ -388,6 +400,17 @@ int admin_result(const AdminOptions& o) {
   const auto& state = s->replica.state();
   const auto& config = *state.config();
   std::optional<v1::Result> result = state.result();
+  // The counts file is claimed before the result is posted: a publication
+  // cannot be undone, so a path that cannot be written fails first.
+  std::optional<ReservedFile> counts_file;
+  if (!o.counts_out.empty()) {
+    auto reserved = ReservedFile::reserve(o.counts_out, 0644, true);
+    if (!reserved) {
+      return fail(reserved.error().message +
+                  (result ? "" : "; nothing was posted (choose another --counts)"));
+    }
+    counts_file.emplace(std::move(*reserved));
+  }
   if (result) {
     // Already published (and checked by this replica): show it again.
     std::cout << "the result is already on the board; checked against its decryption\n";
@@ -407,11 +430,9 @@ int admin_result(const AdminOptions& o) {
     result = *combined;
   }
   std::cout << "\n" << format_result(config.setup.manifest(), *result, o.lang);
-  if (!o.counts_out.empty()) {
-    if (auto w = write_bytes_file(o.counts_out, count_lines(config.setup.manifest(), *result));
-        !w) {
+  if (counts_file) {
+    if (auto w = counts_file->commit(count_lines(config.setup.manifest(), *result)); !w)
       return fail(w.error());
-    }
   }
   return 0;
 }

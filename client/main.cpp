@@ -7,6 +7,7 @@
 #include "client/common.hpp"
 #include "client/terminal_text.hpp"
 #include "protocol/entry.hpp"
+#include "protocol/version.hpp"
 
 int main(int argc, char** argv) {
   using namespace senim::client;
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
       "  senim admin     the election authority: keygen, create, credentials, register, open, "
       "close,\n"
       "                  tally, result, status"};
+  app.set_version_flag("--version", senim::protocol::version_text("senim"));
   app.require_subcommand(1);
 
   AdminOptions admin;

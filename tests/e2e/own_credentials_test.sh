@@ -29,6 +29,25 @@ JSON
 "$SENIM" trustee deal --key trustee.key
 "$SENIM" trustee finalize --key trustee.key
 
+# Every binary says its release and the protocol and record versions it speaks.
+for bin in "$SENIM" "$BUILD/server/senim-server" "$BUILD/verifier/senim-verify"; do
+  "$bin" --version | grep -qx "protocol senim/v1 (docs/protocol.md), record format [0-9]* (docs/record.md)" ||
+    { echo "FAIL: $bin --version" >&2; exit 1; }
+done
+
+# A credential is made only for an election and district the board holds.
+expect_refusal() {
+  local text=$1
+  shift
+  if "$@" 2>err.txt; then echo "FAIL: accepted: $*" >&2; exit 1; fi
+  grep -qF -- "$text" err.txt || { echo "FAIL: expected \"$text\" from $*:" >&2; cat err.txt >&2; exit 1; }
+}
+expect_refusal 'election "own-2026" has no districts; leave out --district' \
+  "$SENIM" keygen --out stray.cred --election own-2026 --server "$SENIM_SERVER" --district east
+expect_refusal 'does not hold election "other-2026"; no credential was made' \
+  "$SENIM" keygen --out stray.cred --election other-2026 --server "$SENIM_SERVER"
+[ ! -e stray.cred ] || { echo "FAIL: a refused keygen wrote a credential" >&2; exit 1; }
+
 # Each voter makes a credential; only the public lines reach the authority.
 : >public-keys.txt
 for v in 1 2 3; do
@@ -59,8 +78,20 @@ grep -q "this credential has cast 2 ballots, the most this election allows (max_
 "$SENIM" admin close --key authority.key
 "$SENIM" admin tally --key authority.key
 "$SENIM" trustee decrypt --key trustee.key
+# An output path that cannot be written is refused before the result is
+# posted: a publication cannot be undone.
+entries_before=$("$SENIM" admin status | sed -n 's/ *entries *//p')
+expect_refusal "nothing was posted (choose another --counts)" \
+  "$SENIM" admin result --key authority.key --counts /nonexistent/r.tsv
+[ "$("$SENIM" admin status | sed -n 's/ *entries *//p')" = "$entries_before" ] ||
+  { echo "FAIL: a refused result command changed the board" >&2; exit 1; }
 "$SENIM" admin result --key authority.key --counts counts.tsv
 grep -qx "$(printf 'all\tq\tyes\t2')" counts.tsv
 grep -qx "$(printf 'all\tq\tno\t1')" counts.tsv
 "$BUILD/verifier/senim-verify" -q --server "$SENIM_SERVER" --save record.senim | tail -n 2
+# Without --save the downloaded record is a private temporary file, removed
+# afterwards: nothing is left in the current directory or in $TMPDIR.
+mkdir scratch scratch-tmp
+(cd scratch && TMPDIR="$WORK/scratch-tmp" "$BUILD/verifier/senim-verify" -q --server "$SENIM_SERVER" >/dev/null)
+[ -z "$(find scratch scratch-tmp -mindepth 1)" ] || { echo "FAIL: senim-verify left files behind" >&2; ls -A scratch scratch-tmp >&2; exit 1; }
 echo "voter-made credentials: end-to-end test passed"
