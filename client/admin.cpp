@@ -149,7 +149,48 @@ int admin_keygen(const AdminOptions& o) {
   return 0;
 }
 
+namespace {
+
+Expected<v1::Manifest> read_manifest(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    return make_error(Errc::io_error, "cannot read manifest " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto manifest = protocol::manifest_from_json(text.str());
+  if (!manifest)
+    return manifest.error();
+  if (auto shape = protocol::check_manifest(*manifest); !shape)
+    return shape.error();
+  return manifest;
+}
+
+// create --check: the manifest's rules (docs/protocol.md §8.1), offline.
+int check_manifest_only(const AdminOptions& o) {
+  auto manifest = read_manifest(o.manifest);
+  if (!manifest)
+    return fail(manifest.error());
+  const auto shape = protocol::check_manifest(*manifest);
+  std::cout << "manifest " << o.manifest << " is well formed (docs/protocol.md §8.1): election "
+            << protocol::quoted(manifest->election_id()) << ", " << shape->contests.size()
+            << " contest(s), " << manifest->districts_size() << " district(s), languages";
+  for (const auto& l : manifest->languages())
+    std::cout << " " << protocol::printable(l);
+  std::cout << ", at most " << shape->max_ballots << " ballot(s) per credential\n"
+            << "nothing was created; the set-up's size and the trustees are checked by `senim "
+               "admin create` itself\n";
+  return 0;
+}
+
+}  // namespace
+
 int admin_create(const AdminOptions& o) {
+  if (o.check_only)
+    return check_manifest_only(o);
+  if (o.key.empty())
+    return fail("name the authority's key file with --key");
+  if (o.trustees.empty())
+    return fail("name the trustees' public files with --trustee");
   auto s = start(o, false);
   if (!s)
     return fail(s.error());
@@ -160,16 +201,9 @@ int admin_create(const AdminOptions& o) {
     return fail("the board at " + o.server + " already holds election " +
                 protocol::quoted(id->info.election_id()));
   }
-  std::ifstream in(o.manifest);
-  if (!in)
-    return fail("cannot read manifest " + o.manifest);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto manifest = protocol::manifest_from_json(text.str());
+  auto manifest = read_manifest(o.manifest);
   if (!manifest)
     return fail(manifest.error());
-  if (auto shape = protocol::check_manifest(*manifest); !shape)
-    return fail(shape.error());
   if (o.trustees.empty())
     return fail("name the trustees' public files with --trustee");
   const auto n = static_cast<std::uint32_t>(o.trustees.size());

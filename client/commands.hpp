@@ -20,6 +20,7 @@ struct AdminOptions {
   std::string public_keys;   // register: a file of voters' public keys
   std::string lang = "en";
   std::string counts_out;  // result: also write "district<TAB>contest<TAB>option<TAB>count" lines
+  bool check_only = false;  // create --check: check the manifest offline, create nothing
 };
 
 int admin_keygen(const AdminOptions& o);

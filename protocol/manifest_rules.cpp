@@ -8,6 +8,7 @@
 
 #include "protocol/entry.hpp"
 #include "protocol/entry_sizes.hpp"
+#include "protocol/strict_json.hpp"
 #include "protocol/text_rules.hpp"
 
 namespace senim::protocol {
@@ -189,6 +190,11 @@ Expected<ElectionShape> check_manifest(const v1::Manifest& m) {
 }
 
 Expected<v1::Manifest> manifest_from_json(const std::string& json) {
+  // Types first, named in words (protocol/strict_json.hpp); then protobuf's
+  // own reading, which cannot fail on anything the first accepts but keeps
+  // its message in case.
+  if (auto shape = check_json_shape(json, *v1::Manifest::descriptor()); !shape)
+    return make_error(Errc::invalid_argument, "manifest JSON: " + shape.error().message);
   v1::Manifest m;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;

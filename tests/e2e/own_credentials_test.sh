@@ -22,6 +22,13 @@ cat >manifest.json <<'JSON'
                "options": [{"id": "yes", "label": {"text": {"en": "Yes"}}},
                            {"id": "no", "label": {"text": {"en": "No"}}}]}]}
 JSON
+# create --check reads the manifest offline and creates nothing; a number
+# in quotes is refused with its field named.
+"$SENIM" admin create --check --manifest manifest.json | grep -q 'is well formed'
+sed 's/"max_ballots_per_credential": 2/"max_ballots_per_credential": "2"/' manifest.json >quoted.json
+if "$SENIM" admin create --check --manifest quoted.json 2>err.txt; then echo "FAIL: a quoted number passed" >&2; exit 1; fi
+grep -qF 'max_ballots_per_credential: a whole number from 0 to 4294967295 is expected, written without quotes; not the text "2"' err.txt
+"$SENIM" admin status | grep -q 'election     (none yet)' || { echo "FAIL: --check created something" >&2; exit 1; }
 "$SENIM" admin keygen --out authority.key >/dev/null
 "$SENIM" trustee keygen --name "Only trustee" --out trustee.key >/dev/null
 "$SENIM" trustee box-key --key trustee.key --election own-2026 >/dev/null
