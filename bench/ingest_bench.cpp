@@ -6,7 +6,7 @@
 // Prepares an open referendum with N voters (ElectionBuilder, ballots
 // encrypted before the clock starts), then C client threads, each with one
 // keep-alive connection, post the ballots as fast as the server answers. A
-// ballot counts once its receipt (signed head + inclusion proof, sent only
+// ballot counts once its receipt (checkpoint + inclusion proof, sent only
 // after the batch is fsync'ed) is back. Reports ballots/s, p50/p99 latency,
 // group-commit batch sizes and the machine's core count.
 #include <sodium.h>
@@ -27,6 +27,18 @@
 #include "tests/server/server_process.hpp"
 
 namespace {
+
+// The size of the checkpoint a receipt is under (docs/protocol.md §11.3):
+// the line after the origin, after the proof's blank line.
+std::uint64_t checkpoint_size(const std::string& proof) {
+  const std::size_t note = proof.find("\n\n");
+  if (note == std::string::npos)
+    return 0;
+  const std::size_t size_line = proof.find('\n', note + 2);
+  if (size_line == std::string::npos)
+    return 0;
+  return std::strtoull(proof.c_str() + size_line + 1, nullptr, 10);
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -138,7 +150,7 @@ int main(int argc, char** argv) {
           continue;
         }
         mine.push_back(ms(Clock::now() - t0));
-        ++heads[receipt.tree_head().tree_size()];
+        ++heads[checkpoint_size(receipt.tlog_proof())];
       }
       const std::lock_guard lock(mutex);
       latencies.insert(latencies.end(), mine.begin(), mine.end());

@@ -8,42 +8,11 @@
 #include <fstream>
 #include <iostream>
 
-#include "net/http_client.hpp"
+#include "net/log_sources.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/text_rules.hpp"
 #include "verifier/record_verifier.hpp"
-
-namespace {
-
-// GET /v1/record into `path` (docs/api.md).
-senim::Status download(const std::string& server, const std::string& path) {
-  auto http = senim::net::HttpClient::create(server);
-  if (!http)
-    return http.error();
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out)
-    return senim::make_error(senim::Errc::io_error, "cannot write " + path);
-  auto response = http->download("/v1/record", [&](senim::ByteView piece) -> senim::Status {
-    out.write(reinterpret_cast<const char*>(piece.data()),
-              static_cast<std::streamsize>(piece.size()));
-    if (!out)
-      return senim::make_error(senim::Errc::io_error, "cannot write " + path);
-    return senim::Status::success();
-  });
-  if (!response)
-    return senim::make_error(senim::Errc::io_error,
-                             "cannot download from " + server + ": " + response.error().message);
-  if (response->status != 200) {
-    return senim::make_error(senim::Errc::io_error,
-                             "the board answered HTTP " + std::to_string(response->status));
-  }
-  out.close();
-  if (!out)
-    return senim::make_error(senim::Errc::io_error, "cannot write " + path);
-  return senim::Status::success();
-}
-
-}  // namespace
+#include "verifier/tiled_record.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -51,17 +20,24 @@ int main(int argc, char** argv) {
       "Runs the numbered checks of docs/verifier-checks.md; exit status 0 only if all pass."};
   std::string record;
   std::string server;
+  std::string mirror;
   std::string save;
   bool json = false;
   bool quiet = false;
   unsigned threads = 0;
   auto* record_opt =
       app.add_option("record", record, "election record file (as exported by the board)");
-  auto* server_opt =
-      app.add_option("--server", server, "download the record from this board's URL first");
+  auto* server_opt = app.add_option(
+      "--server", server,
+      "read the board's log from its tiles at this URL (the board, or a mirror behind any web "
+      "server) into a record first");
+  auto* mirror_opt = app.add_option("--mirror", mirror,
+                                    "read the board's log from a mirror directory of its tiles "
+                                    "(senim export-tiles) into a record first");
   record_opt->excludes(server_opt);
-  app.add_option("--save", save, "with --server: where to keep the downloaded record")
-      ->needs(server_opt);
+  record_opt->excludes(mirror_opt);
+  server_opt->excludes(mirror_opt);
+  app.add_option("--save", save, "with --server or --mirror: where to keep the record");
   app.add_flag("--json", json, "print the report as JSON");
   app.add_flag("-q,--quiet", quiet, "no progress on stderr");
   app.add_option("--threads", threads, "worker threads (default: one per core)");
@@ -72,20 +48,38 @@ int main(int argc, char** argv) {
     std::cerr << "senim-verify: libsodium failed to initialise\n";
     return 2;
   }
-  if (record.empty() && server.empty()) {
-    std::cerr << "senim-verify: give a record file or --server URL (see --help)\n";
+  if (record.empty() && server.empty() && mirror.empty()) {
+    std::cerr << "senim-verify: give a record file, --server URL or --mirror DIR (see --help)\n";
     return 2;
   }
-  if (!server.empty()) {
+  if (!save.empty() && !record.empty()) {
+    std::cerr << "senim-verify: --save goes with --server or --mirror\n";
+    return 2;
+  }
+  if (record.empty()) {
+    const std::string& location = server.empty() ? mirror : server;
     record = save.empty() ? "senim-record-" + std::to_string(::getpid()) + ".senim" : save;
-    if (auto s = download(server, record); !s) {
-      std::remove(record.c_str());  // nothing half-downloaded is left behind
-      std::cerr << "senim-verify: " << senim::protocol::printable(s.error().message) << "\n";
+    auto source = senim::net::open_log_source(server.empty() ? "file://" + mirror : server);
+    senim::Status saved = source ? senim::Status() : senim::Status(source.error());
+    if (saved) {
+      saved = senim::verifier::save_record_from_tiles(**source, record, [&](std::uint64_t n) {
+        if (!quiet && n % 100000 < 256)
+          std::fprintf(stderr, "senim-verify: %llu entries read\n",
+                       static_cast<unsigned long long>(n));
+      });
+    }
+    if (!saved) {
+      std::remove(record.c_str());  // nothing half-written is left behind
+      std::remove((record + ".tmp").c_str());
+      std::cerr << "senim-verify: cannot read the board's log from "
+                << senim::protocol::printable(location) << ": "
+                << senim::protocol::printable(saved.error().message) << "\n";
       return 2;
     }
     if (!quiet)
-      std::cerr << "senim-verify: downloaded the record from " << senim::protocol::printable(server)
-                << " to " << senim::protocol::printable(record) << "\n";
+      std::cerr << "senim-verify: read the board's log from "
+                << senim::protocol::printable(location) << " into "
+                << senim::protocol::printable(record) << "\n";
   }
   senim::verifier::Options options;
   options.threads = threads;
