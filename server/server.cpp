@@ -7,6 +7,7 @@
 #include <charconv>
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -70,6 +71,9 @@ struct Server::Parts {
   std::unique_ptr<Committer> committer;
   std::unique_ptr<Api> api;
   std::shared_ptr<HttpListener> listener;
+  // Made in open(), before "listening on" is printed: a SIGTERM sent as soon
+  // as a script sees that line is then a clean stop, not the default kill.
+  std::optional<net::signal_set> signals;
   std::atomic<int> exit_code{0};
 };
 
@@ -126,6 +130,7 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
         });
       });
   parts->api = std::make_unique<Api>(*parts->board, *parts->committer);
+  parts->signals.emplace(parts->io, SIGINT, SIGTERM);
   return std::unique_ptr<Server>(new Server(std::move(parts)));
 }
 
@@ -136,10 +141,9 @@ std::string Server::listening_url() const {
 int Server::run() {
   Parts& p = *parts_;
   p.listener->start(*p.api);
-  net::signal_set signals(p.io, SIGINT, SIGTERM);
   net::steady_timer grace(p.io);
   std::thread stopper;
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
+  p.signals->async_wait([&](const boost::system::error_code& ec, int) {
     if (ec)
       return;
     p.listener->stop();
