@@ -53,9 +53,8 @@ Response tile(Board& board, const Call& call) {
   const std::string_view path = std::string_view(call.target.path).substr(1);
   auto parsed = tlog::parse_tile_path(path);
   if (!parsed) {
-    return error_response(make_error(Errc::invalid_encoding,
-                                     "GET /" + std::string(path) + ": " + parsed.error().message),
-                          call.format);
+    // The message names the path and what is wrong with it.
+    return error_response(make_error(Errc::invalid_encoding, parsed.error().message), call.format);
   }
   auto data = parsed->entries ? board.entry_bundle(parsed->tile) : board.tile(parsed->tile);
   if (!data) {

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "protocol/text_rules.hpp"
 #include "server/api.hpp"
 #include "server/board.hpp"
 #include "server/board_files.hpp"
@@ -19,6 +20,7 @@
 #include "server/http_listener.hpp"
 #include "server/limits.hpp"
 #include "server/sqlite_storage.hpp"
+#include "server/witness_pusher.hpp"
 
 namespace senim::server {
 
@@ -68,6 +70,7 @@ struct Server::Parts {
   unsigned threads = 1;
   net::io_context io;
   std::unique_ptr<Board> board;
+  std::unique_ptr<WitnessPusher> pusher;  // destroyed before the board
   std::unique_ptr<Committer> committer;
   std::unique_ptr<Api> api;
   std::shared_ptr<HttpListener> listener;
@@ -82,6 +85,8 @@ Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Server::~Server() {
   if (parts_ && parts_->committer)
     parts_->committer->stop();
+  if (parts_ && parts_->pusher)
+    parts_->pusher->stop();
 }
 
 Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
@@ -117,6 +122,12 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
         "refusing to start: the stored board does not check out: " + board.error().message);
   }
   parts->board = std::move(*board);
+  // docs/protocol.md §11.4: checkpoints go to the witnesses off the commit path.
+  parts->pusher =
+      std::make_unique<WitnessPusher>(*parts->board, options.push, [](const std::string& line) {
+        std::cerr << "senim-server: " << protocol::printable(line) << std::endl;
+      });
+  parts->board->set_checkpoint_listener([pusher = parts->pusher.get()] { pusher->notify(); });
   Parts* p = parts.get();
   parts->committer = std::make_unique<Committer>(
       *parts->board, limits::kMaxQueuedEntries, limits::kMaxBatchEntries, [p](const Error& e) {
@@ -166,6 +177,7 @@ int Server::run() {
   if (stopper.joinable())
     stopper.join();
   p.committer->stop();
+  p.pusher->stop();
   return p.exit_code;
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A real senim board against golang.org/x/mod (tests/interop/README.md): the
-# demo's election, with 260 voters so that the log has a full tile, with the real binaries, a mirror written by senim
-# export-tiles, then the Go program checks voters' receipts and the board's
-# tiles, over HTTP and from the mirror, knowing nothing of senim.
+# demo's election with the real binaries and 260 voters (so that the log has
+# full tiles), a mirror written by senim export-tiles, then the Go program
+# checks every voter's receipt and the board's tiles, over HTTP and from the
+# mirror, knowing nothing of senim.
 # Usage: board_interop_test.sh BUILD_DIR GO_PROGRAM
 set -euo pipefail
 SENIM_BUILD="$(cd "$1" && pwd)"

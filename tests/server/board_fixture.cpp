@@ -156,7 +156,8 @@ void check_consistent(net::HttpClient& client, const protocol::BoardCheckpoint& 
 }
 
 ElectionFixture::ElectionFixture(std::uint32_t voters, std::uint32_t trustees,
-                                 std::uint32_t threshold, bool validate) {
+                                 std::uint32_t threshold, bool validate,
+                                 const PolicyMaker& witnesses) {
   server = std::make_unique<ServerProcess>(dir.path() + "/board");
   auto c = net::HttpClient::create(server->url());
   REQUIRE(c.ok());
@@ -169,10 +170,13 @@ ElectionFixture::ElectionFixture(std::uint32_t voters, std::uint32_t trustees,
   plan.threshold = threshold;
   plan.board_public_key = board_key;
   plan.validate = validate;
-  builder = std::make_unique<sim::ElectionBuilder>(std::move(plan));
-  auto made = protocol::board_verifier_key(builder->log_origin(), board_key);
+  plan.log_origin = "senim.example/server-test-2026";
+  auto made = protocol::board_verifier_key(plan.log_origin, board_key);
   REQUIRE(made.ok());
   vkey = *made;
+  if (witnesses)
+    plan.manifest.set_witness_policy(witnesses(vkey));
+  builder = std::make_unique<sim::ElectionBuilder>(std::move(plan));
 }
 
 void ElectionFixture::post_range(std::size_t begin, std::size_t end) {

@@ -4,6 +4,7 @@
 // that server's board key.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,8 +66,12 @@ BoardSnapshot snapshot(net::HttpClient& client);
 struct ElectionFixture {
   // `validate`: ElectionPlan::validate (false: the builder skips verifying
   // its own ballots, for tests that make many).
+  // `witnesses(origin, board vkey)`, if given, makes the manifest's witness
+  // policy (docs/protocol.md §8.1 rule 6) once the board's key is known.
+  using PolicyMaker = std::function<std::string(const tlog::VerifierKey& board_vkey)>;
   explicit ElectionFixture(std::uint32_t voters = 4, std::uint32_t trustees = 2,
-                           std::uint32_t threshold = 2, bool validate = true);
+                           std::uint32_t threshold = 2, bool validate = true,
+                           const PolicyMaker& witnesses = {});
 
   // Posts builder entries [begin, end) and requires a valid receipt for each.
   void post_range(std::size_t begin, std::size_t end);
