@@ -57,6 +57,7 @@ while_voting() {
   step "an observer mirrors the board while voting is open"
   "$SENIM" export-tiles --from "$SENIM_SERVER" --out mirror | tee export-1.log
   grep -q "new files since size 0)" export-1.log || { echo "FAIL: the first export" >&2; return 1; }
+  cp -r mirror mirror-while-voting
 }
 
 run_election "$WORK/election" 16 4 4242
@@ -170,6 +171,20 @@ grep -q "checked against $STATIC" check-static.log || { echo "FAIL: senim check 
 "$SENIM" check "$CRED.tlog-proof" --mirror mirror >/dev/null
 kill "$STATIC_PID"
 STATIC_PID=
+# Refusals, each leaving the mirror as it was: a source behind it, and a
+# source whose latest entry bundle was changed.
+cp mirror/checkpoint checkpoint-before
+refuses "is behind the mirror" "$SENIM" export-tiles --from mirror-while-voting --out mirror
+cp -r mirror tampered-mirror
+size=$(sed -n 2p mirror/checkpoint)
+bundle="tampered-mirror/tile/entries/000.p/$size"
+at=$(($(stat -c %s "$bundle") - 3))
+byte=$(od -An -tu1 -j "$at" -N1 "$bundle" | tr -d ' ')
+printf "\\$(printf '%03o' $((byte ^ 1)))" | dd of="$bundle" bs=1 seek="$at" conv=notrunc status=none
+refuses "of its bundle is not leaf $((size - 1))" "$SENIM" export-tiles --from tampered-mirror --out fresh-mirror
+[ ! -e fresh-mirror/checkpoint ] || { echo "FAIL: a refused export wrote a checkpoint" >&2; exit 1; }
+refuses "cannot read the board's log" "$SENIM_BUILD/verifier/senim-verify" -q --mirror tampered-mirror
+cmp -s mirror/checkpoint checkpoint-before || { echo "FAIL: a refused export changed the mirror" >&2; exit 1; }
 
 # The verifier rejects a record with one flipped byte in a ballot.
 cp record.senim tampered.senim
