@@ -19,8 +19,9 @@ struct AdminOptions {
   std::string voter_server;  // credentials: the board URL written for voters (default: server)
   std::string public_keys;   // register: a file of voters' public keys
   std::string lang = "en";
-  std::string counts_out;  // result: also write "district<TAB>contest<TAB>option<TAB>count" lines
-  std::string origin;      // create: the log origin (default: default_log_origin)
+  std::string counts_out;   // result: also write "district<TAB>contest<TAB>option<TAB>count" lines
+  std::string origin;       // create: the log origin (default: default_log_origin)
+  bool check_only = false;  // create --check: check the manifest offline, create nothing
 };
 
 // docs/protocol.md §8.2: the board's public URL without its scheme and

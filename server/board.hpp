@@ -1,13 +1,16 @@
 // The board: the election state, the Merkle log and the latest checkpoint,
 // kept in step with storage (docs/protocol.md §7, §11, §12).
 //
-// Concurrency. precheck() is the stateless half of intake and runs on many
-// threads at once. commit() is the committer's alone: under the exclusive
-// lock it admits a batch in order, stores it with one new checkpoint in one
-// durable transaction, and only then publishes it. Reads take the shared
-// lock, so they only ever see what is durably stored and covered by a
-// checkpoint. The witnesses' cosignatures (cosignature_book.hpp) have their
-// own lock, so the witness pushers never wait for a commit.
+// Concurrency. precheck() is the first half of intake and runs on many
+// threads at once: the state's cheap rules under the state's own shared lock
+// (held exclusively only while an entry is admitted, never across a disk
+// write), then the signature and proofs with no lock at all
+// (docs/protocol.md §12.1). commit() is the committer's alone: under the
+// exclusive lock it admits a batch in order, stores it with one new
+// checkpoint in one durable transaction, and only then publishes it. Reads
+// take the shared lock, so they only ever see what is durably stored and
+// covered by a checkpoint. The witnesses' cosignatures (cosignature_book.hpp)
+// have their own lock, so the witness pushers never wait for a commit.
 //
 // A failed storage transaction is fatal: admit() has already changed the
 // in-memory state and there is no undo, so the board refuses every later
@@ -80,8 +83,10 @@ class Board {
   Storage& storage() { return *storage_; }
 
   // --- intake ---------------------------------------------------------------
-  // Parse, signature, proofs (§12). Thread-safe, also beside commit().
-  Expected<Prechecked> precheck(ByteView entry_bytes) const;
+  // §12.1 admission order, after parse_entry: the state's cheap rules
+  // (ElectionState::preadmit), then the signature and the proofs.
+  // Thread-safe, also beside commit(); commit() re-checks it all.
+  Expected<Prechecked> precheck(protocol::ParsedEntry parsed, ByteView entry_bytes) const;
   // Admits `entries` in order; stores the admitted ones, one checkpoint over
   // them and the cosignatures received since the last batch durably; returns
   // one outcome per entry: a receipt, or why admit() refused it (that entry
@@ -94,7 +99,11 @@ class Board {
   // current checkpoint, if it is on the board and published: an answer that
   // was lost is sent again. One look-up by leaf hash; no signature or proof
   // is checked (the entry passed them when it was admitted).
-  Expected<std::optional<v1::Receipt>> existing_receipt(ByteView entry_bytes) const;
+  // With `after_commit`, first waits for a commit in progress: for an entry
+  // that the state's cheap rules refused because its first copy was being
+  // admitted (a retry racing its original), whose receipt that commit makes.
+  Expected<std::optional<v1::Receipt>> existing_receipt(ByteView entry_bytes,
+                                                        bool after_commit = false) const;
   // Called, under the board's lock, after each new checkpoint is published
   // (the witness pushers' wake-up: it must be quick and never block).
   void set_checkpoint_listener(std::function<void()> listener);
@@ -146,7 +155,7 @@ class Board {
   // ElectionState's look-ups: the batch being admitted first, then storage;
   // never a leaf at or after the one being admitted.
   Expected<Bytes> load_leaf(std::uint64_t leaf) const;
-  std::optional<std::uint64_t> find_ballot(const Hash32& code) const;
+  Expected<std::vector<std::uint64_t>> find_cast_alpha(const Hash32& alpha) const;
   // admit() and the server's own counters; `leaf` is the index it will get.
   Status admit(const Prechecked& entry, std::uint64_t leaf);
   // §11.2: a checkpoint of the log as it is now. Errors: invalid_argument

@@ -7,6 +7,8 @@
 //   leaves(idx PK, bytes, leaf_hash, kind, tracking_code, signer)
 //     + index on tracking_code for GET /v1/ballots and the challenge rule
 //     + index on leaf_hash: an entry posted again gets its receipt again
+//   ballot_alphas(alpha_key, leaf) PK both: the first 8 bytes of each cast
+//     ciphertext's α (a little-endian int64), for the challenge rule (§9.5)
 //   checkpoints(tree_size PK, root_hash, note)   note = the board-signed checkpoint
 //   cosignatures(tree_size, key_name, key_id, line) PK (tree_size, key_name, key_id)
 //   meta(key PK, value)  schema_version
@@ -46,6 +48,8 @@ class SqliteStorage final : public Storage {
                                                               const std::string& kind) override;
   Expected<std::optional<LeafRecord>> find_leaf_hash(const Hash32& leaf_hash) override;
   Status check_lookups(const LookupDigests& of_leaves) override;
+  Expected<std::vector<std::uint64_t>> find_alpha(const Hash32& alpha,
+                                                  std::uint64_t before) override;
   Status scan_checkpoints(const CheckpointVisitor& visit) override;
   Status scan_cosignatures(const CosignatureVisitor& visit) override;
 
@@ -59,6 +63,7 @@ class SqliteStorage final : public Storage {
   Status store(std::span<const LeafRecord> leaves, const StoredCheckpoint* checkpoint,
                std::span<const StoredCosignature> cosignatures);
   Status insert_leaves(std::span<const LeafRecord> leaves);
+  Status insert_alphas(std::span<const LeafRecord> leaves);  // cast ballots' α (§9.5)
   Status insert_cosignatures(std::span<const StoredCosignature> cosignatures);
 
   std::string path_;

@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "crypto/bytes.hpp"
 #include "crypto/error.hpp"
@@ -29,6 +30,7 @@ struct LeafRecord {
   std::string kind;                     // protocol::body_name: "ballot", "setup", …
   std::optional<Hash32> tracking_code;  // ballots and challenges (§9.4)
   protocol::PublicKey signer{};
+  std::vector<Hash32> alphas;  // cast ballots: the α of each ciphertext (§9.5), indexed
 };
 
 // A checkpoint the board signed (docs/protocol.md §11.2): its size, root and
@@ -87,6 +89,11 @@ class Storage {
   // leaves as the board replayed them; an error names the structure that
   // differs. (Integrity checks of the engine itself run at open.)
   virtual Status check_lookups(const LookupDigests& of_leaves) = 0;
+  // §9.5: the ballots before leaf `before` that may hold a ciphertext whose
+  // α is `alpha`: every one that does, and rarely one that does not (the
+  // index keys on α's first 8 bytes; the caller compares the whole α).
+  virtual Expected<std::vector<std::uint64_t>> find_alpha(const Hash32& alpha,
+                                                          std::uint64_t before) = 0;
   // Every stored checkpoint, smallest first.
   using CheckpointVisitor = std::function<Status(StoredCheckpoint)>;
   virtual Status scan_checkpoints(const CheckpointVisitor& visit) = 0;

@@ -85,7 +85,7 @@ std::vector<WitnessProgress> WitnessPusher::progress() const {
 void WitnessPusher::start_witnesses(const tlog::Policy& policy) {
   for (const tlog::PolicyWitness& p : policy.witnesses) {
     if (p.url.empty())
-      continue;  // a witness the board does not push to (docs/protocol.md §8.1 rule 6)
+      continue;  // a witness the board does not push to (docs/protocol.md §8.1 rule 8)
     auto w = std::make_unique<Witness>();
     w->policy = p;
     w->progress.name = p.name;

@@ -31,7 +31,7 @@ struct ElectionPlan {
   // records: it verifies every ballot proof).
   bool validate = true;
   // The board key the set-up names. Unset: the builder's own board key, which
-  // also signs tree_head(). Set (e.g. to a real server's key, for tests that
+  // also signs checkpoint(). Set (e.g. to a real server's key, for tests that
   // post the entries to it): the set-up names this key instead, and
   // checkpoint() is still signed by the builder's own key.
   std::optional<protocol::PublicKey> board_public_key;
@@ -159,7 +159,8 @@ class ElectionBuilder {
   std::vector<protocol::PublicKey> voter_public_;
   std::vector<std::uint32_t> sequence_;
   std::vector<Bytes> entries_;
-  std::map<Hash32, std::uint64_t> cast_codes_;
+  std::multimap<Hash32, std::uint64_t> cast_alphas_;  // α of each cast ciphertext → leaf
+  void index_cast(const Bytes& entry, std::uint64_t leaf);
   std::unique_ptr<protocol::ElectionState> state_;
 };
 

@@ -1,23 +1,56 @@
 // senim-verify: the public verifier. Anyone can run it on an election record
 // (or a board's URL) to check the count without decrypting a single ballot.
 #include <sodium.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "net/log_sources.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/text_rules.hpp"
+#include "protocol/version.hpp"
 #include "verifier/record_verifier.hpp"
 #include "verifier/tiled_record.hpp"
+
+namespace {
+
+// A record read from a board without --save goes into a new private (0700)
+// directory under $TMPDIR (or /tmp), which is removed when the check ends:
+// the record and the .tmp file it is written through are out of other users'
+// reach, and nothing is left in the current directory. The record's path.
+senim::Expected<std::string> temporary_record() {
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+  if (ec)
+    dir = "/tmp";
+  std::string name = (dir / "senim-record-XXXXXX").string();
+  if (::mkdtemp(name.data()) == nullptr) {
+    return senim::make_error(senim::Errc::io_error, "cannot create a temporary directory in " +
+                                                        dir.string() + ": " + std::strerror(errno));
+  }
+  return name + "/record.senim";
+}
+
+// Removes what temporary_record() made (`record` empty: nothing).
+void remove_temporary(const std::string& record) {
+  if (record.empty())
+    return;
+  std::error_code ignored;
+  std::filesystem::remove_all(std::filesystem::path(record).parent_path(), ignored);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
       "senim-verify: checks an election record from its first entry to the published result.\n"
       "Runs the numbered checks of docs/verifier-checks.md; exit status 0 only if all pass."};
+  app.set_version_flag("--version", senim::protocol::version_text("senim-verify"));
   std::string record;
   std::string server;
   std::string mirror;
@@ -56,9 +89,21 @@ int main(int argc, char** argv) {
     std::cerr << "senim-verify: --save goes with --server or --mirror\n";
     return 2;
   }
+  std::string remove_at_end;
   if (record.empty()) {
     const std::string& location = server.empty() ? mirror : server;
-    record = save.empty() ? "senim-record-" + std::to_string(::getpid()) + ".senim" : save;
+    // Without --save the record is only read once (temporary_record).
+    if (save.empty()) {
+      auto temporary = temporary_record();
+      if (!temporary) {
+        std::cerr << "senim-verify: " << temporary.error().message << "\n";
+        return 2;
+      }
+      record = *temporary;
+      remove_at_end = record;
+    } else {
+      record = save;
+    }
     auto source = senim::net::open_log_source(server.empty() ? "file://" + mirror : server);
     senim::Status saved = source ? senim::Status() : senim::Status(source.error());
     if (saved) {
@@ -71,6 +116,7 @@ int main(int argc, char** argv) {
     if (!saved) {
       std::remove(record.c_str());  // nothing half-written is left behind
       std::remove((record + ".tmp").c_str());
+      remove_temporary(remove_at_end);
       std::cerr << "senim-verify: cannot read the board's log from "
                 << senim::protocol::printable(location) << ": "
                 << senim::protocol::printable(saved.error().message) << "\n";
@@ -91,6 +137,7 @@ int main(int argc, char** argv) {
     };
   }
   const senim::verifier::Report report = senim::verifier::verify_record(record, options);
+  remove_temporary(remove_at_end);
   std::cout << (json ? report.to_json() : report.to_text());
   return report.passed() ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-// The log's identity, checkpoints and receipts (docs/protocol.md §8.1 rule 6,
+// The log's identity, checkpoints and receipts (docs/protocol.md §8.1 rule 8,
 // §8.2, §11.2, §11.3): every refusal of the rules the board, the clients and
 // the verifier share, with its code and message.
 #include "protocol/board_checkpoint.hpp"
@@ -97,7 +97,7 @@ TEST_CASE("the log origin rule (§8.2)", "[protocol][checkpoint]") {
               Errc::invalid_argument, "set-up: log origin must be 1 to 255 bytes");
 }
 
-TEST_CASE("the manifest's witness policy (§8.1 rule 6)", "[protocol][checkpoint]") {
+TEST_CASE("the manifest's witness policy (§8.1 rule 8)", "[protocol][checkpoint]") {
   const SigningKey w = SigningKey::generate();
   const auto wkey = *senim::tlog::make_verifier_key("w1.example", 0x04, w.public_key());
   const std::string witness = "witness w1 " + senim::tlog::format_vkey(wkey) + " http://w1/\n";
@@ -209,11 +209,12 @@ TEST_CASE("a receipt is a tlog-proof file of the entry, and what breaks one (§1
   file.extra.reset();
   check_error(senim::protocol::verify_receipt(senim::tlog::format_proof_file(file), log.config()),
               Errc::invalid_argument, "the receipt carries no entry");
-  // An extra that is not an entry.
+  // An extra that is not an entry: parse_entry's error, with its rule
+  // (§11.1.1: the byte 0x01 is the key of field 0, which no message has).
   file = *senim::tlog::parse_proof_file(text);
   file.extra = Bytes{1, 2, 3};
   check_error(senim::protocol::verify_receipt(senim::tlog::format_proof_file(file), log.config()),
-              Errc::invalid_encoding, "the receipt's entry: ");
+              Errc::unknown_field, "the receipt's entry: Entry field 0 (wire type 1)");
   // The proof of another leaf: the entry's hash does not lead to the root.
   file = *senim::tlog::parse_proof_file(text);
   file.inclusion_proof = *log.tree.inclusion_proof(3, n);

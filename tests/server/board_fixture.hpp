@@ -67,7 +67,7 @@ struct ElectionFixture {
   // `validate`: ElectionPlan::validate (false: the builder skips verifying
   // its own ballots, for tests that make many).
   // `witnesses(origin, board vkey)`, if given, makes the manifest's witness
-  // policy (docs/protocol.md §8.1 rule 6) once the board's key is known.
+  // policy (docs/protocol.md §8.1 rule 8) once the board's key is known.
   using PolicyMaker = std::function<std::string(const tlog::VerifierKey& board_vkey)>;
   explicit ElectionFixture(std::uint32_t voters = 4, std::uint32_t trustees = 2,
                            std::uint32_t threshold = 2, bool validate = true,
