@@ -356,7 +356,7 @@ pid_t static_server(const std::string& dir, const std::string& log, std::string&
 }
 
 struct Options {
-  std::uint32_t voters = 1000;
+  std::uint32_t voters = 4000;
   std::size_t runs = 200;
   unsigned connections = 8;
   double seconds = 2;
