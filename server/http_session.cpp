@@ -102,6 +102,8 @@ void HttpSession::send(Response response, bool keep_alive) {
   res->result(response.status);
   res->set(http::field::server, "senim-server");
   res->set(http::field::content_type, response.content_type);
+  if (!response.cache_control.empty())
+    res->set(http::field::cache_control, response.cache_control);
   res->keep_alive(keep_alive);
   if (response.stream) {
     res->chunked(true);

@@ -7,9 +7,11 @@
 #include <charconv>
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "protocol/text_rules.hpp"
 #include "server/api.hpp"
 #include "server/board.hpp"
 #include "server/board_files.hpp"
@@ -18,6 +20,7 @@
 #include "server/http_listener.hpp"
 #include "server/limits.hpp"
 #include "server/sqlite_storage.hpp"
+#include "server/witness_pusher.hpp"
 
 namespace senim::server {
 
@@ -67,9 +70,13 @@ struct Server::Parts {
   unsigned threads = 1;
   net::io_context io;
   std::unique_ptr<Board> board;
+  std::unique_ptr<WitnessPusher> pusher;  // destroyed before the board
   std::unique_ptr<Committer> committer;
   std::unique_ptr<Api> api;
   std::shared_ptr<HttpListener> listener;
+  // Made in open(), before "listening on" is printed: a SIGTERM sent as soon
+  // as a script sees that line is then a clean stop, not the default kill.
+  std::optional<net::signal_set> signals;
   std::atomic<int> exit_code{0};
 };
 
@@ -78,6 +85,8 @@ Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Server::~Server() {
   if (parts_ && parts_->committer)
     parts_->committer->stop();
+  if (parts_ && parts_->pusher)
+    parts_->pusher->stop();
 }
 
 Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
@@ -113,6 +122,12 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
         "refusing to start: the stored board does not check out: " + board.error().message);
   }
   parts->board = std::move(*board);
+  // docs/protocol.md §11.4: checkpoints go to the witnesses off the commit path.
+  parts->pusher =
+      std::make_unique<WitnessPusher>(*parts->board, options.push, [](const std::string& line) {
+        std::cerr << "senim-server: " << protocol::printable(line) << std::endl;
+      });
+  parts->board->set_checkpoint_listener([pusher = parts->pusher.get()] { pusher->notify(); });
   Parts* p = parts.get();
   parts->committer = std::make_unique<Committer>(
       *parts->board, limits::kMaxQueuedEntries, limits::kMaxBatchEntries, [p](const Error& e) {
@@ -126,6 +141,7 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
         });
       });
   parts->api = std::make_unique<Api>(*parts->board, *parts->committer);
+  parts->signals.emplace(parts->io, SIGINT, SIGTERM);
   return std::unique_ptr<Server>(new Server(std::move(parts)));
 }
 
@@ -136,10 +152,9 @@ std::string Server::listening_url() const {
 int Server::run() {
   Parts& p = *parts_;
   p.listener->start(*p.api);
-  net::signal_set signals(p.io, SIGINT, SIGTERM);
   net::steady_timer grace(p.io);
   std::thread stopper;
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
+  p.signals->async_wait([&](const boost::system::error_code& ec, int) {
     if (ec)
       return;
     p.listener->stop();
@@ -162,6 +177,7 @@ int Server::run() {
   if (stopper.joinable())
     stopper.join();
   p.committer->stop();
+  p.pusher->stop();
   return p.exit_code;
 }
 

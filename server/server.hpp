@@ -7,6 +7,7 @@
 #include <string>
 
 #include "crypto/error.hpp"
+#include "server/push_options.hpp"
 
 namespace senim::server {
 
@@ -15,6 +16,7 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
   std::string public_url;                 // for receipts; default http://<listening address>
   unsigned threads = 0;                   // I/O and precheck threads; 0: one per core
+  PushOptions push;                       // checkpoints to the witnesses
 };
 
 class Server {
