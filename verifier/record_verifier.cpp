@@ -89,7 +89,8 @@ class Stream {
     report_.entries = leaves_;
     // The tree people compare with what they saw: the one recomputed from
     // every entry, when the record's last signed head is that tree.
-    if (ended_with_head && heads_ > 0 && report_.result(Check::log_root).passed()) {
+    if (ended_with_head && heads_ > 0 && report_.result(Check::log_root).passed() &&
+        report_.result(Check::checkpoint_signatures).passed()) {
       report_.tree_size = leaves_;
       report_.root_hex = to_hex(log_.root());
     }

@@ -298,6 +298,9 @@ TEST_CASE_METHOD(TamperFixture, "checkpoint-signatures: a checkpoint signed by t
   CHECK(failed(report) == only(Check::checkpoint_signatures));
   CHECK_THAT(first_failure(report, Check::checkpoint_signatures),
              StartsWith(at(leaf::kCount)) && Contains("note_unverified"));
+  // A tree the board did not sign is not printed for comparison.
+  CHECK_FALSE(report.tree_size.has_value());
+  CHECK(report.to_text().find("tree head: size") == std::string::npos);
 }
 
 TEST_CASE_METHOD(TamperFixture,
