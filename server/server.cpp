@@ -11,14 +11,20 @@
 #include <thread>
 #include <vector>
 
+#include "server/access_log.hpp"
 #include "server/api.hpp"
 #include "server/board.hpp"
 #include "server/board_key.hpp"
+#include "server/body_budget.hpp"
 #include "server/committer.hpp"
+#include "server/connection_table.hpp"
 #include "server/data_dir.hpp"
 #include "server/http_listener.hpp"
+#include "server/http_service.hpp"
 #include "server/limits.hpp"
+#include "server/metrics.hpp"
 #include "server/sqlite_storage.hpp"
+#include "server/work_lanes.hpp"
 
 namespace senim::server {
 
@@ -68,17 +74,46 @@ struct Server::Parts {
   unsigned threads = 1;
   net::io_context io;
   std::unique_ptr<Board> board;
+  Metrics metrics;
   std::unique_ptr<Committer> committer;
   std::unique_ptr<Api> api;
+  std::unique_ptr<WorkLanes> lanes;
+  BodyBudget body_budget{limits::kAlwaysAdmittedBodyBytes, limits::kLargeBodyBudgetBytes};
+  std::unique_ptr<AccessLog> access_log;
+  std::unique_ptr<HttpService> service;
   std::shared_ptr<HttpListener> listener;
   std::atomic<int> exit_code{0};
+
+  // Workers first (they call the API, which calls the committer), then the
+  // committer (which answers through the sessions).
+  void stop_work() {
+    if (lanes)
+      lanes->stop();
+    if (committer)
+      committer->stop();
+  }
+  Metrics::Gauges gauges() const {
+    Metrics::Gauges g;
+    g.open_connections = service->connections->open();
+    g.idle_connections = service->connections->idle();
+    g.connection_limit = service->connections->limits().total;
+    g.queued_reads = lanes->queued(Lane::read);
+    g.queued_writes = lanes->queued(Lane::write);
+    g.queued_entries = committer->queued();
+    g.queued_entries_limit = committer->max_queued();
+    g.intake_refusals = committer->refused();
+    g.body_budget_in_use = body_budget.in_use();
+    g.body_budget = body_budget.shared();
+    g.tree_size = board->size();
+    return g;
+  }
 };
 
 Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 
 Server::~Server() {
-  if (parts_ && parts_->committer)
-    parts_->committer->stop();
+  if (parts_)
+    parts_->stop_work();
 }
 
 Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
@@ -89,6 +124,12 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
   if (!lock)
     return lock.error();
   auto parts = std::make_unique<Parts>(std::move(*lock));
+  if (!options.access_log.empty()) {
+    auto log = AccessLog::open(options.access_log);
+    if (!log)
+      return log.error();
+    parts->access_log = std::move(*log);
+  }
   parts->threads =
       options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
   // A board that already has a log but lost its key must not get a new one:
@@ -123,7 +164,8 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
   parts->board = std::move(*board);
   Parts* p = parts.get();
   parts->committer = std::make_unique<Committer>(
-      *parts->board, limits::kMaxQueuedEntries, limits::kMaxBatchEntries, [p](const Error& e) {
+      *parts->board, options.max_queued_entries, limits::kMaxBatchEntries,
+      [p](const Error& e) {
         // The batch was answered with errors; the in-memory state is ahead
         // of storage, so stop and let a restart recover (board.hpp).
         std::cerr << "senim-server: storage failed, stopping: " << e.message << std::endl;
@@ -132,8 +174,14 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
           p->listener->stop();
           p->io.stop();
         });
-      });
+      },
+      [p](std::size_t entries) { p->metrics.group_commit(entries); });
   parts->api = std::make_unique<Api>(*parts->board, *parts->committer);
+  parts->lanes = std::make_unique<WorkLanes>(parts->threads, limits::kWritesPerRead);
+  parts->service = std::make_unique<HttpService>(HttpService{
+      *parts->api, *parts->lanes, parts->body_budget, parts->metrics,
+      ConnectionTable::create({options.max_connections, options.max_connections_per_address}),
+      parts->access_log.get(), [p] { return p->gauges(); }});
   return std::unique_ptr<Server>(new Server(std::move(parts)));
 }
 
@@ -143,7 +191,20 @@ std::string Server::listening_url() const {
 
 int Server::run() {
   Parts& p = *parts_;
-  p.listener->start(*p.api);
+  p.listener->start(*p.service);
+  net::signal_set hangup(p.io, SIGHUP);
+  std::function<void()> on_hangup = [&] {
+    hangup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec)
+        return;
+      if (p.access_log) {
+        if (auto s = p.access_log->reopen(); !s)
+          std::cerr << "senim-server: " << s.error().message << std::endl;
+      }
+      on_hangup();
+    });
+  };
+  on_hangup();
   net::signal_set signals(p.io, SIGINT, SIGTERM);
   net::steady_timer grace(p.io);
   std::thread stopper;
@@ -151,10 +212,11 @@ int Server::run() {
     if (ec)
       return;
     p.listener->stop();
+    hangup.cancel();
     // Finish the batch being committed (its answers get a moment to go out),
     // then stop. Off the I/O threads, which must keep running meanwhile.
     stopper = std::thread([&] {
-      p.committer->stop();
+      p.stop_work();
       net::post(p.io, [&] {
         grace.expires_after(std::chrono::milliseconds(200));
         grace.async_wait([&](const boost::system::error_code&) { p.io.stop(); });
@@ -169,7 +231,7 @@ int Server::run() {
     t.join();
   if (stopper.joinable())
     stopper.join();
-  p.committer->stop();
+  p.stop_work();
   return p.exit_code;
 }
 
