@@ -94,11 +94,6 @@ std::string kind_name(v1::Statement::BodyCase kind) {
   return protocol::body_name(st);
 }
 
-bool acceptable_content_type(std::string_view type) {
-  const std::string_view media = type.substr(0, type.find(';'));
-  return media.empty() || media == kProtobufType || media == "application/octet-stream";
-}
-
 std::string hex_of(const std::string& bytes) {
   return to_hex(as_bytes(bytes));
 }
@@ -142,7 +137,7 @@ std::optional<Response> write(Board& board, Committer& committer, const Call& ca
                           call.format);
   }
   const std::string& body = call.request.body;
-  if (!acceptable_content_type(call.request.content_type)) {
+  if (!is_entry_media_type(call.request.content_type)) {
     return error_response(415, "unsupported_media_type",
                           "content type " + call.request.content_type +
                               " is not accepted: send the entry's bytes as " +
@@ -182,7 +177,7 @@ std::optional<Response> write(Board& board, Committer& committer, const Call& ca
   // Step 3: the committer admits, stores and answers.
   if (!committer.submit(std::move(*pre), answer_when_committed(call.format, respond))) {
     return error_response(503, "overloaded",
-                          "the intake queue is full (" + std::to_string(limits::kMaxQueuedEntries) +
+                          "the intake queue is full (" + std::to_string(committer.max_queued()) +
                               " entries waiting) or the server is stopping; retry shortly",
                           call.format);
   }

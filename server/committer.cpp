@@ -67,7 +67,9 @@ void Committer::run() {
     entries.reserve(items.size());
     for (Item& item : items)
       entries.push_back(std::move(item.entry));
+    committing_ = entries.size();
     auto outcomes = board_.commit(std::move(entries));
+    committing_ = 0;
     if (!outcomes) {
       // Never answer success for a batch that is not durably stored.
       for (Item& item : items)

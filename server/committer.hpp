@@ -43,9 +43,11 @@ class Committer {
   // Finishes the batch in progress, fails what is still queued, joins.
   void stop();
 
-  // For the metrics: entries waiting now, the queue's bound, and how many
-  // submit() refused because the queue was full.
+  // For the metrics: entries waiting now, entries of the batch being
+  // committed, the queue's bound, and how many submit() refused because the
+  // queue was full.
   std::size_t queued() const;
+  std::size_t committing() const { return committing_.load(); }
   std::size_t max_queued() const { return max_queued_; }
   std::uint64_t refused() const { return refused_.load(); }
 
@@ -67,6 +69,7 @@ class Committer {
   bool stopping_ = false;
   bool dead_ = false;
   std::atomic<std::uint64_t> refused_{0};
+  std::atomic<std::size_t> committing_{0};
   std::thread thread_;
 };
 

@@ -1,5 +1,9 @@
 #include "server/http_session.hpp"
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
@@ -280,10 +284,23 @@ void HttpSession::send(Response response) {
   write_some();
 }
 
+std::uint64_t HttpSession::bytes_delivered() {
+  // What the kernel still holds for the client (unsent, or sent and not yet
+  // acknowledged) has not reached it: a client that stops reading leaves up
+  // to a few MiB there, which must not buy it time.
+  int unacknowledged = 0;
+  if (::ioctl(stream_.socket().native_handle(), SIOCOUTQ, &unacknowledged) != 0)
+    unacknowledged = 0;
+  const auto held = static_cast<std::uint64_t>(std::max(unacknowledged, 0));
+  return bytes_written_ > held ? bytes_written_ - held : 0;
+}
+
 void HttpSession::write_some() {
-  // One deadline for the whole answer, extended only by what it has sent.
-  const auto allowance = limits::kResponseTimeout +
-                         std::chrono::seconds(bytes_written_ / limits::kMinResponseBytesPerSecond);
+  // One deadline for the whole answer, extended only by what has reached
+  // the client.
+  const auto allowance =
+      limits::kResponseTimeout +
+      std::chrono::seconds(bytes_delivered() / limits::kMinResponseBytesPerSecond);
   stream_.expires_at(response_start_ + allowance);
   http::async_write_some(stream_, *serializer_,
                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {

@@ -9,9 +9,10 @@
 //             body's size are checked between the two, before the body is read
 //   work      the API answers on a worker lane (work_lanes.hpp), writes after
 //             their group commit; the connection reads nothing meanwhile
-//   response  one deadline for the whole answer, kResponseTimeout plus time
-//             for what has been sent at kMinResponseBytesPerSecond; a
-//             streamed answer is produced piece by piece as the socket takes it
+//   response  one deadline for the whole answer: kResponseTimeout, plus time
+//             at kMinResponseBytesPerSecond for what has reached the client
+//             (acknowledged, not just handed to the kernel); a streamed
+//             answer is produced piece by piece as the socket takes it
 //
 // then one access-log line and the request's metrics, and back to idle if
 // the connection is kept alive. All handlers run on the connection's strand;
@@ -63,6 +64,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // response
   void send(Response response);
   void write_some();
+  // Bytes of the answer the client has acknowledged.
+  std::uint64_t bytes_delivered();
   void on_written(boost::beast::error_code ec);
   void finish_request();
   // Answers with an ApiError and closes without reading further.

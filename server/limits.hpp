@@ -85,10 +85,11 @@ inline constexpr std::chrono::seconds kIdleTimeout{5};
 inline constexpr std::chrono::seconds kRequestTimeout{10};
 
 // Writing an answer: it must be finished within kResponseTimeout, plus one
-// second for every kMinResponseBytesPerSecond it has already sent. So a small
-// answer has kResponseTimeout; a large streamed one (the record) may take
-// long, but only while it keeps moving at that average rate, and a client
-// that stops reading is disconnected, freeing its slot and its piece.
+// second for every kMinResponseBytesPerSecond that has reached the client
+// (acknowledged by it: what sits in the kernel's buffers does not count). So
+// a small answer has kResponseTimeout; a large streamed one (the record) may
+// take long, but only while it keeps moving at that average rate, and a
+// client that stops reading is disconnected, freeing its slot and its piece.
 inline constexpr std::chrono::seconds kResponseTimeout{20};
 inline constexpr std::size_t kMinResponseBytesPerSecond = 32 * 1024;
 

@@ -87,6 +87,9 @@ std::string Metrics::render(const Gauges& g) const {
   out << "senim_group_commit_entries_bucket{le=\"+Inf\"} " << commits << '\n'
       << "senim_group_commit_entries_sum " << batch_entries_.load(std::memory_order_relaxed) << '\n'
       << "senim_group_commit_entries_count " << commits << '\n';
+  family(out, "senim_group_commit_in_progress_entries", "gauge",
+         "Entries in the group commit under way (0: none).");
+  out << "senim_group_commit_in_progress_entries " << g.committing_entries << '\n';
   family(out, "senim_open_connections", "gauge", "Connections admitted and not yet closed.");
   out << "senim_open_connections " << g.open_connections << '\n';
   family(out, "senim_idle_connections", "gauge",
@@ -115,8 +118,6 @@ std::string Metrics::render(const Gauges& g) const {
   family(out, "senim_large_body_budget_bytes", "gauge",
          "The shared budget for large request bodies.");
   out << "senim_large_body_budget_bytes " << g.body_budget << '\n';
-  family(out, "senim_tree_size", "gauge", "Entries on the board under its latest signed head.");
-  out << "senim_tree_size " << g.tree_size << '\n';
   return out.str();
 }
 

@@ -41,12 +41,12 @@ class Metrics {
     std::size_t connection_limit = 0;
     std::size_t queued_reads = 0;
     std::size_t queued_writes = 0;
-    std::size_t queued_entries = 0;  // waiting for the committer
+    std::size_t queued_entries = 0;      // waiting for the committer
+    std::size_t committing_entries = 0;  // in the group commit under way
     std::size_t queued_entries_limit = 0;
     std::uint64_t intake_refusals = 0;  // the commit queue was full (the committer counts)
     std::size_t body_budget_in_use = 0;
     std::size_t body_budget = 0;
-    std::uint64_t tree_size = 0;
   };
   // The whole exposition, counters and `gauges`.
   std::string render(const Gauges& gauges) const;

@@ -82,6 +82,7 @@ struct Server::Parts {
   std::unique_ptr<AccessLog> access_log;
   std::unique_ptr<HttpService> service;
   std::shared_ptr<HttpListener> listener;
+  net::steady_timer fatal_grace{io};
   std::atomic<int> exit_code{0};
 
   // Workers first (they call the API, which calls the committer), then the
@@ -100,11 +101,11 @@ struct Server::Parts {
     g.queued_reads = lanes->queued(Lane::read);
     g.queued_writes = lanes->queued(Lane::write);
     g.queued_entries = committer->queued();
+    g.committing_entries = committer->committing();
     g.queued_entries_limit = committer->max_queued();
     g.intake_refusals = committer->refused();
     g.body_budget_in_use = body_budget.in_use();
     g.body_budget = body_budget.shared();
-    g.tree_size = board->size();
     return g;
   }
 };
@@ -170,9 +171,11 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
         // of storage, so stop and let a restart recover (board.hpp).
         std::cerr << "senim-server: storage failed, stopping: " << e.message << std::endl;
         p->exit_code = 1;
+        // The batch's answers (503) get a moment to go out, then stop.
         net::post(p->io, [p] {
           p->listener->stop();
-          p->io.stop();
+          p->fatal_grace.expires_after(std::chrono::milliseconds(200));
+          p->fatal_grace.async_wait([p](const boost::system::error_code&) { p->io.stop(); });
         });
       },
       [p](std::size_t entries) { p->metrics.group_commit(entries); });

@@ -137,8 +137,9 @@ void check_consistent(net::HttpClient& client, const v1::SignedTreeHead& older,
 }
 
 ElectionFixture::ElectionFixture(std::uint32_t voters, std::uint32_t trustees,
-                                 std::uint32_t threshold, bool validate) {
-  server = std::make_unique<ServerProcess>(dir.path() + "/board");
+                                 std::uint32_t threshold, bool validate,
+                                 std::vector<std::string> server_args) {
+  server = std::make_unique<ServerProcess>(dir.path() + "/board", std::move(server_args));
   auto c = net::HttpClient::create(server->url());
   REQUIRE(c.ok());
   client = std::make_unique<net::HttpClient>(std::move(*c));

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "crypto/bytes.hpp"
 #include "net/http_client.hpp"
@@ -56,8 +57,10 @@ BoardSnapshot snapshot(net::HttpClient& client);
 struct ElectionFixture {
   // `validate`: ElectionPlan::validate (false: the builder skips verifying
   // its own ballots, for tests that make many).
+  // `server_args`: more senim-server options (limits, for instance).
   explicit ElectionFixture(std::uint32_t voters = 4, std::uint32_t trustees = 2,
-                           std::uint32_t threshold = 2, bool validate = true);
+                           std::uint32_t threshold = 2, bool validate = true,
+                           std::vector<std::string> server_args = {});
 
   // Posts builder entries [begin, end) and requires a valid receipt for each.
   void post_range(std::size_t begin, std::size_t end);
