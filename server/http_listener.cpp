@@ -6,6 +6,7 @@
 
 #include "server/api_format.hpp"
 #include "server/http_session.hpp"
+#include "server/limits.hpp"
 #include "server/linger.hpp"
 
 namespace senim::server {
@@ -113,9 +114,10 @@ void HttpListener::admit(tcp::socket socket) {
   auto admission = service.connections->admit(peer.address());
   if (!admission.slot) {
     service.metrics.connection_refused(admission.refusal);
-    linger_and_close(std::move(socket), admission.refusal == Refusal::per_address
-                                            ? refused_per_address_
-                                            : refused_at_cap_);
+    linger_and_close(
+        std::move(socket),
+        admission.refusal == Refusal::per_address ? refused_per_address_ : refused_at_cap_,
+        limits::kMaxLingerBytes);
     return;
   }
   service.metrics.connection_accepted();

@@ -284,14 +284,18 @@ void HttpSession::send(Response response) {
   write_some();
 }
 
+std::uint64_t HttpSession::unacknowledged_bytes() {
+  int held = 0;
+  if (::ioctl(stream_.socket().native_handle(), SIOCOUTQ, &held) != 0)
+    return 0;
+  return static_cast<std::uint64_t>(std::max(held, 0));
+}
+
 std::uint64_t HttpSession::bytes_delivered() {
   // What the kernel still holds for the client (unsent, or sent and not yet
   // acknowledged) has not reached it: a client that stops reading leaves up
   // to a few MiB there, which must not buy it time.
-  int unacknowledged = 0;
-  if (::ioctl(stream_.socket().native_handle(), SIOCOUTQ, &unacknowledged) != 0)
-    unacknowledged = 0;
-  const auto held = static_cast<std::uint64_t>(std::max(unacknowledged, 0));
+  const std::uint64_t held = unacknowledged_bytes();
   return bytes_written_ > held ? bytes_written_ - held : 0;
 }
 
@@ -325,7 +329,7 @@ void HttpSession::on_written(beast::error_code ec) {
     idle_timer_.cancel();
     slot_.reset();
     stream_.expires_never();
-    linger_and_close(stream_.release_socket(), nullptr);
+    linger_and_close(stream_.release_socket(), nullptr, linger_bytes_);
     return;
   }
   if (!keep_alive_)
@@ -344,6 +348,7 @@ void HttpSession::finish_request() {
 
 void HttpSession::refuse(unsigned status, std::string_view code, const std::string& message) {
   linger_after_ = true;
+  linger_bytes_ = status == 413 ? limits::kMaxLingerTooLargeBytes : limits::kMaxLingerBytes;
   keep_alive_ = false;
   send(error_response(status, code, message, format_));
 }
@@ -363,6 +368,13 @@ void HttpSession::close_because(CloseReason reason) {
   if (closed_)
     return;
   service_.metrics.connection_closed(reason);
+  // Bytes still in the kernel for a client we give up on (it stopped
+  // reading): reset, so that the kernel frees them now rather than keep
+  // trying to deliver them after the close.
+  if (unacknowledged_bytes() > 0) {
+    beast::error_code ignored;
+    stream_.socket().set_option(net::socket_base::linger(true, 0), ignored);
+  }
   close();
 }
 

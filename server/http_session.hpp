@@ -64,7 +64,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // response
   void send(Response response);
   void write_some();
-  // Bytes of the answer the client has acknowledged.
+  // Bytes the kernel holds for the client, unsent or not acknowledged, and
+  // bytes of this answer the client has acknowledged.
+  std::uint64_t unacknowledged_bytes();
   std::uint64_t bytes_delivered();
   void on_written(boost::beast::error_code ec);
   void finish_request();
@@ -94,7 +96,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::uint64_t bytes_written_ = 0;
   unsigned status_ = 0;
   bool keep_alive_ = false;
-  bool linger_after_ = false;  // the request was not wholly read
+  bool linger_after_ = false;     // the request was not wholly read
+  std::size_t linger_bytes_ = 0;  // and this much more is read, then dropped
   bool closed_ = false;
 };
 

@@ -93,12 +93,18 @@ inline constexpr std::chrono::seconds kRequestTimeout{10};
 inline constexpr std::chrono::seconds kResponseTimeout{20};
 inline constexpr std::size_t kMinResponseBytesPerSecond = 32 * 1024;
 
-// After refusing a request whose body was not read (413, 417, 503), or a
-// connection at accept: how long, and how much, the server keeps reading and
-// dropping what the client still sends (into a 4 KiB buffer), so that a
-// client that sends its whole body before reading gets to read the answer.
+// After refusing a connection at accept, or a request before its body was
+// read (400, 417, 431, 503): how long, and how much, the server keeps
+// reading and dropping what the client still sends, so that a client that
+// sends its request before reading gets to read the answer rather than a
+// reset. A small body's worth: a refused large body is cut off with a reset
+// instead of being read, which would cost the server as much as serving it.
 inline constexpr std::chrono::seconds kLingerTimeout{2};
-inline constexpr std::size_t kMaxLingerBytes = 2 * kMaxBodyBytes;
+inline constexpr std::size_t kMaxLingerBytes = kAlwaysAdmittedBodyBytes;
+// After a 413 (a body over kMaxBodyBytes), up to twice that: the client
+// that sends its whole body before reading (most do) reads the 413, and an
+// attacker can make the server read at most this per lingering connection.
+inline constexpr std::size_t kMaxLingerTooLargeBytes = 2 * kMaxBodyBytes;
 
 // --- fair service -------------------------------------------------------------
 

@@ -18,8 +18,11 @@ std::atomic<std::size_t> lingering{0};
 
 class Lingering : public std::enable_shared_from_this<Lingering> {
  public:
-  Lingering(tcp::socket socket, std::shared_ptr<const std::string> answer)
-      : socket_(std::move(socket)), timer_(socket_.get_executor()), answer_(std::move(answer)) {}
+  Lingering(tcp::socket socket, std::shared_ptr<const std::string> answer, std::size_t max_bytes)
+      : socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        answer_(std::move(answer)),
+        max_bytes_(max_bytes) {}
   ~Lingering() { lingering.fetch_sub(1); }
   Lingering(const Lingering&) = delete;
   Lingering& operator=(const Lingering&) = delete;
@@ -52,8 +55,10 @@ class Lingering : public std::enable_shared_from_this<Lingering> {
     socket_.async_read_some(net::buffer(sink_), [self = shared_from_this()](
                                                     boost::system::error_code ec, std::size_t n) {
       self->drained_ += n;
-      if (ec || self->drained_ > limits::kMaxLingerBytes)
+      if (ec)
         return self->close();
+      if (self->drained_ > self->max_bytes_)
+        return self->reset();
       self->drain();
     });
   }
@@ -64,23 +69,32 @@ class Lingering : public std::enable_shared_from_this<Lingering> {
     socket_.close(ignored);
   }
 
+  // More than we read for anyone: cut it off without reading the rest.
+  void reset() {
+    boost::system::error_code ignored;
+    socket_.set_option(net::socket_base::linger(true, 0), ignored);
+    close();
+  }
+
   tcp::socket socket_;
   net::steady_timer timer_;
   std::shared_ptr<const std::string> answer_;
-  std::array<char, 4096> sink_{};
+  std::size_t max_bytes_;
+  std::array<char, 16384> sink_{};
   std::size_t drained_ = 0;
 };
 
 }  // namespace
 
-void linger_and_close(tcp::socket socket, std::shared_ptr<const std::string> answer) {
+void linger_and_close(tcp::socket socket, std::shared_ptr<const std::string> answer,
+                      std::size_t max_bytes) {
   if (lingering.fetch_add(1) >= limits::kMaxLingeringRefusals) {
     lingering.fetch_sub(1);
     boost::system::error_code ignored;
     socket.close(ignored);
     return;
   }
-  std::make_shared<Lingering>(std::move(socket), std::move(answer))->start();
+  std::make_shared<Lingering>(std::move(socket), std::move(answer), max_bytes)->start();
 }
 
 }  // namespace senim::server

@@ -19,6 +19,11 @@ namespace {
 
 std::atomic<int> counter{0};
 
+std::string& binary() {
+  static std::string path = SENIM_SERVER_BINARY;
+  return path;
+}
+
 // Waits for "listening on URL\n" on `fd`; "" if the child closed stdout first.
 std::string read_url(int fd, std::chrono::seconds timeout) {
   std::string seen;
@@ -71,7 +76,7 @@ void ServerProcess::start(const std::string& data_dir, std::vector<std::string> 
   int out[2];
   if (::pipe(out) != 0)
     throw std::runtime_error("pipe failed");
-  std::vector<std::string> args{SENIM_SERVER_BINARY, "--data", data_dir, "--listen", "127.0.0.1:0"};
+  std::vector<std::string> args{binary(), "--data", data_dir, "--listen", "127.0.0.1:0"};
   args.insert(args.end(), extra.begin(), extra.end());
   pid_ = ::fork();
   if (pid_ < 0)
@@ -129,6 +134,10 @@ int ServerProcess::stop() {
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void ServerProcess::use_binary(std::string path) {
+  binary() = std::move(path);
 }
 
 std::optional<int> ServerProcess::wait_for_exit(std::chrono::milliseconds timeout) {

@@ -52,6 +52,10 @@ class ServerProcess {
   // What the server wrote on stderr so far.
   std::string log() const;
 
+  // Later ServerProcesses run `path` instead of the senim-server this was
+  // built with (bench_attack --server-binary, to compare with another build).
+  static void use_binary(std::string path);
+
   // Runs the server expecting it NOT to start (e.g. a tampered database) and
   // returns why (its stderr). Throws if it does start.
   static std::string refusal(const std::string& data_dir);
