@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "server/leaf_pieces.hpp"
 #include "server/limits.hpp"
 
 namespace senim::server {
@@ -22,18 +23,18 @@ void append_varint(std::string& out, std::uint64_t v) {
 }
 
 // Standard base64 with padding, as protobuf's JSON mapping writes bytes.
-void append_base64(std::string& out, const std::string& bytes) {
+void append_base64(std::string& out, ByteView bytes) {
   const std::size_t at = out.size();
   const std::size_t room = sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
   out.resize(at + room);
-  sodium_bin2base64(out.data() + at, room, reinterpret_cast<const unsigned char*>(bytes.data()),
-                    bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  sodium_bin2base64(out.data() + at, room, bytes.data(), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
   out.resize(out.size() - 1);  // the terminating NUL
 }
 
 }  // namespace
 
-EntryPageStream::EntryPageStream(const Board& board, std::uint64_t start, std::uint64_t count,
+EntryPageStream::EntryPageStream(Board& board, std::uint64_t start, std::uint64_t count,
                                  Format format)
     : board_(&board), format_(format), start_(start), next_(start) {
   const std::uint64_t size = board.size();
@@ -49,7 +50,7 @@ void EntryPageStream::open_list(std::string& out) const {
   }
 }
 
-void EntryPageStream::add_entry(std::string& out, const std::string& entry) {
+void EntryPageStream::add_entry(std::string& out, ByteView entry) {
   if (format_ == Format::json) {
     out += sent_ == 0 ? "\"" : ",\"";
     append_base64(out, entry);
@@ -57,7 +58,7 @@ void EntryPageStream::add_entry(std::string& out, const std::string& entry) {
   } else {
     out.push_back(kEntriesTag);
     append_varint(out, entry.size());
-    out += entry;
+    out.append(reinterpret_cast<const char*>(entry.data()), entry.size());
   }
   page_bytes_ += entry.size();
   ++sent_;
@@ -77,19 +78,17 @@ Expected<std::optional<std::string>> EntryPageStream::next() {
     opened_ = true;
   }
   if (next_ < end_) {
-    auto piece = board_->entries(next_, std::min(end_ - next_, limits::kEntryPieceEntries));
-    if (!piece)
-      return piece.error();
-    for (const std::string& entry : piece->entries()) {
-      if (sent_ > 0 && page_bytes_ + entry.size() > limits::kMaxEntryPageBytes) {
-        end_ = next_;  // the page is full: the client continues from here
-        break;
-      }
+    auto next = read_piece(board_->storage(), next_, end_, [&](ByteView entry) {
+      if (sent_ > 0 && page_bytes_ + entry.size() > limits::kMaxEntryPageBytes)
+        return false;  // the page is full: the client continues from here
       add_entry(out, entry);
-      ++next_;
-    }
-    if (piece->entries().empty())
-      end_ = next_;  // the board answered nothing more (cannot shrink; be safe)
+      return true;
+    });
+    if (!next)
+      return next.error();
+    // Nothing taken: the page is full (or storage ended early: stop anyway).
+    end_ = *next == next_ ? next_ : end_;
+    next_ = *next;
   }
   if (next_ >= end_) {
     close_list(out);

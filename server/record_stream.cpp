@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "protocol/record.hpp"
-#include "server/limits.hpp"
+#include "server/leaf_pieces.hpp"
 
 namespace senim::server {
 namespace {
@@ -33,15 +33,13 @@ Expected<std::optional<std::string>> RecordStream::next() {
     header_sent_ = true;
   }
   if (next_leaf_ < head_.tree_size()) {
-    const std::uint64_t end =
-        std::min<std::uint64_t>(head_.tree_size(), next_leaf_ + limits::kRecordPageEntries);
-    auto s = storage_->scan_leaves(next_leaf_, end, [&](std::uint64_t, Bytes entry, const Hash32&) {
+    auto next = read_piece(*storage_, next_leaf_, head_.tree_size(), [&](ByteView entry) {
       append_frame(out, protocol::FrameKind::entry, entry);
-      return Status::success();
+      return true;
     });
-    if (!s)
-      return s.error();
-    next_leaf_ = end;
+    if (!next)
+      return next.error();
+    next_leaf_ = *next;
     return std::optional<std::string>(std::move(out));
   }
   if (head_sent_)

@@ -206,13 +206,13 @@ TEST_CASE("media types are compared without regard to case and may carry paramet
 
 TEST_CASE("GET /v1/entries streams exactly the bytes of one EntryList, in both formats",
           "[server][http][reads]") {
-  OpenElection e(40, 40);
+  OpenElection e(100, 100);  // about 110 KiB of ballots: two pieces
   auto& b = *e.f.builder;
   e.f.post_range(e.first_ballot, b.entries().size());
   google::protobuf::util::JsonPrintOptions json;
   json.preserve_proto_field_names = true;
   json.always_print_primitive_fields = true;
-  // More entries than one piece (limits::kEntryPieceEntries), from 0 and not.
+  // More entries than one piece (limits::kStreamPieceBytes), from 0 and not.
   for (const auto& [start, count] : {std::pair<std::uint64_t, std::uint64_t>{0, 1000},
                                      {1, 35},
                                      {b.entries().size() - 1, 10},
