@@ -391,6 +391,9 @@ int main(int argc, char** argv) {
       print_phase(runs.back().back());
       std::fflush(stdout);
     }
+    // senim-server writes nothing on stderr unless something went wrong.
+    if (const std::string log = server.log(); !log.empty())
+      std::printf("\n   the server said:\n%s", log.substr(0, 4000).c_str());
   }
   work.reset();
   io.stop();

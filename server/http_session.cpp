@@ -2,10 +2,12 @@
 
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <cerrno>
 
 #include "server/limits.hpp"
 #include "server/linger.hpp"
@@ -96,15 +98,29 @@ void HttpSession::wait_for_request() {
     if (!ec)
       self->close_because(CloseReason::idle_timeout);
   });
+  wait_readable();
+}
+
+void HttpSession::wait_readable() {
   stream_.socket().async_wait(
       tcp::socket::wait_read,
       [self = shared_from_this()](beast::error_code ec) { self->on_readable(ec); });
 }
 
+bool HttpSession::nothing_to_read() {
+  // A wait can end with nothing to read (the reactor may report readiness
+  // meant for a closed descriptor whose number this socket now has): peek.
+  char byte = 0;
+  const ssize_t n = ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
 void HttpSession::on_readable(beast::error_code ec) {
-  idle_timer_.cancel();
   if (closed_)
     return;
+  if (!ec && nothing_to_read())
+    return wait_readable();  // still idle, its deadline still running
+  idle_timer_.cancel();
   // Evicted meanwhile: the place is gone.
   if (ec || !service_.connections->set_busy(*slot_))
     return close();

@@ -50,6 +50,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   // idle
   void wait_for_request();
+  void wait_readable();
+  bool nothing_to_read();
   void on_readable(boost::beast::error_code ec);
   void on_evicted();
   // request
