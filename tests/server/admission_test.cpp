@@ -166,26 +166,56 @@ TEST_CASE("a request trickled a byte at a time is cut at the whole-request deadl
           "[server][admission][slow]") {
   TempDir dir;
   ServerProcess server(dir.path() + "/board");
-  // At one byte per 200 ms this takes longer than the deadline to send.
-  const std::string request =
-      "GET /v1/election HTTP/1.1\r\nHost: board\r\nX-Slow: " + std::string(80, 'z') + "\r\n\r\n";
-  RawConnection c(server.url());
-  const auto t0 = Clock::now();
-  std::size_t sent = 0;
-  while (sent < request.size() && c.send(request.substr(sent, 1))) {
-    ++sent;
-    if (c.closed_within(200ms))
-      break;
-  }
-  INFO("sent " << sent << " of " << request.size() << " bytes in " << seconds_since(t0) << " s");
-  CHECK(c.peer_closed());
-  CHECK(sent < request.size());
+  // Sends `head` at once, then `trickled` one byte per 200 ms, which takes
+  // longer than the deadline; the server must close before the end.
+  struct Trickled {
+    std::size_t sent = 0;
+    std::size_t of = 0;
+    double seconds = 0;
+    bool closed = false;
+  };
+  auto trickle = [&](const std::string& head, const std::string& trickled) {
+    RawConnection c(server.url());
+    const auto t0 = Clock::now();
+    Trickled t;
+    t.of = trickled.size();
+    if (c.send(head)) {
+      while (t.sent < trickled.size() && c.send(trickled.substr(t.sent, 1))) {
+        ++t.sent;
+        if (c.closed_within(200ms))
+          break;
+      }
+    }
+    t.seconds = seconds_since(t0);
+    t.closed = c.peer_closed();
+    return t;
+  };
+  // Both at once: one trickles its headers, the other (headers whole) its
+  // body, which has the same deadline, counted from the first byte.
+  Trickled headers;
+  Trickled body;
+  std::thread header_thread([&] {
+    headers =
+        trickle("", "GET /v1/election HTTP/1.1\r\nHost: board\r\nX-Slow: " + std::string(80, 'z') +
+                        "\r\n\r\n");
+  });
+  std::thread body_thread([&] {
+    body = trickle("POST /v1/ballots HTTP/1.1\r\nHost: board\r\nContent-Length: 80\r\n\r\n",
+                   std::string(80, '\x0a'));
+  });
+  header_thread.join();
+  body_thread.join();
   const double deadline = std::chrono::duration<double>(limits::kRequestTimeout).count();
-  CHECK(seconds_since(t0) >= deadline - 0.5);
-  CHECK(seconds_since(t0) < deadline + 3);
+  for (const auto& [what, t] : {std::pair{"headers", headers}, std::pair{"body", body}}) {
+    INFO(what << ": sent " << t.sent << " of " << t.of << " bytes in " << t.seconds << " s");
+    CHECK(t.closed);
+    CHECK(t.sent < t.of);
+    CHECK(t.seconds >= deadline - 0.5);
+    CHECK(t.seconds < deadline + 3);
+  }
   auto client = client_for(server);
   CHECK(metric_value(senim::test::scrape_metrics(client),
-                     "senim_closed_connections_total{reason=\"request_timeout\"}") == 1);
+                     "senim_closed_connections_total{reason=\"request_timeout\"}") == 2);
 }
 
 TEST_CASE("a client that stops reading its answer is cut at the whole-response deadline",
