@@ -13,9 +13,10 @@
 // from 127.0.0.1 (the attackers come from 127.0.0.2 …). Per phase it reports
 // the honest voters' time to a receipt (p50, p99, max), how many failed and
 // why, the server's peak RSS (VmHWM, reset at the start of the phase), its
-// CPU time, the machine's load average, what the attacker did and what the
-// server's /metrics counted. Everything is bounded in time and count and
-// goes to loopback only.
+// CPU time, the machine's load average, the kernel's count of dropped and
+// retransmitted SYNs (a dropped SYN costs its connection one second), what
+// the attacker did and what the server's /metrics counted. Everything is
+// bounded in time and count and goes to loopback only.
 //
 // --check exits 1 unless every phase meets the targets of issue 10: no
 // honest ballot refused, honest p99 ≤ --max-p99 (1 s), peak RSS ≤ --max-rss
@@ -73,7 +74,8 @@ struct Phase {
   double server_cpu = 0;
   std::string load_before;
   std::string load_after;
-  std::map<std::string, double> metrics;  // deltas of the server's counters
+  std::map<std::string, double> metrics;        // deltas of the server's counters
+  std::map<std::string, std::uint64_t> kernel;  // deltas of tcp_counters()
   std::uint64_t connects = 0;
   std::uint64_t requests = 0;
   std::uint64_t answers = 0;
@@ -225,6 +227,7 @@ Phase run_phase(const std::string& name, const Options& o, const senim::test::Se
     p.description = "no attack";
   }
   const auto before = scrape(url);
+  const auto kernel_before = senim::bench::tcp_counters();
   senim::bench::reset_peak_rss(server.pid());
   p.load_before = senim::bench::load_average();
   const double cpu0 = senim::bench::cpu_seconds(server.pid());
@@ -252,6 +255,10 @@ Phase run_phase(const std::string& name, const Options& o, const senim::test::Se
   p.peak_rss = senim::bench::peak_rss_bytes(server.pid());
   p.server_cpu = senim::bench::cpu_seconds(server.pid()) - cpu0;
   p.load_after = senim::bench::load_average();
+  for (const auto& [counter, value] : senim::bench::tcp_counters()) {
+    const auto b = kernel_before.find(counter);
+    p.kernel[counter] = value - (b == kernel_before.end() ? 0 : b->second);
+  }
   const auto after = scrape(url);
   for (const auto& counter : kCounters) {
     auto a = after.find(counter);
@@ -291,6 +298,12 @@ void print_phase(const Phase& p) {
         static_cast<unsigned long long>(p.closed_by_server),
         static_cast<unsigned long long>(p.smuggled));
   }
+  // A connection whose SYN the kernel dropped waits a second for the
+  // retransmission: this says whether an outlier was that.
+  std::string kernel;
+  for (const auto& [name, delta] : p.kernel)
+    kernel += " " + name + " +" + std::to_string(delta);
+  std::printf("   kernel        %s\n", kernel.c_str());
   std::string counted;
   for (const auto& [name, delta] : p.metrics) {
     if (delta != 0)

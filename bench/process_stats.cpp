@@ -70,4 +70,28 @@ std::string load_average() {
   return a + " " + b + " " + c;
 }
 
+std::map<std::string, std::uint64_t> tcp_counters() {
+  // Two lines: "TcpExt: Name Name …", then "TcpExt: value value …".
+  std::ifstream in("/proc/net/netstat");
+  std::string names;
+  std::string values;
+  while (std::getline(in, names) && std::getline(in, values)) {
+    if (names.rfind("TcpExt:", 0) != 0)
+      continue;
+    std::istringstream n(names);
+    std::istringstream v(values);
+    std::map<std::string, std::uint64_t> out;
+    std::string name;
+    std::uint64_t value = 0;
+    n >> name;
+    v >> name;
+    while (n >> name && v >> value) {
+      if (name == "ListenOverflows" || name == "ListenDrops" || name == "TCPSynRetrans")
+        out[name] = value;
+    }
+    return out;
+  }
+  return {};
+}
+
 }  // namespace senim::bench

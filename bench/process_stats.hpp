@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace senim::bench {
@@ -19,5 +20,10 @@ std::uint64_t rss_bytes(pid_t pid);
 double cpu_seconds(pid_t pid);
 // /proc/loadavg's first three fields, "1.23 0.98 0.75".
 std::string load_average();
+// The kernel's counters (of this network namespace, every process in it)
+// that say whether connections waited for a retransmitted SYN: the accept
+// queue overflowed (ListenOverflows, ListenDrops) and SYNs retransmitted
+// (TCPSynRetrans), from /proc/net/netstat's TcpExt lines.
+std::map<std::string, std::uint64_t> tcp_counters();
 
 }  // namespace senim::bench
