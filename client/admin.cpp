@@ -1,4 +1,6 @@
 // `senim admin …`: the election authority (docs/operator-guide.md).
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -10,8 +12,10 @@
 #include "client/commands.hpp"
 #include "client/common.hpp"
 #include "client/key_files.hpp"
+#include "client/output_file.hpp"
 #include "client/replica.hpp"
 #include "proto/files.pb.h"
+#include "protocol/box_key.hpp"
 #include "protocol/decryption.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/manifest_rules.hpp"
@@ -21,7 +25,8 @@
 namespace senim::client {
 namespace {
 
-constexpr std::size_t kCredentialsPerEntry = 10'000;
+// §8.5: lists of at most this many always fit in one entry.
+constexpr std::size_t kCredentialsPerEntry = protocol::kCredentialsPerList;
 
 Expected<protocol::SigningKey> load_authority(const std::string& path) {
   v1::AuthorityKeyFile file;
@@ -96,6 +101,38 @@ std::string count_lines(const v1::Manifest& m, const v1::Result& r) {
   return out.str();
 }
 
+// docs/protocol.md §6.3.1: a trustee's public file serves one ceremony. Its
+// box key must carry the trustee's signature for this election on this
+// board; the board and every verifier refuse any other (check_setup), and
+// this says so before anything is posted, with what to do about it.
+Status check_trustee_file(const std::string& path, const v1::TrusteePublicFile& file,
+                          const std::string& election_id, const protocol::PublicKey& board_key,
+                          const std::string& server) {
+  const std::string remedy = "; ask the trustee to run `senim trustee box-key --election " +
+                             election_id + " --server " + server + "` and give you the new file";
+  protocol::PublicKey signing{};
+  crypto::BoxPublicKey box{};
+  if (!copy_exact(file.signing_key(), signing) || !copy_exact(file.box_key(), box) ||
+      file.box_key_signature().empty()) {
+    return make_error(
+        Errc::invalid_length,
+        path + " has no signed box key (it is not from `senim trustee box-key`)" + remedy);
+  }
+  if (file.election_id() != election_id || !same_bytes(file.board_key(), board_key)) {
+    return make_error(Errc::invalid_argument,
+                      path + " holds a box key made for election \"" + file.election_id() +
+                          "\" on board " + short_hex(as_bytes(file.board_key())) +
+                          ", not for election \"" + election_id + "\" on this board (" +
+                          short_hex(board_key) + "); a box key serves one ceremony only" + remedy);
+  }
+  if (auto s = protocol::verify_box_key_signature(signing, election_id, board_key, box,
+                                                  as_bytes(file.box_key_signature()));
+      !s) {
+    return make_error(s.error().code, path + ": " + s.error().message + remedy);
+  }
+  return Status::success();
+}
+
 }  // namespace
 
 int admin_keygen(const AdminOptions& o) {
@@ -112,27 +149,61 @@ int admin_keygen(const AdminOptions& o) {
   return 0;
 }
 
-int admin_create(const AdminOptions& o) {
-  auto s = start(o, false);
-  if (!s)
-    return fail(s.error());
-  auto info = s->board.info();
-  if (!info)
-    return fail(info.error());
-  if (!info->election_id().empty()) {
-    return fail("the board at " + o.server + " already holds election " +
-                protocol::quoted(info->election_id()));
-  }
-  std::ifstream in(o.manifest);
+namespace {
+
+Expected<v1::Manifest> read_manifest(const std::string& path) {
+  std::ifstream in(path);
   if (!in)
-    return fail("cannot read manifest " + o.manifest);
+    return make_error(Errc::io_error, "cannot read manifest " + path);
   std::stringstream text;
   text << in.rdbuf();
   auto manifest = protocol::manifest_from_json(text.str());
   if (!manifest)
-    return fail(manifest.error());
+    return manifest.error();
   if (auto shape = protocol::check_manifest(*manifest); !shape)
-    return fail(shape.error());
+    return shape.error();
+  return manifest;
+}
+
+// create --check: the manifest's rules (docs/protocol.md §8.1), offline.
+int check_manifest_only(const AdminOptions& o) {
+  auto manifest = read_manifest(o.manifest);
+  if (!manifest)
+    return fail(manifest.error());
+  const auto shape = protocol::check_manifest(*manifest);
+  std::cout << "manifest " << o.manifest << " is well formed (docs/protocol.md §8.1): election "
+            << protocol::quoted(manifest->election_id()) << ", " << shape->contests.size()
+            << " contest(s), " << manifest->districts_size() << " district(s), languages";
+  for (const auto& l : manifest->languages())
+    std::cout << " " << protocol::printable(l);
+  std::cout << ", at most " << shape->max_ballots << " ballot(s) per credential\n"
+            << "nothing was created; the set-up's size and the trustees are checked by `senim "
+               "admin create` itself\n";
+  return 0;
+}
+
+}  // namespace
+
+int admin_create(const AdminOptions& o) {
+  if (o.check_only)
+    return check_manifest_only(o);
+  if (o.key.empty())
+    return fail("name the authority's key file with --key");
+  if (o.trustees.empty())
+    return fail("name the trustees' public files with --trustee");
+  auto s = start(o, false);
+  if (!s)
+    return fail(s.error());
+  auto id = s->board.identity();
+  if (!id)
+    return fail(id.error());
+  if (!id->info.election_id().empty()) {
+    return fail("the board at " + o.server + " already holds election " +
+                protocol::quoted(id->info.election_id()));
+  }
+  auto manifest = read_manifest(o.manifest);
+  if (!manifest)
+    return fail(manifest.error());
   if (o.trustees.empty())
     return fail("name the trustees' public files with --trustee");
   const auto n = static_cast<std::uint32_t>(o.trustees.size());
@@ -145,18 +216,29 @@ int admin_create(const AdminOptions& o) {
   auto* setup = st.mutable_setup();
   *setup->mutable_manifest() = *manifest;
   setup->set_authority_key(to_string(s->key.public_key()));
-  setup->set_board_key(info->board_key());
+  const protocol::PublicKey& board_key = id->key;
+  setup->set_board_key(to_string(board_key));
   setup->set_threshold(o.threshold);
   for (const auto& path : o.trustees) {
     v1::TrusteePublicFile t;
     if (auto r = read_message_file(path, t); !r)
       return fail(r.error());
+    if (auto c = check_trustee_file(path, t, manifest->election_id(), board_key, o.server); !c)
+      return fail(c.error());
     auto* info_t = setup->add_trustees();
     info_t->set_name(t.name());
     info_t->set_signing_key(t.signing_key());
     info_t->set_box_key(t.box_key());
+    info_t->set_box_key_signature(t.box_key_signature());
   }
-  auto receipt = s->board.post("setup", protocol::make_entry(s->key, st));
+  const Bytes entry = protocol::make_entry(s->key, st);
+  if (entry.size() > protocol::kMaxEntryBytes) {
+    return fail("the set-up entry would be " + std::to_string(entry.size()) +
+                " bytes; an entry holds at most " + std::to_string(protocol::kMaxEntryBytes) +
+                " (docs/protocol.md §11.1): shorten the manifest's texts, or use fewer "
+                "districts or languages");
+  }
+  auto receipt = s->board.post("setup", entry);
   if (!receipt)
     return fail(receipt.error());
   std::cout << "election \"" << manifest->election_id() << "\" created on " << o.server << " with "
@@ -186,10 +268,25 @@ int admin_credentials(const AdminOptions& o) {
   std::error_code ec;
   std::filesystem::create_directories(o.out, ec);
   if (ec)
-    return fail("cannot create " + o.out + ": " + ec.message());
+    return fail("cannot create " + o.out + ": " + ec.message() + "; nothing was posted");
+  const std::uint64_t already = s->replica.state().credential_count();
+  auto file_name = [&](std::uint64_t number) {
+    char name[32];
+    std::snprintf(name, sizeof name, "voter-%06llu.cred", static_cast<unsigned long long>(number));
+    return (std::filesystem::path(o.out) / name).string();
+  };
+  // Every file is claimable before the first public key is posted: a
+  // credential on the board whose secret could not be saved is lost.
+  if (::access(o.out.c_str(), W_OK | X_OK) != 0)
+    return fail("cannot write in " + o.out + "; nothing was posted");
+  for (std::uint32_t i = 0; i < o.count; ++i) {
+    if (std::filesystem::exists(file_name(already + i + 1))) {
+      return fail(file_name(already + i + 1) +
+                  " already exists; not overwriting it, and nothing was posted");
+    }
+  }
   v1::Statement st = statement_for(*s);
   std::uint64_t posted = 0;
-  const std::uint64_t already = s->replica.state().credential_count();
   for (std::uint32_t i = 0; i < o.count; ++i) {
     const auto credential = protocol::SigningKey::generate();
     v1::VoterCredentialFile file;
@@ -199,14 +296,8 @@ int admin_credentials(const AdminOptions& o) {
     Bytes seed = credential.seed();
     file.set_seed(to_string(seed));
     wipe(seed);
-    const std::uint64_t number = already + i + 1;
-    char name[32];
-    std::snprintf(name, sizeof name, "voter-%06llu.cred", static_cast<unsigned long long>(number));
-    if (auto w = write_message_file((std::filesystem::path(o.out) / name).string(), file,
-                                    Secrecy::secret_file);
-        !w) {
+    if (auto w = write_message_file(file_name(already + i + 1), file, Secrecy::secret_file); !w)
       return fail(w.error());
-    }
     wipe_string(*file.mutable_seed());
     auto* c = st.mutable_credentials()->add_credentials();
     c->set_key(to_string(credential.public_key()));
@@ -325,10 +416,8 @@ int admin_tally(const AdminOptions& o) {
   // The tally is this client's own: every ballot checked and summed here.
   v1::Statement st = statement_for(*s);
   *st.mutable_tally() = state.running_tally()->to_message();
-  std::vector<std::uint64_t> superseded = state.superseded();
-  std::sort(superseded.begin(), superseded.end());
-  for (std::uint64_t leaf : superseded)
-    st.mutable_tally()->add_superseded(leaf);
+  const std::vector<std::uint64_t>& superseded = state.superseded();
+  protocol::set_superseded(*st.mutable_tally(), superseded);
   std::uint64_t counted = 0;
   for (const auto& d : st.tally().districts())
     counted += d.ballots_counted();
@@ -345,6 +434,17 @@ int admin_result(const AdminOptions& o) {
   const auto& state = s->replica.state();
   const auto& config = *state.config();
   std::optional<v1::Result> result = state.result();
+  // The counts file is claimed before the result is posted: a publication
+  // cannot be undone, so a path that cannot be written fails first.
+  std::optional<ReservedFile> counts_file;
+  if (!o.counts_out.empty()) {
+    auto reserved = ReservedFile::reserve(o.counts_out, 0644, true);
+    if (!reserved) {
+      return fail(reserved.error().message +
+                  (result ? "" : "; nothing was posted (choose another --counts)"));
+    }
+    counts_file.emplace(std::move(*reserved));
+  }
   if (result) {
     // Already published (and checked by this replica): show it again.
     std::cout << "the result is already on the board; checked against its decryption\n";
@@ -364,11 +464,9 @@ int admin_result(const AdminOptions& o) {
     result = *combined;
   }
   std::cout << "\n" << format_result(config.setup.manifest(), *result, o.lang);
-  if (!o.counts_out.empty()) {
-    if (auto w = write_bytes_file(o.counts_out, count_lines(config.setup.manifest(), *result));
-        !w) {
+  if (counts_file) {
+    if (auto w = counts_file->commit(count_lines(config.setup.manifest(), *result)); !w)
       return fail(w.error());
-    }
   }
   return 0;
 }

@@ -50,6 +50,16 @@ Expected<v1::BoardInfo> BoardClient::info() {
   return get_message<v1::BoardInfo>("/v1/election");
 }
 
+Expected<BoardClient::Identity> BoardClient::identity() {
+  auto board_info = info();
+  if (!board_info)
+    return board_info.error();
+  Identity id{std::move(*board_info), {}};
+  if (!copy_exact(id.info.board_key(), id.key))
+    return make_error(Errc::invalid_length, "the board at " + url_ + " names no board key");
+  return id;
+}
+
 Expected<std::vector<Bytes>> BoardClient::entries(std::uint64_t start, std::uint64_t count) {
   auto list = get_message<v1::EntryList>("/v1/entries?start=" + std::to_string(start) +
                                          "&count=" + std::to_string(count));

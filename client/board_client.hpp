@@ -10,6 +10,7 @@
 #include "net/http_client.hpp"
 #include "proto/api.pb.h"
 #include "proto/board.pb.h"
+#include "protocol/signing.hpp"
 
 namespace senim::client {
 
@@ -18,6 +19,13 @@ class BoardClient {
   static Expected<BoardClient> connect(const std::string& url);
 
   Expected<v1::BoardInfo> info();
+  // info() and the board's key, checked to be 32 bytes: what `admin create`
+  // and `trustee box-key` bind a ceremony to (docs/protocol.md §6.3.1).
+  struct Identity {
+    v1::BoardInfo info;
+    protocol::PublicKey key{};
+  };
+  Expected<Identity> identity();
   Expected<std::vector<Bytes>> entries(std::uint64_t start, std::uint64_t count);
   Expected<v1::SignedTreeHead> tree_head();
   Expected<v1::InclusionProof> inclusion(std::uint64_t index, std::uint64_t size);

@@ -20,6 +20,7 @@ struct AdminOptions {
   std::string public_keys;   // register: a file of voters' public keys
   std::string lang = "en";
   std::string counts_out;  // result: also write "district<TAB>contest<TAB>option<TAB>count" lines
+  bool check_only = false;  // create --check: check the manifest offline, create nothing
 };
 
 int admin_keygen(const AdminOptions& o);
@@ -35,12 +36,14 @@ int admin_status(const AdminOptions& o);
 struct TrusteeOptions {
   std::string server;
   std::string key;    // trustee key file
-  std::string state;  // its progress file (default KEY.state)
+  std::string state;  // its state for one ceremony (default KEY.state)
   std::string name;
-  std::string public_out;
+  std::string public_out;   // box-key: the public file for the authority (default KEY.pub)
+  std::string election_id;  // box-key: the election the box key is for
 };
 
 int trustee_keygen(const TrusteeOptions& o);
+int trustee_box_key(const TrusteeOptions& o);
 int trustee_deal(const TrusteeOptions& o);
 int trustee_finalize(const TrusteeOptions& o);
 int trustee_decrypt(const TrusteeOptions& o);

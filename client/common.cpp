@@ -132,4 +132,8 @@ std::string default_server() {
   return env != nullptr && *env != '\0' ? env : "http://127.0.0.1:8080";
 }
 
+std::string short_hex(ByteView key) {
+  return to_hex(key).substr(0, 16) + "…";
+}
+
 }  // namespace senim::client

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "crypto/bytes.hpp"
 #include "crypto/error.hpp"
 #include "proto/manifest.pb.h"
 #include "proto/tally.pb.h"
@@ -23,6 +24,10 @@ std::string localized(const v1::Text& text, const std::string& lang);
 // the total, a row per option (and blank).
 std::string format_result(const v1::Manifest& manifest, const v1::Result& result,
                           const std::string& lang);
+
+// The first 16 hex digits of a key and "…", for messages that name a key
+// a person recognises, not one they compare.
+std::string short_hex(ByteView key);
 
 // Default board URL: $SENIM_SERVER, else http://127.0.0.1:8080.
 std::string default_server();

@@ -7,6 +7,7 @@
 #include "client/common.hpp"
 #include "client/terminal_text.hpp"
 #include "protocol/entry.hpp"
+#include "protocol/version.hpp"
 
 int main(int argc, char** argv) {
   using namespace senim::client;
@@ -19,10 +20,11 @@ int main(int argc, char** argv) {
       "  senim vote      cast (or challenge) a ballot with your credential\n"
       "  senim check     check that your ballot is on the board\n"
       "  senim keygen    make your own voter credential (if the election lets voters do so)\n"
-      "  senim trustee   a trustee's part: keys, key ceremony, decryption\n"
+      "  senim trustee   a trustee's part: keys, box key, key ceremony, decryption\n"
       "  senim admin     the election authority: keygen, create, credentials, register, open, "
       "close,\n"
       "                  tally, result, status"};
+  app.set_version_flag("--version", senim::protocol::version_text("senim"));
   app.require_subcommand(1);
 
   AdminOptions admin;
@@ -39,10 +41,14 @@ int main(int argc, char** argv) {
   a_create->add_option("--manifest", admin.manifest, "manifest JSON file")
       ->required()
       ->check(CLI::ExistingFile);
-  a_create->add_option("--trustee", admin.trustees, "a trustee's public file (repeat, in order)")
-      ->required();
-  a_create->add_option("--threshold", admin.threshold, "how many trustees are needed to decrypt")
-      ->required();
+  a_create->add_option("--trustee", admin.trustees,
+                       "a trustee's public file (repeat, in order; required unless --check)");
+  a_create->add_option("--threshold", admin.threshold,
+                       "how many trustees are needed to decrypt (required unless --check)");
+  a_create->add_flag("--check", admin.check_only,
+                     "only check the manifest, offline: nothing is created, no key is needed");
+  a_create->add_option("--key", admin.key, "the authority's key file (required unless --check)")
+      ->check(CLI::ExistingFile);
   auto* a_cred =
       a->add_subcommand("credentials", "issue voter credentials (public keys go to the board)");
   a_cred->add_option("--count", admin.count, "how many")->required();
@@ -69,7 +75,7 @@ int main(int argc, char** argv) {
   auto* a_status = a->add_subcommand("status", "show the board's state");
   for (auto* cmd : {a_create, a_cred, a_register, a_open, a_close, a_tally, a_result, a_status})
     server_flag(cmd, admin.server);
-  for (auto* cmd : {a_create, a_cred, a_register, a_open, a_close, a_tally, a_result}) {
+  for (auto* cmd : {a_cred, a_register, a_open, a_close, a_tally, a_result}) {
     cmd->add_option("--key", admin.key, "the authority's key file")
         ->required()
         ->check(CLI::ExistingFile);
@@ -79,23 +85,29 @@ int main(int argc, char** argv) {
   trustee.server = default_server();
   auto* t = app.add_subcommand("trustee", "a trustee's commands");
   t->require_subcommand(1);
-  auto* t_keygen = t->add_subcommand("keygen", "make a trustee's keys");
+  auto* t_keygen = t->add_subcommand("keygen", "make a trustee's long-term signing key");
   t_keygen->add_option("--name", trustee.name, "the trustee's name")->required();
   t_keygen->add_option("--out", trustee.key, "secret key file to write")->required();
-  t_keygen->add_option("--public", trustee.public_out,
-                       "public file for the authority (default OUT.pub)");
+  auto* t_box = t->add_subcommand(
+      "box-key",
+      "before an election is created: make a fresh box key for its key ceremony on this board");
+  t_box->add_option("--election", trustee.election_id, "the election's id (from its manifest)")
+      ->required();
+  t_box->add_option("--public", trustee.public_out,
+                    "public file for the authority to write (default KEY.pub)");
   auto* t_deal =
       t->add_subcommand("deal", "key ceremony, step 1: post commitments and sealed shares");
   auto* t_final = t->add_subcommand(
       "finalize", "key ceremony, step 2: check the shares received, announce ready");
   auto* t_decrypt = t->add_subcommand(
       "decrypt", "recompute the tally from the board and post a partial decryption");
-  for (auto* cmd : {t_deal, t_final, t_decrypt}) {
+  for (auto* cmd : {t_box, t_deal, t_final, t_decrypt}) {
     server_flag(cmd, trustee.server);
     cmd->add_option("--key", trustee.key, "the trustee's key file")
         ->required()
         ->check(CLI::ExistingFile);
-    cmd->add_option("--state", trustee.state, "the trustee's progress file (default KEY.state)");
+    cmd->add_option("--state", trustee.state,
+                    "the trustee's state for this election (default KEY.state)");
   }
 
   VoteOptions vote_options;
@@ -163,6 +175,8 @@ int main(int argc, char** argv) {
     return admin_status(admin);
   if (t_keygen->parsed())
     return trustee_keygen(trustee);
+  if (t_box->parsed())
+    return trustee_box_key(trustee);
   if (t_deal->parsed())
     return trustee_deal(trustee);
   if (t_final->parsed())

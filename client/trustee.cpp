@@ -1,5 +1,6 @@
 // `senim trustee …`: a trustee's part (docs/operator-guide.md). A trustee
 // acts only on what its own replica of the board has checked.
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -31,6 +32,7 @@ struct SecretProgress {
     for (auto& c : *file.mutable_coefficients())
       wipe_string(c);
     wipe_string(*file.mutable_share());
+    wipe_string(*file.mutable_box_secret());
   }
 };
 
@@ -44,18 +46,73 @@ struct TrusteeSession {
   SecretProgress progress;
 };
 
-Expected<TrusteeSession> start(const TrusteeOptions& o) {
+Expected<protocol::SigningKey> load_trustee_key(const std::string& path,
+                                                std::string* name = nullptr) {
   v1::TrusteeKeyFile file;
-  if (auto s = read_message_file(o.key, file); !s)
+  if (auto s = read_message_file(path, file); !s)
     return s.error();
   auto signing = protocol::SigningKey::from_seed(as_bytes(file.signing_seed()));
   wipe_string(*file.mutable_signing_seed());
+  if (name != nullptr)
+    *name = file.name();
+  return signing;
+}
+
+std::string state_path_of(const TrusteeOptions& o) {
+  return o.state.empty() ? o.key + ".state" : o.state;
+}
+
+// docs/protocol.md §6.3.1, at the trustee: it takes part in a ceremony only
+// under the box key it made for that ceremony (this election on this board),
+// one that no complaint has revealed and that no other set-up has used.
+Status check_ceremony_state(const v1::TrusteeStateFile& state, const std::string& path,
+                            const protocol::ElectionConfig& config, std::uint32_t trustee) {
+  const std::string again =
+      ": the election must be set up again on a new board, with new box keys (`senim trustee "
+      "box-key`)";
+  if (state.box_key().empty()) {
+    return make_error(Errc::not_found, path + " holds no box key for election \"" +
+                                           config.election_id() +
+                                           "\": give the state file `senim trustee box-key` "
+                                           "wrote for it (--state)");
+  }
+  if (state.election_id() != config.election_id() || !same_bytes(state.board_key(), config.board)) {
+    return make_error(Errc::invalid_argument,
+                      path + " belongs to election \"" + state.election_id() + "\" on board " +
+                          short_hex(as_bytes(state.board_key())) + ", not to election \"" +
+                          config.election_id() + "\" on board " + short_hex(config.board));
+  }
+  if (state.trustee() != 0 && state.trustee() != trustee) {
+    return make_error(Errc::invalid_argument, path + " belongs to trustee " +
+                                                  std::to_string(state.trustee()) +
+                                                  ", not to trustee " + std::to_string(trustee));
+  }
+  if (!same_bytes(state.box_key(), config.box_keys[trustee - 1])) {
+    return make_error(Errc::not_authorized,
+                      "the set-up names another box key for trustee " + std::to_string(trustee) +
+                          " than the one this trustee made for it in " + path +
+                          ": use the --state file that `senim trustee box-key` wrote with the "
+                          ".pub file the authority was given");
+  }
+  if (state.box_key_revealed()) {
+    return make_error(
+        Errc::not_authorized,
+        "the box key in " + path + " was revealed by a complaint and is never used again" + again);
+  }
+  if (!state.setup_hash().empty() && !same_bytes(state.setup_hash(), config.setup_hash)) {
+    return make_error(Errc::not_authorized,
+                      "the box key in " + path +
+                          " was already used in another set-up of this election on this board, "
+                          "and a box key serves one ceremony only" +
+                          again);
+  }
+  return Status::success();
+}
+
+Expected<TrusteeSession> start(const TrusteeOptions& o) {
+  auto signing = load_trustee_key(o.key);
   if (!signing)
     return signing.error();
-  auto box_secret = crypto::BoxSecretKey::decode(as_bytes(file.box_secret()));
-  wipe_string(*file.mutable_box_secret());
-  if (!box_secret)
-    return box_secret.error();
   auto board = BoardClient::connect(o.server);
   if (!board)
     return board.error();
@@ -64,10 +121,8 @@ Expected<TrusteeSession> start(const TrusteeOptions& o) {
                    crypto::BoxKeyPair{},
                    Replica(),
                    0,
-                   o.state.empty() ? o.key + ".state" : o.state,
+                   state_path_of(o),
                    {}};
-  s.box.secret_key = *box_secret;
-  s.box.public_key = box_secret->public_key();
   if (auto st = s.replica.sync(s.board); !st)
     return st.error();
   const auto* config = s.replica.state().config();
@@ -79,20 +134,23 @@ Expected<TrusteeSession> start(const TrusteeOptions& o) {
                       "this key is not one of the trustees of \"" + config->election_id() + "\"");
   }
   s.index = *t;
-  if (!(config->box_keys[*t - 1] == s.box.public_key)) {
-    return make_error(Errc::not_authorized,
-                      "the set-up names another box key for trustee " + std::to_string(*t));
+  if (std::filesystem::exists(s.state_path)) {  // absent: check_ceremony_state says so
+    if (auto r = read_message_file(s.state_path, s.progress.file); !r)
+      return r.error();
   }
-  (void)read_message_file(s.state_path, s.progress.file);  // absent before the deal
-  if (s.progress.file.trustee() != 0 && s.progress.file.trustee() != s.index) {
-    return make_error(Errc::invalid_argument, s.state_path + " belongs to trustee " +
-                                                  std::to_string(s.progress.file.trustee()) +
-                                                  ", not to trustee " + std::to_string(s.index));
-  }
-  if (!s.progress.file.election_id().empty() &&
-      s.progress.file.election_id() != config->election_id()) {
-    return make_error(Errc::invalid_argument, s.state_path + " belongs to election \"" +
-                                                  s.progress.file.election_id() + "\"");
+  if (auto st = check_ceremony_state(s.progress.file, s.state_path, *config, s.index); !st)
+    return st.error();
+  s.box.public_key = config->box_keys[s.index - 1];
+  if (!s.progress.file.box_secret().empty()) {  // erased once the share is final
+    auto secret = crypto::BoxSecretKey::decode(as_bytes(s.progress.file.box_secret()));
+    if (!secret)
+      return make_error(secret.error().code,
+                        s.state_path + " is damaged: " + secret.error().message);
+    if (!(secret->public_key() == s.box.public_key))
+      return make_error(Errc::invalid_argument, s.state_path +
+                                                    " is damaged: its box secret key "
+                                                    "does not match its box key");
+    s.box.secret_key = *secret;
   }
   return s;
 }
@@ -126,26 +184,95 @@ int trustee_keygen(const TrusteeOptions& o) {
   if (o.name.empty())
     return fail("give the trustee a --name");
   const auto signing = protocol::SigningKey::generate();
-  const auto box = crypto::BoxKeyPair::generate();
   v1::TrusteeKeyFile secret;
   secret.set_name(o.name);
   Bytes seed = signing.seed();
   secret.set_signing_seed(to_string(seed));
   wipe(seed);
-  secret.set_box_secret(to_string(box.secret_key.bytes()));
   if (auto s = write_message_file(o.key, secret, Secrecy::secret_file); !s)
     return fail(s.error());
   wipe_string(*secret.mutable_signing_seed());
-  wipe_string(*secret.mutable_box_secret());
-  v1::TrusteePublicFile pub;
-  pub.set_name(o.name);
-  pub.set_signing_key(to_string(signing.public_key()));
-  pub.set_box_key(to_string(box.public_key));
+  std::cout << "trustee key written to " << o.key << " (keep it secret)\n"
+            << "signing key " << to_hex(signing.public_key()) << "\n"
+            << "for each election: `senim trustee box-key --key " << o.key
+            << " --election ID --server URL`, and give the .pub file it writes to the authority\n";
+  return 0;
+}
+
+// docs/protocol.md §6.3.1: a fresh box key for one ceremony (this election on
+// this board), signed once. Asked again for the same ceremony with the same
+// state file, it writes the same public file again and signs nothing; it
+// never overwrites the state of another ceremony.
+int trustee_box_key(const TrusteeOptions& o) {
+  if (o.election_id.empty())
+    return fail("name the election with --election");
+  std::string name;
+  auto signing = load_trustee_key(o.key, &name);
+  if (!signing)
+    return fail(signing.error());
+  auto board = BoardClient::connect(o.server);
+  if (!board)
+    return fail(board.error());
+  auto id = board->identity();
+  if (!id)
+    return fail(id.error());
+  const protocol::PublicKey& board_key = id->key;
+  if (!id->info.election_id().empty()) {
+    return fail("the board at " + o.server + " already holds election \"" + id->info.election_id() +
+                "\": a box key is made before the authority creates the election, on the board "
+                "it will run on");
+  }
+  const std::string state_path = state_path_of(o);
   const std::string public_path = o.public_out.empty() ? o.key + ".pub" : o.public_out;
-  if (auto s = write_message_file(public_path, pub, Secrecy::public_file); !s)
-    return fail(s.error());
-  std::cout << "trustee keys written to " << o.key << " (keep it secret)\n"
-            << "give " << public_path << " to the election authority\n";
+  SecretProgress progress;
+  v1::TrusteeStateFile& state = progress.file;
+  const bool again = std::filesystem::exists(state_path);
+  if (again) {
+    if (auto r = read_message_file(state_path, state); !r)
+      return fail(r.error());
+    if (state.election_id() != o.election_id || !same_bytes(state.board_key(), board_key) ||
+        state.box_key().empty()) {
+      return fail(state_path + " belongs to election \"" + state.election_id() + "\" on board " +
+                  short_hex(as_bytes(state.board_key())) +
+                  ": keep it until that election is over, and give this ceremony its own state "
+                  "file with --state (and the same --state to deal, finalize and decrypt)");
+    }
+    if (state.box_key_revealed()) {
+      return fail("the box key in " + state_path +
+                  " was revealed by a complaint and is never used again; a new ceremony needs a "
+                  "new board, and a new state file (--state)");
+    }
+  } else {
+    const auto box = crypto::BoxKeyPair::generate();
+    state.set_election_id(o.election_id);
+    state.set_board_key(to_string(board_key));
+    state.set_box_key(to_string(box.public_key));
+    const ByteView secret = box.secret_key.bytes();
+    state.set_box_secret(secret.data(), secret.size());  // no unwiped temporary copy
+    state.set_box_key_signature(
+        to_string(protocol::sign_box_key(*signing, o.election_id, board_key, box.public_key)));
+    if (auto w = write_message_file(state_path, state, Secrecy::secret_file); !w)
+      return fail(w.error());
+  }
+  v1::TrusteePublicFile pub;
+  pub.set_name(name);
+  pub.set_signing_key(to_string(signing->public_key()));
+  pub.set_box_key(state.box_key());
+  pub.set_box_key_signature(state.box_key_signature());
+  pub.set_election_id(o.election_id);
+  pub.set_board_key(to_string(board_key));
+  if (auto w = write_message_file(public_path, pub, Secrecy::public_file); !w)
+    return fail(w.error());
+  if (again) {
+    std::cout << state_path << " already holds this trustee's box key for election \""
+              << o.election_id << "\" on this board: " << public_path
+              << " written again with the same key\n";
+  } else {
+    std::cout << "box key made for election \"" << o.election_id << "\" on board "
+              << to_hex(board_key) << "\n"
+              << "its secret half is in " << state_path << " (keep it secret)\n";
+  }
+  std::cout << "give " << public_path << " to the election authority\n";
   return 0;
 }
 
@@ -163,8 +290,8 @@ int trustee_deal(const TrusteeOptions& o) {
   // Keep the polynomial before posting: after the deal is on the board, the
   // trustee needs f(t) for its own share.
   auto polynomial = crypto::SecretPolynomial::random(config.ceremony.threshold);
-  s->progress.file.set_election_id(config.election_id());
   s->progress.file.set_trustee(s->index);
+  s->progress.file.set_setup_hash(to_string(config.setup_hash));  // §6.3.1: used here, only here
   for (auto& c : *s->progress.file.mutable_coefficients())
     wipe_string(c);
   s->progress.file.clear_coefficients();
@@ -205,6 +332,8 @@ int trustee_finalize(const TrusteeOptions& o) {
     return fail("still waiting for trustee(s)" + waiting + " to deal");
   if (s->progress.file.coefficients_size() == 0)
     return fail(s->state_path + " holds no polynomial: did this trustee deal?");
+  if (s->progress.file.box_secret().empty())
+    return fail(s->state_path + " holds no box secret key: the shares sent to it cannot be opened");
   std::vector<crypto::Scalar> coefficients;  // Scalars wipe themselves; reserve: no stray copies
   coefficients.reserve(static_cast<std::size_t>(s->progress.file.coefficients_size()));
   for (const auto& c : s->progress.file.coefficients()) {
@@ -230,7 +359,13 @@ int trustee_finalize(const TrusteeOptions& o) {
     Status good =
         share ? crypto::verify_share(qualified[i - 1], s->index, *share) : Status(share.error());
     if (!good) {
-      // §6.4.2: publish the evidence; the ceremony must be run again.
+      // §6.4.2: publish the evidence; the ceremony must be run again. The box
+      // key is marked revealed first, so that it is never used again (§6.3.1).
+      s->progress.file.set_box_key_revealed(true);
+      if (auto w = write_message_file(s->state_path, s->progress.file, Secrecy::secret_file, true);
+          !w) {
+        return fail(w.error());
+      }
       v1::Statement st = statement_for(*s);
       auto* c = st.mutable_complaint();
       c->set_trustee(s->index);
@@ -251,6 +386,7 @@ int trustee_finalize(const TrusteeOptions& o) {
     wipe_string(c);
   s->progress.file.clear_coefficients();
   s->progress.file.set_share(secret_scalar_bytes(*x));
+  wipe_string(*s->progress.file.mutable_box_secret());  // every share is open: sk_t is done
   if (auto w = write_message_file(s->state_path, s->progress.file, Secrecy::secret_file, true); !w)
     return fail(w.error());
   v1::Statement st = statement_for(*s);

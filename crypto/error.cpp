@@ -36,6 +36,28 @@ std::string_view errc_name(Errc code) {
       return "duplicate";
     case Errc::not_authorized:
       return "not_authorized";
+    case Errc::note_unverified:
+      return "note_unverified";
+    case Errc::unknown_log:
+      return "unknown_log";
+    case Errc::size_conflict:
+      return "size_conflict";
+    case Errc::quorum_not_met:
+      return "quorum_not_met";
+    case Errc::noncanonical_varint:
+      return "noncanonical_varint";
+    case Errc::unknown_field:
+      return "unknown_field";
+    case Errc::repeated_field:
+      return "repeated_field";
+    case Errc::field_order:
+      return "field_order";
+    case Errc::default_value:
+      return "default_value";
+    case Errc::identity_element:
+      return "identity_element";
+    case Errc::ciphertext_reused:
+      return "ciphertext_reused";
   }
   return "unknown";
 }

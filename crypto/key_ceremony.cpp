@@ -228,6 +228,54 @@ BoxKeyPair BoxKeyPair::generate() {
   return out;
 }
 
+namespace {
+
+// u ≥ p = 2^255 − 19 as a 32-byte little-endian integer (bit 255 included).
+bool at_least_field_prime(const BoxPublicKey& u) {
+  if (u[31] > 0x7f)
+    return true;
+  if (u[31] < 0x7f)
+    return false;
+  for (std::size_t i = 30; i >= 1; --i) {
+    if (u[i] != 0xff)
+      return false;
+  }
+  return u[0] >= 0xed;
+}
+
+// The canonical u-coordinates of the points of order 1, 2, 4 and 8 on
+// Curve25519 and its twist (the list libsodium's X25519 refuses, less the
+// non-canonical u = p and p + 1, which at_least_field_prime refuses).
+constexpr std::array<BoxPublicKey, 5> kSmallOrderBoxKeys{{
+    {},                                                                 // u = 0
+    {0x01},                                                             // u = 1
+    {0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3,  // order 8
+     0xfa, 0xf1, 0x9f, 0xc4, 0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32,
+     0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00},
+    {0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1,  // order 8
+     0x55, 0x9c, 0x83, 0xef, 0x5b, 0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c,
+     0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f, 0x11, 0x57},
+    {0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,  // u = p − 1
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+}};
+
+}  // namespace
+
+Status check_box_public_key(const BoxPublicKey& key) {
+  if (at_least_field_prime(key)) {
+    return make_error(Errc::invalid_encoding,
+                      "box key " + to_hex(key) + " is not canonical: u must be below 2^255 - 19");
+  }
+  if (std::find(kSmallOrderBoxKeys.begin(), kSmallOrderBoxKeys.end(), key) !=
+      kSmallOrderBoxKeys.end()) {
+    return make_error(Errc::invalid_argument,
+                      "box key " + to_hex(key) +
+                          " is a point of small order: anyone could open a box sealed to it");
+  }
+  return Status::success();
+}
+
 Expected<Bytes> seal_share(std::uint32_t dealer, std::uint32_t recipient, const Scalar& share,
                            const BoxPublicKey& recipient_key) {
   if (!valid_trustee_index(dealer))

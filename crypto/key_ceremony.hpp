@@ -114,6 +114,17 @@ struct BoxKeyPair {
   static BoxKeyPair generate();
 };
 
+// §6.3.1: a box public key a trustee may post. It must be the canonical
+// encoding of an X25519 u-coordinate, u < p = 2^255 − 19 (so bit 255 is
+// clear), else invalid_encoding: X25519 ignores bit 255 and reduces u mod p,
+// so a second encoding of the same key would pass a byte comparison as a
+// different key. And it must not be one of the five canonical points of small
+// order (u = 0, 1, p − 1 and the two points of order 8), else
+// invalid_argument: a shared secret with such a point is the same for every
+// secret key, so a box sealed to it is open to anyone; libsodium refuses to
+// seal to them. Public data: variable time.
+Status check_box_public_key(const BoxPublicKey& key);
+
 // Sealed box of the plaintext u32_be(i) ‖ u32_be(t) ‖ s_{i→t} (40 bytes).
 inline constexpr std::size_t kSharePlaintextBytes = 8 + Scalar::kBytes;
 inline constexpr std::size_t kSealedShareBytes = kSharePlaintextBytes + crypto_box_SEALBYTES;  // 88

@@ -5,14 +5,51 @@
 
 #include "crypto/domain_tags.hpp"
 #include "crypto/schnorr_proof.hpp"
+#include "protocol/box_key.hpp"
 #include "protocol/hashing.hpp"
 #include "protocol/text_rules.hpp"
 
 namespace senim::protocol {
 namespace {
 
-Error bad_setup(const std::string& what) {
-  return make_error(Errc::invalid_argument, "set-up: " + what);
+Error bad_setup(const std::string& what, Errc code = Errc::invalid_argument) {
+  return make_error(code, "set-up: " + what);
+}
+
+std::string trustee_name(std::size_t index) {
+  return "trustee " + std::to_string(index + 1);
+}
+
+// §6.3.1 and §8.2, for each trustee t in order: its box key is no earlier
+// trustee's box key and no trustee's signing key, is a canonical X25519 key
+// not of small order, and carries t's signature binding it to this election
+// on this board. A box key exposed in another ceremony fails the
+// last rule: its signature names that ceremony's board.
+Status check_box_keys(const ElectionConfig& config) {
+  const std::size_t n = config.box_keys.size();
+  for (std::size_t t = 0; t < n; ++t) {
+    const crypto::BoxPublicKey& box = config.box_keys[t];
+    for (std::size_t u = 0; u < t; ++u) {
+      if (config.box_keys[u] == box)
+        return bad_setup(trustee_name(t) + " repeats " + trustee_name(u) + "'s box key");
+    }
+    for (std::size_t u = 0; u < n; ++u) {
+      if (std::equal(box.begin(), box.end(), config.trustee_keys[u].begin())) {
+        return bad_setup(trustee_name(t) + "'s box key is " +
+                         (u == t ? std::string("its own") : trustee_name(u) + "'s") +
+                         " signing key");
+      }
+    }
+    if (auto s = crypto::check_box_public_key(box); !s)
+      return bad_setup(trustee_name(t) + "'s " + s.error().message, s.error().code);
+    const std::string& signature = config.setup.trustees(static_cast<int>(t)).box_key_signature();
+    if (auto s = verify_box_key_signature(config.trustee_keys[t], config.election_id(),
+                                          config.board, box, as_bytes(signature));
+        !s) {
+      return bad_setup(trustee_name(t) + ": " + s.error().message, s.error().code);
+    }
+  }
+  return Status::success();
 }
 
 }  // namespace
@@ -76,6 +113,8 @@ Expected<ElectionConfig> check_setup(const ParsedEntry& entry) {
     config.trustee_keys.push_back(signing);
     config.box_keys.push_back(box);
   }
+  if (auto s = check_box_keys(config); !s)
+    return s.error();
   config.setup_hash = setup_hash(as_bytes(config.statement_bytes));
   return config;
 }

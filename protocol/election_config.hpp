@@ -33,13 +33,27 @@ struct ElectionConfig {
   std::optional<std::uint32_t> trustee_of(ByteView signer) const;
 };
 
+// §8.5: credentials per CredentialList entry that senim's tools post. A
+// credential takes at most 102 bytes in a list (a 32-byte key and a 64-byte
+// district id, each with its key and length, and the entry's own key and
+// length), so 500 of them with the statement and entry around them (51,174
+// bytes at most) stay below the 65,535 bytes of an entry (§11.1), whatever
+// the district ids.
+inline constexpr std::size_t kCredentialsPerList = 500;
+
 // §8.2: SHA-256(LP("senim/v1/setup-hash") ‖ setup statement bytes).
 Hash32 setup_hash(ByteView setup_statement_bytes);
 
 // §8.2: the set-up entry's rules: a set-up body, the manifest (§8.1), keys of
 // the right lengths, distinct trustee signing keys, 1 ≤ k ≤ n ≤ 255, the
 // statement's election id equal to the manifest's, and signed by its
-// authority key. (The signature itself is checked by verify_entry_signature.)
+// authority key (the signature itself is checked by verify_entry_signature);
+// then every trustee's box key (§6.3.1), in order: not repeated and no
+// signing key (invalid_argument), canonical and not of small order
+// (invalid_encoding, invalid_argument), and signed by its trustee for this
+// election on this board (invalid_length if the signature is missing, else
+// signature_invalid).
+// Every error message starts "set-up: " and names the trustee.
 Expected<ElectionConfig> check_setup(const ParsedEntry& entry);
 
 // --- §8.3 the ceremony on the board ---------------------------------------

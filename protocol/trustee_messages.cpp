@@ -5,8 +5,14 @@
 
 #include "crypto/schnorr_proof.hpp"
 #include "crypto/threshold_decryption.hpp"
+#include "protocol/box_key.hpp"
 
 namespace senim::protocol {
+
+Signature sign_box_key(const SigningKey& trustee, std::string_view election_id,
+                       const PublicKey& board_key, const crypto::BoxPublicKey& box_key) {
+  return trustee.sign(box_key_signing_message(election_id, board_key, box_key));
+}
 
 Expected<v1::TrusteeDeal> make_deal(const ElectionConfig& config, std::uint32_t trustee,
                                     const crypto::SecretPolynomial& polynomial) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "crypto/element.hpp"
@@ -12,8 +13,14 @@
 #include "proto/ceremony.pb.h"
 #include "proto/tally.pb.h"
 #include "protocol/election_config.hpp"
+#include "protocol/signing.hpp"
 
 namespace senim::protocol {
+
+// §6.3.1: the trustee's signature binding `box_key` to this election on this
+// board (see box_key.hpp). A trustee signs each box key it makes once.
+Signature sign_box_key(const SigningKey& trustee, std::string_view election_id,
+                       const PublicKey& board_key, const crypto::BoxPublicKey& box_key);
 
 // Trustee t's deal: Feldman commitments with proofs and sealed shares for
 // every other trustee (its own slot is empty).

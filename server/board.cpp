@@ -16,7 +16,9 @@ std::uint64_t now_ms() {
                                         .count());
 }
 
-LeafRecord leaf_record(Board::Prechecked&& entry, std::uint64_t index) {
+}  // namespace
+
+LeafRecord Board::describe(Prechecked&& entry, std::uint64_t index) {
   LeafRecord leaf;
   leaf.index = index;
   leaf.leaf_hash = crypto::merkle::leaf_hash(entry.bytes);
@@ -24,23 +26,28 @@ LeafRecord leaf_record(Board::Prechecked&& entry, std::uint64_t index) {
   if (entry.parsed.statement.has_ballot() || entry.parsed.statement.has_challenge()) {
     leaf.tracking_code = entry.tracking_code;
   }
+  if (entry.parsed.statement.has_ballot())
+    leaf.alphas = std::move(entry.alphas);
   const std::string& signer = entry.parsed.entry.signer();  // 32 bytes: parse_entry checked
   std::copy_n(signer.begin(), std::min(signer.size(), leaf.signer.size()), leaf.signer.begin());
   leaf.bytes = std::move(entry.bytes);
   return leaf;
 }
 
-}  // namespace
-
 Board::Board(std::unique_ptr<Storage> storage, protocol::SigningKey key, std::string public_url)
     : state_([this](std::uint64_t leaf) { return load_leaf(leaf); },
-             [this](const Hash32& code) { return find_ballot(code); }),
+             [this](const Hash32& alpha) { return find_cast_alpha(alpha); }),
       storage_(std::move(storage)),
       public_url_(std::move(public_url)),
       key_(std::move(key)) {}
 
-Expected<Board::Prechecked> Board::precheck(ByteView entry_bytes) const {
-  return state_.precheck(entry_bytes);
+Expected<Board::Prechecked> Board::precheck(protocol::ParsedEntry parsed,
+                                            ByteView entry_bytes) const {
+  // No board lock: the state's own (ElectionState::preadmit) lets this run
+  // while the committer waits for the disk.
+  if (auto s = state_.preadmit(parsed); !s)
+    return s.error();
+  return state_.verify(std::move(parsed), entry_bytes);
 }
 
 Expected<Bytes> Board::load_leaf(std::uint64_t leaf) const {
@@ -54,19 +61,15 @@ Expected<Bytes> Board::load_leaf(std::uint64_t leaf) const {
   return storage_->leaf(leaf);
 }
 
-std::optional<std::uint64_t> Board::find_ballot(const Hash32& code) const {
+Expected<std::vector<std::uint64_t>> Board::find_cast_alpha(const Hash32& alpha) const {
+  auto found = storage_->find_alpha(alpha, std::min(next_leaf_, stored_size_));
+  if (!found)
+    return found.error();
   for (const LeafRecord& leaf : batch_) {
-    if (leaf.kind == "ballot" && leaf.tracking_code == code)
-      return leaf.index;
+    if (std::find(leaf.alphas.begin(), leaf.alphas.end(), alpha) != leaf.alphas.end())
+      found->push_back(leaf.index);
   }
-  auto hit = storage_->find_tracking_code(code, "ballot");
-  // A storage error here would make a cast ballot challengeable; admit()
-  // cannot report it, so the lookup errs on the side of "cast".
-  if (!hit)
-    return next_leaf_;
-  if (*hit && (*hit)->index < next_leaf_)
-    return (*hit)->index;
-  return std::nullopt;
+  return found;
 }
 
 Status Board::admit(const Prechecked& entry, std::uint64_t leaf) {
@@ -106,46 +109,117 @@ v1::Receipt Board::receipt(const LeafRecord& leaf, const v1::SignedTreeHead& hea
   return r;
 }
 
+std::optional<LeafRecord> Board::find_on_board(ByteView entry_bytes) const {
+  const Hash32 hash = crypto::merkle::leaf_hash(entry_bytes);
+  for (const LeafRecord& leaf : batch_) {
+    if (leaf.leaf_hash == hash)
+      return leaf;
+  }
+  auto hit = storage_->find_leaf_hash(hash);
+  // A storage error, or an index that is wrong, leaves the entry's own
+  // refusal as the answer.
+  if (!hit || !*hit || (*hit)->index >= stored_size_ || !log_has((*hit)->index, hash))
+    return std::nullopt;
+  (*hit)->leaf_hash = hash;
+  return **hit;
+}
+
+bool Board::log_has(std::uint64_t index, const Hash32& leaf_hash) const {
+  // The index was checked against the leaves at start; the log, which holds
+  // every leaf hash, confirms each answer: O(log n) hashes.
+  auto path = log_.inclusion_proof(index, log_.size());
+  return path &&
+         crypto::merkle::verify_inclusion(index, log_.size(), leaf_hash, *path, log_.root()).ok();
+}
+
+Status Board::record_head(const v1::SignedTreeHead& head) {
+  const std::string bytes = head.SerializeAsString();
+  return record_->write(RecordedHead{head.tree_size(), protocol::tree_head_root(head),
+                                     Bytes(bytes.begin(), bytes.end())});
+}
+
 Expected<std::vector<Expected<v1::Receipt>>> Board::commit(std::vector<Prechecked> entries) {
   const std::unique_lock lock(mutex_);
   if (failed_) {
     return make_error(Errc::io_error, "the board failed to store an earlier batch");
   }
-  // Step 1: the stateful rules, in order (§12). A refused entry changes nothing.
+  // Step 1: the stateful rules, in order (§12). A refused entry changes
+  // nothing. The rules never admit the same entry twice, so an entry already
+  // on the board (a retry whose first answer was lost) is refused by them,
+  // and then answered with its leaf's receipt instead (§11.3).
   stored_size_ = log_.size();
   batch_.clear();
   std::vector<Expected<v1::Receipt>> outcomes;
-  std::vector<std::size_t> admitted_at;  // outcome slot of batch_[i]
+  std::vector<std::size_t> admitted_at;                      // outcome slot of batch_[i]
+  std::vector<std::pair<std::size_t, LeafRecord>> on_board;  // outcome slot, its leaf
   outcomes.reserve(entries.size());
   for (Prechecked& entry : entries) {
     const std::uint64_t leaf = stored_size_ + batch_.size();
     if (auto s = admit(entry, leaf); !s) {
+      if (auto found = find_on_board(entry.bytes)) {
+        found->bytes.clear();
+        on_board.emplace_back(outcomes.size(), std::move(*found));
+      }
       outcomes.emplace_back(s.error());
       continue;
     }
     admitted_at.push_back(outcomes.size());
     outcomes.emplace_back(v1::Receipt{});
-    batch_.push_back(leaf_record(std::move(entry), leaf));
+    batch_.push_back(describe(std::move(entry), leaf));
   }
-  if (batch_.empty())
-    return outcomes;
-  // Step 2: the log and one head over the whole batch (§7, §11.2).
-  for (const LeafRecord& leaf : batch_)
-    log_.append_leaf_hash(leaf.leaf_hash);
-  v1::SignedTreeHead head = sign_head();
-  // Step 3: durable, or fatal.
-  if (auto s = storage_->append(batch_, head); !s) {
-    failed_ = true;
-    batch_.clear();
-    return s.error();
+  if (!batch_.empty()) {
+    // Step 2: the log and one head over the whole batch (§7, §11.2).
+    for (const LeafRecord& leaf : batch_)
+      log_.append_leaf_hash(leaf.leaf_hash);
+    v1::SignedTreeHead head = sign_head();
+    // Step 3: durable, then recorded as released, then published; or fatal.
+    Status stored = storage_->append(batch_, head);
+    if (stored)
+      stored = record_head(head);
+    if (!stored) {
+      failed_ = true;
+      batch_.clear();
+      return stored.error();
+    }
+    head_ = std::move(head);
   }
-  head_ = std::move(head);
   // Step 4: receipts, now that every one of them is true.
   for (std::size_t i = 0; i < batch_.size(); ++i) {
     outcomes[admitted_at[i]] = receipt(batch_[i], *head_);
   }
+  for (const auto& [slot, leaf] : on_board)
+    outcomes[slot] = receipt(leaf, *head_);
   batch_.clear();
   return outcomes;
+}
+
+Expected<std::optional<v1::Receipt>> Board::existing_receipt(ByteView entry_bytes,
+                                                             bool after_commit) const {
+  const Hash32 hash = crypto::merkle::leaf_hash(entry_bytes);
+  if (after_commit) {
+    const std::shared_lock wait(mutex_);  // until a commit in progress has published
+  }
+  auto hit = storage_->find_leaf_hash(hash);
+  if (!hit)
+    return hit.error();
+  // A new entry (the usual case) is answered without the lock, which
+  // commit() holds while it stores a batch: intake keeps checking entries
+  // during the commit's fsync.
+  if (!*hit)
+    return std::optional<v1::Receipt>{};
+  const std::shared_lock lock(mutex_);
+  // Storage may already hold a batch whose head is not yet published; its
+  // answer comes from commit().
+  if ((*hit)->index >= log_.size() || !head_)
+    return std::optional<v1::Receipt>{};
+  LeafRecord& leaf = **hit;
+  leaf.leaf_hash = hash;
+  if (!log_has(leaf.index, hash)) {
+    return make_error(Errc::io_error, "the leaf-hash index names leaf " +
+                                          std::to_string(leaf.index) +
+                                          ", which is not this entry: the database is damaged");
+  }
+  return std::optional<v1::Receipt>(receipt(leaf, *head_));
 }
 
 }  // namespace senim::server

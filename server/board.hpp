@@ -1,8 +1,11 @@
 // The board: the election state, the Merkle log and the latest signed tree
 // head, kept in step with storage (docs/protocol.md §7, §11, §12).
 //
-// Concurrency. precheck() is the stateless half of intake and runs on many
-// threads at once. commit() is the committer's alone: under the exclusive
+// Concurrency. precheck() is the first half of intake and runs on many
+// threads at once: the state's cheap rules under the state's own shared lock
+// (held exclusively only while an entry is admitted, never across a disk
+// write), then the signature and proofs with no lock at all
+// (docs/protocol.md §12.1). commit() is the committer's alone: under the exclusive
 // lock it admits a batch in order, stores it with one new head in one durable
 // transaction, and only then publishes it. Reads take the shared lock, so they
 // only ever see what is durably stored and covered by a signed head.
@@ -11,6 +14,11 @@
 // in-memory state and there is no undo, so the board refuses every later
 // commit and the server exits; a restart rebuilds the state from storage,
 // where the failed batch never landed (see docs/api.md, "Durability").
+//
+// The board never signs a head inconsistent with one it has released: each
+// new head is recorded in board.head (head_record.hpp) after its batch is
+// stored and before it is published, and at start the log must reach the
+// recorded head with the same root (board_recovery.cpp).
 #pragma once
 
 #include <cstdint>
@@ -24,7 +32,9 @@
 #include "proto/api.pb.h"
 #include "proto/board.pb.h"
 #include "protocol/election_state.hpp"
+#include "protocol/record.hpp"
 #include "protocol/signing.hpp"
+#include "server/head_record.hpp"
 #include "server/storage.hpp"
 
 namespace senim::server {
@@ -34,13 +44,26 @@ class Board {
   using Prechecked = protocol::ElectionState::Prechecked;
 
   // Rebuilds the board from `storage` (board_recovery.cpp): every leaf's hash
-  // checked and appended to the log, every entry replayed through
-  // ElectionState (prechecks on `threads` threads), every stored head checked
-  // against the rebuilt log. Refuses (an error naming the leaf or head) if
-  // anything disagrees.
+  // and look-up columns recomputed from its bytes and compared, every entry
+  // replayed through ElectionState (prechecks on `threads` threads), the
+  // storage's look-ups compared with the leaves, the log checked against
+  // `record` (it must reach the recorded head, with its root), every stored
+  // head checked against the rebuilt log. Refuses (an error naming the leaf,
+  // index or head, and saying what an operator can do) if anything
+  // disagrees. Brings `record` up to the head it will serve.
   static Expected<std::unique_ptr<Board>> open(std::unique_ptr<Storage> storage,
-                                               protocol::SigningKey key, std::string public_url,
-                                               unsigned threads);
+                                               protocol::SigningKey key, HeadRecord record,
+                                               std::string public_url, unsigned threads);
+
+  // Writes the entries and heads of an election record (protocol/record.hpp)
+  // into `empty` storage (board_restore.cpp): every entry checked as admit()
+  // would, every head verified under `key` and against the log, and the log
+  // checked against `released` (the board's board.head) when given. Nothing
+  // is recorded in board.head. The last head of the record, or why not.
+  static Expected<v1::SignedTreeHead> import_record(std::unique_ptr<Storage> empty,
+                                                    protocol::SigningKey key,
+                                                    protocol::RecordReader& record,
+                                                    const RecordedHead* released, unsigned threads);
   Board(const Board&) = delete;
   Board& operator=(const Board&) = delete;
 
@@ -49,13 +72,26 @@ class Board {
   Storage& storage() { return *storage_; }
 
   // --- intake ---------------------------------------------------------------
-  // Parse, signature, proofs (§12). Thread-safe, also beside commit().
-  Expected<Prechecked> precheck(ByteView entry_bytes) const;
+  // §12.1 admission order, after parse_entry: the state's cheap rules
+  // (ElectionState::preadmit), then the signature and the proofs.
+  // Thread-safe, also beside commit(); commit() re-checks it all.
+  Expected<Prechecked> precheck(protocol::ParsedEntry parsed, ByteView entry_bytes) const;
   // Admits `entries` in order; stores the admitted ones and one head over
   // them durably; returns one outcome per entry: a receipt, or why admit()
   // refused it (that entry changed nothing). An error for the whole call means
   // storage failed: nothing was answered with success, and the board is dead.
+  // An entry whose exact bytes are already on the board gets that leaf's
+  // receipt again, against the current head (docs/api.md, "Writes").
   Expected<std::vector<Expected<v1::Receipt>>> commit(std::vector<Prechecked> entries);
+  // The receipt of the leaf whose bytes are `entry_bytes`, against the
+  // current head, if it is on the board and published: an answer that was
+  // lost is sent again. One look-up by leaf hash; no signature or proof is
+  // checked (the entry passed them when it was admitted).
+  // With `after_commit`, first waits for a commit in progress: for an entry
+  // that the state's cheap rules refused because its first copy was being
+  // admitted (a retry racing its original), whose receipt that commit makes.
+  Expected<std::optional<v1::Receipt>> existing_receipt(ByteView entry_bytes,
+                                                        bool after_commit = false) const;
 
   // --- reads (shared lock) --------------------------------------------------
   v1::BoardInfo info() const;
@@ -73,17 +109,38 @@ class Board {
  private:
   Board(std::unique_ptr<Storage> storage, protocol::SigningKey key, std::string public_url);
 
+  // The look-up columns of a leaf, from its checked entry (never from storage).
+  static LeafRecord describe(Prechecked&& entry, std::uint64_t index);
+
   // ElectionState's look-ups: the batch being admitted first, then storage;
   // never a leaf at or after the one being admitted.
   Expected<Bytes> load_leaf(std::uint64_t leaf) const;
-  std::optional<std::uint64_t> find_ballot(const Hash32& code) const;
+  Expected<std::vector<std::uint64_t>> find_cast_alpha(const Hash32& alpha) const;
   // admit() and the server's own counters; `leaf` is the index it will get.
   Status admit(const Prechecked& entry, std::uint64_t leaf);
   v1::SignedTreeHead sign_head() const;
   v1::Receipt receipt(const LeafRecord& leaf, const v1::SignedTreeHead& head) const;
+  // A leaf of the batch or of storage whose bytes are `entry_bytes`.
+  std::optional<LeafRecord> find_on_board(ByteView entry_bytes) const;
+  // Leaf `index` of the log has this leaf hash.
+  bool log_has(std::uint64_t index, const Hash32& leaf_hash) const;
+  // board.head := `head`, before anyone can see it.
+  Status record_head(const v1::SignedTreeHead& head);
   // board_recovery.cpp
-  Status replay(std::uint64_t first_leaf, std::vector<Bytes>& chunk, unsigned threads);
+  // Prechecks `chunk` (the entries of leaves first_leaf, …; earlier leaves
+  // are in storage) in parallel, admits them in order and appends them to
+  // the log; batch_ := each leaf's record, computed from its entry.
+  Status replay(std::uint64_t first_leaf, std::vector<Bytes> chunk, unsigned threads);
+  Status replay_stored(std::uint64_t leaf_count, unsigned threads);
+  // The log reaches `released` with its root (`where` names the record).
+  Status check_released(const RecordedHead& released, const std::string& where) const;
+  // Signed by this board's key, for this election, with the log's root at
+  // its size.
+  Status check_head(const v1::SignedTreeHead& head) const;
   Status check_heads(std::uint64_t leaf_count);
+
+  // Leaves replayed per round: prechecked in parallel, then admitted in order.
+  static constexpr std::size_t kReplayChunk = 512;
 
   // (Ordered for packing, as clang-analyzer's padding check asks.)
   protocol::ElectionState state_;
@@ -95,6 +152,7 @@ class Board {
   std::vector<LeafRecord> batch_;  // admitted, not yet stored (commit only)
   std::string public_url_;
   protocol::SigningKey key_;
+  std::optional<HeadRecord> record_;        // absent only while import_record() runs
   mutable std::shared_mutex mutex_;         // guards state_, log_ and everything below
   std::optional<v1::SignedTreeHead> head_;  // covers exactly log_ outside commit()
   std::uint32_t trustees_ready_ = 0;        // ElectionState keeps this private

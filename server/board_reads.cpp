@@ -141,13 +141,13 @@ Expected<v1::EntryList> Board::entries(std::uint64_t start, std::uint64_t count)
     return list;
   const std::uint64_t end = start + std::min(count, published - start);
   std::size_t bytes = 0;
-  auto s = storage_->scan_leaves(start, end, [&](std::uint64_t, Bytes entry, const Hash32&) {
-    if (list.entries_size() > 0 && bytes + entry.size() > limits::kMaxEntryPageBytes) {
+  auto s = storage_->scan_leaves(start, end, [&](const LeafRecord& leaf) {
+    if (list.entries_size() > 0 && bytes + leaf.bytes.size() > limits::kMaxEntryPageBytes) {
       // Stop early; the caller asks again from start + entries_size().
       return Status(make_error(Errc::out_of_range, "page full"));
     }
-    bytes += entry.size();
-    list.add_entries(to_string(entry));
+    bytes += leaf.bytes.size();
+    list.add_entries(to_string(leaf.bytes));
     return Status::success();
   });
   if (!s && s.error().code != Errc::out_of_range)

@@ -1,66 +1,138 @@
 // Startup and recovery: the board is rebuilt from storage alone, checking
 // everything on the way, so that after any stop (kill -9 included) the server
-// serves exactly the log it had signed, or refuses to start and says why.
+// serves exactly the log it had signed, or refuses to start and says why and
+// what an operator can do (docs/api.md, "Start-up and recovery").
 #include <algorithm>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
 #include "protocol/tree_head.hpp"
 #include "server/board.hpp"
+#include "server/board_files.hpp"
 
 namespace senim::server {
 namespace {
-
-// Leaves replayed per round: prechecked in parallel, then admitted in order.
-constexpr std::size_t kReplayChunk = 512;
 
 Error refuse(std::uint64_t leaf, const Error& e) {
   return make_error(e.code, "leaf " + std::to_string(leaf) + " does not replay: " +
                                 std::string(errc_name(e.code)) + ": " + e.message);
 }
 
+// The stored look-up columns of a leaf must be the ones its bytes give.
+Status compare_columns(const LeafRecord& stored, const LeafRecord& computed) {
+  std::string column;
+  if (stored.leaf_hash != computed.leaf_hash) {
+    column = "leaf hash";
+  } else if (stored.kind != computed.kind) {
+    column = "kind \"" + stored.kind + "\" (its entry is a " + computed.kind + ")";
+  } else if (stored.tracking_code != computed.tracking_code) {
+    column = "tracking code";
+  } else if (stored.signer != computed.signer) {
+    column = "signer";
+  } else {
+    return Status::success();
+  }
+  return make_error(Errc::merkle_root_mismatch, "leaf " + std::to_string(stored.index) +
+                                                    ": the stored " + column +
+                                                    " is not the one its stored bytes give");
+}
+
+void add_lookups(LookupDigests& digests, const LeafRecord& leaf) {
+  digests.by_leaf_hash.add(leaf.leaf_hash, leaf.index);
+  if (leaf.tracking_code)
+    digests.by_tracking_code.add(*leaf.tracking_code, leaf.index);
+  // ballot_alphas keys on α's first 8 bytes, once per (key, leaf): a ballot
+  // may repeat an α (or two α's share 8 bytes), and the table keeps one row.
+  std::vector<ByteView> keys;
+  for (const Hash32& alpha : leaf.alphas)
+    keys.push_back(ByteView(alpha).first(8));
+  std::sort(keys.begin(), keys.end(), [](ByteView a, ByteView b) {
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+  });
+  keys.erase(
+      std::unique(keys.begin(), keys.end(),
+                  [](ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin()); }),
+      keys.end());
+  for (ByteView key : keys)
+    digests.by_alpha.add(key, leaf.index);
+}
+
 }  // namespace
 
 Expected<std::unique_ptr<Board>> Board::open(std::unique_ptr<Storage> storage,
-                                             protocol::SigningKey key, std::string public_url,
-                                             unsigned threads) {
+                                             protocol::SigningKey key, HeadRecord record,
+                                             std::string public_url, unsigned threads) {
   std::unique_ptr<Board> board(
       new Board(std::move(storage), std::move(key), std::move(public_url)));
+  board->record_.emplace(std::move(record));
   const std::unique_lock lock(board->mutex_);
   auto count = board->storage_->leaf_count();
   if (!count)
     return count.error();
-  board->stored_size_ = *count;
-  // Step 1: every leaf's bytes hash to the stored leaf hash (§7.1) and go into
-  // the log; every entry replays through the state machine (§12).
-  std::vector<Bytes> chunk;
-  std::uint64_t chunk_start = 0;
-  auto s = board->storage_->scan_leaves(
-      0, *count, [&](std::uint64_t index, Bytes bytes, const Hash32& stored) -> Status {
-        if (crypto::merkle::leaf_hash(bytes) != stored) {
-          return make_error(Errc::merkle_root_mismatch,
-                            "leaf " + std::to_string(index) +
-                                ": the stored leaf hash is not the hash of the stored bytes");
-        }
-        board->log_.append_leaf_hash(stored);
-        chunk.push_back(std::move(bytes));
-        if (chunk.size() < kReplayChunk)
-          return Status::success();
-        Status replayed = board->replay(chunk_start, chunk, threads);
-        chunk_start = index + 1;
-        return replayed;
-      });
-  if (!s)
+  // Step 1: every leaf replays, with the columns its bytes give (§7.1, §12).
+  if (auto s = board->replay_stored(*count, threads); !s)
     return s.error();
-  if (auto r = board->replay(chunk_start, chunk, threads); !r)
-    return r.error();
-  // Step 2: every head this board ever signed matches the rebuilt log.
+  // Step 2: the log reaches the largest head this board released, with its
+  // root: otherwise receipts were lost or the log is another one.
+  const RecordedHead& released = board->record_->latest();
+  if (auto s = board->check_released(released, board->record_->path()); !s) {
+    const std::string dir = std::filesystem::path(board->record_->path()).parent_path().string();
+    return make_error(s.error().code,
+                      s.error().message + ". " + restore_advice(dir, released.tree_size));
+  }
+  // Step 3: every head this board ever stored matches the rebuilt log.
   if (auto h = board->check_heads(*count); !h)
     return h.error();
+  // Step 4: the head it will serve is recorded before anyone sees it (a
+  // crash between a batch's commit and its record leaves one head beyond).
+  if (board->head_ && board->head_->tree_size() > released.tree_size) {
+    if (auto s = board->record_head(*board->head_); !s)
+      return s.error();
+  }
   return board;
 }
 
-Status Board::replay(std::uint64_t first_leaf, std::vector<Bytes>& chunk, unsigned threads) {
+Status Board::replay_stored(std::uint64_t leaf_count, unsigned threads) {
+  std::vector<LeafRecord> stored;
+  LookupDigests digests;
+  auto replay_chunk = [&]() -> Status {
+    if (stored.empty())
+      return Status::success();
+    std::vector<Bytes> chunk;
+    chunk.reserve(stored.size());
+    for (LeafRecord& leaf : stored)
+      chunk.push_back(std::move(leaf.bytes));
+    if (auto r = replay(stored.front().index, std::move(chunk), threads); !r)
+      return r;
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+      if (auto s = compare_columns(stored[i], batch_[i]); !s)
+        return s;
+      add_lookups(digests, batch_[i]);  // the columns agree; the α's come from the bytes
+    }
+    stored.clear();
+    batch_.clear();
+    return Status::success();
+  };
+  auto s = storage_->scan_leaves(0, leaf_count, [&](LeafRecord leaf) -> Status {
+    // The leaf hash first: a leaf whose bytes changed is named as such.
+    if (crypto::merkle::leaf_hash(leaf.bytes) != leaf.leaf_hash) {
+      return make_error(Errc::merkle_root_mismatch,
+                        "leaf " + std::to_string(leaf.index) +
+                            ": the stored leaf hash is not the hash of the stored bytes");
+    }
+    stored.push_back(std::move(leaf));
+    return stored.size() < kReplayChunk ? Status::success() : replay_chunk();
+  });
+  if (!s)
+    return s;
+  if (auto r = replay_chunk(); !r)
+    return r;
+  // The indexes the board decides by hold exactly the leaves' pairs.
+  return storage_->check_lookups(digests);
+}
+
+Status Board::replay(std::uint64_t first_leaf, std::vector<Bytes> chunk, unsigned threads) {
   // Prechecks in parallel: the proofs are the expensive part, and they need
   // no state but the voting parameters.
   std::vector<std::optional<Expected<Prechecked>>> pre(chunk.size());
@@ -74,6 +146,10 @@ Status Board::replay(std::uint64_t first_leaf, std::vector<Bytes>& chunk, unsign
   }
   for (std::thread& t : pool)
     t.join();
+  // Earlier leaves are in storage; this chunk's are in batch_ as they are
+  // admitted, where the re-vote and challenge rules look them up.
+  stored_size_ = first_leaf;
+  batch_.clear();
   for (std::size_t i = 0; i < chunk.size(); ++i) {
     const std::uint64_t leaf = first_leaf + i;
     // A ballot prechecked before this chunk's Open was admitted had no
@@ -84,32 +160,72 @@ Status Board::replay(std::uint64_t first_leaf, std::vector<Bytes>& chunk, unsign
       return refuse(leaf, pre[i]->error());
     if (auto s = admit(**pre[i], leaf); !s)
       return refuse(leaf, s.error());
+    batch_.push_back(describe(std::move(**pre[i]), leaf));
+    log_.append_leaf_hash(batch_.back().leaf_hash);
   }
-  chunk.clear();
+  return Status::success();
+}
+
+Status Board::check_released(const RecordedHead& released, const std::string& where) const {
+  const std::string signed_size = std::to_string(released.tree_size);
+  if (log_.size() < released.tree_size) {
+    return make_error(Errc::merkle_bad_proof,
+                      "the log has " + std::to_string(log_.size()) +
+                          " entries, but this board signed and released a head of size " +
+                          signed_size + " (recorded in " + where + ")");
+  }
+  const Hash32 root = *log_.root_at(released.tree_size);
+  if (root != released.root) {
+    return make_error(Errc::merkle_root_mismatch,
+                      "the log's root at size " + signed_size + " is " + to_hex(root) +
+                          ", but this board signed root " + to_hex(released.root) +
+                          " for that size (recorded in " + where +
+                          "): the log is not the one this board signed");
+  }
+  if (released.tree_size == 0)
+    return Status::success();
+  // The record's own signed head is this board's, for that size and root.
+  v1::SignedTreeHead head;
+  const ByteView bytes = released.signed_head;
+  if (!head.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return make_error(Errc::invalid_encoding, where + ": the recorded signed head does not parse");
+  }
+  if (auto v = protocol::verify_tree_head(head, key_.public_key()); !v)
+    return make_error(v.error().code, where + ": the recorded head: " + v.error().message);
+  if (head.tree_size() != released.tree_size || protocol::tree_head_root(head) != released.root) {
+    return make_error(Errc::merkle_root_mismatch,
+                      where + ": the recorded signed head is not for the recorded size and root");
+  }
+  return Status::success();
+}
+
+Status Board::check_head(const v1::SignedTreeHead& head) const {
+  const std::string election_id = state_.config() ? state_.config()->election_id() : "";
+  const std::string which = "tree head of size " + std::to_string(head.tree_size());
+  if (auto v = protocol::verify_tree_head(head, key_.public_key()); !v) {
+    return make_error(v.error().code, which + ": " + v.error().message);
+  }
+  if (head.election_id() != election_id) {
+    return make_error(Errc::invalid_argument, which + " names election \"" + head.election_id() +
+                                                  "\", the log holds \"" + election_id + "\"");
+  }
+  auto root = log_.root_at(head.tree_size());
+  if (!root) {
+    return make_error(Errc::merkle_bad_proof,
+                      which + " exceeds the " + std::to_string(log_.size()) + " leaves");
+  }
+  if (*root != protocol::tree_head_root(head)) {
+    return make_error(Errc::merkle_root_mismatch, which + " has root " +
+                                                      to_hex(as_bytes(head.root_hash())) +
+                                                      ", the leaves give " + to_hex(*root));
+  }
   return Status::success();
 }
 
 Status Board::check_heads(std::uint64_t leaf_count) {
-  const std::string election_id = state_.config() ? state_.config()->election_id() : "";
   auto s = storage_->scan_tree_heads([&](const v1::SignedTreeHead& head) -> Status {
-    const std::string which = "stored tree head of size " + std::to_string(head.tree_size());
-    if (auto v = protocol::verify_tree_head(head, key_.public_key()); !v) {
-      return make_error(v.error().code, which + ": " + v.error().message);
-    }
-    if (head.election_id() != election_id) {
-      return make_error(Errc::invalid_argument, which + " names election \"" + head.election_id() +
-                                                    "\", the log holds \"" + election_id + "\"");
-    }
-    auto root = log_.root_at(head.tree_size());
-    if (!root) {
-      return make_error(Errc::merkle_bad_proof,
-                        which + " exceeds the " + std::to_string(leaf_count) + " stored leaves");
-    }
-    if (*root != protocol::tree_head_root(head)) {
-      return make_error(Errc::merkle_root_mismatch,
-                        which + " has root " + to_hex(as_bytes(head.root_hash())) +
-                            ", the stored leaves give " + to_hex(*root));
-    }
+    if (auto c = check_head(head); !c)
+      return make_error(c.error().code, "stored " + c.error().message);
     head_ = head;
     return Status::success();
   });

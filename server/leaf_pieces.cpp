@@ -10,7 +10,8 @@ Expected<std::uint64_t> read_piece(Storage& storage, std::uint64_t begin, std::u
   std::size_t bytes = 0;
   // The scan stops early when the visitor fails; this error only says "enough".
   const Error enough = make_error(Errc::out_of_range, "piece full");
-  auto s = storage.scan_leaves(begin, end, [&](std::uint64_t, Bytes entry, const Hash32&) {
+  auto s = storage.scan_leaves(begin, end, [&](const LeafRecord& leaf) {
+    const Bytes& entry = leaf.bytes;
     if (bytes >= limits::kStreamPieceBytes || !take(entry))
       return Status(enough);
     bytes += entry.size();

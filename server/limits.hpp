@@ -23,8 +23,10 @@ namespace senim::server::limits {
 
 // --- one request ------------------------------------------------------------
 
-// A request body is one entry (protocol::kMaxEntryBytes). Larger bodies get
-// 413 as soon as their Content-Length is read, before any of the body is.
+// A request body is one entry: at most protocol::kMaxEntryBytes (65,535,
+// docs/protocol.md §11.1), which the manifest rules make room for (§8.1).
+// Larger bodies get 413 as soon as their Content-Length is read, before any
+// of the body is.
 inline constexpr std::size_t kMaxBodyBytes = protocol::kMaxEntryBytes;
 
 // Request line and headers: no endpoint needs more than a short path, a

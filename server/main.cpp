@@ -3,6 +3,7 @@
 //   senim-server --data DIR [--listen 127.0.0.1:PORT] [--public-url URL] [--threads N]
 //                [--access-log FILE] [--max-connections N]
 //                [--max-connections-per-address N] [--max-queued-entries N]
+//   senim-server --data DIR --restore-from RECORD   (board_restore.hpp; then exits)
 //
 // Prints "listening on http://HOST:PORT" on stdout once it serves, so that
 // scripts and tests can wait for that line (with --listen HOST:0 it names
@@ -11,18 +12,28 @@
 #include <sodium.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
+#include <thread>
 
 #include "protocol/entry.hpp"
 #include "protocol/text_rules.hpp"
+#include "protocol/version.hpp"
+#include "server/board_restore.hpp"
 #include "server/server.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"senim-server: the senim bulletin board (an RFC 9162 transparency log)"};
+  app.set_version_flag("--version", senim::protocol::version_text("senim-server"));
   senim::server::ServerOptions options;
   app.add_option("--data", options.data_dir,
-                 "data directory: board.sqlite, board.key (created on first start)")
+                 "data directory: board.key, board.head, board.sqlite (created on first start)")
       ->required();
+  std::string restore_from;
+  app.add_option("--restore-from", restore_from,
+                 "rebuild the board's log from this election record (GET /v1/record, "
+                 "senim-verify --save) when it no longer reaches the head the board released; "
+                 "then exit (docs/operator-guide.md §2.4)");
   app.add_option("--listen", options.listen, "address to listen on, host:port (port 0: any free)")
       ->capture_default_str();
   app.add_option("--public-url", options.public_url,
@@ -58,6 +69,18 @@ int main(int argc, char** argv) {
   if (sodium_init() < 0) {
     std::cerr << "senim-server: libsodium failed to initialise\n";
     return 1;
+  }
+  if (!restore_from.empty()) {
+    auto restored = senim::server::restore_board(
+        options.data_dir, restore_from,
+        options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency()));
+    if (!restored) {
+      std::cerr << "senim-server: restore refused: "
+                << senim::protocol::printable(restored.error().message) << "\n";
+      return 1;
+    }
+    std::cout << *restored << std::endl;
+    return 0;
   }
   auto server = senim::server::Server::open(options);
   if (!server) {

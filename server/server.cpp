@@ -6,7 +6,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <charconv>
 #include <csignal>
-#include <filesystem>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -14,7 +13,7 @@
 #include "server/access_log.hpp"
 #include "server/api.hpp"
 #include "server/board.hpp"
-#include "server/board_key.hpp"
+#include "server/board_files.hpp"
 #include "server/body_budget.hpp"
 #include "server/committer.hpp"
 #include "server/connection_table.hpp"
@@ -133,22 +132,14 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
   }
   parts->threads =
       options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
-  // A board that already has a log but lost its key must not get a new one:
-  // every head it signed would then fail, and the operator should restore the
-  // key from backup instead.
-  if (std::filesystem::exists(options.data_dir + "/board.sqlite") &&
-      !std::filesystem::exists(options.data_dir + "/board.key")) {
-    return make_error(Errc::io_error,
-                      options.data_dir +
-                          "/board.key is missing but the board has a log; restore "
-                          "the key from backup (a new key would not match the signed heads)");
-  }
-  auto key = load_or_create_board_key(options.data_dir + "/board.key");
-  if (!key)
-    return key.error();
+  // The key and the record of released heads first: they decide whether
+  // this is a new board and what the log must reach (board_files.hpp).
+  auto files = open_board_files(options.data_dir);
+  if (!files)
+    return make_error(files.error().code, "refusing to start: " + files.error().message);
   auto storage = SqliteStorage::open(options.data_dir + "/board.sqlite");
   if (!storage)
-    return storage.error();
+    return make_error(storage.error().code, "refusing to start: " + storage.error().message);
   // Bind before recovery so the public URL can name the real port.
   auto listener = HttpListener::bind(parts->io, *endpoint);
   if (!listener)
@@ -156,7 +147,8 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
   parts->listener = *listener;
   const std::string url =
       options.public_url.empty() ? url_of(parts->listener->local_endpoint()) : options.public_url;
-  auto board = Board::open(std::move(*storage), std::move(*key), url, parts->threads);
+  auto board = Board::open(std::move(*storage), std::move(files->key), std::move(files->record),
+                           url, parts->threads);
   if (!board) {
     return make_error(
         board.error().code,

@@ -128,4 +128,8 @@ std::string Statement::text(int column) const {
   return data ? std::string(reinterpret_cast<const char*>(data), size) : std::string{};
 }
 
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
 }  // namespace senim::server::sqlite

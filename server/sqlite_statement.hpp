@@ -47,6 +47,7 @@ class Statement {
   std::int64_t int64(int column) const;
   Bytes blob(int column) const;
   std::string text(int column) const;
+  bool is_null(int column) const;
 
  private:
   Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql);

@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <array>
+#include <filesystem>
 #include <utility>
 
 #include "server/sqlite_statement.hpp"
@@ -9,11 +12,14 @@
 namespace senim::server {
 namespace {
 
-constexpr std::int64_t kSchemaVersion = 1;
+// docs/api.md, "The data directory". Version 2 added leaves_by_leaf_hash
+// (an entry posted again gets its receipt again, found by its leaf hash).
+constexpr std::int64_t kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS leaves (
+BEGIN IMMEDIATE;
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE leaves (
   idx INTEGER PRIMARY KEY,
   bytes BLOB NOT NULL,
   leaf_hash BLOB NOT NULL,
@@ -21,16 +27,65 @@ CREATE TABLE IF NOT EXISTS leaves (
   tracking_code BLOB,
   signer BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS leaves_by_tracking_code ON leaves (tracking_code)
+CREATE INDEX leaves_by_tracking_code ON leaves (tracking_code)
   WHERE tracking_code IS NOT NULL;
-CREATE TABLE IF NOT EXISTS tree_heads (
+CREATE INDEX leaves_by_leaf_hash ON leaves (leaf_hash);
+CREATE TABLE ballot_alphas (
+  alpha_key INTEGER NOT NULL,
+  leaf INTEGER NOT NULL,
+  PRIMARY KEY (alpha_key, leaf)
+) WITHOUT ROWID;
+CREATE TABLE tree_heads (
   tree_size INTEGER PRIMARY KEY,
   root_hash BLOB NOT NULL,
   timestamp_ms INTEGER NOT NULL,
   head BLOB NOT NULL
 );
-INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');
+INSERT INTO meta (key, value) VALUES ('schema_version', '2');
+COMMIT;
 )sql";
+
+// The look-ups the board decides by, each read from its index alone (a
+// covering index scan never touches the table), for check_lookups().
+struct IndexScan {
+  const char* index;
+  const char* sql;         // (key, idx) of every pair in the index
+  bool integer_key;        // the key is an int64 (ballot_alphas' first 8 bytes of α)
+  const char* rebuilt_by;  // what rebuilds it from the leaves
+};
+constexpr const char* kReindex = "sqlite3 DB REINDEX";
+constexpr const char* kRestore = "senim-server --data DIR --restore-from RECORD";
+constexpr IndexScan kTrackingCodeIndex{
+    "leaves_by_tracking_code",
+    "SELECT tracking_code, idx FROM leaves INDEXED BY leaves_by_tracking_code "
+    "WHERE tracking_code IS NOT NULL",
+    false, kReindex};
+constexpr IndexScan kLeafHashIndex{
+    "leaves_by_leaf_hash", "SELECT leaf_hash, idx FROM leaves INDEXED BY leaves_by_leaf_hash",
+    false, kReindex};
+constexpr IndexScan kAlphaTable{"ballot_alphas", "SELECT alpha_key, leaf FROM ballot_alphas", true,
+                                kRestore};
+
+// The command that rebuilds a look-up, with the database's path and directory.
+std::string rebuild_command(std::string command, const std::string& db) {
+  const std::string dir = std::filesystem::path(db).parent_path().string();
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"DB", db}, {"DIR", dir}}) {
+    if (auto at = command.find(from); at != std::string::npos)
+      command.replace(at, from.size(), to);
+  }
+  return command;
+}
+
+// The 8 bytes an int64 alpha_key was made from (alpha_key() below, inverted).
+std::array<std::uint8_t, 8> alpha_key_bytes(std::int64_t key) {
+  std::array<std::uint8_t, 8> out{};
+  auto k = static_cast<std::uint64_t>(key);
+  for (std::uint8_t& b : out) {
+    b = static_cast<std::uint8_t>(k & 0xff);
+    k >>= 8;
+  }
+  return out;
+}
 
 Expected<v1::SignedTreeHead> parse_head(const Bytes& bytes, std::int64_t size) {
   v1::SignedTreeHead head;
@@ -41,11 +96,35 @@ Expected<v1::SignedTreeHead> parse_head(const Bytes& bytes, std::int64_t size) {
   return head;
 }
 
+// The index key of an α: its first 8 bytes, little-endian, as SQLite's int64.
+std::int64_t alpha_key(const Hash32& alpha) {
+  std::uint64_t key = 0;
+  for (int i = 7; i >= 0; --i)
+    key = key << 8 | alpha[static_cast<std::size_t>(i)];
+  return static_cast<std::int64_t>(key);
+}
+
+// A stored hash or key; a blob of the wrong length reads as zeros, which
+// no recomputed value equals, so the board's checks name the leaf.
 Hash32 to_hash(const Bytes& bytes) {
   Hash32 h{};
   if (bytes.size() == h.size())
     std::copy(bytes.begin(), bytes.end(), h.begin());
   return h;
+}
+
+constexpr const char* kLeafColumns = "idx, leaf_hash, kind, tracking_code, signer";
+
+// A row of kLeafColumns (from column `first` on), without the bytes.
+LeafRecord read_leaf_columns(const sqlite::Statement& q, int first) {
+  LeafRecord leaf;
+  leaf.index = static_cast<std::uint64_t>(q.int64(first));
+  leaf.leaf_hash = to_hash(q.blob(first + 1));
+  leaf.kind = q.text(first + 2);
+  if (!q.is_null(first + 3))
+    leaf.tracking_code = to_hash(q.blob(first + 3));
+  leaf.signer = to_hash(q.blob(first + 4));
+  return leaf;
 }
 
 }  // namespace
@@ -85,21 +164,76 @@ Expected<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& 
   if (!writer)
     return writer.error();
   storage->writer_ = *writer;
-  if (auto s = sqlite::exec(storage->writer_, kSchema); !s)
+  if (auto s = storage->quick_check(); !s)
     return s.error();
-  auto version = sqlite::Statement::prepare(storage->writer_,
-                                            "SELECT value FROM meta WHERE key = 'schema_version'");
-  if (!version)
-    return version.error();
+  if (auto s = storage->create_or_check_schema(); !s)
+    return s.error();
+  return storage;
+}
+
+Status SqliteStorage::quick_check() {
+  // SQLite's own check of every page and b-tree; it does not compare an
+  // index's contents with its table (check_lookups does that). It answers
+  // "ok", or rows naming the damage, or fails outright on a page it cannot
+  // read at all.
+  auto damaged = [&](const std::string& what) {
+    return make_error(Errc::io_error,
+                      path_ + " is damaged: SQLite's PRAGMA quick_check " + what +
+                          ". Put back a copy of it, or rebuild it from the board's election "
+                          "record with senim-server --restore-from (docs/operator-guide.md §2.4)");
+  };
+  auto q = sqlite::Statement::prepare(writer_, "PRAGMA quick_check(10)");
+  if (!q)
+    return damaged("fails: " + q.error().message);
+  std::string problems;
+  for (;;) {
+    auto row = q->step();
+    if (!row)
+      return damaged("fails: " + row.error().message);
+    if (!*row)
+      break;
+    std::string line = q->text(0);
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    if (line != "ok")
+      problems += (problems.empty() ? "" : "; ") + line;
+  }
+  if (problems.empty())
+    return Status::success();
+  return damaged("reports: " + problems);
+}
+
+Status SqliteStorage::create_or_check_schema() {
+  auto tables = sqlite::Statement::prepare(writer_, "SELECT count(*) FROM sqlite_master");
+  if (!tables)
+    return tables.error();
+  if (auto row = tables->step(); !row)
+    return row.error();
+  if (tables->int64(0) == 0) {
+    // A new (or empty) file: the whole schema in one transaction.
+    if (auto s = sqlite::exec(writer_, kSchema); !s) {
+      (void)sqlite::exec(writer_, "ROLLBACK");
+      return s;
+    }
+    return Status::success();
+  }
+  auto version =
+      sqlite::Statement::prepare(writer_, "SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!version) {
+    return make_error(Errc::invalid_encoding,
+                      path_ + " is not a senim board database (" + version.error().message + ")");
+  }
   auto row = version->step();
   if (!row)
     return row.error();
-  if (!*row || version->text(0) != std::to_string(kSchemaVersion)) {
-    return make_error(Errc::invalid_encoding,
-                      path + " has schema version \"" + (*row ? version->text(0) : "") +
-                          "\"; this server reads version " + std::to_string(kSchemaVersion));
-  }
-  return storage;
+  const std::string found = *row ? version->text(0) : "";
+  if (found == std::to_string(kSchemaVersion))
+    return Status::success();
+  return make_error(Errc::invalid_encoding,
+                    path_ + " has schema version \"" + found + "\"; this server reads version " +
+                        std::to_string(kSchemaVersion) +
+                        " and never converts a board in place: rebuild it from the board's "
+                        "election record with senim-server --restore-from (docs/operator-guide.md "
+                        "§2.4)");
 }
 
 Expected<SqliteStorage::Reader> SqliteStorage::reader() {
@@ -118,6 +252,14 @@ Expected<SqliteStorage::Reader> SqliteStorage::reader() {
 }
 
 Status SqliteStorage::append(std::span<const LeafRecord> leaves, const v1::SignedTreeHead& head) {
+  return store(leaves, &head);
+}
+
+Status SqliteStorage::append_leaves(std::span<const LeafRecord> leaves) {
+  return store(leaves, nullptr);
+}
+
+Status SqliteStorage::store(std::span<const LeafRecord> leaves, const v1::SignedTreeHead* head) {
   const std::lock_guard lock(write_mutex_);
   if (auto s = sqlite::exec(writer_, "BEGIN IMMEDIATE"); !s)
     return s;
@@ -143,15 +285,29 @@ Status SqliteStorage::append(std::span<const LeafRecord> leaves, const v1::Signe
         return s;
       insert->reset();
     }
+    auto index = sqlite::Statement::prepare(
+        writer_, "INSERT OR IGNORE INTO ballot_alphas (alpha_key, leaf) VALUES (?, ?)");
+    if (!index)
+      return index.error();
+    for (const LeafRecord& leaf : leaves) {
+      for (const Hash32& alpha : leaf.alphas) {
+        index->bind(1, alpha_key(alpha)).bind(2, static_cast<std::int64_t>(leaf.index));
+        if (auto s = index->run(); !s)
+          return s;
+        index->reset();
+      }
+    }
+    if (head == nullptr)
+      return Status::success();
     auto store_head = sqlite::Statement::prepare(
         writer_,
         "INSERT INTO tree_heads (tree_size, root_hash, timestamp_ms, head) VALUES (?, ?, ?, ?)");
     if (!store_head)
       return store_head.error();
-    const std::string head_bytes = head.SerializeAsString();
-    store_head->bind(1, static_cast<std::int64_t>(head.tree_size()))
-        .bind(2, as_bytes(head.root_hash()))
-        .bind(3, static_cast<std::int64_t>(head.timestamp_ms()))
+    const std::string head_bytes = head->SerializeAsString();
+    store_head->bind(1, static_cast<std::int64_t>(head->tree_size()))
+        .bind(2, as_bytes(head->root_hash()))
+        .bind(3, static_cast<std::int64_t>(head->timestamp_ms()))
         .bind(4, as_bytes(head_bytes));
     return store_head->run();
   };
@@ -202,8 +358,9 @@ Status SqliteStorage::scan_leaves(std::uint64_t begin, std::uint64_t end,
   auto r = reader();
   if (!r)
     return r.error();
-  auto q = sqlite::Statement::prepare(
-      r->db(), "SELECT idx, bytes, leaf_hash FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx");
+  auto q = sqlite::Statement::prepare(r->db(), std::string("SELECT ") + kLeafColumns +
+                                                   ", bytes FROM leaves WHERE idx >= ? AND idx "
+                                                   "< ? ORDER BY idx");
   if (!q)
     return q.error();
   q->bind(1, static_cast<std::int64_t>(begin)).bind(2, static_cast<std::int64_t>(end));
@@ -214,13 +371,14 @@ Status SqliteStorage::scan_leaves(std::uint64_t begin, std::uint64_t end,
       return row.error();
     if (!*row)
       break;
-    const auto index = static_cast<std::uint64_t>(q->int64(0));
-    if (index != expected) {
+    LeafRecord leaf = read_leaf_columns(*q, 0);
+    if (leaf.index != expected) {
       return make_error(Errc::io_error, "leaf " + std::to_string(expected) +
                                             " is missing from storage (next stored leaf is " +
-                                            std::to_string(index) + ")");
+                                            std::to_string(leaf.index) + ")");
     }
-    if (auto s = visit(index, q->blob(1), to_hash(q->blob(2))); !s)
+    leaf.bytes = q->blob(5);
+    if (auto s = visit(std::move(leaf)); !s)
       return s;
     ++expected;
   }
@@ -250,6 +408,83 @@ Expected<std::optional<TrackingCodeHit>> SqliteStorage::find_tracking_code(
     return std::optional<TrackingCodeHit>{};
   return std::optional<TrackingCodeHit>(
       TrackingCodeHit{static_cast<std::uint64_t>(q->int64(0)), q->text(1)});
+}
+
+Expected<std::optional<LeafRecord>> SqliteStorage::find_leaf_hash(const Hash32& leaf_hash) {
+  auto r = reader();
+  if (!r)
+    return r.error();
+  auto q = sqlite::Statement::prepare(r->db(), std::string("SELECT ") + kLeafColumns +
+                                                   " FROM leaves WHERE leaf_hash = ? ORDER BY "
+                                                   "idx LIMIT 1");
+  if (!q)
+    return q.error();
+  q->bind(1, ByteView(leaf_hash));
+  auto row = q->step();
+  if (!row)
+    return row.error();
+  if (!*row)
+    return std::optional<LeafRecord>{};
+  return std::optional<LeafRecord>(read_leaf_columns(*q, 0));
+}
+
+Status SqliteStorage::check_lookups(const LookupDigests& of_leaves) {
+  auto r = reader();
+  if (!r)
+    return r.error();
+  for (const auto& [scan, expected] : {std::pair{kTrackingCodeIndex, &of_leaves.by_tracking_code},
+                                       std::pair{kLeafHashIndex, &of_leaves.by_leaf_hash},
+                                       std::pair{kAlphaTable, &of_leaves.by_alpha}}) {
+    auto q = sqlite::Statement::prepare(r->db(), scan.sql);
+    if (!q)
+      return q.error();
+    PairDigest found;
+    for (;;) {
+      auto row = q->step();
+      if (!row)
+        return row.error();
+      if (!*row)
+        break;
+      const auto leaf = static_cast<std::uint64_t>(q->int64(1));
+      if (scan.integer_key) {
+        found.add(alpha_key_bytes(q->int64(0)), leaf);
+      } else {
+        found.add(q->blob(0), leaf);
+      }
+    }
+    if (found != *expected) {
+      return make_error(Errc::io_error,
+                        path_ + ": index " + scan.index +
+                            " does not match the leaves it indexes (the index holds " +
+                            found.describe() + "; the leaves give " + expected->describe() +
+                            "): the database is damaged. The leaves themselves check out, so "
+                            "it can be rebuilt from them: " +
+                            rebuild_command(scan.rebuilt_by, path_) +
+                            " (docs/operator-guide.md §2.4)");
+    }
+  }
+  return Status::success();
+}
+
+Expected<std::vector<std::uint64_t>> SqliteStorage::find_alpha(const Hash32& alpha,
+                                                               std::uint64_t before) {
+  auto r = reader();
+  if (!r)
+    return r.error();
+  auto q = sqlite::Statement::prepare(
+      r->db(), "SELECT leaf FROM ballot_alphas WHERE alpha_key = ? AND leaf < ? ORDER BY leaf");
+  if (!q)
+    return q.error();
+  q->bind(1, alpha_key(alpha)).bind(2, static_cast<std::int64_t>(before));
+  std::vector<std::uint64_t> leaves;
+  for (;;) {
+    auto row = q->step();
+    if (!row)
+      return row.error();
+    if (!*row)
+      return leaves;
+    leaves.push_back(static_cast<std::uint64_t>(q->int64(0)));
+  }
 }
 
 Status SqliteStorage::scan_tree_heads(const HeadVisitor& visit) {

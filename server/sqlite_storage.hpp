@@ -3,11 +3,17 @@
 // survives kill -9 and power loss. One writer connection (the committer's)
 // and a pool of reader connections, which WAL lets run beside the writer.
 //
-// Schema (version 1):
+// Schema (version 2; an older file is refused, never converted in place):
 //   leaves(idx PK, bytes, leaf_hash, kind, tracking_code, signer)
-//     + index on tracking_code for GET /v1/ballots and the re-vote rule
+//     + index on tracking_code for GET /v1/ballots and the challenge rule
+//     + index on leaf_hash: an entry posted again gets its receipt again
+//   ballot_alphas(alpha_key, leaf) PK both: the first 8 bytes of each cast
+//     ciphertext's α (a little-endian int64), for the challenge rule (§9.5)
 //   tree_heads(tree_size PK, root_hash, timestamp_ms, head)  head = SignedTreeHead bytes
 //   meta(key PK, value)  schema_version
+//
+// Opening runs PRAGMA quick_check and refuses a damaged file; the indexes'
+// contents are compared with the leaves by check_lookups().
 #pragma once
 
 #include <memory>
@@ -23,18 +29,24 @@ namespace senim::server {
 
 class SqliteStorage final : public Storage {
  public:
-  // Opens or creates the database at `path` and checks its schema version.
+  // Opens or creates the database at `path`, checks it (quick_check) and
+  // its schema version; creates the schema in an empty file.
   static Expected<std::unique_ptr<SqliteStorage>> open(const std::string& path);
   ~SqliteStorage() override;
   SqliteStorage(const SqliteStorage&) = delete;
   SqliteStorage& operator=(const SqliteStorage&) = delete;
 
   Status append(std::span<const LeafRecord> leaves, const v1::SignedTreeHead& head) override;
+  Status append_leaves(std::span<const LeafRecord> leaves) override;
   Expected<std::uint64_t> leaf_count() override;
   Expected<Bytes> leaf(std::uint64_t index) override;
   Status scan_leaves(std::uint64_t begin, std::uint64_t end, const LeafVisitor& visit) override;
   Expected<std::optional<TrackingCodeHit>> find_tracking_code(const Hash32& code,
                                                               const std::string& kind) override;
+  Expected<std::optional<LeafRecord>> find_leaf_hash(const Hash32& leaf_hash) override;
+  Status check_lookups(const LookupDigests& of_leaves) override;
+  Expected<std::vector<std::uint64_t>> find_alpha(const Hash32& alpha,
+                                                  std::uint64_t before) override;
   Status scan_tree_heads(const HeadVisitor& visit) override;
   Expected<std::optional<v1::SignedTreeHead>> latest_tree_head() override;
 
@@ -42,6 +54,9 @@ class SqliteStorage final : public Storage {
   class Reader;  // a pooled reader connection, returned on destruction
   explicit SqliteStorage(std::string path);
   Expected<Reader> reader();
+  Status quick_check();
+  Status create_or_check_schema();
+  Status store(std::span<const LeafRecord> leaves, const v1::SignedTreeHead* head);
 
   std::string path_;
   std::mutex write_mutex_;

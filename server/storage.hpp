@@ -13,11 +13,13 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "crypto/bytes.hpp"
 #include "crypto/error.hpp"
 #include "proto/board.pb.h"
 #include "protocol/signing.hpp"
+#include "server/lookup_digest.hpp"
 
 namespace senim::server {
 
@@ -29,6 +31,7 @@ struct LeafRecord {
   std::string kind;                     // protocol::body_name: "ballot", "setup", …
   std::optional<Hash32> tracking_code;  // ballots and challenges (§9.4)
   protocol::PublicKey signer{};
+  std::vector<Hash32> alphas;  // cast ballots: the α of each ciphertext (§9.5), indexed
 };
 
 // Where a tracking code appears: the leaf and its kind ("ballot" or "challenge").
@@ -44,17 +47,32 @@ class Storage {
   // Stores `leaves` (consecutive, starting at leaf_count()) and `head` in one
   // durable transaction. Thread-safe, but meant for one writer.
   virtual Status append(std::span<const LeafRecord> leaves, const v1::SignedTreeHead& head) = 0;
+  // The same without a head: only for rebuilding a board from an election
+  // record (board_restore.cpp), whose heads come separately.
+  virtual Status append_leaves(std::span<const LeafRecord> leaves) = 0;
 
   // --- reads: thread-safe, see only committed data ---------------------------
   virtual Expected<std::uint64_t> leaf_count() = 0;
   virtual Expected<Bytes> leaf(std::uint64_t index) = 0;
-  // Calls `visit(index, bytes, stored leaf hash)` for leaves [begin, end) in
-  // order; stops early (and returns that error) if `visit` fails.
-  using LeafVisitor = std::function<Status(std::uint64_t, Bytes, const Hash32&)>;
+  // Calls `visit` with each stored leaf of [begin, end), every column as
+  // stored, in order; stops early (and returns that error) if `visit` fails.
+  using LeafVisitor = std::function<Status(LeafRecord)>;
   virtual Status scan_leaves(std::uint64_t begin, std::uint64_t end, const LeafVisitor& visit) = 0;
   // The first leaf with this tracking code and this kind ("" for any kind).
   virtual Expected<std::optional<TrackingCodeHit>> find_tracking_code(const Hash32& code,
                                                                       const std::string& kind) = 0;
+  // The leaf with this leaf hash, every column but the bytes.
+  virtual Expected<std::optional<LeafRecord>> find_leaf_hash(const Hash32& leaf_hash) = 0;
+  // Compares the look-up structures behind find_tracking_code and
+  // find_leaf_hash, read on their own, with `of_leaves`, the digests of the
+  // leaves as the board replayed them; an error names the structure that
+  // differs. (Integrity checks of the engine itself run at open.)
+  virtual Status check_lookups(const LookupDigests& of_leaves) = 0;
+  // §9.5: the ballots before leaf `before` that may hold a ciphertext whose
+  // α is `alpha`: every one that does, and rarely one that does not (the
+  // index keys on α's first 8 bytes; the caller compares the whole α).
+  virtual Expected<std::vector<std::uint64_t>> find_alpha(const Hash32& alpha,
+                                                          std::uint64_t before) = 0;
   // Every stored head, smallest first.
   using HeadVisitor = std::function<Status(const v1::SignedTreeHead&)>;
   virtual Status scan_tree_heads(const HeadVisitor& visit) = 0;

@@ -15,12 +15,25 @@
 namespace senim::sim {
 namespace {
 
+// Ballots per credential in the simulated manifests (§9.6): room for every
+// re-vote the tests and benchmarks make.
+constexpr std::uint32_t kSimMaxBallots = 10;
+
 v1::Text text(const std::string& kk, const std::string& ru, const std::string& en) {
   v1::Text t;
   (*t.mutable_text())["kk"] = kk;
   (*t.mutable_text())["ru"] = ru;
   (*t.mutable_text())["en"] = en;
   return t;
+}
+
+protocol::ParsedEntry parsed_entry(const Bytes& entry) {
+  auto p = protocol::parse_entry(entry);
+  if (!p) {
+    throw std::runtime_error("ElectionBuilder: entry does not parse: " +
+                             std::string(errc_name(p.error().code)) + ": " + p.error().message);
+  }
+  return std::move(*p);
 }
 
 void must(const Status& s, const std::string& step) {
@@ -69,6 +82,7 @@ v1::Manifest referendum_manifest(const std::string& election_id, bool allow_blan
   m.add_languages("en");
   add_districts(m, districts);
   add_referendum(m, allow_blank);
+  m.set_max_ballots_per_credential(kSimMaxBallots);
   return m;
 }
 
@@ -113,9 +127,13 @@ ElectionBuilder::ElectionBuilder(ElectionPlan plan)
     : plan_(std::move(plan)),
       authority_(std::make_unique<protocol::SigningKey>(protocol::SigningKey::generate())),
       board_(std::make_unique<protocol::SigningKey>(protocol::SigningKey::generate())) {
+  if (!plan_.trustee_seeds.empty() && plan_.trustee_seeds.size() != plan_.trustees)
+    throw std::invalid_argument("ElectionBuilder: one trustee seed per trustee");
   for (std::uint32_t t = 0; t < plan_.trustees; ++t) {
     Trustee trustee;
-    trustee.signing = std::make_unique<protocol::SigningKey>(protocol::SigningKey::generate());
+    trustee.signing = std::make_unique<protocol::SigningKey>(
+        plan_.trustee_seeds.empty() ? protocol::SigningKey::generate()
+                                    : *protocol::SigningKey::from_seed(plan_.trustee_seeds[t]));
     trustee.box = crypto::BoxKeyPair::generate();
     trustees_.push_back(std::move(trustee));
   }
@@ -131,11 +149,11 @@ ElectionBuilder::ElectionBuilder(ElectionPlan plan)
           return make_error(Errc::not_found, "no such leaf");
         return entries_[leaf];
       },
-      [this](const Hash32& code) -> std::optional<std::uint64_t> {
-        auto it = cast_codes_.find(code);
-        if (it == cast_codes_.end())
-          return std::nullopt;
-        return it->second;
+      [this](const Hash32& alpha) -> Expected<std::vector<std::uint64_t>> {
+        std::vector<std::uint64_t> leaves;
+        for (auto [it, end] = cast_alphas_.equal_range(alpha); it != end; ++it)
+          leaves.push_back(it->second);
+        return leaves;
       });
 }
 
@@ -164,10 +182,7 @@ v1::Statement ElectionBuilder::statement() const {
 }
 
 protocol::ParsedEntry ElectionBuilder::parsed(std::size_t i) const {
-  auto p = protocol::parse_entry(entries_.at(i));
-  if (!p)
-    throw std::runtime_error("ElectionBuilder: entry does not parse");
-  return std::move(*p);
+  return parsed_entry(entries_.at(i));
 }
 
 std::optional<std::size_t> ElectionBuilder::find(v1::Statement::BodyCase body) const {
@@ -178,29 +193,46 @@ std::optional<std::size_t> ElectionBuilder::find(v1::Statement::BodyCase body) c
   return std::nullopt;
 }
 
+void ElectionBuilder::index_cast(const Bytes& entry, std::uint64_t leaf) {
+  for (const Hash32& alpha : protocol::ciphertext_alphas(parsed_entry(entry).statement.ballot()))
+    cast_alphas_.emplace(alpha, leaf);
+}
+
 void ElectionBuilder::append(Bytes entry) {
   const std::uint64_t leaf = entries_.size();
   must(state_->apply(entry, leaf), "entry " + std::to_string(leaf));
   entries_.push_back(std::move(entry));
 }
 
-void ElectionBuilder::setup() {
+v1::Statement ElectionBuilder::setup_statement() const {
   v1::Statement st = statement();
   v1::ElectionSetup* setup = st.mutable_setup();
   *setup->mutable_manifest() = plan_.manifest;
+  const protocol::PublicKey board = plan_.board_public_key.value_or(board_->public_key());
   setup->set_authority_key(to_string(authority_->public_key()));
-  setup->set_board_key(to_string(plan_.board_public_key.value_or(board_->public_key())));
+  setup->set_board_key(to_string(board));
   setup->set_threshold(plan_.threshold);
   for (std::uint32_t t = 0; t < plan_.trustees; ++t) {
     auto* info = setup->add_trustees();
     info->set_name("Trustee " + std::to_string(t + 1));
     info->set_signing_key(to_string(trustees_[t].signing->public_key()));
     info->set_box_key(to_string(trustees_[t].box.public_key));
+    info->set_box_key_signature(to_string(protocol::sign_box_key(
+        *trustees_[t].signing, plan_.manifest.election_id(), board, trustees_[t].box.public_key)));
   }
-  append(sign(*authority_, st));
+  return st;
+}
+
+void ElectionBuilder::setup() {
+  append(sign(*authority_, setup_statement()));
 }
 
 void ElectionBuilder::ceremony() {
+  deal();
+  finalize();
+}
+
+void ElectionBuilder::deal() {
   const protocol::ElectionConfig& config = *state_->config();
   for (std::uint32_t t = 1; t <= plan_.trustees; ++t) {
     trustees_[t - 1].polynomial = std::make_unique<crypto::SecretPolynomial>(
@@ -211,6 +243,10 @@ void ElectionBuilder::ceremony() {
     *st.mutable_deal() = *deal;
     append(sign(*trustees_[t - 1].signing, st));
   }
+}
+
+void ElectionBuilder::finalize() {
+  const protocol::ElectionConfig& config = *state_->config();
   // Every trustee opens its shares from the board and announces it is ready.
   std::vector<crypto::DealerCommitment> qualified;
   for (const auto& d : state_->deals())
@@ -239,16 +275,31 @@ void ElectionBuilder::ceremony() {
   }
 }
 
-void ElectionBuilder::post_credentials() {
+void ElectionBuilder::complain(std::uint32_t accuser, std::uint32_t dealer) {
   v1::Statement st = statement();
-  for (std::uint32_t v = 0; v < plan_.voters; ++v) {
-    auto* c = st.mutable_credentials()->add_credentials();
-    c->set_key(to_string(voter_public_[v]));
-    if (plan_.manifest.districts_size() > 0) {
-      c->set_district(plan_.manifest.districts(static_cast<int>(district_of(v))).id());
+  auto* c = st.mutable_complaint();
+  c->set_trustee(accuser);
+  c->set_dealer(dealer);
+  c->set_box_secret_key(to_string(trustees_.at(accuser - 1).box.secret_key.bytes()));
+  append(sign(*trustees_[accuser - 1].signing, st));
+}
+
+void ElectionBuilder::post_credentials() {
+  // §8.5: in lists of at most kCredentialsPerList, each one entry.
+  for (std::uint32_t first = 0; first < plan_.voters;
+       first += static_cast<std::uint32_t>(protocol::kCredentialsPerList)) {
+    v1::Statement st = statement();
+    const std::uint32_t end = std::min<std::uint32_t>(
+        plan_.voters, first + static_cast<std::uint32_t>(protocol::kCredentialsPerList));
+    for (std::uint32_t v = first; v < end; ++v) {
+      auto* c = st.mutable_credentials()->add_credentials();
+      c->set_key(to_string(voter_public_[v]));
+      if (plan_.manifest.districts_size() > 0) {
+        c->set_district(plan_.manifest.districts(static_cast<int>(district_of(v))).id());
+      }
     }
+    append(sign(*authority_, st));
   }
-  append(sign(*authority_, st));
 }
 
 void ElectionBuilder::open() {
@@ -276,10 +327,8 @@ Hash32 ElectionBuilder::cast_encrypted(std::uint32_t voter, const v1::Ballot& ba
   const Bytes entry = sign(voter_key(voter), st);
   append(entry);
   sequence_[voter] = ballot.sequence();
-  const Hash32 code =
-      protocol::tracking_code(as_bytes(parsed(entries_.size() - 1).entry.statement()));
-  cast_codes_[code] = entries_.size() - 1;
-  return code;
+  index_cast(entry, entries_.size() - 1);
+  return protocol::tracking_code(as_bytes(parsed(entries_.size() - 1).entry.statement()));
 }
 
 void ElectionBuilder::cast_many(
@@ -324,10 +373,10 @@ void ElectionBuilder::cast_many(
       must(decoded.ok() ? Status::success() : Status(decoded.error()), "decode own ballot");
       pre.ballot = std::move(*decoded);
       pre.tracking_code = protocol::tracking_code(as_bytes(pre.parsed.entry.statement()));
+      pre.alphas = protocol::ciphertext_alphas(pre.parsed.statement.ballot());
       must(state_->admit(pre, leaf), "ballot " + std::to_string(leaf));
     }
-    cast_codes_[protocol::tracking_code(
-        as_bytes(protocol::parse_entry(entry)->entry.statement()))] = leaf;
+    index_cast(entry, leaf);
     entries_.push_back(std::move(entry));
   }
 }
@@ -356,10 +405,7 @@ void ElectionBuilder::close() {
 void ElectionBuilder::post_tally() {
   v1::Statement st = statement();
   *st.mutable_tally() = state_->running_tally()->to_message();
-  std::vector<std::uint64_t> superseded = state_->superseded();
-  std::sort(superseded.begin(), superseded.end());
-  for (std::uint64_t leaf : superseded)
-    st.mutable_tally()->add_superseded(leaf);
+  protocol::set_superseded(*st.mutable_tally(), state_->superseded());
   append(sign(*authority_, st));
 }
 
@@ -424,6 +470,25 @@ Status ElectionBuilder::write_record(const std::string& path) const {
   if (auto s = writer->write(protocol::FrameKind::tree_head, as_bytes(head)); !s)
     return s;
   return writer->finish();
+}
+
+std::unique_ptr<ElectionBuilder> failed_earlier_ceremony(const ElectionBuilder& b,
+                                                         std::uint32_t accuser,
+                                                         std::uint32_t dealer) {
+  ElectionPlan plan;
+  plan.manifest = b.plan().manifest;
+  plan.trustees = b.plan().trustees;
+  plan.threshold = b.plan().threshold;
+  plan.voters = 1;
+  for (std::uint32_t t = 1; t <= plan.trustees; ++t)
+    plan.trustee_seeds.push_back(b.trustee_key(t).seed());
+  auto earlier = std::make_unique<ElectionBuilder>(std::move(plan));
+  earlier->setup();
+  earlier->deal();
+  earlier->complain(accuser, dealer);
+  if (earlier->state().phase() != protocol::Phase::ceremony_failed)
+    throw std::logic_error("failed_earlier_ceremony: the complaint did not end the ceremony");
+  return earlier;
 }
 
 }  // namespace senim::sim

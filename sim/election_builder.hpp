@@ -35,6 +35,10 @@ struct ElectionPlan {
   // post the entries to it): the set-up names this key instead, and
   // tree_head() is still signed by the builder's own key.
   std::optional<protocol::PublicKey> board_public_key;
+  // The trustees' signing-key seeds, trustee t's at t − 1, so that the same
+  // trustee can serve in two simulated elections. Empty: fresh keys. Box
+  // keys are always fresh (docs/protocol.md §6.3.1).
+  std::vector<Bytes> trustee_seeds;
 };
 
 // A referendum manifest: one contest, options "yes" and "no", choose exactly
@@ -61,7 +65,18 @@ class ElectionBuilder {
 
   // --- the election, step by step ----------------------------------------
   void setup();
+  // The set-up statement setup() signs and posts: every trustee's box key
+  // with its signature for this election and board (§6.3.1).
+  v1::Statement setup_statement() const;
+  // deal(), then finalize().
   void ceremony();
+  // Every trustee deals (§8.3 step 1).
+  void deal();
+  // Every trustee opens and checks its shares and announces ready (§8.3 step 2).
+  void finalize();
+  // Trustee `accuser` complains against `dealer`, publishing its box secret
+  // key (§6.4.2); the ceremony fails.
+  void complain(std::uint32_t accuser, std::uint32_t dealer);
   void post_credentials();
   void open();
   // Encrypts and casts; returns the tracking code. Sequence numbers follow.
@@ -138,8 +153,18 @@ class ElectionBuilder {
   std::vector<protocol::PublicKey> voter_public_;
   std::vector<std::uint32_t> sequence_;
   std::vector<Bytes> entries_;
-  std::map<Hash32, std::uint64_t> cast_codes_;
+  std::multimap<Hash32, std::uint64_t> cast_alphas_;  // α of each cast ciphertext → leaf
+  void index_cast(const Bytes& entry, std::uint64_t leaf);
   std::unique_ptr<protocol::ElectionState> state_;
 };
+
+// An earlier, failed ceremony of `b`'s election: the same manifest and
+// trustees on another board (its own board key), where trustee `accuser`
+// complained against `dealer` after every trustee dealt, publishing its box
+// secret key. For tests of a revealed box key named again (docs/protocol.md
+// §6.3.1): its set-up (entry 0) holds the exposed key with its signature.
+std::unique_ptr<ElectionBuilder> failed_earlier_ceremony(const ElectionBuilder& b,
+                                                         std::uint32_t accuser,
+                                                         std::uint32_t dealer);
 
 }  // namespace senim::sim

@@ -12,6 +12,7 @@
 #include "crypto/dlog.hpp"
 #include "crypto/merkle.hpp"
 #include "crypto/threshold_decryption.hpp"
+#include "protocol/box_key.hpp"
 #include "protocol/decryption.hpp"
 #include "protocol/tracking_code.hpp"
 #include "sim/deterministic_random.hpp"
@@ -118,9 +119,14 @@ int main(int argc, char** argv) {
     ordered_json commitments = ordered_json::array();
     for (const auto& a : state.deals()[t - 1]->coefficients)
       commitments.push_back(to_hex(a.bytes));
+    const auto& info = config.setup.trustees(static_cast<int>(t - 1));
     trustees.push_back({{"trustee", t},
                         {"signing_key", to_hex(b.trustee_key(t).public_key())},
                         {"box_key", to_hex(b.trustee_box(t).public_key)},
+                        {"box_key_signing_message",
+                         to_hex(senim::protocol::box_key_signing_message(
+                             config.election_id(), config.board, b.trustee_box(t).public_key))},
+                        {"box_key_signature", hex(info.box_key_signature())},
                         {"commitments", commitments},
                         {"public_share", to_hex(state.trustee_public_keys()[t - 1].bytes)},
                         {"secret_share", to_hex(b.trustee_share(t).encode())}});
@@ -176,6 +182,7 @@ int main(int argc, char** argv) {
       {"ballots", ballots},
       {"challenged_tracking_code", to_hex(challenged)},
       {"superseded", state.superseded()},
+      {"superseded_hash", to_hex(senim::protocol::superseded_hash(state.superseded()))},
       {"lagrange_coefficients", lagrange},
       {"decryption", decrypted},
       {"tree_head",

@@ -4,7 +4,7 @@
 
 namespace senim::verifier {
 
-Engine::Engine(std::string path, Report& report) : path_(std::move(path)), report_(report) {}
+Engine::Engine(std::string path, Report& report) : report_(report), path_(std::move(path)) {}
 
 void Engine::on_entry(std::uint64_t leaf, std::uint64_t /*offset*/,
                       const protocol::ParsedEntry& e) {

@@ -22,6 +22,7 @@ std::optional<protocol::ElectionConfig> usable_setup(const protocol::ParsedEntry
   const v1::ElectionSetup& setup = config.setup;
   const v1::Manifest& m = setup.manifest();
   config.shape.election_id = m.election_id().empty() ? e.statement.election_id() : m.election_id();
+  config.shape.max_ballots = m.max_ballots_per_credential();  // check 13 judges every ballot by it
   if (m.contests().empty() || m.contests_size() > static_cast<int>(protocol::kMaxContests))
     return std::nullopt;
   for (const v1::Contest& c : m.contests()) {

@@ -4,13 +4,18 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "net/http_client.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/text_rules.hpp"
+#include "protocol/version.hpp"
 #include "verifier/record_verifier.hpp"
 
 namespace {
@@ -43,12 +48,29 @@ senim::Status download(const std::string& server, const std::string& path) {
   return senim::Status::success();
 }
 
+// A new, private (0600) file under $TMPDIR (or /tmp) for a downloaded record.
+senim::Expected<std::string> temporary_record() {
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+  if (ec)
+    dir = "/tmp";
+  std::string name = (dir / "senim-record-XXXXXX").string();
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) {
+    return senim::make_error(senim::Errc::io_error, "cannot create a temporary file in " +
+                                                        dir.string() + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  return name;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
       "senim-verify: checks an election record from its first entry to the published result.\n"
       "Runs the numbered checks of docs/verifier-checks.md; exit status 0 only if all pass."};
+  app.set_version_flag("--version", senim::protocol::version_text("senim-verify"));
   std::string record;
   std::string server;
   std::string save;
@@ -76,8 +98,22 @@ int main(int argc, char** argv) {
     std::cerr << "senim-verify: give a record file or --server URL (see --help)\n";
     return 2;
   }
+  std::string remove_at_end;
   if (!server.empty()) {
-    record = save.empty() ? "senim-record-" + std::to_string(::getpid()) + ".senim" : save;
+    // Without --save the record is only read once: it goes to a private
+    // temporary file that is removed when the check ends, not into the
+    // current directory.
+    if (save.empty()) {
+      auto temporary = temporary_record();
+      if (!temporary) {
+        std::cerr << "senim-verify: " << temporary.error().message << "\n";
+        return 2;
+      }
+      record = *temporary;
+      remove_at_end = record;
+    } else {
+      record = save;
+    }
     if (auto s = download(server, record); !s) {
       std::remove(record.c_str());  // nothing half-downloaded is left behind
       std::cerr << "senim-verify: " << senim::protocol::printable(s.error().message) << "\n";
@@ -97,6 +133,8 @@ int main(int argc, char** argv) {
     };
   }
   const senim::verifier::Report report = senim::verifier::verify_record(record, options);
+  if (!remove_at_end.empty())
+    std::remove(remove_at_end.c_str());
   std::cout << (json ? report.to_json() : report.to_text());
   return report.passed() ? 0 : 1;
 }

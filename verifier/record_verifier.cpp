@@ -86,7 +86,11 @@ class Stream {
     log_.append_leaf_hash(crypto::merkle::leaf_hash(frame.payload));
     auto parsed = protocol::parse_entry(frame.payload);
     if (!parsed) {
-      report_.fail(Check::record_format, leaf, "entry does not parse: " + parsed.error().message);
+      // §11.1.1: a non-canonical entry is not a message of this protocol;
+      // the code names the broken rule.
+      report_.fail(Check::record_format, leaf,
+                   "entry does not parse: " + std::string(errc_name(parsed.error().code)) + ": " +
+                       parsed.error().message);
       return;
     }
     const bool ballot_like = parsed->statement.has_ballot() || parsed->statement.has_challenge();

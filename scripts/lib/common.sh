@@ -11,6 +11,7 @@ SENIM_PACKAGES=(
   libprotobuf-dev protobuf-compiler
   libboost-dev libcli11-dev libsqlite3-dev
   catch2 libbenchmark-dev nlohmann-json3-dev
+  golang-go golang-golang-x-mod-dev
   curl ca-certificates
 )
 

@@ -11,13 +11,25 @@
 
 stop_board() { [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; SERVER_PID=; }
 
+# start_board DATA_DIR LOG: starts a senim-server on a free loopback port;
+# sets STARTED_PID and STARTED_URL. Returns 1 if it does not come up.
+start_board() {
+  "$SENIM_BUILD/server/senim-server" --data "$1" --listen 127.0.0.1:0 >"$2" 2>&1 &
+  STARTED_PID=$!
+  for _ in $(seq 100); do
+    grep -q "listening on" "$2" 2>/dev/null && break
+    sleep 0.1
+  done
+  STARTED_URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$2" | head -n1)
+  [ -n "$STARTED_URL" ] || { cat "$2"; echo "the board server did not start" >&2; return 1; }
+}
+
 run_election() {
 VOTERS="$2"
 PARALLEL="$3"
 SEED="$4"
 OUT="$1"
 SENIM="$SENIM_BUILD/client/senim"
-SERVER_BIN="$SENIM_BUILD/server/senim-server"
 VERIFY="$SENIM_BUILD/verifier/senim-verify"
 export SENIM
 
@@ -27,18 +39,13 @@ START=$(date +%s)
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "starting the board server"
-"$SERVER_BIN" --data board --listen 127.0.0.1:0 >server.log 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 100); do
-  grep -q "listening on" server.log 2>/dev/null && break
-  sleep 0.1
-done
-URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' server.log | head -n1)
-[ -n "$URL" ] || { cat server.log; echo "the board server did not start" >&2; return 1; }
+start_board board server.log || return 1
+SERVER_PID=$STARTED_PID
+URL=$STARTED_URL
 export SENIM_SERVER="$URL"
 echo "board: $URL (data in $OUT/board)"
 
-step "the authority and three trustees make their keys"
+step "the authority and three trustees make their long-term keys"
 "$SENIM" admin keygen --out authority.key
 for t in 1 2 3; do "$SENIM" trustee keygen --name "Trustee $t" --out "trustee-$t.key"; done
 
@@ -49,6 +56,7 @@ cat >manifest.json <<'EOF'
                      "ru": "Республиканский референдум и общественный совет",
                      "en": "National referendum and public council"}},
   "languages": ["kk", "ru", "en"],
+  "max_ballots_per_credential": 5,
   "districts": [
     {"id": "north", "name": {"text": {"kk": "Солтүстік", "ru": "Север", "en": "North"}}},
     {"id": "south", "name": {"text": {"kk": "Оңтүстік", "ru": "Юг", "en": "South"}}}
@@ -76,6 +84,9 @@ cat >manifest.json <<'EOF'
   ]
 }
 EOF
+
+step "each trustee makes a fresh box key for this election's key ceremony on this board"
+for t in 1 2 3; do "$SENIM" trustee box-key --key "trustee-$t.key" --election demo-2026; done
 
 step "the authority creates the election"
 "$SENIM" admin create --key authority.key --manifest manifest.json \

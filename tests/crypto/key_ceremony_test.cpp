@@ -315,6 +315,68 @@ TEST_CASE("sealing refuses bad indices and a low-order box key", "[threshold]") 
   CHECK(open_share(*b, 1, 2, keys)->ct_equals(s));
 }
 
+// §6.3.1: the small-order points, written independently of the code's list
+// (RFC 7748 §6.1 and libsodium's blacklist), and the encodings X25519
+// would reduce. Each must also be one that libsodium itself refuses or
+// treats as another key, so the list is not merely the code agreeing with itself.
+TEST_CASE("box keys of small order or with a non-canonical encoding are refused", "[threshold]") {
+  const auto key = [](const std::string& hex) {
+    BoxPublicKey k{};
+    REQUIRE(sodium_hex2bin(k.data(), k.size(), hex.data(), hex.size(), nullptr, nullptr, nullptr) ==
+            0);
+    return k;
+  };
+  const std::string p_minus_1 = "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f";
+  const std::vector<std::string> small_order{
+      "0000000000000000000000000000000000000000000000000000000000000000",
+      "0100000000000000000000000000000000000000000000000000000000000000",
+      "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+      "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157", p_minus_1};
+  const Scalar share = Scalar::random();
+  for (const auto& hex : small_order) {
+    INFO(hex);
+    const auto st = senim::crypto::check_box_public_key(key(hex));
+    REQUIRE(!st.ok());
+    CHECK(st.error().code == Errc::invalid_argument);
+    CHECK(contains(st.error().message, "small order"));
+    // libsodium agrees: X25519 with it fails, and nothing can be sealed to it.
+    std::array<std::uint8_t, 32> out{};
+    CHECK(crypto_scalarmult(out.data(), BoxKeyPair::generate().secret_key.bytes().data(),
+                            key(hex).data()) != 0);
+    CHECK(senim::crypto::seal_share(1, 2, share, key(hex)).error().code == Errc::invalid_argument);
+  }
+  const BoxKeyPair honest = BoxKeyPair::generate();
+  CHECK(senim::crypto::check_box_public_key(honest.public_key).ok());
+  BoxPublicKey high_bit = honest.public_key;
+  high_bit[31] |= 0x80;  // X25519 ignores bit 255: the same key under other bytes
+  std::array<std::uint8_t, 32> a{};
+  std::array<std::uint8_t, 32> b{};
+  const BoxKeyPair other = BoxKeyPair::generate();
+  REQUIRE(crypto_scalarmult(a.data(), other.secret_key.bytes().data(), honest.public_key.data()) ==
+          0);
+  REQUIRE(crypto_scalarmult(b.data(), other.secret_key.bytes().data(), high_bit.data()) == 0);
+  CHECK(a == b);
+  const std::vector<std::string> non_canonical{
+      "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // p, i.e. 0
+      "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // p + 1, i.e. 1
+      "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // p + 18
+      "0900000000000000000000000000000000000000000000000000000000000080",  // 9 + 2^255
+      senim::to_hex(high_bit)};
+  for (const auto& hex : non_canonical) {
+    INFO(hex);
+    const auto st = senim::crypto::check_box_public_key(key(hex));
+    REQUIRE(!st.ok());
+    CHECK(st.error().code == Errc::invalid_encoding);
+    CHECK(contains(st.error().message, "not canonical"));
+  }
+  // The largest canonical u, p − 1, is refused for its order, not its encoding;
+  // the one below it is an ordinary key.
+  CHECK(senim::crypto::check_box_public_key(key(p_minus_1)).error().code == Errc::invalid_argument);
+  CHECK(senim::crypto::check_box_public_key(
+            key("ebffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"))
+            .ok());
+}
+
 // ---------------------------------------------------------------------------
 // §6.2.3: tampered dealer commitments.
 

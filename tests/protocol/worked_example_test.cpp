@@ -1,5 +1,7 @@
 // The worked example in tests/data/worked-example: still what the code makes,
 // and every value in values.json recomputed from the record alone.
+#include <sodium.h>
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -94,6 +96,27 @@ TEST_CASE("the worked example's intermediate values follow from its record", "[w
   std::vector<senim::crypto::Element> shares;
   Point joint;
   for (const auto& t : v["trustees"]) {
+    // §6.3.1: the box key's signing message, rebuilt here byte by byte, and
+    // the trustee's Ed25519 signature of it.
+    const std::string tag = "senim/v1/ceremony-box-key";
+    const std::string id = v["election_id"];
+    Bytes message{0, 0, 0, static_cast<std::uint8_t>(tag.size())};
+    message.insert(message.end(), tag.begin(), tag.end());
+    message.insert(message.end(), {0, 0, 0, static_cast<std::uint8_t>(id.size())});
+    message.insert(message.end(), id.begin(), id.end());
+    const Bytes board = hex(v["board_key"]);
+    const Bytes box = hex(t["box_key"]);
+    message.insert(message.end(), board.begin(), board.end());
+    message.insert(message.end(), box.begin(), box.end());
+    CHECK(to_hex(message) == t["box_key_signing_message"]);
+    const Bytes signature = hex(t["box_key_signature"]);
+    const Bytes signing_key = hex(t["signing_key"]);
+    REQUIRE(signature.size() == crypto_sign_BYTES);
+    CHECK(crypto_sign_verify_detached(signature.data(), message.data(), message.size(),
+                                      signing_key.data()) == 0);
+    const auto& info = setup.statement.setup().trustees(t["trustee"].get<int>() - 1);
+    CHECK(to_hex(senim::as_bytes(info.box_key_signature())) == t["box_key_signature"]);
+
     shares.emplace_back(point(t["public_share"]));
     joint += point(t["commitments"][0]);
     // x_t·G = X_t
@@ -122,6 +145,27 @@ TEST_CASE("the worked example's intermediate values follow from its record", "[w
         CHECK(to_hex(ct.encode()) == c["blank_ciphertext"]);
       }
     }
+  }
+
+  // §10.1: the tally's superseded_hash, computed here by hand:
+  // SHA-256(LP("senim/v1/superseded") ‖ u64_be(leaf) ‖ …), leaves ascending.
+  const std::string tag = "senim/v1/superseded";
+  senim::Bytes hashed;
+  senim::append_u32_be(hashed, static_cast<std::uint32_t>(tag.size()));
+  senim::append(hashed, senim::as_bytes(tag));
+  for (const auto& leaf : v["superseded"])
+    senim::append_u64_be(hashed, leaf.get<std::uint64_t>());
+  senim::Hash32 superseded{};
+  crypto_hash_sha256(superseded.data(), hashed.data(), hashed.size());
+  CHECK(to_hex(superseded) == v["superseded_hash"]);
+  for (const senim::Bytes& e : entries) {
+    const auto parsed = *senim::protocol::parse_entry(e);
+    if (parsed.statement.has_tally()) {
+      CHECK(senim::same_bytes(parsed.statement.tally().superseded_hash(), superseded));
+      CHECK(parsed.statement.tally().superseded_count() == v["superseded"].size());
+    }
+    // §11.1.1: every entry is its own deterministic serialisation.
+    CHECK(senim::same_bytes(senim::protocol::serialize(parsed.entry), e));
   }
 
   // §6.7 and §10.3: M = β − λ_1·D_1 − λ_3·D_3, then m by discrete log.

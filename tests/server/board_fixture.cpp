@@ -165,6 +165,21 @@ void ElectionFixture::post_range(std::size_t begin, std::size_t end) {
   }
 }
 
+std::vector<v1::Receipt> ElectionFixture::open_and_vote(std::uint32_t ballots) {
+  builder->prepare();
+  post_range(0, builder->entries().size());
+  std::vector<v1::Receipt> receipts;
+  receipts.reserve(ballots);
+  for (std::uint32_t v = 0; v < ballots; ++v) {
+    builder->cast(v, protocol::BallotChoices{{{v % 2 == 0 ? 1U : 0U, v % 2 == 0 ? 0U : 1U}}});
+    const Posted posted = post_entry(*client, builder->entries().back());
+    REQUIRE(posted.status == 200);
+    check_receipt(posted.receipt, builder->entries().back(), board_key);
+    receipts.push_back(posted.receipt);
+  }
+  return receipts;
+}
+
 std::size_t ElectionFixture::index_of(v1::Statement::BodyCase kind) const {
   auto i = builder->find(kind);
   if (!i)

@@ -64,6 +64,11 @@ struct ElectionFixture {
 
   // Posts builder entries [begin, end) and requires a valid receipt for each.
   void post_range(std::size_t begin, std::size_t end);
+  // prepare(), everything posted, then the first `ballots` voters vote, one
+  // ballot per request (one batch each); their receipts.
+  std::vector<v1::Receipt> open_and_vote(std::uint32_t ballots);
+  // The server's data directory.
+  std::string data_dir() const { return dir.path() + "/board"; }
   // The builder's first entry of this kind (throws if none).
   std::size_t index_of(v1::Statement::BodyCase kind) const;
 

@@ -46,6 +46,25 @@ std::string read_url(int fd, std::chrono::seconds timeout) {
   return "";
 }
 
+// In the child after fork(): stdout to `out`, stderr to `err`, then
+// senim-server with `args`.
+[[noreturn]] void exec_server(std::vector<std::string> args, int out, int err) {
+  ::dup2(out, STDOUT_FILENO);
+  ::dup2(err, STDERR_FILENO);
+  if (out > STDERR_FILENO)
+    ::close(out);
+  if (err > STDERR_FILENO && err != out)
+    ::close(err);
+  args.insert(args.begin(), binary());
+  std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
+  for (std::string& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  ::execv(argv[0], argv.data());
+  ::_exit(127);
+}
+
 }  // namespace
 
 TempDir::TempDir() {
@@ -76,31 +95,20 @@ void ServerProcess::start(const std::string& data_dir, std::vector<std::string> 
   int out[2];
   if (::pipe(out) != 0)
     throw std::runtime_error("pipe failed");
-  std::vector<std::string> args{binary(), "--data", data_dir, "--listen", "127.0.0.1:0"};
+  std::vector<std::string> args{"--data", data_dir, "--listen", "127.0.0.1:0"};
   args.insert(args.end(), extra.begin(), extra.end());
   pid_ = ::fork();
   if (pid_ < 0)
     throw std::runtime_error("fork failed");
   if (pid_ == 0) {
-    ::dup2(out[1], STDOUT_FILENO);
-    const std::string log = log_path_;
-    std::FILE* err = std::fopen(log.c_str(), "a");
-    if (err != nullptr)
-      ::dup2(::fileno(err), STDERR_FILENO);
+    std::FILE* err = std::fopen(log_path_.c_str(), "a");
     ::close(out[0]);
-    ::close(out[1]);
     if (max_file_bytes != 0) {
       ::signal(SIGXFSZ, SIG_IGN);  // kept across exec: a too-large write fails with EFBIG
       const rlimit limit{max_file_bytes, max_file_bytes};
       ::setrlimit(RLIMIT_FSIZE, &limit);
     }
-    std::vector<char*> argv;
-    argv.reserve(args.size() + 1);
-    for (std::string& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
+    exec_server(std::move(args), out[1], err != nullptr ? ::fileno(err) : STDERR_FILENO);
   }
   ::close(out[1]);
   stdout_fd_ = out[0];
@@ -160,6 +168,33 @@ std::string ServerProcess::log() const {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+CommandResult run_server_command(const std::vector<std::string>& args) {
+  int out[2];
+  if (::pipe(out) != 0)
+    throw std::runtime_error("pipe failed");
+  const pid_t pid = ::fork();
+  if (pid < 0)
+    throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    ::close(out[0]);
+    exec_server(args, out[1], out[1]);
+  }
+  ::close(out[1]);
+  CommandResult result;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(out[0], buf, sizeof buf);
+    if (n <= 0)
+      break;
+    result.output.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
 }
 
 std::string ServerProcess::refusal(const std::string& data_dir) {

@@ -26,6 +26,14 @@ class TempDir {
   std::string path_;
 };
 
+// Runs senim-server with `args` to the end (a one-shot command such as
+// --restore-from); its exit status and what it wrote on stdout and stderr.
+struct CommandResult {
+  int status = -1;
+  std::string output;
+};
+CommandResult run_server_command(const std::vector<std::string>& args);
+
 class ServerProcess {
  public:
   // Starts senim-server --data `data_dir` --listen 127.0.0.1:0 `extra`… and

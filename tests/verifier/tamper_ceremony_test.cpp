@@ -5,6 +5,7 @@
 
 #include "crypto/key_ceremony.hpp"
 #include "protocol/entry.hpp"
+#include "protocol/trustee_messages.hpp"
 #include "tests/verifier/tamper_fixture.hpp"
 
 using Catch::Matchers::Contains;
@@ -112,6 +113,120 @@ TEST_CASE_METHOD(TamperFixture, "setup: a set-up signed by a key other than the 
   CHECK(failed(report) == only(Check::setup));
   CHECK_THAT(first_failure(report, Check::setup),
              StartsWith(at(leaf::kSetup)) && Contains("must be signed by its own authority key"));
+}
+
+// §6.3.1: box keys. Each case re-runs the election under the changed set-up,
+// so that only check 5 can fail.
+
+namespace {
+
+senim::crypto::BoxPublicKey box_key_of(const Statement& setup, int t) {
+  senim::crypto::BoxPublicKey box{};
+  REQUIRE(senim::copy_exact(setup.setup().trustees(t - 1).box_key(), box));
+  return box;
+}
+
+// Trustee t signs `box` for this election and board, and it becomes its box key.
+void sign_box_key_into(const TamperFixture& f, Statement& setup, int t,
+                       const senim::crypto::BoxPublicKey& box) {
+  auto* info = setup.mutable_setup()->mutable_trustees(t - 1);
+  info->set_box_key(to_string(box));
+  info->set_box_key_signature(to_string(
+      senim::protocol::sign_box_key(f.b.trustee_key(static_cast<std::uint32_t>(t)),
+                                    setup.election_id(), f.b.board_key().public_key(), box)));
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(TamperFixture, "setup: a trustee's box key without its signature", "[tamper]") {
+  Statement st = statement(leaf::kSetup);
+  st.mutable_setup()->mutable_trustees(1)->clear_box_key_signature();
+  rebuild_under(st);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::setup));
+  CHECK_THAT(first_failure(report, Check::setup),
+             StartsWith(at(leaf::kSetup)) &&
+                 Contains("set-up: trustee 2: box key signature must be 64 bytes, got 0"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "setup: a box key signed for another board", "[tamper]") {
+  Statement st = statement(leaf::kSetup);
+  const auto box = box_key_of(st, 2);
+  const SigningKey elsewhere = SigningKey::generate();
+  st.mutable_setup()->mutable_trustees(1)->set_box_key_signature(to_string(
+      senim::protocol::sign_box_key(b.trustee_key(2), "tamper-2026", elsewhere.public_key(), box)));
+  rebuild_under(st);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::setup));
+  CHECK_THAT(first_failure(report, Check::setup),
+             StartsWith(at(leaf::kSetup)) &&
+                 Contains("set-up: trustee 2: box key " + senim::to_hex(box) +
+                          " is not signed by its trustee for election \"tamper-2026\" on board " +
+                          senim::to_hex(b.board_key().public_key())));
+}
+
+TEST_CASE_METHOD(TamperFixture, "setup: two trustees with the same box key, each signed",
+                 "[tamper]") {
+  Statement st = statement(leaf::kSetup);
+  sign_box_key_into(*this, st, 3, box_key_of(st, 1));
+  rebuild_under(st);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::setup));
+  CHECK_THAT(
+      first_failure(report, Check::setup),
+      StartsWith(at(leaf::kSetup)) && Contains("set-up: trustee 3 repeats trustee 1's box key"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "setup: a box key equal to a trustee's signing key", "[tamper]") {
+  Statement st = statement(leaf::kSetup);
+  sign_box_key_into(*this, st, 1, b.trustee_key(2).public_key());
+  rebuild_under(st);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::setup));
+  CHECK_THAT(first_failure(report, Check::setup),
+             StartsWith(at(leaf::kSetup)) &&
+                 Contains("set-up: trustee 1's box key is trustee 2's signing key"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "setup: a box key of small order, signed", "[tamper]") {
+  Statement st = statement(leaf::kSetup);
+  senim::crypto::BoxPublicKey one{};
+  one[0] = 1;  // u = 1: the point of order 1
+  sign_box_key_into(*this, st, 2, one);
+  rebuild_under(st);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::setup));
+  CHECK_THAT(first_failure(report, Check::setup), StartsWith(at(leaf::kSetup)) &&
+                                                      Contains("set-up: trustee 2's box key 01") &&
+                                                      Contains("is a point of small order"));
+}
+
+// Issue 7, item 2: trustee 1's box key was revealed by its complaint in an
+// earlier ceremony of this election, on another board. An authority that
+// names it again, with the trustee's old signature, is caught by check 5.
+TEST_CASE_METHOD(TamperFixture,
+                 "setup: a box key revealed by a complaint in an earlier ceremony, named again",
+                 "[tamper][regression]") {
+  const auto earlier = senim::sim::failed_earlier_ceremony(b, 1, 2);
+  const auto exposed = earlier->parsed(0).statement.setup().trustees(0);
+
+  Statement st = statement(leaf::kSetup);
+  *st.mutable_setup()->mutable_trustees(0) = exposed;
+  rebuild_under(st);
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::setup));
+  CHECK_THAT(first_failure(report, Check::setup),
+             StartsWith(at(leaf::kSetup)) &&
+                 Contains("set-up: trustee 1: box key " +
+                          senim::to_hex(senim::as_bytes(exposed.box_key())) +
+                          " is not signed by its trustee for election \"tamper-2026\" on board " +
+                          senim::to_hex(b.board_key().public_key())));
 }
 
 // --- 6 roles-and-phases ---------------------------------------------------------
