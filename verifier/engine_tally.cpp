@@ -191,6 +191,7 @@ void Engine::finish() {
     for (Check c : {Check::revote_rule, Check::aggregate, Check::partial_decryptions})
       report_.skip(c, ends("the record ends before the tally"));
   }
+  report_.skip(Check::partial_decryptions, ends("no partial decryption was posted"));
   if (!result_seen_)
     report_.skip(Check::result, ends("the record ends before the result"));
   if (stage_ < Stage::voting) {

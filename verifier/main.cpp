@@ -69,7 +69,8 @@ senim::Expected<std::string> temporary_record() {
 int main(int argc, char** argv) {
   CLI::App app{
       "senim-verify: checks an election record from its first entry to the published result.\n"
-      "Runs the numbered checks of docs/verifier-checks.md; exit status 0 only if all pass."};
+      "Runs the numbered checks of docs/verifier-checks.md. Exit status: 0 verified, 1 a check\n"
+      "failed, 2 could not run (or read the record), 3 incomplete (no result yet; see --partial)."};
   app.set_version_flag("--version", senim::protocol::version_text("senim-verify"));
   std::string record;
   std::string server;
@@ -84,6 +85,10 @@ int main(int argc, char** argv) {
   record_opt->excludes(server_opt);
   app.add_option("--save", save, "with --server: where to keep the downloaded record")
       ->needs(server_opt);
+  bool partial = false;
+  app.add_flag("--partial", partial,
+               "accept a record that ends before the result (a live board): exit 0 if nothing "
+               "failed so far, instead of 3 (incomplete)");
   app.add_flag("--json", json, "print the report as JSON");
   app.add_flag("-q,--quiet", quiet, "no progress on stderr");
   app.add_option("--threads", threads, "worker threads (default: one per core)");
@@ -132,9 +137,17 @@ int main(int argc, char** argv) {
                    size == 0 ? 0.0 : 100.0 * static_cast<double>(read) / static_cast<double>(size));
     };
   }
-  const senim::verifier::Report report = senim::verifier::verify_record(record, options);
+  senim::verifier::Report report = senim::verifier::verify_record(record, options);
+  report.partial = partial;
   if (!remove_at_end.empty())
     std::remove(remove_at_end.c_str());
+  if (report.unreadable) {
+    std::cerr << "senim-verify: cannot read " << senim::protocol::printable(record) << ": "
+              << senim::protocol::printable(*report.unreadable) << "\n";
+    if (json)
+      std::cout << report.to_json();
+    return report.exit_status();
+  }
   std::cout << (json ? report.to_json() : report.to_text());
-  return report.passed() ? 0 : 1;
+  return report.exit_status();
 }

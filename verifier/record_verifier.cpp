@@ -6,6 +6,7 @@
 #include <future>
 #include <thread>
 
+#include "crypto/bytes.hpp"
 #include "crypto/merkle_compact_range.hpp"
 #include "protocol/record.hpp"
 #include "protocol/tree_head.hpp"
@@ -34,7 +35,13 @@ class Stream {
   void run() {
     auto reader = protocol::RecordReader::open(path_);
     report_.item(Check::record_format);
-    if (!reader) {
+    if (!reader && reader.error().code == Errc::io_error) {
+      // No file to read: one clear error, not a list of checks that had
+      // nothing to check.
+      report_.unreadable = reader.error().message;
+      return;
+    }
+    if (!reader) {  // a file, but not a record this verifier reads
       report_.fail(Check::record_format, std::nullopt, reader.error().message);
       for (const CheckInfo& c : kChecks) {
         if (c.check != Check::record_format)
@@ -78,6 +85,12 @@ class Stream {
     }
     engine_.finish();
     report_.entries = leaves_;
+    // The tree people compare with what they saw: the one recomputed from
+    // every entry, when the record's last signed head is that tree.
+    if (ended_with_head && heads_ > 0 && report_.result(Check::log_root).passed()) {
+      report_.tree_size = leaves_;
+      report_.root_hex = to_hex(log_.root());
+    }
   }
 
  private:

@@ -4,6 +4,7 @@
 // only the check about the ballot itself can fail.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <functional>
 
 #include "protocol/entry.hpp"
 #include "tests/verifier/tamper_fixture.hpp"
@@ -108,6 +109,36 @@ TEST_CASE_METHOD(TamperFixture,
   CHECK_THAT(first_failure(report, Check::ballot_form),
              StartsWith(at(leaf::kBallotV3)) &&
                  Contains("contest 1 option 1: α is the identity (a nonce of 0)"));
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "ballot-form: a range proof's response written as v + ℓ (not canonical)",
+                 "[tamper]") {
+  // v + ℓ is the same scalar mod ℓ, so a lenient reader would accept the
+  // proof; §9.3 step 1 requires every scalar canonical, so the ballot fails
+  // its form (check 11), does not decode, and is not counted.
+  edit(leaf::kBallotV3, [](Statement& st) {
+    std::string proof = st.ballot().contests(0).selection_proofs(0);
+    // ℓ = 2^252 + 27742317777372353535851937790883648493, little-endian.
+    const unsigned char ell[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+                                   0xa2, 0xde, 0xf9, 0xde, 0x14, 0,    0,    0,    0,    0,    0,
+                                   0,    0,    0,    0,    0,    0,    0,    0,    0,    0x10};
+    unsigned carry = 0;
+    for (std::size_t i = 0; i < 32; ++i) {  // branch 0's v: bytes 96..127 (§5.3)
+      const unsigned sum = static_cast<unsigned char>(proof[96 + i]) + ell[i] + carry;
+      proof[96 + i] = static_cast<char>(sum & 0xff);
+      carry = sum >> 8;
+    }
+    REQUIRE(carry == 0);
+    st.mutable_ballot()->mutable_contests(0)->set_selection_proofs(0, proof);
+  });
+  retally();  // it does not decode: nobody counts it
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::ballot_form));
+  CHECK_THAT(first_failure(report, Check::ballot_form),
+             StartsWith(at(leaf::kBallotV3)) && Contains("contest 1 option 1") &&
+                 Contains("scalar is not reduced mod l (non-canonical)"));
 }
 
 // --- 12 ballot-proofs ---------------------------------------------------------------
@@ -318,6 +349,38 @@ TEST_CASE_METHOD(TamperFixture,
 }
 
 // --- 15 challenges ------------------------------------------------------------------
+
+// The opened statement of the challenge at kChallengeV2, changed by `mutate`
+// and written back (its ciphertexts and proofs stay valid: they bind
+// neither the sequence number nor the statement's election id).
+static void edit_opened(TamperFixture& f, const std::function<void(Statement&)>& mutate) {
+  f.edit(leaf::kChallengeV2, [&](Statement& st) {
+    Statement opened;
+    REQUIRE(opened.ParseFromString(st.challenge().ballot_statement()));
+    mutate(opened);
+    st.mutable_challenge()->set_ballot_statement(opened.SerializeAsString());
+  });
+}
+
+TEST_CASE_METHOD(TamperFixture, "challenges: the opened ballot is numbered 0", "[tamper]") {
+  edit_opened(*this, [](Statement& opened) { opened.mutable_ballot()->set_sequence(0); });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::challenges));
+  CHECK_THAT(first_failure(report, Check::challenges),
+             StartsWith(at(leaf::kChallengeV2)) && Contains("sequence numbers start at 1"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "challenges: the opened ballot names another election",
+                 "[tamper]") {
+  edit_opened(*this, [](Statement& opened) { opened.set_election_id("another-election"); });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::challenges));
+  CHECK_THAT(first_failure(report, Check::challenges),
+             StartsWith(at(leaf::kChallengeV2)) &&
+                 Contains("challenged ballot is for election \"another-election\""));
+}
 
 TEST_CASE_METHOD(TamperFixture, "challenges: a challenged ballot whose revealed choice is altered",
                  "[tamper]") {
