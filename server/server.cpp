@@ -83,6 +83,11 @@ struct Server::Parts {
   std::shared_ptr<HttpListener> listener;
   net::steady_timer fatal_grace{io};
   std::atomic<int> exit_code{0};
+  // Made with the parts, before main() prints "listening on": a signal that
+  // arrives from then on waits for run() instead of killing the process
+  // (scripts stop the server as soon as they read that line).
+  net::signal_set stop_signals{io, SIGINT, SIGTERM};
+  net::signal_set hangup{io, SIGHUP};
 
   // Workers first (they call the API, which calls the committer), then the
   // committer (which answers through the sessions).
@@ -187,7 +192,7 @@ std::string Server::listening_url() const {
 int Server::run() {
   Parts& p = *parts_;
   p.listener->start(*p.service);
-  net::signal_set hangup(p.io, SIGHUP);
+  net::signal_set& hangup = p.hangup;
   std::function<void()> on_hangup = [&] {
     hangup.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec)
@@ -200,10 +205,9 @@ int Server::run() {
     });
   };
   on_hangup();
-  net::signal_set signals(p.io, SIGINT, SIGTERM);
   net::steady_timer grace(p.io);
   std::thread stopper;
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
+  p.stop_signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec)
       return;
     p.listener->stop();
