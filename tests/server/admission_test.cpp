@@ -78,8 +78,10 @@ double seconds_since(Clock::time_point t0) {
 
 }  // namespace
 
-TEST_CASE("at the connection cap the longest-idle connection makes room; with none idle, 503",
-          "[server][admission]") {
+TEST_CASE(
+    "at the connection cap the longest-idle connection makes room, and with none idle a new one "
+    "gets 503",
+    "[server][admission]") {
   TempDir dir;
   ServerProcess server(dir.path() + "/board", {"--max-connections", "4"});
   std::vector<RawConnection> idle;

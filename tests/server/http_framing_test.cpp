@@ -51,7 +51,7 @@ v1::ApiError api_error(const senim::test::RawResponse& r) {
 
 }  // namespace
 
-TEST_CASE("a Transfer-Encoding other than chunked gets 400 and a close; nothing is smuggled",
+TEST_CASE("a Transfer-Encoding other than chunked gets 400 and a close, and nothing is smuggled",
           "[server][http]") {
   OpenElection e;
   const auto before = senim::test::snapshot(*e.f.client);

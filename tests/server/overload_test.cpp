@@ -44,7 +44,7 @@ class WriteLock {
 
 }  // namespace
 
-TEST_CASE("a full intake queue answers 503 at once; what was queued is receipted later",
+TEST_CASE("a full intake queue answers 503 at once, and what was queued is receipted later",
           "[server][overload]") {
   ElectionFixture f(4, 2, 2, false, {"--max-queued-entries", "2"});
   auto& b = *f.builder;
@@ -100,7 +100,7 @@ TEST_CASE("a full intake queue answers 503 at once; what was queued is receipted
 }
 
 TEST_CASE(
-    "a failed commit answers 503 io_error and the server exits 1; a restart loses nothing "
+    "a failed commit answers 503 io_error and the server exits 1, and a restart loses nothing "
     "receipted",
     "[server][overload]") {
   senim::test::TempDir dir;
