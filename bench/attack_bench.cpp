@@ -111,7 +111,6 @@ const std::vector<std::string> kCounters{
     "senim_closed_connections_total{reason=\"idle_timeout\"}",
     "senim_closed_connections_total{reason=\"request_timeout\"}",
     "senim_closed_connections_total{reason=\"response_timeout\"}",
-    "senim_overloaded_requests_total{reason=\"body_budget\"}",
     "senim_overloaded_requests_total{reason=\"intake_queue\"}",
     "senim_http_requests_total{code=\"400\"}",
     "senim_http_requests_total{code=\"503\"}",

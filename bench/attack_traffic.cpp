@@ -241,18 +241,21 @@ class KeepAliveFlood : public Fleet {
 // (a pause after each answer).
 class LargeBodies : public Fleet {
  public:
-  LargeBodies(const AttackTarget& t, std::size_t count)
+  LargeBodies(const AttackTarget& t, std::size_t count, std::size_t body_bytes)
       : Fleet(t, count, 1000ms),
         count_(count),
         header_(bytes_of("POST /v1/ballots HTTP/1.1\r\nHost: board\r\nContent-Type: "
                          "application/x-protobuf\r\nContent-Length: " +
-                         std::to_string(t.large_body_bytes) + "\r\n\r\n")),
-        body_(bytes_of(std::string(t.large_body_bytes, '\x0a'))) {}
+                         std::to_string(body_bytes) + "\r\n\r\n")),
+        body_(bytes_of(std::string(body_bytes, '\x0a'))) {}
   std::string name() const override { return "bodies"; }
   std::string description() const override {
+    const std::string size = body_->size() == target_.large_body_bytes
+                                 ? " (the largest the server takes)"
+                                 : " (larger than the server takes)";
     return std::to_string(count_) + " connections each posting a " + std::to_string(body_->size()) +
-           "-byte body (the largest the server takes), reading the answer, pausing 1 s (on a new "
-           "connection if the server closed it), again";
+           "-byte body" + size +
+           ", reading the answer, pausing 1 s (on a new connection if the server closed it), again";
   }
 
  protected:
@@ -277,11 +280,13 @@ class LargeBodies : public Fleet {
 };
 
 // Over-cap connections with large bodies, as the issue ran it: the idle
-// sockets fill the cap, the posters come on top.
+// sockets fill the cap, the posters come on top, with bodies of
+// `body_bytes` (the issue's were 4 MiB, now over the limit: "oversize").
 class LargeBodiesOverCap : public Attack {
  public:
-  LargeBodiesOverCap(const AttackTarget& t) : idle_(t, 1000), bodies_(t, 150) {}
-  std::string name() const override { return "bodies"; }
+  LargeBodiesOverCap(const AttackTarget& t, std::string name, std::size_t body_bytes)
+      : idle_(t, 1000), bodies_(t, 150, body_bytes), name_(std::move(name)) {}
+  std::string name() const override { return name_; }
   std::string description() const override {
     return idle_.description() + "; and " + bodies_.description();
   }
@@ -308,6 +313,7 @@ class LargeBodiesOverCap : public Attack {
   }
   IdleFleet idle_;
   LargeBodies bodies_;
+  std::string name_;
 };
 
 // Connections that ask for a large page and never read it.
@@ -417,7 +423,7 @@ class Slowloris : public Fleet {
 }  // namespace
 
 const std::vector<std::string>& attack_names() {
-  static const std::vector<std::string> names{"keepalive", "idle",    "bodies",
+  static const std::vector<std::string> names{"keepalive", "idle",    "bodies",   "oversize",
                                               "unread",    "smuggle", "slowloris"};
   return names;
 }
@@ -428,7 +434,9 @@ std::unique_ptr<Attack> make_attack(const std::string& name, const AttackTarget&
   if (name == "idle")
     return std::make_unique<IdleFleet>(target, 1100);
   if (name == "bodies")
-    return std::make_unique<LargeBodiesOverCap>(target);
+    return std::make_unique<LargeBodiesOverCap>(target, name, target.large_body_bytes);
+  if (name == "oversize")
+    return std::make_unique<LargeBodiesOverCap>(target, name, std::size_t{4} << 20);
   if (name == "unread")
     return std::make_unique<UnreadPages>(target, 100);
   if (name == "smuggle")

@@ -1,5 +1,5 @@
 // What every HTTP session shares: the API, the work lanes it runs on, the
-// admission table, the body budget, the metrics and the access log. Owned by
+// admission table, the metrics and the access log. Owned by
 // the server (server.cpp), which outlives every session.
 #pragma once
 
@@ -8,7 +8,6 @@
 
 #include "server/access_log.hpp"
 #include "server/api.hpp"
-#include "server/body_budget.hpp"
 #include "server/connection_table.hpp"
 #include "server/metrics.hpp"
 #include "server/work_lanes.hpp"
@@ -18,7 +17,6 @@ namespace senim::server {
 struct HttpService {
   Api& api;
   WorkLanes& lanes;
-  BodyBudget& body_budget;
   Metrics& metrics;
   std::shared_ptr<ConnectionTable> connections;
   AccessLog* access_log = nullptr;  // none: no access log

@@ -181,16 +181,6 @@ void HttpSession::on_header(beast::error_code ec) {
     }
     expects_continue = true;
   }
-  // The body's memory, before any of it is read (limits.hpp).
-  const auto length = parser_->content_length();
-  const std::size_t body_bytes = length               ? static_cast<std::size_t>(*length)
-                                 : parser_->chunked() ? limits::kMaxBodyBytes
-                                                      : 0;
-  if (!service_.body_budget.reserve(body_bytes, body_)) {
-    service_.metrics.overloaded(Overload::body_budget);
-    return refuse(503, "overloaded",
-                  "the server is reading too many large request bodies at once; retry shortly");
-  }
   if (parser_->is_done())
     return dispatch();
   if (!expects_continue)
@@ -359,7 +349,6 @@ void HttpSession::finish_request() {
     service_.access_log->write(AccessRecord{request_time_, address_, method_, path_, status_,
                                             bytes_written_, Clock::now() - request_start_});
   }
-  body_.release();
 }
 
 void HttpSession::refuse(unsigned status, std::string_view code, const std::string& message) {

@@ -29,7 +29,6 @@
 #include <string>
 
 #include "server/api_format.hpp"
-#include "server/body_budget.hpp"
 #include "server/connection_table.hpp"
 #include "server/http_body.hpp"
 #include "server/http_service.hpp"
@@ -56,7 +55,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_evicted();
   // request
   void read_header();
-  // Framing, Expect and the body's budget, then the body.
+  // Framing and Expect, then the body.
   void on_header(boost::beast::error_code ec);
   void read_body();
   // A read error: refused with an answer, or closed.
@@ -86,7 +85,6 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<boost::beast::http::response_serializer<ResponseBody>> serializer_;
   HttpService& service_;
   std::unique_ptr<ConnectionTable::Slot> slot_;
-  BodyBudget::Reservation body_;
   std::string address_;
   // The request being served: for its deadlines, its answer and the log.
   std::string method_;

@@ -6,11 +6,10 @@
 //
 // The memory a connection can make the server hold is bounded at every step:
 // nothing while it is idle; at most kMaxHeaderBytes plus one read of
-// kReadChunkBytes while its headers arrive; its body (≤ kMaxBodyBytes, and
-// only the first kAlwaysAdmittedBodyBytes of it outside the shared
-// kLargeBodyBudgetBytes); one piece of a streamed answer at a time. With at
-// most kMaxConnections connections, that bound does not grow with the number
-// of attackers.
+// kReadChunkBytes while its headers arrive; its body (≤ kMaxBodyBytes, under
+// 64 KiB); one piece of a streamed answer at a time. With at most
+// kMaxConnections connections, that bound does not grow with the number of
+// attackers: 1000 connections' bodies are 64 MiB at most.
 #pragma once
 
 #include <chrono>
@@ -26,8 +25,11 @@ namespace senim::server::limits {
 // A request body is one entry: at most protocol::kMaxEntryBytes (65,535,
 // docs/protocol.md §11.1), which the manifest rules make room for (§8.1).
 // Larger bodies get 413 as soon as their Content-Length is read, before any
-// of the body is.
+// of the body is. Bodies are read whole into memory (the checks need the
+// whole entry): this bound is what keeps 1000 connections' bodies small,
+// so a larger entry limit would need a shared budget for bodies first.
 inline constexpr std::size_t kMaxBodyBytes = protocol::kMaxEntryBytes;
+static_assert(kMaxBodyBytes <= 64 * 1024, "bodies are held whole by every connection");
 
 // Request line and headers: no endpoint needs more than a short path, a
 // query and a few headers. Larger: 431, and the connection is closed.
@@ -35,19 +37,6 @@ inline constexpr std::uint32_t kMaxHeaderBytes = 8 * 1024;
 
 // How much one read from a socket may take at once (Beast's default).
 inline constexpr std::size_t kReadChunkBytes = 64 * 1024;
-
-// --- memory for bodies --------------------------------------------------------
-
-// Every body's first 64 KiB are read without asking: a ballot is a few KiB,
-// and kMaxConnections such bodies are 64 MiB at most. An entry bigger than
-// that (only possible while kMaxBodyBytes is larger) also needs its excess
-// from the shared budget below.
-inline constexpr std::size_t kAlwaysAdmittedBodyBytes = 64 * 1024;
-// The excess of large bodies being read or processed at once. When it is
-// spent, a large body gets 503 before it is read; small bodies (all ballots)
-// never meet this limit, so attackers sending large bodies cannot crowd out
-// voters, and memory does not grow with the number of such attackers.
-inline constexpr std::size_t kLargeBodyBudgetBytes = std::size_t{64} * 1024 * 1024;
 
 // --- connections --------------------------------------------------------------
 
@@ -99,10 +88,10 @@ inline constexpr std::size_t kMinResponseBytesPerSecond = 32 * 1024;
 // read (400, 417, 431, 503): how long, and how much, the server keeps
 // reading and dropping what the client still sends, so that a client that
 // sends its request before reading gets to read the answer rather than a
-// reset. A small body's worth: a refused large body is cut off with a reset
-// instead of being read, which would cost the server as much as serving it.
+// reset. One body's worth: what a refused client sends beyond that is cut
+// off with a reset instead of being read.
 inline constexpr std::chrono::seconds kLingerTimeout{2};
-inline constexpr std::size_t kMaxLingerBytes = kAlwaysAdmittedBodyBytes;
+inline constexpr std::size_t kMaxLingerBytes = 64 * 1024;
 // After a 413 (a body over kMaxBodyBytes), up to twice that: the client
 // that sends its whole body before reading (most do) reads the 413, and an
 // attacker can make the server read at most this per lingering connection.

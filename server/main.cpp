@@ -8,7 +8,6 @@
 // Prints "listening on http://HOST:PORT" on stdout once it serves, so that
 // scripts and tests can wait for that line (with --listen HOST:0 it names
 // the port the system picked).
-#include <malloc.h>
 #include <sodium.h>
 
 #include <CLI/CLI.hpp>
@@ -59,12 +58,6 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
   CLI11_PARSE(app, argc, argv);
 
-  // Allocations of 256 KiB and more (large request bodies, only while an
-  // entry may exceed that) are mapped and unmapped whole, so the memory an
-  // attack with large bodies made the server use goes back to the system
-  // when it ends; glibc would otherwise keep it, raising this threshold on
-  // its own (docs/performance.md, "Under attack").
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   senim::protocol::quiet_protobuf_logging();
   if (sodium_init() < 0) {
     std::cerr << "senim-server: libsodium failed to initialise\n";

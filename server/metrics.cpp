@@ -20,16 +20,6 @@ const char* close_reason_name(CloseReason r) {
   return "unknown";
 }
 
-const char* overload_name(Overload o) {
-  switch (o) {
-    case Overload::body_budget:
-      return "body_budget";
-    case Overload::kCount:
-      break;
-  }
-  return "unknown";
-}
-
 void Metrics::request_answered(unsigned status) {
   if (status < by_status_.size())
     bump(by_status_[status]);
@@ -65,10 +55,6 @@ std::string Metrics::render(const Gauges& g) const {
   family(out, "senim_overloaded_requests_total", "counter",
          "Requests answered 503 without being handled, by reason.");
   out << "senim_overloaded_requests_total{reason=\"intake_queue\"} " << g.intake_refusals << '\n';
-  for (std::size_t i = 0; i < overloads_.size(); ++i) {
-    out << "senim_overloaded_requests_total{reason=\"" << overload_name(static_cast<Overload>(i))
-        << "\"} " << overloads_[i].load(std::memory_order_relaxed) << '\n';
-  }
   family(out, "senim_queue_depth", "gauge", "Requests or entries waiting, by queue.");
   out << "senim_queue_depth{queue=\"reads\"} " << g.queued_reads << '\n'
       << "senim_queue_depth{queue=\"writes\"} " << g.queued_writes << '\n'
@@ -112,12 +98,6 @@ std::string Metrics::render(const Gauges& g) const {
         << close_reason_name(static_cast<CloseReason>(i)) << "\"} "
         << closed_[i].load(std::memory_order_relaxed) << '\n';
   }
-  family(out, "senim_large_body_bytes", "gauge",
-         "Bytes of the shared budget for large request bodies in use.");
-  out << "senim_large_body_bytes " << g.body_budget_in_use << '\n';
-  family(out, "senim_large_body_budget_bytes", "gauge",
-         "The shared budget for large request bodies.");
-  out << "senim_large_body_budget_bytes " << g.body_budget << '\n';
   return out.str();
 }
 

@@ -18,10 +18,6 @@ namespace senim::server {
 enum class CloseReason { idle_timeout, evicted, request_timeout, response_timeout, kCount };
 const char* close_reason_name(CloseReason r);
 
-// Why a request was answered 503 without being handled.
-enum class Overload { body_budget, kCount };
-const char* overload_name(Overload o);
-
 class Metrics {
  public:
   // Group-commit sizes are counted in power-of-two buckets up to this.
@@ -30,7 +26,6 @@ class Metrics {
   void request_answered(unsigned status);
   void connection_refused(Refusal r) { bump(refused_[static_cast<std::size_t>(r)]); }
   void connection_closed(CloseReason r) { bump(closed_[static_cast<std::size_t>(r)]); }
-  void overloaded(Overload o) { bump(overloads_[static_cast<std::size_t>(o)]); }
   void connection_accepted() { bump(accepted_); }
   void group_commit(std::size_t entries);
 
@@ -45,8 +40,6 @@ class Metrics {
     std::size_t committing_entries = 0;  // in the group commit under way
     std::size_t queued_entries_limit = 0;
     std::uint64_t intake_refusals = 0;  // the commit queue was full (the committer counts)
-    std::size_t body_budget_in_use = 0;
-    std::size_t body_budget = 0;
   };
   // The whole exposition, counters and `gauges`.
   std::string render(const Gauges& gauges) const;
@@ -58,7 +51,6 @@ class Metrics {
   std::array<Counter, 600> by_status_{};  // HTTP status → answers
   std::array<Counter, 2> refused_{};
   std::array<Counter, static_cast<std::size_t>(CloseReason::kCount)> closed_{};
-  std::array<Counter, static_cast<std::size_t>(Overload::kCount)> overloads_{};
   Counter accepted_{0};
   std::array<Counter, kBatchBuckets> batch_le_{};  // cumulative at render time
   Counter batch_count_{0};

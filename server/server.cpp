@@ -14,7 +14,6 @@
 #include "server/api.hpp"
 #include "server/board.hpp"
 #include "server/board_files.hpp"
-#include "server/body_budget.hpp"
 #include "server/committer.hpp"
 #include "server/connection_table.hpp"
 #include "server/data_dir.hpp"
@@ -77,7 +76,6 @@ struct Server::Parts {
   std::unique_ptr<Committer> committer;
   std::unique_ptr<Api> api;
   std::unique_ptr<WorkLanes> lanes;
-  BodyBudget body_budget{limits::kAlwaysAdmittedBodyBytes, limits::kLargeBodyBudgetBytes};
   std::unique_ptr<AccessLog> access_log;
   std::unique_ptr<HttpService> service;
   std::shared_ptr<HttpListener> listener;
@@ -108,8 +106,6 @@ struct Server::Parts {
     g.committing_entries = committer->committing();
     g.queued_entries_limit = committer->max_queued();
     g.intake_refusals = committer->refused();
-    g.body_budget_in_use = body_budget.in_use();
-    g.body_budget = body_budget.shared();
     return g;
   }
 };
@@ -179,7 +175,7 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
   parts->api = std::make_unique<Api>(*parts->board, *parts->committer);
   parts->lanes = std::make_unique<WorkLanes>(parts->threads, limits::kWritesPerRead);
   parts->service = std::make_unique<HttpService>(HttpService{
-      *parts->api, *parts->lanes, parts->body_budget, parts->metrics,
+      *parts->api, *parts->lanes, parts->metrics,
       ConnectionTable::create({options.max_connections, options.max_connections_per_address}),
       parts->access_log.get(), [p] { return p->gauges(); }});
   return std::unique_ptr<Server>(new Server(std::move(parts)));

@@ -1,6 +1,5 @@
 // The HTTP layer's parts on their own: the admission table (counts, the
-// per-address key, longest-idle eviction), the budget for large bodies, the
-// work lanes' write/read ratio,
+// per-address key, longest-idle eviction), the work lanes' write/read ratio,
 // and the access log's line (its escaping and truncation).
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -10,7 +9,6 @@
 #include <vector>
 
 #include "server/access_log.hpp"
-#include "server/body_budget.hpp"
 #include "server/connection_table.hpp"
 #include "server/work_lanes.hpp"
 
@@ -65,35 +63,6 @@ TEST_CASE("the admission table refuses per address and at the cap, and evicts th
   a1.slot.reset();
   CHECK(table->open() == 2);
   CHECK(table->admit(b).slot);
-}
-
-TEST_CASE("large bodies share one budget beyond what every body may hold; small ones never wait",
-          "[server][admission]") {
-  senim::server::BodyBudget budget(100, 250);
-  using Reservation = senim::server::BodyBudget::Reservation;
-  Reservation small;
-  CHECK(budget.reserve(100, small));  // within the always-admitted part
-  CHECK(budget.in_use() == 0);
-  Reservation first;
-  Reservation second;
-  CHECK(budget.reserve(250, first));   // 150 beyond
-  CHECK(budget.reserve(200, second));  // 100 more: 250, all of it
-  CHECK(budget.in_use() == 250);
-  Reservation refused;
-  CHECK_FALSE(budget.reserve(101, refused));  // 1 byte beyond: no room
-  CHECK(budget.in_use() == 250);
-  Reservation another_small;
-  CHECK(budget.reserve(100, another_small));  // small bodies still pass
-  first.release();
-  CHECK(budget.in_use() == 100);
-  CHECK(budget.reserve(250, refused));  // room again
-  CHECK(budget.in_use() == 250);
-  {
-    Reservation moved = std::move(second);  // released once, by its new owner
-  }
-  CHECK(budget.in_use() == 150);
-  refused.release();
-  CHECK(budget.in_use() == 0);
 }
 
 TEST_CASE("the work lanes take three writes per read while both wait", "[server][lanes]") {
