@@ -113,6 +113,7 @@ const std::vector<std::string> kCounters{
     "senim_closed_connections_total{reason=\"response_timeout\"}",
     "senim_overloaded_requests_total{reason=\"intake_queue\"}",
     "senim_http_requests_total{code=\"400\"}",
+    "senim_http_requests_total{code=\"413\"}",
     "senim_http_requests_total{code=\"503\"}",
 };
 
