@@ -2,6 +2,7 @@
 // senim-server on loopback.
 //
 //   bench_ingest [--voters N] [--connections C] [--seconds S] [--server-threads T]
+//                [--server-binary PATH]
 //
 // Prepares an open referendum with N voters (ElectionBuilder, ballots
 // encrypted before the clock starts), then C client threads, each with one
@@ -61,14 +62,24 @@ int main(int argc, char** argv) {
   app.add_option("--connections", connections, "concurrent keep-alive client connections");
   app.add_option("--seconds", seconds, "stop posting after this long");
   app.add_option("--server-threads", server_threads, "senim-server --threads (0: its default)");
+  std::string server_binary;
+  app.add_option("--server-binary", server_binary, "another senim-server to measure instead");
   CLI11_PARSE(app, argc, argv);
+  if (!server_binary.empty())
+    senim::test::ServerProcess::use_binary(server_binary);
   if (sodium_init() < 0)
     return 1;
 
   const senim::test::TempDir dir;
+  // All the clients come from one address: no per-address limit (unless
+  // another server is measured, which may not know the option).
   std::vector<std::string> extra;
-  if (server_threads != 0)
-    extra = {"--threads", std::to_string(server_threads)};
+  if (server_binary.empty())
+    extra = {"--max-connections-per-address", "0"};
+  if (server_threads != 0) {
+    extra.emplace_back("--threads");
+    extra.emplace_back(std::to_string(server_threads));
+  }
   senim::test::ServerProcess server(dir.path() + "/board", extra);
   auto admin = senim::net::HttpClient::create(server.url());
 

@@ -3,6 +3,7 @@
 
 #include "server/api.hpp"
 #include "server/api_call.hpp"
+#include "server/entry_page_stream.hpp"
 #include "server/limits.hpp"
 #include "server/record_stream.hpp"
 #include "tlog/checkpoint.hpp"
@@ -34,7 +35,18 @@ Response entries(Board& board, const Call& call) {
                                          std::to_string(limits::kMaxEntriesPerPage)),
                           call.format);
   }
-  return answer(board.entries(*start, *count), call.format);
+  // Streamed: an unread page holds one piece of it (entry_page_stream.hpp).
+  // The first piece is read here, on the worker, so that a storage error
+  // still gets an error answer.
+  auto stream = std::make_shared<EntryPageStream>(board, *start, *count, call.format);
+  auto first = stream->next();
+  if (!first)
+    return error_response(first.error(), call.format);
+  Response r;
+  r.content_type = call.format == Format::json ? kJsonType : kProtobufType;
+  r.body = std::move(first->value());
+  r.stream = [stream] { return stream->next(); };
+  return r;
 }
 
 Response inclusion(Board& board, const Call& call) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "protocol/record.hpp"
-#include "server/limits.hpp"
+#include "server/leaf_pieces.hpp"
 
 namespace senim::server {
 namespace {
@@ -41,17 +41,15 @@ Expected<std::optional<std::string>> RecordStream::next() {
     witnessed_.reset();
   }
   if (next_leaf_ < last_.size) {
-    // A page stops at the witnessed checkpoint, whose frame goes after it.
+    // A piece stops at the witnessed checkpoint, whose frame goes after it.
     const std::uint64_t stop = witnessed_ ? witnessed_->size : last_.size;
-    const std::uint64_t end =
-        std::min<std::uint64_t>(stop, next_leaf_ + limits::kRecordPageEntries);
-    auto s = storage_->scan_leaves(next_leaf_, end, [&](const LeafRecord& leaf) {
-      append_frame(out, protocol::FrameKind::entry, leaf.bytes);
-      return Status::success();
+    auto next = read_piece(*storage_, next_leaf_, stop, [&](ByteView entry) {
+      append_frame(out, protocol::FrameKind::entry, entry);
+      return true;
     });
-    if (!s)
-      return s.error();
-    next_leaf_ = end;
+    if (!next)
+      return next.error();
+    next_leaf_ = *next;
     return std::optional<std::string>(std::move(out));
   }
   if (last_sent_)

@@ -616,8 +616,9 @@ TEST_CASE("a ballot encrypted with every nonce 0 is refused: anyone could read i
 
 // --- docs/protocol.md §9.6: last < sequence ≤ max_ballots_per_credential ------
 
-TEST_CASE("sequence numbers run from 1 to the manifest's limit; 2^32-1 no longer ends re-voting",
-          "[server][bad-input][revote]") {
+TEST_CASE(
+    "sequence numbers run from 1 to the manifest's limit, and 2^32-1 no longer ends re-voting",
+    "[server][bad-input][revote]") {
   Voting v(2, 2);
   auto ballot = [&](std::uint32_t sequence) {
     return v.cast(0, v.statement(v.encrypt(0, sequence, yes()).ballot));

@@ -157,8 +157,9 @@ void check_consistent(net::HttpClient& client, const protocol::BoardCheckpoint& 
 
 ElectionFixture::ElectionFixture(std::uint32_t voters, std::uint32_t trustees,
                                  std::uint32_t threshold, bool validate,
-                                 const PolicyMaker& witnesses) {
-  server = std::make_unique<ServerProcess>(dir.path() + "/board");
+                                 const PolicyMaker& witnesses,
+                                 std::vector<std::string> server_args) {
+  server = std::make_unique<ServerProcess>(dir.path() + "/board", std::move(server_args));
   auto c = net::HttpClient::create(server->url());
   REQUIRE(c.ok());
   client = std::make_unique<net::HttpClient>(std::move(*c));

@@ -133,6 +133,17 @@ TEST_CASE("the board key is made once, kept 0600, and survives restarts", "[serv
   CHECK(again.stop() == 0);  // SIGTERM is a clean stop
 }
 
+TEST_CASE("SIGTERM as soon as the server says it listens is a clean stop", "[server][election]") {
+  // The signals are handled from before the "listening on" line: a script
+  // that stops the server on reading it must not kill it instead (exit 143).
+  senim::test::TempDir dir;
+  for (int i = 0; i < 10; ++i) {
+    senim::test::ServerProcess server(dir.path() + "/board");
+    INFO("start " << i);
+    REQUIRE(server.stop() == 0);
+  }
+}
+
 TEST_CASE("a set-up naming another board key is refused", "[server][election]") {
   senim::test::TempDir dir;
   senim::test::ServerProcess server(dir.path() + "/board");

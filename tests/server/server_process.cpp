@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +18,11 @@ namespace senim::test {
 namespace {
 
 std::atomic<int> counter{0};
+
+std::string& binary() {
+  static std::string path = SENIM_SERVER_BINARY;
+  return path;
+}
 
 // Waits for "listening on URL\n" on `fd`; "" if the child closed stdout first.
 std::string read_url(int fd, std::chrono::seconds timeout) {
@@ -49,7 +55,7 @@ std::string read_url(int fd, std::chrono::seconds timeout) {
     ::close(out);
   if (err > STDERR_FILENO && err != out)
     ::close(err);
-  args.insert(args.begin(), SENIM_SERVER_BINARY);
+  args.insert(args.begin(), binary());
   std::vector<char*> argv;
   argv.reserve(args.size() + 1);
   for (std::string& a : args)
@@ -75,6 +81,16 @@ TempDir::~TempDir() {
 }
 
 ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::string> extra) {
+  start(data_dir, std::move(extra), 0);
+}
+
+ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::string> extra,
+                             std::uint64_t max_file_bytes) {
+  start(data_dir, std::move(extra), max_file_bytes);
+}
+
+void ServerProcess::start(const std::string& data_dir, std::vector<std::string> extra,
+                          std::uint64_t max_file_bytes) {
   log_path_ = data_dir + "-server-" + std::to_string(counter++) + ".log";
   int out[2];
   if (::pipe(out) != 0)
@@ -87,6 +103,11 @@ ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::strin
   if (pid_ == 0) {
     std::FILE* err = std::fopen(log_path_.c_str(), "a");
     ::close(out[0]);
+    if (max_file_bytes != 0) {
+      ::signal(SIGXFSZ, SIG_IGN);  // kept across exec: a too-large write fails with EFBIG
+      const rlimit limit{max_file_bytes, max_file_bytes};
+      ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
     exec_server(std::move(args), out[1], err != nullptr ? ::fileno(err) : STDERR_FILENO);
   }
   ::close(out[1]);
@@ -121,6 +142,25 @@ int ServerProcess::stop() {
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void ServerProcess::use_binary(std::string path) {
+  binary() = std::move(path);
+}
+
+std::optional<int> ServerProcess::wait_for_exit(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (pid_ > 0) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    if (std::chrono::steady_clock::now() >= deadline)
+      return std::nullopt;
+    ::usleep(20'000);
+  }
+  return std::nullopt;
 }
 
 std::string ServerProcess::log() const {
