@@ -13,6 +13,7 @@ SENIM_PACKAGES=(
   catch2 libbenchmark-dev nlohmann-json3-dev
   golang-go golang-golang-x-mod-dev
   curl ca-certificates
+  python3 sqlite3 jq
 )
 
 senim_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -14,14 +14,20 @@ indentation is not part of the transcript. A block after
     <!-- transcript-file: NAME -->
 
 is not a transcript but a file the story uses (the manifest, for instance):
-what the guide shows is what the commands are run with.
+what the guide shows is what the commands are run with. A block after
+
+    <!-- transcript-excerpt: NAME -->
+
+holds lines cut from transcript NAME (shown again elsewhere in a guide):
+they must appear, one after another, in what that transcript's commands
+print.
 """
 
 import json
 import re
 from dataclasses import dataclass, field
 
-MARKER = re.compile(r"^ *<!-- transcript(?P<file>-file)?: (?P<name>\S+)(?: (?P<opts>.*?))? -->\s*$")
+MARKER = re.compile(r"^ *<!-- transcript(?:-(?P<kind>file|excerpt))?: (?P<name>\S+)(?: (?P<opts>.*?))? -->\s*$")
 FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+|~~~+)")
 
 
@@ -39,12 +45,16 @@ class Command:
 class Block:
     path: str
     name: str
-    is_file: bool
+    kind: str  # "transcript", "file" or "excerpt"
     first: int  # index of the block's first content line in the file's lines
     end: int  # index of the closing fence
     lines: list  # the content, without the fence's indentation
     indent: str = ""
     inputs: list = field(default_factory=list)
+
+    @property
+    def is_file(self):
+        return self.kind == "file"
 
     def where(self):
         return f"{self.path}:{self.first + 1}"
@@ -108,7 +118,7 @@ def read_blocks(path):
         indent = fence.group("indent")
         content = [line[len(indent):] if line.startswith(indent) else line.lstrip(" ")
                    for line in lines[i + 2:closing]]
-        blocks.append(Block(path, m.group("name"), m.group("file") is not None, i + 2, closing,
+        blocks.append(Block(path, m.group("name"), m.group("kind") or "transcript", i + 2, closing,
                             content, indent, parse_options(m.group("opts"), where)))
         i = closing + 1
     return blocks

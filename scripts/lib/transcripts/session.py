@@ -3,6 +3,7 @@
 import difflib
 import os
 import re
+import subprocess
 import time
 
 from . import markdown
@@ -17,7 +18,10 @@ class Stop(Exception):
 class Session:
     def __init__(self, blocks, workdir, build, until=None, first=False, verbose=False):
         self.blocks = {}
+        self.excerpts = [b for b in blocks if b.kind == "excerpt"]
         for block in blocks:
+            if block.kind == "excerpt":
+                continue
             if block.name in self.blocks:
                 raise markdown.MarkupError(f"{block.where()}: transcript {block.name} is marked twice "
                                            f"(also at {self.blocks[block.name].where()})")
@@ -40,6 +44,8 @@ class Session:
         self.board = None
         self.played = []  # (block, actual lines, matches)
         self.steps = {}  # the story's own commands, how often each ran
+        self.servers_before = 0
+        self.completed = False
         self.started = time.monotonic()
 
     # The story's means ---------------------------------------------------------
@@ -63,6 +69,7 @@ class Session:
 
     def sh(self, command, ok=(0,), port=None, cwd=None):
         """A step of the story that no guide shows; it must succeed (exit status in ok)."""
+        self.servers_before = len(self.shell.servers)
         real = self.norm.to_real(command)
         status, text = self.shell.run(real if starts_board(real) else "set -o pipefail; " + real, [], cwd)
         self.steps[command] = self.steps.get(command, 0) + 1
@@ -72,7 +79,19 @@ class Session:
         return shown.rstrip("\n")
 
     def server(self):
+        """The board the last step (or block) started."""
+        if len(self.shell.servers) == self.servers_before:
+            raise StoryError("the story's last step started no board (see the transcript's diff)")
         return self.shell.servers[-1]
+
+    def _settle(self, command):
+        # `kill` returns before its target is gone; a person typing the next
+        # command is slower than that, the story is not: it waits.
+        if command.split()[:1] == ["kill"] and self.board is not None:
+            try:
+                self.board.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                raise StoryError(f"`{command}` did not stop the board in 10 s") from None
 
     def file(self, name, path):
         """Writes the content of a transcript-file block to path (in the work directory)."""
@@ -84,10 +103,12 @@ class Session:
     def play(self, name, port=None, cwd=None):
         """Runs a marked block's commands in order; compares what they print with the block."""
         block = self._block(name, want_file=False)
+        self.servers_before = len(self.shell.servers)
         inputs = list(block.inputs)
         actual = []
         for n, command in enumerate(block.commands(), 1):
             status, text = self.shell.run(self.norm.to_real(command.text), inputs, cwd)
+            self._settle(command.text)
             shown = self._ran(command.text, text, port, f"{name} {n}")
             lines = [line.rstrip() for line in shown.split("\n")]
             while lines and not lines[-1]:
@@ -119,22 +140,44 @@ class Session:
     # Results -----------------------------------------------------------------------
 
     def unplayed(self):
+        """Marked blocks the story never played, and excerpts of transcripts it never played."""
         done = {b.name for b, _, _ in self.played}
-        return [b for b in self.blocks.values() if b.name not in done]
+        return [b for b in list(self.blocks.values()) + self.excerpts if b.name not in done]
 
     def mismatches(self):
-        return [(b, actual) for b, actual, ok in self.played if not ok]
+        return [(b, actual) for b, actual, ok in self.played if not ok] + self.excerpt_mismatches()
+
+    def excerpt_mismatches(self):
+        """Each excerpt not found in its transcript, with the lines there most like it."""
+        printed = {b.name: actual for b, actual, _ in self.played}
+        out = []
+        for excerpt in self.excerpts:
+            if excerpt.name not in printed:
+                continue
+            lines = printed[excerpt.name]
+            want = [mask(x) for x in excerpt.lines]
+            have = [mask(x) for x in lines]
+            n = len(want)
+            windows = [have[i:i + n] for i in range(max(1, len(have) - n + 1))]
+            if want in windows:
+                continue
+            best = max(range(len(windows)), key=lambda i: difflib.SequenceMatcher(
+                None, "\n".join(want), "\n".join(windows[i])).ratio())
+            out.append((excerpt, lines[best:best + n]))
+        return out
 
 
-def unified_diff(block, actual):
+def unified_diff(block, actual, base):
     """The block against what was run, as a unified diff of the guide's file.
 
     Lines are matched as compared (masked), but printed as they are."""
     old = block.lines
     matcher = difflib.SequenceMatcher(None, [mask(x) for x in old], [mask(x) for x in actual],
                                       autojunk=False)
-    out = [f"--- {block.path} (transcript {block.name}, as the guide shows it)",
-           f"+++ {block.path} (transcript {block.name}, as the binaries print it)"]
+    what = ("excerpt of transcript " if block.kind == "excerpt" else "transcript ") + block.name
+    path = os.path.relpath(block.path, base)
+    out = [f"--- {path} ({what}, as the guide shows it)",
+           f"+++ {path} ({what}, as the binaries print it)"]
     for group in matcher.get_grouped_opcodes(3):
         a0, a1, b0, b1 = group[0][1], group[-1][2], group[0][3], group[-1][4]
         out.append(f"@@ -{block.first + a0 + 1},{a1 - a0} +{block.first + b0 + 1},{b1 - b0} @@")

@@ -51,6 +51,9 @@ def setup(s):
     # A public file made for another election (a typo in --election).
     s.sh("senim trustee box-key --key trustee-3.key --election city-2025 --state typo.state --public typo.pub")
     s.file("operator/manifest", "manifest.json")
+    bad_manifests(s)
+    s.play("operator/manifest-check")
+    s.play("operator/manifest-mistakes")
     s.play("operator/create-typo")
     s.play("operator/create")
     s.play("operator/status-ceremony")
@@ -92,6 +95,7 @@ def voting(s):
     s.play("voter/challenge-first")
     s.play("voter/check-cast")
     s.play("voter/interactive")
+    s.play("voter/no-terminal")
     s.play("voter/interactive-kk")
     s.play("voter/revote")
     s.play("voter/vote-blank")
@@ -121,8 +125,8 @@ def count(s):
     s.play("voter/check-counted")
     s.play("voter/check-superseded")
     s.play("operator/decrypt")
-    s.play("operator/decrypt-refusals")
     s.play("operator/decrypt-3")
+    s.play("operator/decrypt-refusals")
     s.play("operator/result")
     s.play("operator/result-again")
     s.play("operator/result-tsv")
@@ -139,6 +143,8 @@ def verify(s):
     tampered[start + length // 2] ^= 0x01
     write(s, "tampered.senim", bytes(tampered))
     s.play("operator/verify-tampered")
+    s.play("verifier/lines")
+    s.play("verifier/last-lines")
     s.play("operator/verify-errors")
     # A receipt damaged in its last byte: the inclusion proof's last hash.
     receipt = bytearray(read(s, "my-receipt"))
@@ -190,6 +196,55 @@ def new_board(s):
 
 
 # Files the story changes behind the commands' backs -------------------------------------
+
+def bad_manifests(s):
+    """bad/NN-….json: the manifest with one mistake each, in the order §4.1 lists them."""
+    good = json.loads(read(s, "manifest.json"))
+
+    def contest(m, cid):
+        return next(c for c in m["contests"] if c["id"] == cid)
+
+    def option(m, cid, oid):
+        return next(o for o in contest(m, cid)["options"] if o["id"] == oid)
+
+    def big(m):  # more options than one entry can carry, once challenged
+        m["contests"] = [{"id": f"c{i}", "title": {"text": {lang: f"Contest {i}" for lang in m["languages"]}},
+                          "min_selections": 0, "max_selections": 1,
+                          "options": [{"id": f"o{j}", "label": {"text": {lang: f"Option {j}"
+                                                                         for lang in m["languages"]}}}
+                                      for j in range(63)]} for i in range(3)]
+
+    edits = [
+        ("election-id", lambda m: m.update(election_id="City 2026")),
+        ("no-languages", lambda m: m.update(languages=[])),
+        ("language-missing", lambda m: m["languages"].append("de")),
+        ("option-text-missing", lambda m: option(m, "referendum", "no")["label"]["text"].pop("kk")),
+        ("control-character", lambda m: option(m, "council", "aigul")["label"]["text"].update(ru="Айгуль\t")),
+        ("district-repeats", lambda m: m["districts"][1].update(id="north")),
+        ("no-contests", lambda m: m.update(contests=[])),
+        ("option-repeats", lambda m: option(m, "council", "baurzhan").update(id="aigul")),
+        ("option-id", lambda m: option(m, "council", "aigul").update(id="Aigul")),
+        ("min-over-max", lambda m: contest(m, "council").update(min_selections=3)),
+        ("max-over-options", lambda m: contest(m, "referendum").update(max_selections=3)),
+        ("max-ballots", lambda m: m.update(max_ballots_per_credential=0)),
+        ("too-big", big),
+    ]
+    os.makedirs(os.path.join(s.workdir, "bad"), exist_ok=True)
+    for n, (name, edit) in enumerate(edits, 1):
+        m = json.loads(json.dumps(good))
+        edit(m)
+        write(s, f"bad/{n:02}-{name}.json", json.dumps(m, ensure_ascii=False, indent=1).encode())
+    text = json.dumps(good, ensure_ascii=False, indent=1)
+    n = len(edits)
+    raw = [
+        ("field-misspelt", text.replace('"max_selections"', '"max_selection"', 1)),
+        ("number-in-quotes", text.replace('"max_ballots_per_credential": 5', '"max_ballots_per_credential": "2"')),
+        ("negative", text.replace('"min_selections": 0', '"min_selections": -1', 1)),
+        ("not-json", text[:text.index('"districts"') + 20]),
+    ]
+    for k, (name, body) in enumerate(raw, n + 1):
+        write(s, f"bad/{k:02}-{name}.json", body.encode())
+
 
 def read(s, name):
     with open(os.path.join(s.workdir, name), "rb") as f:
