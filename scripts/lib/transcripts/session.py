@@ -31,7 +31,7 @@ class Session:
         self.first = first
         self.verbose = verbose
         self.norm = Normaliser(workdir)
-        path = os.pathsep.join(os.path.join(build, d) for d in ("client", "server", "verifier", "tools"))
+        path = os.pathsep.join(os.path.join(build, d) for d in ("client", "server", "verifier", "tools", "tests"))
         self.env = {
             "PATH": path + os.pathsep + "/usr/local/bin:/usr/bin:/bin",
             "HOME": workdir,

@@ -12,6 +12,7 @@ background instead, its output going to a log: its transcript is what it
 printed until it listens (or until it exits, when it refuses to start).
 """
 
+import ctypes
 import fcntl
 import os
 import re
@@ -55,6 +56,13 @@ class Server:
                 self.proc.wait()
 
 
+def _die_with_parent():
+    # A board must not outlive the story (a killed check-transcripts, a
+    # ctest timeout): the kernel sends it SIGTERM when its parent dies.
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def starts_board(command):
     words = command.split()
     return bool(words) and words[0] == "senim-server" and "--listen" in words
@@ -68,7 +76,9 @@ class Shell:
         self.logs = 0
 
     def run(self, command, inputs=None, cwd=None):
-        """Runs one command; returns (exit status, what the terminal shows)."""
+        """Runs one command (in cwd, under the work directory); returns (exit status, what the
+        terminal shows)."""
+        cwd = os.path.join(self.workdir, cwd) if cwd else self.workdir
         if starts_board(command):
             return self._serve(command, cwd)
         return self._terminal(command, inputs if inputs is not None else [], cwd)
@@ -77,7 +87,7 @@ class Shell:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         proc = subprocess.Popen(["bash", "-c", command], stdin=slave, stdout=slave, stderr=slave,
-                                cwd=cwd or self.workdir, env=self.env, start_new_session=True)
+                                cwd=cwd, env=self.env, start_new_session=True)
         os.close(slave)
         out = b""
         waiting_since = None
@@ -128,8 +138,8 @@ class Shell:
         log = os.path.join(self.workdir, f".server-{self.logs}.log")
         with open(log, "wb") as f:
             proc = subprocess.Popen(["bash", "-c", "exec " + command], stdin=subprocess.DEVNULL,
-                                    stdout=f, stderr=subprocess.STDOUT, cwd=cwd or self.workdir,
-                                    env=self.env)
+                                    stdout=f, stderr=subprocess.STDOUT, cwd=cwd,
+                                    env=self.env, preexec_fn=_die_with_parent)
         deadline = time.monotonic() + 30
         while True:
             with open(log, encoding="utf-8", errors="replace") as f:

@@ -16,11 +16,13 @@ import sqlite3
 
 ELECTION_PORT = 45093  # the stand-in port of the election's board in the guides
 NEW_BOARD_PORT = 45094  # of the board started again after a failed ceremony (§6.4)
+FAILED_BOARD_PORT = 45092  # of the board whose ceremony fails (§6.4)
 
 
 def run(s):
     setup(s)
     ceremony(s)
+    complaint(s)
     credentials(s)
     voting(s)
     count(s)
@@ -69,6 +71,29 @@ def ceremony(s):
     for t in (2, 3):
         s.sh(f"senim trustee finalize --key trustee-{t}.key")
     s.play("operator/status-after-ceremony")
+
+
+def complaint(s):
+    """§6.4 on a board and in a directory of their own: trustee 1 cheats, trustee 2 complains."""
+    here = "complaint"
+    os.makedirs(os.path.join(s.workdir, here))
+    election = s.board
+    s.sh("senim-server --data board --listen 127.0.0.1:0", port=FAILED_BOARD_PORT, cwd=here)
+    s.use(s.server())
+    s.sh("senim admin keygen --out authority.key", cwd=here)
+    for t in (1, 2, 3):
+        s.sh(f'senim trustee keygen --name "Trustee {t}" --out trustee-{t}.key', cwd=here)
+        s.sh(f"senim trustee box-key --key trustee-{t}.key --election city-2026", cwd=here)
+    s.sh("senim admin create --key authority.key --manifest ../manifest.json --trustee trustee-1.key.pub "
+         "--trustee trustee-2.key.pub --trustee trustee-3.key.pub --threshold 2", cwd=here)
+    s.sh("senim-test-cheating-dealer --server $SENIM_SERVER --key trustee-1.key --bad-share-for 2", cwd=here)
+    for t in (2, 3):
+        s.sh(f"senim trustee deal --key trustee-{t}.key", cwd=here)
+    s.play("operator/complaint", cwd=here)
+    s.play("operator/complaint-after", cwd=here)
+    s.play("operator/complaint-verified", cwd=here)
+    s.board.stop()
+    s.use(election)
 
 
 def credentials(s):
