@@ -66,6 +66,12 @@ class StandIns(unittest.TestCase):
         n = Normaliser("/tmp/story")
         self.assertEqual(n.to_doc("cannot read /tmp/story/board/board.key", "s 1"), "cannot read board/board.key")
 
+    def test_progress_and_colours_are_dropped(self):
+        n = Normaliser("/tmp/story")
+        text = ("senim-verify: 12 entries checked (40% of the record)\n"
+                "\x1b[1;39m{\x1b[0m\"verdict\":\"verified\"\x1b[1;39m}\x1b[0m\n")
+        self.assertEqual(n.to_doc(text, "s 1"), '{"verdict":"verified"}\n')
+
     def test_short_hex_numbers_and_ids_stay(self):
         n = Normaliser("/tmp/story")
         text = "entry 19, before-restore-1796119617, voter-000001.cred, city-2026"

@@ -19,8 +19,9 @@ Stand-ins in a command are turned back into the real values before the
 command runs. The story's temporary directory is removed from paths: the
 commands run in it.
 
-Colours (terminal escape sequences, from jq for instance) and trailing spaces
-(an empty answer at a prompt leaves one) are dropped.
+Colours (terminal escape sequences, from jq for instance), trailing spaces
+(an empty answer at a prompt leaves one) and senim-verify's progress lines
+(printed every 2 s of checking, so only on a slow machine) are dropped.
 
 Masks. Times ("(0.04 s)", "seconds":0.025), the owner, size and date
 columns of `ls -l` (and its "total"), and the time in a restored database's name
@@ -41,6 +42,8 @@ _HEX = r"(?<![0-9A-Za-z+/])[0-9a-f]{8,}(?![0-9A-Za-z])…?"
 _SHORT = r"(?<![0-9A-Z-])[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){3}(?![0-9A-Z-])"
 VALUE = re.compile(f"(?P<b64>{_B64_64}|{_B64_32})|(?P<hex>{_HEX})|(?P<short>{_SHORT})")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# senim-verify's progress, every 2 s of checking: whether there is one depends on the machine.
+PROGRESS = re.compile(r"^senim-verify: \d+ entries checked \(\d+% of the record\)\n", re.M)
 PORT = re.compile(r"(?<=127\.0\.0\.1:)(\d+)")
 FULL_HEX_LENGTHS = (32, 64, 128)
 
@@ -144,7 +147,7 @@ class Normaliser:
         context names where the output comes from, uniquely in the story."""
         self.context = context
         self.met = 0
-        text = ANSI.sub("", text)
+        text = PROGRESS.sub("", ANSI.sub("", text))
         text = text.replace(self.workdir + "/", "").replace(self.workdir, ".")
         text = VALUE.sub(self._value, text)
         return PORT.sub(lambda m: str(self.ports.get(int(m.group(1)), m.group(1))), text)

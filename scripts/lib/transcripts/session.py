@@ -46,6 +46,7 @@ class Session:
         self.steps = {}  # the story's own commands, how often each ran
         self.servers_before = 0
         self.completed = False
+        self.facts = {}  # what the story keeps for its later steps
         self.started = time.monotonic()
 
     # The story's means ---------------------------------------------------------

@@ -25,6 +25,7 @@ import time
 
 PROMPT_END = (": ", "? ")
 IDLE = 0.3  # seconds without output after a prompt before an answer is typed
+STUCK = 10  # seconds at a prompt, with no answer left, before the command is given up
 TIMEOUT = 120
 
 
@@ -114,10 +115,10 @@ class Shell:
                 now = time.monotonic()
                 if waiting_since is None:
                     waiting_since = now
-                elif now - waiting_since > IDLE:
-                    if not inputs:
-                        raise StoryError(f"`{command}` waits for an answer the transcript does not give "
-                                         f"(input=[...] in its marker); it printed:\n{text}")
+                elif not inputs and now - waiting_since > STUCK:
+                    raise StoryError(f"`{command}` waits for an answer the transcript does not give "
+                                     f"(input=[...] in its marker); it printed:\n{text}")
+                elif inputs and now - waiting_since > IDLE:
                     os.write(master, inputs.pop(0).encode() + b"\n")
                     waiting_since = None
             # The terminal closes a moment before the command exits (coreutils

@@ -5,9 +5,14 @@ operator guide's election "city-2026" on one board, three trustees with
 threshold two, eight issued and three voter-made credentials in two
 districts, the voters of the voter guide, the count, the public check, and
 then the board's bad days (a crash, an old backup, a lost board.head, a
-damaged index, a rollback). s.play(NAME) runs the commands of the block
-marked NAME at that point; s.sh(...) is a step no guide shows. Each played
-block's output is compared with the guide (scripts/check-transcripts).
+damaged database and index, a rollback). Beside it, in directories and on
+boards of their own: a ceremony that fails on a complaint, and the new board
+the election would start again on (§6.4).
+
+s.play(NAME) runs the commands of the block marked NAME at that point (and
+returns what they printed, as the guide shows it); s.sh(...) is a step no
+guide shows, which must succeed; s.facts keeps what later steps need. Each
+played block's output is compared with the guide (scripts/check-transcripts).
 """
 
 import json
@@ -44,7 +49,7 @@ def setup(s):
     # The board of §6.4, where the election would start again; §3.1 shows
     # what box-key says about it while it is empty.
     s.sh("senim-server --data board-b --listen 127.0.0.1:0", port=NEW_BOARD_PORT)
-    s.new_board = s.server()
+    s.facts["new board"] = s.server()
     s.play("operator/box-key")
     s.play("operator/box-key-pub")
     s.play("operator/box-key-again")
@@ -115,7 +120,7 @@ def credentials(s):
 
 def voting(s):
     cast = s.play("voter/vote")
-    s.voter_1_entry = int(next(line for line in cast if line.startswith("cast:")).split()[5])
+    s.facts["voter 1 entry"] = int(next(line for line in cast if line.startswith("cast:")).split()[5])
     s.play("voter/challenge")
     s.play("voter/challenge-first")
     s.play("voter/check-cast")
@@ -163,7 +168,7 @@ def verify(s):
     s.play("operator/verify-json")
     # One byte changed in voter 1's ballot, in a copy of the record.
     record = read(s, "city-2026.senim")
-    start, length = entry_frame(record, s.voter_1_entry)
+    start, length = entry_frame(record, s.facts["voter 1 entry"])
     tampered = bytearray(record)
     tampered[start + length // 2] ^= 0x01
     write(s, "tampered.senim", bytes(tampered))
@@ -208,7 +213,7 @@ def bad_days(s):
 
 
 def new_board(s):
-    s.use(s.new_board)
+    s.use(s.facts["new board"])
     s.play("operator/new-board-old-files")
     for t in (2, 3):
         s.sh(f"senim trustee box-key --key trustee-{t}.key --election city-2026 "
