@@ -56,6 +56,12 @@ class StandIns(unittest.TestCase):
         self.assertEqual(n.to_real(f"curl -s {shown}"), f"curl -s http://127.0.0.1:38211/v1/ballots/{CODE.hex()}")
         self.assertEqual(n.to_real("--server http://127.0.0.1:1"), "--server http://127.0.0.1:1")
 
+    def test_a_command_quoting_a_value_no_output_printed_is_refused(self):
+        n = Normaliser("/tmp/story")
+        n.to_doc(CODE.hex(), "vote 1")
+        with self.assertRaisesRegex(ValueError, "no earlier output of the story printed"):
+            n.to_real(f"curl -s http://127.0.0.1:45093/v1/ballots/{OTHER.hex()}?format=json")
+
     def test_ports_of_boards_started_on_port_0_get_stand_ins_in_order(self):
         n = Normaliser("/tmp/story")
         self.assertEqual([n.name_port(p) for p in (40111, 40222, 40333)], [41245, 36915, 40003])

@@ -38,7 +38,7 @@ SHORT_CODE_BYTES = 10  # docs/protocol.md: the first 80 bits of the tracking cod
 
 _B64_64 = r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}=="
 _B64_32 = r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{43}=(?!=)"
-_HEX = r"(?<![0-9A-Za-z+/])[0-9a-f]{8,}(?![0-9A-Za-z])…?"
+_HEX = r"(?<![0-9A-Za-z])[0-9a-f]{8,}(?![0-9A-Za-z])…?"
 _SHORT = r"(?<![0-9A-Z-])[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){3}(?![0-9A-Z-])"
 VALUE = re.compile(f"(?P<b64>{_B64_64}|{_B64_32})|(?P<hex>{_HEX})|(?P<short>{_SHORT})")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -152,16 +152,24 @@ class Normaliser:
         text = VALUE.sub(self._value, text)
         return PORT.sub(lambda m: str(self.ports.get(int(m.group(1)), m.group(1))), text)
 
+    def _real(self, shown, text, command):
+        if shown not in self.real:
+            # A value in a command comes from an earlier output; one the story
+            # never printed is a stale copy (the output it came from changed).
+            raise ValueError(f"`{command}` quotes {text}, which no earlier output of the story "
+                             f"printed: copy it again from the transcript that shows it")
+        return self.real[shown]
+
     def to_real(self, command):
         """A command as the guide shows it into the one to run."""
 
         def value(m):
             if m.group("b64"):
                 raw = base64.b64decode(m.group("b64"))
-                return base64.b64encode(self.real[raw]).decode() if raw in self.real else m.group(0)
-            if m.group("hex") and not m.group("hex").endswith("…") and len(m.group("hex")) % 2 == 0:
-                raw = bytes.fromhex(m.group("hex"))
-                return self.real[raw].hex() if raw in self.real else m.group(0)
+                return base64.b64encode(self._real(raw, m.group(0), command)).decode()
+            text = m.group("hex")
+            if text and not text.endswith("…") and len(text) in FULL_HEX_LENGTHS:
+                return self._real(bytes.fromhex(text), text, command).hex()
             return m.group(0)
 
         command = VALUE.sub(value, command)

@@ -71,13 +71,19 @@ class Session:
     def sh(self, command, ok=(0,), port=None, cwd=None):
         """A step of the story that no guide shows; it must succeed (exit status in ok)."""
         self.servers_before = len(self.shell.servers)
-        real = self.norm.to_real(command)
+        real = self._to_real(command)
         status, text = self.shell.run(real if starts_board(real) else "set -o pipefail; " + real, [], cwd)
         self.steps[command] = self.steps.get(command, 0) + 1
         shown = self._ran(command, text, port, f"step {command} ({self.steps[command]})")
         if status not in ok:
             raise StoryError(f"the story's step `{command}` exited with status {status}:\n{text}")
         return shown.rstrip("\n")
+
+    def _to_real(self, command, block=None):
+        try:
+            return self.norm.to_real(command)
+        except ValueError as e:
+            raise StoryError((f"{block.where()}: " if block else "") + str(e)) from None
 
     def server(self):
         """The board the last step (or block) started."""
@@ -108,7 +114,7 @@ class Session:
         inputs = list(block.inputs)
         actual = []
         for n, command in enumerate(block.commands(), 1):
-            status, text = self.shell.run(self.norm.to_real(command.text), inputs, cwd)
+            status, text = self.shell.run(self._to_real(command.text, block), inputs, cwd)
             self._settle(command.text)
             shown = self._ran(command.text, text, port, f"{name} {n}")
             lines = [line.rstrip() for line in shown.split("\n")]
