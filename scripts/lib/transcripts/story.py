@@ -17,7 +17,10 @@ played block's output is compared with the guide (scripts/check-transcripts).
 
 import json
 import os
+import re
 import sqlite3
+
+from .shell import StoryError
 
 ELECTION_PORT = 45093  # the stand-in port of the election's board in the guides
 NEW_BOARD_PORT = 45094  # of the board started again after a failed ceremony (§6.4)
@@ -120,7 +123,7 @@ def credentials(s):
 
 def voting(s):
     cast = s.play("voter/vote")
-    s.facts["voter 1 entry"] = int(next(line for line in cast if line.startswith("cast:")).split()[5])
+    s.facts["voter 1 entry"] = entry_of(cast, r"^cast: your ballot is entry (\d+)")
     s.play("voter/challenge")
     s.play("voter/challenge-first")
     s.play("voter/check-cast")
@@ -276,6 +279,15 @@ def bad_manifests(s):
         write(s, f"bad/{k:02}-{name}.json", body.encode())
 
 
+def entry_of(lines, pattern):
+    """The entry number a transcript printed, matched by pattern."""
+    for line in lines:
+        m = re.search(pattern, line)
+        if m:
+            return int(m.group(1))
+    raise StoryError(f"no line matching {pattern!r} in:\n" + "\n".join(lines))
+
+
 def read(s, name):
     with open(os.path.join(s.workdir, name), "rb") as f:
         return f.read()
@@ -312,6 +324,6 @@ def flip_in_index(s, path, index):
     page = (root - 1) * page_size
     at = data.find(code, page, page + page_size)
     if at < 0:
-        raise ValueError(f"no tracking code in the root page of {index}")
+        raise StoryError(f"no tracking code in the root page of {index}")
     data[at + len(code) - 1] ^= 0x01
     write(s, path, bytes(data))
