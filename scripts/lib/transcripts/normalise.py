@@ -177,6 +177,9 @@ class Normaliser:
 
 
 _MASKS = [
+    # A note verifier key (C2SP signed-note, docs/protocol.md §13.2):
+    # NAME+KEYHASH+base64(0x01 ‖ key): the key is made per run.
+    (re.compile(r"\+[0-9a-f]{8}\+A[A-Za-z0-9+/]{43}"), "+<key hash>+<key>"),
     (re.compile(r"\(\d+(?:\.\d+)? s\)"), "(<time> s)"),
     (re.compile(r'"seconds":[0-9.e-]+'), '"seconds":<time>'),
     (re.compile(r"before-restore-\d+"), "before-restore-<time>"),

@@ -182,7 +182,7 @@ def verify(s):
     # A receipt damaged in its last byte: the inclusion proof's last hash.
     receipt = bytearray(read(s, "my-receipt"))
     receipt[-1] ^= 0x01
-    write(s, "damaged.receipt", bytes(receipt))
+    write(s, "damaged.tlog-proof", bytes(receipt))
     s.play("voter/check-bad-receipt")
     s.play("voter/check-unreachable")
 
