@@ -25,12 +25,14 @@
 #include <sodium.h>
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <cstdio>
 #include <future>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "bench/attack_traffic.hpp"
@@ -104,7 +106,7 @@ std::string_view view(const senim::Bytes& b) {
 }
 
 // The server counters a phase reports the change of.
-const std::vector<std::string> kCounters{
+constexpr std::array<std::string_view, 10> kCounters{
     "senim_refused_connections_total{reason=\"connection_cap\"}",
     "senim_refused_connections_total{reason=\"per_address\"}",
     "senim_closed_connections_total{reason=\"evicted\"}",
@@ -178,6 +180,7 @@ std::vector<std::string> prepare_election(const std::string& url, const std::str
     post(*admin, i);
   std::atomic<std::size_t> next{i};
   std::vector<std::thread> posters;
+  posters.reserve(8);
   for (int t = 0; t < 8; ++t) {
     posters.emplace_back([&] {
       auto c = senim::net::HttpClient::create(url);
@@ -210,7 +213,7 @@ Phase run_phase(const std::string& name, const Options& o, const senim::test::Se
                 std::size_t& next_credential) {
   Phase p;
   p.name = name;
-  const std::string url = server.url();
+  const std::string& url = server.url();
   auto url_parts = senim::net::parse_url(url);
   senim::bench::AttackTarget target;
   target.io = &io;
@@ -260,7 +263,8 @@ Phase run_phase(const std::string& name, const Options& o, const senim::test::Se
     p.kernel[counter] = value - (b == kernel_before.end() ? 0 : b->second);
   }
   const auto after = scrape(url);
-  for (const auto& counter : kCounters) {
+  for (const std::string_view series : kCounters) {
+    const std::string counter(series);
     auto a = after.find(counter);
     auto b = before.find(counter);
     if (a != after.end())

@@ -29,14 +29,14 @@ namespace senim::server::limits {
 // whole entry): this bound is what keeps 1000 connections' bodies small,
 // so a larger entry limit would need a shared budget for bodies first.
 inline constexpr std::size_t kMaxBodyBytes = protocol::kMaxEntryBytes;
-static_assert(kMaxBodyBytes <= 64 * 1024, "bodies are held whole by every connection");
+static_assert(kMaxBodyBytes <= std::size_t{64} * 1024, "bodies are held whole by every connection");
 
 // Request line and headers: no endpoint needs more than a short path, a
 // query and a few headers. Larger: 431, and the connection is closed.
 inline constexpr std::uint32_t kMaxHeaderBytes = 8 * 1024;
 
 // How much one read from a socket may take at once (Beast's default).
-inline constexpr std::size_t kReadChunkBytes = 64 * 1024;
+inline constexpr std::size_t kReadChunkBytes = std::size_t{64} * 1024;
 
 // --- connections --------------------------------------------------------------
 
@@ -82,7 +82,7 @@ inline constexpr std::chrono::seconds kRequestTimeout{10};
 // take long, but only while it keeps moving at that average rate, and a
 // client that stops reading is disconnected, freeing its slot and its piece.
 inline constexpr std::chrono::seconds kResponseTimeout{20};
-inline constexpr std::size_t kMinResponseBytesPerSecond = 32 * 1024;
+inline constexpr std::size_t kMinResponseBytesPerSecond = std::size_t{32} * 1024;
 
 // After refusing a connection at accept, or a request before its body was
 // read (400, 417, 431, 503): how long, and how much, the server keeps
@@ -91,7 +91,7 @@ inline constexpr std::size_t kMinResponseBytesPerSecond = 32 * 1024;
 // reset. One body's worth: what a refused client sends beyond that is cut
 // off with a reset instead of being read.
 inline constexpr std::chrono::seconds kLingerTimeout{2};
-inline constexpr std::size_t kMaxLingerBytes = 64 * 1024;
+inline constexpr std::size_t kMaxLingerBytes = std::size_t{64} * 1024;
 // After a 413 (a body over kMaxBodyBytes), up to twice that: the client
 // that sends its whole body before reading (most do) reads the 413, and an
 // attacker can make the server read at most this per lingering connection.
@@ -135,6 +135,6 @@ inline constexpr std::size_t kMaxEntryPageBytes = std::size_t{16} * 1024 * 1024;
 // an unread answer holds one piece, not the answer. 64 KiB is a few dozen
 // ballots per read from storage, and 1000 connections' pieces are 64 MiB
 // plus one entry each.
-inline constexpr std::size_t kStreamPieceBytes = 64 * 1024;
+inline constexpr std::size_t kStreamPieceBytes = std::size_t{64} * 1024;
 
 }  // namespace senim::server::limits

@@ -133,6 +133,7 @@ TEST_CASE("one address cannot hold more than its share of the connections", "[se
   TempDir dir;
   ServerProcess server(dir.path() + "/board", {"--max-connections-per-address", "3"});
   std::vector<RawConnection> held;
+  held.reserve(3);
   for (int i = 0; i < 3; ++i)
     held.emplace_back(server.url(), "127.0.0.2");
   auto [status, error] = answer_of_new_connection(server.url(), "127.0.0.2");

@@ -69,7 +69,7 @@ TEST_CASE("GET /metrics counts requests by status, commits, queues, connections 
     if (line.rfind("# TYPE ", 0) == 0) {
       family = line.substr(7, line.find(' ', 7) - 7);
       CHECK(std::regex_match(line, comment));
-    } else if (line.rfind("#", 0) == 0) {
+    } else if (line.rfind('#', 0) == 0) {
       CHECK(std::regex_match(line, comment));
     } else {
       CHECK(std::regex_match(line, sample));

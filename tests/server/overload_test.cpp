@@ -111,7 +111,7 @@ TEST_CASE(
   {
     // Every file of the server at most 512 KiB: the database's log fills up
     // after a few dozen commits, as a full disk would.
-    senim::test::ServerProcess server(data, {}, 512 * 1024);
+    senim::test::ServerProcess server(data, {}, std::uint64_t{512} * 1024);
     auto client = senim::net::HttpClient::create(server.url());
     REQUIRE(client.ok());
     senim::sim::ElectionPlan plan;
