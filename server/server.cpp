@@ -7,9 +7,11 @@
 #include <charconv>
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "protocol/text_rules.hpp"
 #include "server/access_log.hpp"
 #include "server/api.hpp"
 #include "server/board.hpp"
@@ -22,6 +24,7 @@
 #include "server/limits.hpp"
 #include "server/metrics.hpp"
 #include "server/sqlite_storage.hpp"
+#include "server/witness_pusher.hpp"
 #include "server/work_lanes.hpp"
 
 namespace senim::server {
@@ -73,6 +76,7 @@ struct Server::Parts {
   net::io_context io;
   std::unique_ptr<Board> board;
   Metrics metrics;
+  std::unique_ptr<WitnessPusher> pusher;  // destroyed before the board
   std::unique_ptr<Committer> committer;
   std::unique_ptr<Api> api;
   std::unique_ptr<WorkLanes> lanes;
@@ -88,12 +92,15 @@ struct Server::Parts {
   net::signal_set hangup{io, SIGHUP};
 
   // Workers first (they call the API, which calls the committer), then the
-  // committer (which answers through the sessions).
+  // committer (which answers through the sessions and notifies the pusher),
+  // then the pusher.
   void stop_work() {
     if (lanes)
       lanes->stop();
     if (committer)
       committer->stop();
+    if (pusher)
+      pusher->stop();
   }
   Metrics::Gauges gauges() const {
     Metrics::Gauges g;
@@ -156,6 +163,12 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
         "refusing to start: the stored board does not check out: " + board.error().message);
   }
   parts->board = std::move(*board);
+  // docs/protocol.md §11.4: checkpoints go to the witnesses off the commit path.
+  parts->pusher =
+      std::make_unique<WitnessPusher>(*parts->board, options.push, [](const std::string& line) {
+        std::cerr << "senim-server: " << protocol::printable(line) << std::endl;
+      });
+  parts->board->set_checkpoint_listener([pusher = parts->pusher.get()] { pusher->notify(); });
   Parts* p = parts.get();
   parts->committer = std::make_unique<Committer>(
       *parts->board, options.max_queued_entries, limits::kMaxBatchEntries,

@@ -9,6 +9,7 @@
 
 #include "crypto/error.hpp"
 #include "server/limits.hpp"
+#include "server/push_options.hpp"
 
 namespace senim::server {
 
@@ -22,6 +23,7 @@ struct ServerOptions {
   std::size_t max_connections_per_address = limits::kMaxConnectionsPerAddress;  // 0: none
   std::size_t max_queued_entries = limits::kMaxQueuedEntries;
   std::string access_log;  // a file to append to, "-" for stderr, "" for none
+  PushOptions push;        // checkpoints to the witnesses
 };
 
 class Server {

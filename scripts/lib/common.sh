@@ -12,6 +12,7 @@ SENIM_PACKAGES=(
   libboost-dev libcli11-dev libsqlite3-dev
   catch2 libbenchmark-dev nlohmann-json3-dev
   golang-go golang-golang-x-mod-dev
+  python3
   curl ca-certificates
 )
 

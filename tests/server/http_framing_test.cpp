@@ -118,7 +118,7 @@ TEST_CASE("a chunked body is read whole and gets its receipt", "[server][http]")
   REQUIRE(responses[0].status == 200);
   v1::Receipt receipt;
   REQUIRE(receipt.ParseFromString(responses[0].body));
-  senim::test::check_receipt(receipt, e.ballot(0), e.f.board_key);
+  senim::test::check_receipt(receipt, e.ballot(0), e.f.vkey);
 }
 
 TEST_CASE("Expect: 100-continue is answered before the body, and refused early when too large",
@@ -139,7 +139,7 @@ TEST_CASE("Expect: 100-continue is answered before the body, and refused early w
     REQUIRE(responses[0].status == 200);
     v1::Receipt receipt;
     REQUIRE(receipt.ParseFromString(responses[0].body));
-    senim::test::check_receipt(receipt, e.ballot(0), e.f.board_key);
+    senim::test::check_receipt(receipt, e.ballot(0), e.f.vkey);
   }
   {
     // Too large: the final answer comes instead of 100, and the body is never asked for.

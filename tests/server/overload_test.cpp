@@ -46,7 +46,7 @@ class WriteLock {
 
 TEST_CASE("a full intake queue answers 503 at once, and what was queued is receipted later",
           "[server][overload]") {
-  ElectionFixture f(4, 2, 2, false, {"--max-queued-entries", "2"});
+  ElectionFixture f(4, 2, 2, false, {}, {"--max-queued-entries", "2"});
   auto& b = *f.builder;
   b.prepare();
   const std::size_t first = b.entries().size();
@@ -90,7 +90,7 @@ TEST_CASE("a full intake queue answers 503 at once, and what was queued is recei
   for (std::size_t i = 0; i < answers.size(); ++i) {
     INFO("ballot " << i << ": " << answers[i].error.message());
     REQUIRE(answers[i].status == 200);
-    senim::test::check_receipt(answers[i].receipt, ballot(i), f.board_key);
+    senim::test::check_receipt(answers[i].receipt, ballot(i), f.vkey);
   }
   CHECK(senim::test::snapshot(*f.client).size == first + 3);
   // The refused ballot was not stored; sent again, it is.
@@ -120,6 +120,9 @@ TEST_CASE(
     plan.threshold = 2;
     plan.validate = false;
     plan.board_public_key = senim::test::fetch_board_key(*client);
+    plan.log_origin = "senim.example/disk-2026";
+    const auto vkey = senim::protocol::board_verifier_key(plan.log_origin, *plan.board_public_key);
+    REQUIRE(vkey.ok());
     senim::sim::ElectionBuilder b(std::move(plan));
     b.prepare();
     setup = b.entries().size();
@@ -131,8 +134,7 @@ TEST_CASE(
       last = senim::test::post_entry(*client, b.entries()[i]);
       if (last.status != 200)
         break;
-      senim::test::check_receipt(last.receipt, b.entries()[i],
-                                 senim::as_bytes(last.receipt.board_key()));
+      senim::test::check_receipt(last.receipt, b.entries()[i], *vkey);
       ++receipted;
     }
     INFO(last.error.code() << ": " << last.error.message());
