@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <charconv>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -75,8 +76,8 @@ struct Server::Parts {
   unsigned threads = 1;
   net::io_context io;
   std::unique_ptr<Board> board;
-  Metrics metrics;
   std::unique_ptr<WitnessPusher> pusher;  // destroyed before the board
+  Metrics metrics;
   std::unique_ptr<Committer> committer;
   std::unique_ptr<Api> api;
   std::unique_ptr<WorkLanes> lanes;
@@ -128,10 +129,23 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
   auto endpoint = parse_listen(options.listen);
   if (!endpoint)
     return endpoint.error();
+  std::error_code ec;
+  const bool new_directory = !std::filesystem::exists(options.data_dir, ec);
   auto lock = DataDirLock::acquire(options.data_dir);
   if (!lock)
     return lock.error();
   auto parts = std::make_unique<Parts>(std::move(*lock));
+  // Bind before anything is made (a key, a head record, a database): a
+  // server that cannot listen leaves no board behind, and no directory it
+  // created itself. Bound here, the public URL can also name the real port.
+  auto listener = HttpListener::bind(parts->io, *endpoint);
+  if (!listener) {
+    parts.reset();  // releases the lock
+    if (new_directory)
+      std::filesystem::remove_all(options.data_dir, ec);
+    return listener.error();
+  }
+  parts->listener = *listener;
   if (!options.access_log.empty()) {
     auto log = AccessLog::open(options.access_log);
     if (!log)
@@ -148,11 +162,6 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
   auto storage = SqliteStorage::open(options.data_dir + "/board.sqlite");
   if (!storage)
     return make_error(storage.error().code, "refusing to start: " + storage.error().message);
-  // Bind before recovery so the public URL can name the real port.
-  auto listener = HttpListener::bind(parts->io, *endpoint);
-  if (!listener)
-    return listener.error();
-  parts->listener = *listener;
   const std::string url =
       options.public_url.empty() ? url_of(parts->listener->local_endpoint()) : options.public_url;
   auto board = Board::open(std::move(*storage), std::move(files->key), std::move(files->record),

@@ -18,12 +18,12 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
   std::string public_url;                 // for receipts; default http://<listening address>
   unsigned threads = 0;                   // I/O and precheck threads; 0: one per core
+  PushOptions push;                       // checkpoints to the witnesses
   // limits.hpp explains each default.
   std::size_t max_connections = limits::kMaxConnections;
   std::size_t max_connections_per_address = limits::kMaxConnectionsPerAddress;  // 0: none
   std::size_t max_queued_entries = limits::kMaxQueuedEntries;
   std::string access_log;  // a file to append to, "-" for stderr, "" for none
-  PushOptions push;        // checkpoints to the witnesses
 };
 
 class Server {

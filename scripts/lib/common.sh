@@ -14,6 +14,7 @@ SENIM_PACKAGES=(
   golang-go golang-golang-x-mod-dev
   python3
   curl ca-certificates
+  python3 sqlite3 jq
 )
 
 senim_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -242,10 +242,7 @@ TEST_CASE("a client that stops reading its answer is cut at the whole-response d
   plan.voters = ballots;
   plan.validate = false;
   plan.board_public_key = f.board_key;
-  plan.log_origin = "senim.example/record-2026";
-  auto vkey = senim::protocol::board_verifier_key(plan.log_origin, f.board_key);
-  REQUIRE(vkey.ok());
-  f.vkey = *vkey;
+  plan.log_origin = f.builder->log_origin();  // the origin f.vkey names
   f.builder = std::make_unique<senim::sim::ElectionBuilder>(std::move(plan));
   auto& b = *f.builder;
   b.prepare();

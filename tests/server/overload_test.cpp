@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "protocol/board_checkpoint.hpp"
 #include "tests/server/board_fixture.hpp"
 #include "tests/server/metrics_scrape.hpp"
 
@@ -120,11 +121,11 @@ TEST_CASE(
     plan.threshold = 2;
     plan.validate = false;
     plan.board_public_key = senim::test::fetch_board_key(*client);
-    plan.log_origin = "senim.example/disk-2026";
-    const auto vkey = senim::protocol::board_verifier_key(plan.log_origin, *plan.board_public_key);
-    REQUIRE(vkey.ok());
+    const senim::protocol::PublicKey board_key = *plan.board_public_key;
     senim::sim::ElectionBuilder b(std::move(plan));
     b.prepare();
+    auto vkey = senim::protocol::board_verifier_key(b.log_origin(), board_key);
+    REQUIRE(vkey.ok());
     setup = b.entries().size();
     for (const Bytes& e : b.entries())
       REQUIRE(senim::test::post_entry(*client, e).status == 200);

@@ -12,6 +12,7 @@
 
 #include "protocol/ballot.hpp"
 #include "protocol/entry.hpp"
+#include "tests/run_command.hpp"
 #include "tests/server/board_fixture.hpp"
 #include "tests/server/data_dir_tools.hpp"
 
@@ -417,4 +418,20 @@ TEST_CASE("a new board starts only where nothing was released", "[server][damage
                              std::to_string(senim::test::receipt_size(receipts.back())) +
                              " that it signed"));
   CHECK(!fs::exists(f.data_dir() + "/board.key"));
+}
+
+TEST_CASE("a server that cannot listen leaves no board and no directory behind",
+          "[server][damage]") {
+  senim::test::TempDir dir;
+  // The port is taken by a first server; a second, on a new data
+  // directory, is refused before it makes a key, a head record or a database.
+  ServerProcess first(dir.path() + "/first");
+  const std::string port = first.url().substr(first.url().rfind(':') + 1);
+  const std::string data = dir.path() + "/second";
+  const senim::test::CommandRun run =
+      senim::test::run_command(std::string(SENIM_SERVER_BINARY) + " --data '" + data +
+                               "' --listen 127.0.0.1:" + port + " 2>&1");
+  CHECK(run.status == 1);
+  CHECK_THAT(run.out, Catch::Contains("senim-server: cannot bind 127.0.0.1:" + port));
+  CHECK_FALSE(fs::exists(data));
 }
