@@ -275,10 +275,10 @@ void HttpSession::send(Response response) {
   res->result(response.status);
   res->set(http::field::server, "senim-server");
   res->set(http::field::content_type, response.content_type);
-  if (response.status == 503)
-    res->set(http::field::retry_after, "1");
   if (!response.cache_control.empty())
     res->set(http::field::cache_control, response.cache_control);
+  if (response.status == 503)
+    res->set(http::field::retry_after, "1");
   res->keep_alive(keep_alive_ && !linger_after_);
   if (response.stream) {
     res->chunked(true);
