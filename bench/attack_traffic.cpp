@@ -316,16 +316,21 @@ class LargeBodiesOverCap : public Attack {
   std::string name_;
 };
 
-// Connections that ask for a large page and never read it.
+// Connections that ask for a large answer (`path`: a page of entries, an
+// entry bundle) and never read it.
 class UnreadPages : public Fleet {
  public:
-  UnreadPages(const AttackTarget& t, std::size_t count)
-      : Fleet(t, count, 100ms, 4096), checker_(*t.io), count_(count) {}
-  std::string name() const override { return "unread"; }
+  UnreadPages(const AttackTarget& t, std::size_t count, std::string name, std::string path)
+      : Fleet(t, count, 100ms, 4096),
+        checker_(*t.io),
+        count_(count),
+        name_(std::move(name)),
+        path_(std::move(path)),
+        request_(bytes_of("GET " + path_ + " HTTP/1.1\r\nHost: board\r\n\r\n")) {}
+  std::string name() const override { return name_; }
   std::string description() const override {
-    return std::to_string(count_) +
-           " connections (4 KiB receive buffers) each asking GET /v1/entries?start=0&count=1000 "
-           "and never reading; asked again 100 ms after the server closes one";
+    return std::to_string(count_) + " connections (4 KiB receive buffers) each asking GET " +
+           path_ + " and never reading; asked again 100 ms after the server closes one";
   }
 
  protected:
@@ -354,7 +359,9 @@ class UnreadPages : public Fleet {
 
   net::steady_timer checker_;
   std::size_t count_;
-  Bytes request_ = bytes_of("GET /v1/entries?start=0&count=1000 HTTP/1.1\r\nHost: board\r\n\r\n");
+  std::string name_;
+  std::string path_;
+  Bytes request_;
 };
 
 // A POST whose body is a second request, under a Transfer-Encoding the
@@ -423,8 +430,8 @@ class Slowloris : public Fleet {
 }  // namespace
 
 const std::vector<std::string>& attack_names() {
-  static const std::vector<std::string> names{"keepalive", "idle",    "bodies",   "oversize",
-                                              "unread",    "smuggle", "slowloris"};
+  static const std::vector<std::string> names{"keepalive", "idle",         "bodies",  "oversize",
+                                              "unread",    "unread-tiles", "smuggle", "slowloris"};
   return names;
 }
 
@@ -438,7 +445,9 @@ std::unique_ptr<Attack> make_attack(const std::string& name, const AttackTarget&
   if (name == "oversize")
     return std::make_unique<LargeBodiesOverCap>(target, name, std::size_t{4} << 20);
   if (name == "unread")
-    return std::make_unique<UnreadPages>(target, 100);
+    return std::make_unique<UnreadPages>(target, 100, name, "/v1/entries?start=0&count=1000");
+  if (name == "unread-tiles")
+    return std::make_unique<UnreadPages>(target, 100, name, "/tile/entries/000");
   if (name == "smuggle")
     return std::make_unique<Smuggling>(target, 20);
   if (name == "slowloris")

@@ -2,8 +2,12 @@
 // §11.5): GET /checkpoint, /v1/witnessed-checkpoint, /tile/<L>/<N>[.p/<W>]
 // and /tile/entries/<N>[.p/<W>], with the content types and cache headers
 // tlog-tiles asks for.
+#include <memory>
+
 #include "server/api.hpp"
 #include "server/api_call.hpp"
+#include "server/leaf_pieces.hpp"
+#include "tlog/entry_bundle.hpp"
 #include "tlog/tiles.hpp"
 
 namespace senim::server::api {
@@ -17,6 +21,35 @@ constexpr std::string_view kOctetStream = "application/octet-stream";
 constexpr std::string_view kMutable = "public, max-age=1";
 constexpr std::string_view kPartial = "public, max-age=5";
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+
+// Every entry fits a bundle's u16 length (docs/protocol.md §11.1, §13.9.2).
+static_assert(protocol::kMaxEntryBytes <= tlog::kMaxBundleEntryBytes);
+
+// The entries of leaves [first, end) as an entry bundle (u16_be(length) ‖
+// entry, each), streamed: each piece is read from storage when the socket
+// has taken the previous one (limits::kStreamPieceBytes), so a reader that
+// stops reading a bundle of 256 large entries holds one piece, not 16 MiB.
+Response entry_bundle(Board& board, std::uint64_t first, std::uint64_t end) {
+  Response r;
+  r.content_type = std::string(kOctetStream);
+  auto next = std::make_shared<std::uint64_t>(first);
+  r.stream = [&board, next, end]() -> Expected<std::optional<std::string>> {
+    if (*next >= end)
+      return std::optional<std::string>{};
+    std::string out;
+    auto after = read_piece(board.storage(), *next, end, [&](ByteView entry) {
+      out.push_back(static_cast<char>(entry.size() >> 8));
+      out.push_back(static_cast<char>(entry.size() & 0xFF));
+      out.append(entry.begin(), entry.end());
+      return true;
+    });
+    if (!after)
+      return after.error();
+    *next = *after;
+    return std::optional<std::string>(std::move(out));
+  };
+  return r;
+}
 
 Response text(std::string body) {
   Response r;
@@ -56,16 +89,22 @@ Response tile(Board& board, const Call& call) {
     // The message names the path and what is wrong with it.
     return error_response(make_error(Errc::invalid_encoding, parsed.error().message), call.format);
   }
-  auto data = parsed->entries ? board.entry_bundle(parsed->tile) : board.tile(parsed->tile);
-  if (!data) {
-    // An entry too long for a bundle is the board's fault, not the reader's.
-    if (data.error().code == Errc::invalid_length)
-      return error_response(500, "invalid_length", data.error().message, call.format);
-    return error_response(data.error(), call.format);
+  const std::string_view cache = parsed->tile.full() ? kImmutable : kPartial;
+  if (parsed->entries) {
+    if (auto s = board.check_entry_bundle(parsed->tile); !s)
+      return error_response(s.error(), call.format);
+    // The leaves are in storage for good once a checkpoint covers them.
+    const std::uint64_t first = parsed->tile.index * tlog::kFullTileWidth;
+    Response r = entry_bundle(board, first, first + parsed->tile.width);
+    r.cache_control = std::string(cache);
+    return r;
   }
+  auto data = board.tile(parsed->tile);
+  if (!data)
+    return error_response(data.error(), call.format);
   Response r;
   r.content_type = std::string(kOctetStream);
-  r.cache_control = std::string(parsed->tile.full() ? kImmutable : kPartial);
+  r.cache_control = std::string(cache);
   r.body.assign(data->begin(), data->end());
   return r;
 }

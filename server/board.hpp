@@ -132,11 +132,12 @@ class Board {
   std::optional<std::string> witnessed_checkpoint() const;
   // docs/protocol.md §11.5: a hash tile of the latest checkpoint's tree, or a
   // partial one of a size the board signed a checkpoint for; an entry bundle
-  // likewise (from storage). Errors: not_found (beyond the log, or a partial
-  // tile no checkpoint implies), invalid_length (an entry too long for a
-  // bundle), storage's.
+  // likewise: check_entry_bundle says whether it may be served, and its
+  // entries are then read from storage as it is sent (api_tiles.cpp).
+  // Errors: not_found (beyond the log, or a partial tile no checkpoint
+  // implies), storage's.
   Expected<Bytes> tile(const tlog::Tile& tile) const;
-  Expected<Bytes> entry_bundle(const tlog::Tile& tile) const;
+  Status check_entry_bundle(const tlog::Tile& tile) const;
   Expected<v1::InclusionProof> inclusion_proof(std::uint64_t index, std::uint64_t tree_size) const;
   Expected<v1::ConsistencyProof> consistency_proof(std::uint64_t old_size,
                                                    std::uint64_t new_size) const;

@@ -127,28 +127,9 @@ Expected<Bytes> Board::tile(const tlog::Tile& tile) const {
   return out;
 }
 
-Expected<Bytes> Board::entry_bundle(const tlog::Tile& tile) const {
-  {
-    const std::shared_lock lock(mutex_);
-    if (auto s = check_tile(tile, tlog::entry_bundle_path(tile)); !s)
-      return s.error();
-  }
-  // The leaves are in storage for good once a checkpoint covers them.
-  const std::uint64_t first = tile.index * tlog::kFullTileWidth;
-  std::vector<Bytes> entries;
-  entries.reserve(tile.width);
-  auto s = storage_->scan_leaves(first, first + tile.width, [&](LeafRecord leaf) {
-    entries.push_back(std::move(leaf.bytes));
-    return Status::success();
-  });
-  if (!s)
-    return s.error();
-  auto bundle = tlog::encode_entry_bundle(entries);
-  if (!bundle) {
-    return make_error(bundle.error().code,
-                      tlog::entry_bundle_path(tile) + ": " + bundle.error().message);
-  }
-  return bundle;
+Status Board::check_entry_bundle(const tlog::Tile& tile) const {
+  const std::shared_lock lock(mutex_);
+  return check_tile(tile, tlog::entry_bundle_path(tile));
 }
 
 v1::BoardInfo Board::info() const {

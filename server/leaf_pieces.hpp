@@ -1,6 +1,6 @@
 // Reading the log for a streamed answer one piece at a time (limits.hpp,
-// kStreamPieceBytes): used by GET /v1/entries (entry_page_stream.hpp) and
-// GET /v1/record (record_stream.hpp).
+// kStreamPieceBytes): used by GET /v1/entries (entry_page_stream.hpp),
+// GET /v1/record (record_stream.hpp) and GET /tile/entries/… (api_tiles.cpp).
 #pragma once
 
 #include <cstdint>

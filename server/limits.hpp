@@ -129,12 +129,12 @@ inline constexpr std::uint64_t kMaxEntriesPerPage = 1000;
 // …and at most this many bytes of entries (at least one entry is always
 // sent), so that one request cannot make the server send a 4 GiB answer.
 inline constexpr std::size_t kMaxEntryPageBytes = std::size_t{16} * 1024 * 1024;
-// Large answers (GET /v1/entries, GET /v1/record) are streamed in pieces of
-// about this many bytes (a piece holds whole entries, so at most one entry
-// more), each read from storage when the socket has taken the previous one:
-// an unread answer holds one piece, not the answer. 64 KiB is a few dozen
-// ballots per read from storage, and 1000 connections' pieces are 64 MiB
-// plus one entry each.
+// Large answers (GET /v1/entries, GET /v1/record, GET /tile/entries/…) are
+// streamed in pieces of about this many bytes (a piece holds whole entries,
+// so at most one entry more), each read from storage when the socket has
+// taken the previous one: an unread answer holds one piece, not the answer.
+// 64 KiB is a few dozen ballots per read from storage, and 1000
+// connections' pieces are 64 MiB plus one entry each.
 inline constexpr std::size_t kStreamPieceBytes = std::size_t{64} * 1024;
 
 }  // namespace senim::server::limits

@@ -93,7 +93,8 @@ struct Server::Parts {
   net::signal_set hangup{io, SIGHUP};
 
   // Workers first (they call the API, which calls the committer), then the
-  // committer (which answers through the sessions).
+  // committer (which answers through the sessions and notifies the pusher),
+  // then the pusher.
   void stop_work() {
     if (lanes)
       lanes->stop();

@@ -166,6 +166,29 @@ TEST_CASE("Expect: 100-continue is answered before the body, and refused early w
   }
 }
 
+TEST_CASE("a request line and headers over 8 KiB get 431 and a close", "[server][http]") {
+  senim::test::TempDir dir;
+  senim::test::ServerProcess server(dir.path() + "/board");
+  RawConnection c(server.url());
+  REQUIRE(c.send("GET /v1/election HTTP/1.1\r\nHost: board\r\nX-Big: " +
+                 std::string(senim::server::limits::kMaxHeaderBytes, 'a') + "\r\n\r\n"));
+  const auto responses = parse_responses(c.read_to_end(5s));
+  CHECK(c.peer_closed());
+  REQUIRE(responses.size() == 1);
+  CHECK(responses[0].status == 431);
+  CHECK_FALSE(responses[0].keep_alive);
+  const auto error = api_error(responses[0]);
+  CHECK(error.code() == "too_large");
+  CHECK(error.message() == "request line and headers exceed the limit of 8192 bytes");
+  // Just under the limit is served.
+  RawConnection ok(server.url());
+  REQUIRE(ok.send("GET /v1/election HTTP/1.1\r\nHost: board\r\nX-Big: " +
+                  std::string(senim::server::limits::kMaxHeaderBytes - 100, 'a') + "\r\n\r\n"));
+  const auto served = ok.read_response(5s);
+  REQUIRE(served);
+  CHECK(served->status == 200);
+}
+
 TEST_CASE("media types are compared without regard to case and may carry parameters",
           "[server][http]") {
   OpenElection e(4, 4);

@@ -12,8 +12,10 @@
 
 #include "crypto/merkle.hpp"
 #include "net/log_sources.hpp"
+#include "server/limits.hpp"
 #include "tests/server/board_fixture.hpp"
 #include "tests/server/data_dir_tools.hpp"
+#include "tests/server/raw_connection.hpp"
 #include "tlog/entry_bundle.hpp"
 #include "tlog/tile_reader.hpp"
 
@@ -47,6 +49,23 @@ std::string leaf_tile(const std::vector<Bytes>& entries, std::size_t begin, std:
     out.append(h.begin(), h.end());
   }
   return out;
+}
+
+// The sizes of the chunks of a chunked HTTP answer `raw` (headers first).
+std::vector<std::size_t> chunk_sizes(const std::string& raw) {
+  std::vector<std::size_t> sizes;
+  std::size_t at = raw.find("\r\n\r\n");
+  REQUIRE(at != std::string::npos);
+  at += 4;
+  for (;;) {
+    const std::size_t eol = raw.find("\r\n", at);
+    REQUIRE(eol != std::string::npos);
+    const std::size_t size = std::stoul(raw.substr(at, eol - at), nullptr, 16);
+    if (size == 0)
+      return sizes;
+    sizes.push_back(size);
+    at = eol + 2 + size + 2;
+  }
 }
 
 v1::ApiError refused(senim::net::HttpClient& client, const std::string& path, unsigned status) {
@@ -97,6 +116,29 @@ TEST_CASE("the board serves its tiles and entry bundles per tlog-tiles, with the
   // A partial tile of an earlier checkpoint's size is still there.
   CHECK(get_tile(c, "tile/0/000.p/5", kPartial) == leaf_tile(entries, 0, 5));
   CHECK(get_tile(c, "tile/entries/000.p/5", kPartial).size() > 0);
+
+  // An entry bundle is streamed in pieces of about 64 KiB
+  // (limits::kStreamPieceBytes), so that an unread one holds a piece, not
+  // the bundle: the same bytes, chunked.
+  {
+    senim::test::RawConnection raw(f.server->url());
+    REQUIRE(raw.send("GET /tile/entries/000 HTTP/1.1\r\nHost: board\r\nConnection: close\r\n\r\n"));
+    const std::string answer = raw.read_to_end(std::chrono::seconds(10));
+    CHECK_THAT(answer, Contains("\r\nTransfer-Encoding: chunked\r\n"));
+    const auto responses = senim::test::parse_responses(answer);
+    REQUIRE(responses.size() == 1);
+    auto expected = senim::tlog::encode_entry_bundle(
+        std::vector<Bytes>(entries.begin(), entries.begin() + 256));
+    REQUIRE(expected.ok());
+    CHECK(responses[0].body == std::string(expected->begin(), expected->end()));
+    const auto sizes = chunk_sizes(answer);
+    INFO("bundle of " << expected->size() << " bytes");
+    CHECK(sizes.size() >= expected->size() / (senim::server::limits::kStreamPieceBytes));
+    CHECK(sizes.size() > 1);
+    for (const std::size_t chunk : sizes)
+      CHECK(chunk <=
+            senim::server::limits::kStreamPieceBytes + senim::protocol::kMaxEntryBytes + 2);
+  }
 
   // senim's own reader (net::HttpLogSource) gives the checkpoint's root.
   const auto checkpoint = senim::test::fetch_checkpoint(c);
