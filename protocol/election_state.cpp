@@ -204,6 +204,14 @@ Status ElectionState::admit(const Prechecked& e, std::uint64_t leaf) {
   const std::unique_lock lock(mutex_);
   if (auto s = preadmit_locked(e.parsed); !s)
     return s;
+  const Phase before = phase_;
+  auto admitted = admit_body(e, leaf);
+  if (admitted && phase_ != before)
+    timeline_.push_back({phase_, leaf});
+  return admitted;
+}
+
+Status ElectionState::admit_body(const Prechecked& e, std::uint64_t leaf) {
   switch (e.parsed.statement.body_case()) {
     case v1::Statement::kSetup:
       return admit_setup(e);
@@ -279,6 +287,7 @@ Status ElectionState::admit_setup(const Prechecked& e) {
   config_ = std::move(*config);
   deals_.assign(config_->ceremony.trustees, std::nullopt);
   ready_.assign(config_->ceremony.trustees, false);
+  turnout_.assign(config_->shape.districts.size(), {});
   phase_ = Phase::ceremony;
   return Status::success();
 }
@@ -354,6 +363,8 @@ Status ElectionState::admit_credentials(const Prechecked& e) {
       return rejected(Errc::duplicate, where + ": duplicate credential " + to_hex(key));
     }
   }
+  for (const auto& [key, state] : added)
+    ++turnout_[state.district].credentials;
   credentials_.merge(added);
   return Status::success();
 }
@@ -409,6 +420,8 @@ Status ElectionState::admit_ballot(const Prechecked& e, std::uint64_t leaf) {
       return decoded.error();
     running_->subtract(cred.district, tally_vector(*decoded));
     superseded_.push_back(*cred.last_ballot);
+  } else {
+    ++turnout_[cred.district].voted;
   }
   running_->add(cred.district, tally_vector(*e.ballot));
   cred.last_sequence = e.parsed.statement.ballot().sequence();

@@ -119,6 +119,21 @@ class ElectionState {
   const std::vector<std::vector<crypto::PartialDecryption>>& partials() const { return partials_; }
   const std::vector<std::uint32_t>& partial_trustees() const { return partial_trustees_; }
   const std::optional<v1::Result>& result() const { return result_; }
+  // Per district (shape order): credentials listed, and those that cast a
+  // ballot (re-votes counted once). Kept as entries are admitted, so a
+  // reader never walks the credential list (docs/api.md, "GET /v1/turnout").
+  struct DistrictTurnout {
+    std::uint64_t credentials = 0;
+    std::uint64_t voted = 0;
+  };
+  const std::vector<DistrictTurnout>& turnout() const { return turnout_; }
+  // Each change of phase and the leaf whose admission made it, in log order
+  // (the set-up's leaf first): the election's timeline.
+  struct PhaseChange {
+    Phase phase = Phase::empty;
+    std::uint64_t leaf = 0;
+  };
+  const std::vector<PhaseChange>& timeline() const { return timeline_; }
 
  private:
   struct CredentialState {
@@ -131,6 +146,7 @@ class ElectionState {
   Status preadmit_locked(const ParsedEntry& e) const;
   Status preadmit_ballot(const ParsedEntry& e) const;
   Status preadmit_trustee_message(const ParsedEntry& e) const;
+  Status admit_body(const Prechecked& e, std::uint64_t leaf);
   Status admit_setup(const Prechecked& e);
   Status admit_deal(const Prechecked& e);
   Status admit_ready(const Prechecked& e);
@@ -166,6 +182,8 @@ class ElectionState {
   LeafLoader load_leaf_;
   CastAlphaFinder find_cast_alpha_;
   std::vector<bool> ready_;
+  std::vector<DistrictTurnout> turnout_;
+  std::vector<PhaseChange> timeline_;
   mutable std::mutex parameters_mutex_;  // precheck reads parameters_ from other threads
   std::unordered_map<Hash32, CredentialState, Hash32Hasher> credentials_;
   mutable std::shared_mutex mutex_;  // preadmit() shared, admit() exclusive

@@ -10,7 +10,14 @@ void Api::handle(const Request& request, const Respond& respond) {
   Format format = Format::protobuf;
   try {
     Target target = parse_target(request.target);
-    auto negotiated = negotiate_format(target.param("format"), request.accept);
+    if (request.method == "GET") {
+      if (auto page = api::web_page(target.path)) {
+        respond(std::move(*page));
+        return;
+      }
+    }
+    auto negotiated = negotiate_format(target.param("format"), request.accept,
+                                       default_format(request.method, target.path, request.accept));
     if (!negotiated) {
       respond(error_response(negotiated.error(), format));
       return;

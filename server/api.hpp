@@ -39,6 +39,14 @@ std::optional<Response> write(Board& board, Committer& committer, const Call& ca
 Response checkpoint(Board& board, const Call& call);
 Response witnessed_checkpoint(Board& board, const Call& call);
 Response tile(Board& board, const Call& call);
+// api_views.cpp: the readable answers (docs/api.md, "Readable answers"), or
+// nullopt if `path` is not one of them.
+std::optional<Response> view(Board& board, const Call& call);
+// A tracking code in a path, full or short (docs/api.md, "Encodings"),
+// resolved to the full code.
+Expected<Hash32> code_in_path(Board& board, std::string_view text);
+// api_web.cpp: a file of the web page, or nullopt.
+std::optional<Response> web_page(std::string_view path);
 // Is `path` one of the POST endpoints? (GET on it is 405, not 404.)
 bool is_write_path(std::string_view path);
 }  // namespace api

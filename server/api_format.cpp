@@ -10,7 +10,8 @@
 
 namespace senim::server {
 
-Expected<Format> negotiate_format(std::string_view format_param, std::string_view accept) {
+Expected<Format> negotiate_format(std::string_view format_param, std::string_view accept,
+                                  Format fallback) {
   if (format_param == "json")
     return Format::json;
   if (format_param == "protobuf")
@@ -19,7 +20,7 @@ Expected<Format> negotiate_format(std::string_view format_param, std::string_vie
     return make_error(Errc::invalid_argument,
                       "format \"" + std::string(format_param) + "\" is not one of json, protobuf");
   }
-  return accepts_json(accept) ? Format::json : Format::protobuf;
+  return accepts_json(accept) ? Format::json : fallback;
 }
 
 namespace {
@@ -55,11 +56,15 @@ std::string media_type(std::string_view value) {
 }
 
 bool accepts_json(std::string_view accept) {
+  return accepts_type(accept, kJsonType);
+}
+
+bool accepts_type(std::string_view accept, std::string_view type) {
   while (!accept.empty()) {
     const auto comma = accept.find(',');
     const std::string_view element = accept.substr(0, comma);
     const auto semicolon = element.find(';');
-    if (media_type(element) == kJsonType &&
+    if (media_type(element) == type &&
         (semicolon == std::string_view::npos || !refuses(element.substr(semicolon)))) {
       return true;
     }
@@ -68,6 +73,16 @@ bool accepts_json(std::string_view accept) {
     accept.remove_prefix(comma + 1);
   }
   return false;
+}
+
+bool is_view_path(std::string_view path) {
+  return path == "/v1/manifest" || path == "/v1/turnout" || path == "/v1/result" ||
+         path == "/v1/log" || path.starts_with("/v1/challenges/");
+}
+
+Format default_format(std::string_view method, std::string_view path, std::string_view accept) {
+  const bool readable = method == "GET" && is_view_path(path);
+  return readable || accepts_type(accept, "text/html") ? Format::json : Format::protobuf;
 }
 
 bool is_entry_media_type(std::string_view content_type) {

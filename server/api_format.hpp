@@ -19,8 +19,16 @@ inline constexpr std::string_view kProtobufType = "application/x-protobuf";
 inline constexpr std::string_view kJsonType = "application/json";
 
 // `format=json|protobuf` in the query wins; then an Accept header naming
-// application/json; protobuf otherwise. An unknown `format` value is an error.
-Expected<Format> negotiate_format(std::string_view format_param, std::string_view accept);
+// application/json; then `fallback`. An unknown `format` value is an error.
+Expected<Format> negotiate_format(std::string_view format_param, std::string_view accept,
+                                  Format fallback = Format::protobuf);
+// The format of a request that names none (docs/api.md, "Formats"): JSON for
+// a GET of the readable answers and for a browser (an Accept naming
+// text/html), so that a person never gets a binary body; protobuf otherwise
+// (a POST /v1/result is answered with a protobuf receipt).
+Format default_format(std::string_view method, std::string_view path, std::string_view accept);
+// The readable answers (docs/api.md, "Readable answers").
+bool is_view_path(std::string_view path);
 
 // Media types (RFC 9110 §8.3.1) are compared without regard to case, and may
 // carry parameters: "Application/JSON; charset=utf-8" is application/json.
@@ -29,6 +37,8 @@ Expected<Format> negotiate_format(std::string_view format_param, std::string_vie
 std::string media_type(std::string_view value);
 // Does the Accept header name application/json (with a q other than 0)?
 bool accepts_json(std::string_view accept);
+// Does the Accept header name `type` (lower case) with a q other than 0?
+bool accepts_type(std::string_view accept, std::string_view type);
 // May a write's body come with this Content-Type? application/x-protobuf,
 // application/octet-stream, or none.
 bool is_entry_media_type(std::string_view content_type);

@@ -70,7 +70,7 @@ Response consistency(Board& board, const Call& call) {
 }
 
 Response ballot(Board& board, const Call& call) {
-  auto code = hex32(std::string_view(call.target.path).substr(kBallots.size()), "tracking code");
+  auto code = code_in_path(board, std::string_view(call.target.path).substr(kBallots.size()));
   if (!code)
     return error_response(code.error(), call.format);
   return answer(board.ballot_status(*code), call.format);
@@ -134,6 +134,8 @@ Response read(Board& board, const Call& call) {
     return record(board, call);
   if (path.starts_with(kBallots))
     return ballot(board, call);
+  if (auto readable = view(board, call))
+    return std::move(*readable);
   if (path.starts_with(kCredentials))
     return credential(board, call);
   if (is_write_path(path)) {

@@ -40,6 +40,7 @@
 #include "protocol/election_state.hpp"
 #include "protocol/record.hpp"
 #include "protocol/signing.hpp"
+#include "protocol/tracking_code.hpp"
 #include "server/cosignature_book.hpp"
 #include "server/head_record.hpp"
 #include "server/storage.hpp"
@@ -142,6 +143,21 @@ class Board {
   Expected<v1::ConsistencyProof> consistency_proof(std::uint64_t old_size,
                                                    std::uint64_t new_size) const;
   Expected<v1::BallotStatus> ballot_status(const Hash32& tracking_code) const;
+  // --- readable answers (board_views.cpp; docs/api.md, "Readable answers") --
+  // The full code a person's code names (a short code resolved through the
+  // tracking-code index). Errors: not_found, invalid_argument if a short
+  // code names two ballots (then the full code is needed), storage's.
+  Expected<Hash32> resolve_tracking_code(const protocol::TrackingCodeQuery& query) const;
+  // Errors: not_found before the set-up.
+  Expected<v1::ElectionView> election_view() const;
+  v1::Turnout turnout() const;
+  // Errors: not_found before the result.
+  Expected<v1::ResultView> result_view() const;
+  // The choices a challenge opened, checked again by the protocol's own
+  // check (docs/protocol.md §9.5). Errors: not_found, storage's.
+  Expected<v1::ChallengeView> challenge_view(const Hash32& tracking_code) const;
+  // Leaves [start, start + count) that exist, decoded.
+  Expected<v1::ReadableEntries> readable_entries(std::uint64_t start, std::uint64_t count) const;
   v1::CredentialStatus credential_status(const protocol::PublicKey& credential) const;
   // Entries [start, start + count) that exist, at most limits::kMaxEntryPageBytes
   // of them (but at least one).

@@ -220,7 +220,8 @@ Expected<v1::BallotStatus> Board::ballot_status(const Hash32& tracking_code) con
     return make_error(Errc::not_found, "no ballot with tracking code " + to_hex(tracking_code));
   }
   v1::BallotStatus status;
-  status.set_tracking_code(to_string(tracking_code));
+  status.set_tracking_code(to_hex(tracking_code));
+  status.set_short_code(protocol::short_tracking_code(tracking_code));
   status.set_leaf_index((*hit)->index);
   if ((*hit)->kind == "challenge") {
     status.set_state("challenged");

@@ -23,7 +23,8 @@ struct Request {
 struct Response {
   unsigned status = 200;
   std::string content_type;
-  std::string cache_control;  // sent when not empty (tiles, checkpoints: docs/api.md)
+  std::string cache_control;            // sent when not empty (tiles, checkpoints: docs/api.md)
+  std::string content_security_policy;  // sent when not empty (the web page)
   std::string body;
   // Set for an answer produced piece by piece (GET /v1/record), sent with
   // chunked encoding after `body`: called until it returns nullopt. An error

@@ -162,8 +162,9 @@ void HttpSession::on_header(beast::error_code ec) {
   const std::string_view target = std_view(req.target());
   path_ = std::string(target.substr(0, target.find('?')));
   // Refusals from here on come in the format the request asks for.
-  auto format =
-      negotiate_format(parse_target(target).param("format"), std_view(req[http::field::accept]));
+  const std::string_view accept = std_view(req[http::field::accept]);
+  auto format = negotiate_format(parse_target(target).param("format"), accept,
+                                 default_format(method_, path_, accept));
   format_ = format ? *format : Format::protobuf;
   if (auto coding = unsupported_transfer_encoding(*parser_)) {
     return refuse(400, "invalid_encoding",
@@ -277,6 +278,8 @@ void HttpSession::send(Response response) {
   res->set(http::field::content_type, response.content_type);
   if (!response.cache_control.empty())
     res->set(http::field::cache_control, response.cache_control);
+  if (!response.content_security_policy.empty())
+    res->set("Content-Security-Policy", response.content_security_policy);
   if (response.status == 503)
     res->set(http::field::retry_after, "1");
   res->keep_alive(keep_alive_ && !linger_after_);

@@ -126,6 +126,10 @@ inline constexpr std::size_t kMaxBatchEntries = 1024;
 
 // GET /v1/entries: at most this many entries per call…
 inline constexpr std::uint64_t kMaxEntriesPerPage = 1000;
+// GET /v1/log: entries per answer. Decoded, a ballot takes about 3 times its
+// bytes (hex beside the JSON mapping's base64), so 100 ballots of a large
+// election stay near a few MiB, built in memory.
+inline constexpr std::uint64_t kMaxReadableEntriesPerPage = 100;
 // …and at most this many bytes of entries (at least one entry is always
 // sent), so that one request cannot make the server send a 4 GiB answer.
 inline constexpr std::size_t kMaxEntryPageBytes = std::size_t{16} * 1024 * 1024;

@@ -458,6 +458,45 @@ Expected<std::optional<TrackingCodeHit>> SqliteStorage::find_tracking_code(
       TrackingCodeHit{static_cast<std::uint64_t>(q->int64(0)), q->text(1)});
 }
 
+Expected<std::vector<Hash32>> SqliteStorage::find_tracking_code_prefix(ByteView prefix,
+                                                                       std::size_t limit) {
+  auto r = reader();
+  if (!r)
+    return r.error();
+  // A range of the tracking-code index: [prefix, prefix + 1) as blobs
+  // (compared byte by byte, a shorter blob first); no upper bound when the
+  // prefix is all 0xff.
+  Bytes above(prefix.begin(), prefix.end());
+  auto carry = std::find_if(above.rbegin(), above.rend(), [](std::uint8_t b) { return b != 0xff; });
+  const bool bounded = carry != above.rend();
+  if (bounded) {
+    ++*carry;
+    std::fill(above.rbegin(), carry, std::uint8_t{0});
+  }
+  auto q = sqlite::Statement::prepare(
+      r->db(),
+      "SELECT DISTINCT tracking_code FROM leaves WHERE tracking_code >= ? AND (? OR "
+      "tracking_code < ?) ORDER BY tracking_code LIMIT ?");
+  if (!q)
+    return q.error();
+  q->bind(1, prefix).bind(2, static_cast<std::int64_t>(bounded ? 0 : 1)).bind(3, ByteView(above));
+  q->bind(4, static_cast<std::int64_t>(limit));
+  std::vector<Hash32> codes;
+  for (;;) {
+    auto row = q->step();
+    if (!row)
+      return row.error();
+    if (!*row)
+      return codes;
+    const Bytes code = q->blob(0);
+    if (code.size() != 32)
+      return make_error(Errc::io_error, "a stored tracking code is not 32 bytes");
+    Hash32 h{};
+    std::copy(code.begin(), code.end(), h.begin());
+    codes.push_back(h);
+  }
+}
+
 Expected<std::optional<LeafRecord>> SqliteStorage::find_leaf_hash(const Hash32& leaf_hash) {
   auto r = reader();
   if (!r)

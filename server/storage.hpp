@@ -82,6 +82,10 @@ class Storage {
   // The first leaf with this tracking code and this kind ("" for any kind).
   virtual Expected<std::optional<TrackingCodeHit>> find_tracking_code(const Hash32& code,
                                                                       const std::string& kind) = 0;
+  // The distinct tracking codes that begin with `prefix` (a short code's
+  // bytes, docs/protocol.md §9.4), ascending, at most `limit` of them.
+  virtual Expected<std::vector<Hash32>> find_tracking_code_prefix(ByteView prefix,
+                                                                  std::size_t limit) = 0;
   // The leaf with this leaf hash, every column but the bytes.
   virtual Expected<std::optional<LeafRecord>> find_leaf_hash(const Hash32& leaf_hash) = 0;
   // Compares the look-up structures behind find_tracking_code and

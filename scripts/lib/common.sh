@@ -15,6 +15,7 @@ SENIM_PACKAGES=(
   python3
   curl ca-certificates
   python3 sqlite3 jq
+  chromium chromium-driver python3-selenium
 )
 
 senim_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
