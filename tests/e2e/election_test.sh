@@ -60,6 +60,23 @@ while_voting() {
   cp -r mirror mirror-while-voting
 }
 
+# A credential file that cannot be written mid-list (a full disk; here a
+# directory in the way of its temporary file): a clear error, the files of
+# the list not yet posted removed, nothing posted, and a second run works.
+before_credentials() {
+  step "admin credentials when a file cannot be written"
+  mkdir -p blocked/voter-000002.cred.tmp
+  local before after
+  before=$("$SENIM" admin status | sed -n 's/ *credentials *//p')
+  refuses "0 of the 3 credentials were issued and posted, and the 1 files of credentials not yet posted were removed" \
+    "$SENIM" admin credentials --key authority.key --count 3 --out blocked
+  [ -z "$(ls blocked | grep -v '^voter-000002.cred.tmp$')" ] ||
+    { ls -l blocked; echo "FAIL: a refused admin credentials left files" >&2; return 1; }
+  after=$("$SENIM" admin status | sed -n 's/ *credentials *//p')
+  [ "$before" = "$after" ] || { echo "FAIL: credentials were posted ($before -> $after)" >&2; return 1; }
+  rm -rf blocked
+}
+
 run_election "$WORK/election" 16 4 4242
 
 cd "$WORK/election"
