@@ -104,6 +104,8 @@ class Masks(unittest.TestCase):
                          mask("-rw------- 1 senim senim 8192 Jan 12  2027 board.head"))
         self.assertEqual(mask("the replaced database is board/board.sqlite.before-restore-1796119617."),
                          mask("the replaced database is board/board.sqlite.before-restore-1796134612."))
+        self.assertEqual(mask("the replaced database is board/board.sqlite.before-restore-1796119617-2."),
+                         mask("the replaced database is board/board.sqlite.before-restore-1796134612."))
 
     def test_what_matters_is_not_ignored(self):
         self.assertNotEqual(mask("-rw------- 1 root root 32 Dec  1 10:06 board.key"),

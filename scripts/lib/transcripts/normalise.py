@@ -25,7 +25,8 @@ Colours (terminal escape sequences, from jq for instance), trailing spaces
 
 Masks. Times ("(0.04 s)", "seconds":0.025), the owner, size and date
 columns of `ls -l` (and its "total"), and the time in a restored database's name
-(board.sqlite.before-restore-NNN) are ignored when comparing: the guide
+(board.sqlite.before-restore-NNN, or NNN-2 for a second restore in that
+second) are ignored when comparing: the guide
 keeps the values of the run that last wrote it.
 """
 
@@ -189,7 +190,8 @@ _MASKS = [
     (re.compile(r"\+[0-9a-f]{8}\+A[A-Za-z0-9+/]{43}"), "+<key hash>+<key>"),
     (re.compile(r"\(\d+(?:\.\d+)? s\)"), "(<time> s)"),
     (re.compile(r'"seconds":[0-9.e-]+'), '"seconds":<time>'),
-    (re.compile(r"before-restore-\d+"), "before-restore-<time>"),
+    # The time, and the -2, -3, … a second restore within the same second adds.
+    (re.compile(r"before-restore-\d+(?:-\d+)?"), "before-restore-<time>"),
     (re.compile(r"^total \d+$", re.M), "total <blocks>"),
     (re.compile(r"^([-dlcbps][-rwxsStT]{9}[.+@]?) +\d+ +\S+ +\S+ +\d+ +\w{3} +\d+ +(?:\d\d:\d\d|\d{4}) ",
                 re.M), r"\1 <owner size date> "),
