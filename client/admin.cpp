@@ -308,6 +308,22 @@ int admin_credentials(const AdminOptions& o) {
   }
   v1::Statement st = statement_for(*s);
   std::uint64_t posted = 0;
+  // The files of the list not yet posted. If one cannot be written (a full
+  // disk), they are removed: their keys never reached the board, and left
+  // behind they would stop the next run ("already exists"). What was posted
+  // stays, with its files, so a run for the rest continues the numbering.
+  std::vector<std::string> unposted;
+  auto stop_writing = [&](const Error& why) {
+    for (const std::string& f : unposted)
+      std::filesystem::remove(f, ec);
+    return fail(why.message + "; " + std::to_string(posted) + " of the " + std::to_string(o.count) +
+                " credentials were issued and posted" +
+                (posted == 0 ? "" : " (files up to " + file_name(already + posted) + ")") +
+                ", and the " + std::to_string(unposted.size()) +
+                " files of credentials not yet posted were removed: free some space and run "
+                "again with --count " +
+                std::to_string(o.count - posted) + " for the rest");
+  };
   for (std::uint32_t i = 0; i < o.count; ++i) {
     const auto credential = protocol::SigningKey::generate();
     v1::VoterCredentialFile file;
@@ -317,9 +333,12 @@ int admin_credentials(const AdminOptions& o) {
     Bytes seed = credential.seed();
     file.set_seed(to_string(seed));
     wipe(seed);
-    if (auto w = write_message_file(file_name(already + i + 1), file, Secrecy::secret_file); !w)
-      return fail(w.error());
+    const std::string path = file_name(already + i + 1);
+    auto w = write_message_file(path, file, Secrecy::secret_file);
     wipe_string(*file.mutable_seed());
+    if (!w)
+      return stop_writing(w.error());
+    unposted.push_back(path);
     auto* c = st.mutable_credentials()->add_credentials();
     c->set_key(to_string(credential.public_key()));
     c->set_district(file.district());
@@ -330,6 +349,7 @@ int admin_credentials(const AdminOptions& o) {
         return fail(receipt.error());
       posted += static_cast<std::uint64_t>(st.credentials().credentials_size());
       st.mutable_credentials()->clear_credentials();
+      unposted.clear();
     }
   }
   std::cout << posted << " credentials issued: secret files in " << o.out

@@ -4,6 +4,8 @@
 // the board's tiled log — from the board or any mirror (§11.5) — and keeps
 // the latest checkpoint it checked beside the receipt, so that a later check
 // also proves the log never shrank below it.
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 
@@ -11,10 +13,13 @@
 #include "client/commands.hpp"
 #include "client/common.hpp"
 #include "client/key_files.hpp"
+#include "crypto/merkle.hpp"
 #include "net/log_sources.hpp"
 #include "proto/files.pb.h"
+#include "protocol/ballot_state.hpp"
 #include "protocol/log_source.hpp"
 #include "protocol/receipt.hpp"
+#include "protocol/record_log_source.hpp"
 #include "protocol/text_rules.hpp"
 #include "protocol/tracking_code.hpp"
 #include "tlog/note.hpp"
@@ -69,32 +74,163 @@ void show_status(const std::string& location, const protocol::ReceiptParts& part
   }
 }
 
+// A record's state of the ballot or challenge at `index`, by the rule the
+// board answers GET /v1/ballots with (protocol/ballot_state.hpp): the later
+// entries of the record say whether a re-vote replaced it and whether the
+// tally was posted.
+Expected<std::string> record_state(protocol::RecordLogSource& record, std::uint64_t index,
+                                   const protocol::ParsedEntry& mine) {
+  protocol::BallotFacts facts;
+  facts.challenge = mine.statement.has_challenge();
+  bool voting = true;
+  for (std::uint64_t i = index + 1; i < record.size(); ++i) {
+    auto bytes = record.entry(i);
+    if (!bytes)
+      return bytes.error();
+    auto e = protocol::parse_entry(*bytes);
+    if (!e)
+      continue;  // the verifier's to judge; it cannot be a re-vote
+    const v1::Statement& st = e->statement;
+    if (st.has_close())
+      voting = false;
+    if (st.has_tally())
+      facts.tallied = true;
+    if (voting && st.has_ballot() && e->entry.signer() == mine.entry.signer() &&
+        st.election_id() == mine.statement.election_id()) {
+      facts.superseded = true;
+    }
+  }
+  return protocol::ballot_state(facts);
+}
+
+// A receipt's or a record's ballot state, printed as the online check does.
+void show_record_status(protocol::RecordLogSource& record, std::uint64_t index,
+                        const protocol::ParsedEntry& entry) {
+  const auto& st = entry.statement;
+  if (!st.has_ballot() && !st.has_challenge())
+    return;
+  auto state = record_state(record, index, entry);
+  if (!state)
+    return;
+  std::cout << "tracking code "
+            << protocol::short_tracking_code(protocol::entry_tracking_code(entry)) << ": " << *state
+            << "\n";
+}
+
+// The source the check reads: a record file, or the board or a mirror.
+struct Source {
+  std::string location;
+  std::unique_ptr<protocol::LogSource> log;
+  protocol::RecordLogSource* record = nullptr;  // when it is a record
+};
+
+Expected<Source> open_record(const std::string& path) {
+  auto record = protocol::RecordLogSource::open(path);
+  if (!record) {
+    return make_error(record.error().code,
+                      "cannot read the record " + path + ": " + record.error().message);
+  }
+  Source out;
+  out.location = path;
+  out.record = record->get();
+  out.log = std::move(*record);
+  return out;
+}
+
+Expected<Source> open_source(const CheckOptions& o, const protocol::ReceiptParts& parts) {
+  if (!o.record.empty())
+    return open_record(o.record);
+  auto location = where_to_read(o, parts);
+  if (!location)
+    return location.error();
+  auto log = net::open_log_source(*location);
+  if (!log)
+    return log.error();
+  return Source{*location, std::move(*log), nullptr};
+}
+
+// "7qkm3xta9plwe2dn", "7QKM-3XTA-9PLW-E2DN": the short form, upper case, grouped.
+std::string normalised_code(const std::string& code) {
+  std::string bare;
+  for (char c : code) {
+    if (c != '-' && c != ' ')
+      bare.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  std::string out;
+  for (std::size_t i = 0; i < bare.size(); ++i) {
+    if (i > 0 && i % 4 == 0)
+      out.push_back('-');
+    out.push_back(bare[i]);
+  }
+  return out;
+}
+
+// `senim check --record FILE --code CODE`: the ballot or challenge with this
+// tracking code in a saved record, authenticated to the record's last
+// checkpoint, which is verified under the board key of the record's set-up.
+int check_code(const CheckOptions& o) {
+  auto source = open_record(o.record);
+  if (!source)
+    return fail(source.error());
+  auto served = protocol::read_served_election(*source->log);
+  if (!served)
+    return fail("cannot read the record " + o.record + ": " + served.error().message);
+  const std::string wanted = normalised_code(o.code);
+  protocol::RecordLogSource& record = *source->record;
+  for (std::uint64_t i = 0; i < record.size(); ++i) {
+    auto bytes = record.entry(i);
+    if (!bytes)
+      return fail(bytes.error());
+    auto e = protocol::parse_entry(*bytes);
+    if (!e || (!e->statement.has_ballot() && !e->statement.has_challenge()))
+      continue;
+    if (protocol::short_tracking_code(protocol::entry_tracking_code(*e)) != wanted)
+      continue;
+    const tlog::Checkpoint& latest = served->latest.checkpoint;
+    if (auto s = protocol::verify_leaf(i, crypto::merkle::leaf_hash(*bytes), latest, record); !s)
+      return fail("the record " + o.record + " is damaged: " + s.error().message);
+    std::cout << "tracking code " << wanted << " is entry " << i << " of the record of election \""
+              << protocol::printable(served->config.election_id()) << "\", under the board's "
+              << "checkpoint of " << latest.size << " entries (board key "
+              << to_hex(served->config.board).substr(0, 16) << "…)\n";
+    show_record_status(record, i, *e);
+    return 0;
+  }
+  return fail("no ballot with tracking code " + wanted + " in the record " + o.record +
+              " (of election \"" + protocol::printable(served->config.election_id()) + "\")");
+}
+
 }  // namespace
 
 int check(const CheckOptions& o) {
+  if (o.receipt.empty() && o.code.empty())
+    return fail("which ballot? give its receipt file, or --record FILE --code TRACKING-CODE");
+  if (!o.code.empty())
+    return check_code(o);
   auto text = read_bytes_file(o.receipt);
   if (!text)
     return fail(text.error());
   auto parts = protocol::parse_receipt(*text);
   if (!parts)
     return fail(o.receipt + " is not a senim receipt: " + parts.error().message);
-  auto location = where_to_read(o, *parts);
-  if (!location)
-    return fail(location.error());
-  auto source = net::open_log_source(*location);
-  if (!source)
-    return fail(source.error());
+  auto opened = open_source(o, *parts);
+  if (!opened)
+    return fail(opened.error());
+  const std::string* location = &opened->location;
+  protocol::LogSource* source = opened->log.get();
+  const std::string what = opened->record ? "the record " : "the board's log at ";
   // The election the source serves: its set-up (leaf 0) and latest checkpoint.
-  auto served = protocol::read_served_election(**source);
+  auto served = protocol::read_served_election(*source);
   if (!served)
-    return fail("cannot read the board's log at " + *location + ": " + served.error().message);
+    return fail("cannot read " + what + *location + ": " + served.error().message);
   const protocol::ElectionConfig& config = served->config;
   const std::string receipt_origin =
       parts->file.checkpoint.substr(0, parts->file.checkpoint.find('\n'));
   if (receipt_origin != config.log_origin ||
       parts->parsed.statement.election_id() != config.election_id()) {
-    return fail("the board at " + *location +
-                " is not the one that gave this receipt (it holds election \"" +
+    return fail((opened->record ? "the record " + *location + " is not of the board"
+                                : "the board at " + *location + " is not the one") +
+                " that gave this receipt (it holds election \"" +
                 protocol::printable(config.election_id()) + "\" under log " +
                 protocol::printable(config.log_origin) + "; the receipt names \"" +
                 protocol::printable(parts->parsed.statement.election_id()) + "\" and " +
@@ -105,7 +241,12 @@ int check(const CheckOptions& o) {
     return fail("the receipt itself does not check: " + checked.error().message);
   const tlog::Checkpoint& mine = checked->checkpoint.checkpoint;
   const tlog::Checkpoint& latest = served->latest.checkpoint;
-  if (auto s = protocol::verify_extends(mine, latest, **source); !s) {
+  if (auto s = protocol::verify_extends(mine, latest, *source); !s) {
+    if (s.error().code == Errc::out_of_range && opened->record) {
+      return fail("the record ends at " + std::to_string(latest.size) + " entries, before the " +
+                  std::to_string(mine.size) +
+                  " of your receipt: it is not the board's final record (ask for a later one)");
+    }
     if (s.error().code == Errc::out_of_range) {
       return fail("cannot check yet: " + s.error().message + " (a mirror that is behind? try " +
                   "again later, or another source)");
@@ -113,7 +254,7 @@ int check(const CheckOptions& o) {
     return evidence(o.receipt, s.error().message);
   }
   if (auto s = protocol::verify_leaf(checked->parts.file.index, checked->parts.leaf_hash, latest,
-                                     **source);
+                                     *source);
       !s) {
     return evidence(o.receipt,
                     "your ballot is not in the board's current log: " + s.error().message);
@@ -127,7 +268,7 @@ int check(const CheckOptions& o) {
     auto kept = protocol::verify_board_checkpoint(*kept_note, config.board_vkey);
     if (!kept)
       return fail(kept_path + " is not a checkpoint of this election: " + kept.error().message);
-    if (auto s = protocol::verify_extends(kept->checkpoint, latest, **source); !s) {
+    if (auto s = protocol::verify_extends(kept->checkpoint, latest, *source); !s) {
       if (s.error().code == Errc::out_of_range)
         return fail("cannot check yet: " + s.error().message + " (kept in " + kept_path + ")");
       return evidence(kept_path, s.error().message);
@@ -135,6 +276,16 @@ int check(const CheckOptions& o) {
   }
   if (auto w = write_bytes_file(kept_path, served->latest.note); !w)
     return fail(w.error());
+  if (opened->record) {
+    std::cout << "your ballot (entry " << checked->parts.file.index
+              << ") is in the record, and the record's log of " << latest.size
+              << " entries, signed by the board, extends the " << mine.size
+              << " it had when it gave you the receipt\n"
+              << "checked offline against " << protocol::printable(*location)
+              << "; its last checkpoint is kept in " << kept_path << "\n";
+    show_record_status(*opened->record, checked->parts.file.index, checked->parts.parsed);
+    return 0;
+  }
   std::cout << "your ballot (entry " << checked->parts.file.index
             << ") is on the board, and the board's log of " << latest.size
             << " entries extends the " << mine.size << " it had when it gave you the receipt\n"

@@ -81,6 +81,8 @@ struct CheckOptions {
   std::string server;      // the board, or a mirror over HTTP
   std::string mirror;      // a mirror directory
   std::string credential;  // its board URL is the default server
+  std::string record;      // a saved election record, read offline
+  std::string code;        // with record and no receipt: look a tracking code up
 };
 
 int check(const CheckOptions& o);

@@ -148,16 +148,26 @@ int main(int argc, char** argv) {
   CheckOptions check_options;
   auto* c = app.add_subcommand(
       "check", "is my ballot on the board, and is the board consistent with my receipt?");
-  c->add_option("receipt", check_options.receipt, "the receipt file from `senim vote`")
-      ->required()
-      ->check(CLI::ExistingFile);
+  auto* check_receipt =
+      c->add_option("receipt", check_options.receipt, "the receipt file from `senim vote`")
+          ->check(CLI::ExistingFile);
   auto* check_server = c->add_option(
       "--server", check_options.server,
       "the board's URL, or a mirror's (default: the one in --credential, else http:// and the "
       "receipt's origin without its last part)");
-  c->add_option("--mirror", check_options.mirror, "a mirror directory of the board's tiles")
-      ->excludes(check_server)
-      ->check(CLI::ExistingDirectory);
+  auto* check_mirror =
+      c->add_option("--mirror", check_options.mirror, "a mirror directory of the board's tiles")
+          ->excludes(check_server)
+          ->check(CLI::ExistingDirectory);
+  auto* check_record =
+      c->add_option("--record", check_options.record,
+                    "a saved election record (senim-verify --save), checked offline")
+          ->excludes(check_server)
+          ->excludes(check_mirror);
+  c->add_option("--code", check_options.code,
+                "with --record and no receipt: look up a tracking code (e.g. 7QKM-3XTA-9PLW-E2DN)")
+      ->needs(check_record)
+      ->excludes(check_receipt);
   c->add_option("--credential", check_options.credential,
                 "your credential file: its board URL is the default --server")
       ->check(CLI::ExistingFile);

@@ -343,12 +343,14 @@ int trustee_finalize(const TrusteeOptions& o) {
     coefficients.push_back(*a);
   }
   const auto polynomial = crypto::SecretPolynomial::from_coefficients(std::move(coefficients));
-  std::vector<crypto::DealerCommitment> qualified;
-  for (const auto& d : state.deals())
-    qualified.push_back(*d);
+  // §6.5, rule 3: x_t sums the shares of the dealers in Q only (the same Q
+  // the board and the verifier compute), this trustee's own f_t(t) included
+  // if it is one of them.
+  const std::vector<crypto::DealerCommitment>& qualified = state.qualification().qualified;
   std::vector<crypto::Scalar> shares;
-  shares.reserve(config.ceremony.trustees);
-  for (std::uint32_t i = 1; i <= config.ceremony.trustees; ++i) {
+  shares.reserve(qualified.size());
+  for (const crypto::DealerCommitment& dealer : qualified) {
+    const std::uint32_t i = dealer.dealer;
     if (i == s->index) {
       shares.push_back(polynomial.evaluate(i));
       continue;
@@ -356,8 +358,7 @@ int trustee_finalize(const TrusteeOptions& o) {
     const auto deal = find_deal(s->replica, i);
     const std::string& box = deal->encrypted_shares(static_cast<int>(s->index - 1));
     auto share = crypto::open_share(as_bytes(box), i, s->index, s->box);
-    Status good =
-        share ? crypto::verify_share(qualified[i - 1], s->index, *share) : Status(share.error());
+    Status good = share ? crypto::verify_share(dealer, s->index, *share) : Status(share.error());
     if (!good) {
       // §6.4.2: publish the evidence; the ceremony must be run again. The box
       // key is marked revealed first, so that it is never used again (§6.3.1).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "protocol/ceremony_keys.hpp"
 #include "protocol/decryption.hpp"
 #include "protocol/tracking_code.hpp"
 
@@ -304,19 +305,19 @@ Status ElectionState::admit_deal(const Prechecked& e) {
   return Status::success();
 }
 
+// §6.5: the board refuses a deal that fails CheckDeal (admit_deal), so here
+// every trustee's deal qualifies; the keys come from the one rule anyway.
 void ElectionState::compute_keys() {
-  std::vector<crypto::DealerCommitment> qualified;
+  std::vector<Expected<crypto::DealerCommitment>> verdicts;
   for (const auto& d : deals_)
-    qualified.push_back(*d);
-  auto k = crypto::joint_public_key(qualified);
-  if (!k)
+    verdicts.emplace_back(*d);
+  qualification_ = qualify_dealers(verdicts);
+  auto keys = ceremony_keys(*config_, qualification_);
+  if (!keys)
     return;  // unreachable: every commitment passed verify_dealer_commitment
-  joint_key_ = *k;
-  trustee_keys_.clear();
-  for (std::uint32_t t = 1; t <= config_->ceremony.trustees; ++t) {
-    trustee_keys_.push_back(*crypto::trustee_public_key(qualified, t));
-  }
-  base_hash_ = protocol::base_hash(*config_, *joint_key_, trustee_keys_);
+  joint_key_ = keys->joint_key;
+  trustee_keys_ = std::move(keys->trustee_keys);
+  base_hash_ = keys->base_hash;
 }
 
 Status ElectionState::admit_ready(const Prechecked& e) {

@@ -37,6 +37,7 @@
 #include "crypto/key_ceremony.hpp"
 #include "crypto/threshold_decryption.hpp"
 #include "protocol/ballot.hpp"
+#include "protocol/ceremony_keys.hpp"
 #include "protocol/election_config.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/tally.hpp"
@@ -101,6 +102,8 @@ class ElectionState {
   std::shared_ptr<const VotingParameters> parameters() const;
   const std::vector<std::optional<crypto::DealerCommitment>>& deals() const { return deals_; }
   const std::optional<crypto::Element>& joint_key() const { return joint_key_; }
+  // Q and the dealers left out of it (§6.5), once every trustee has dealt.
+  const Qualification& qualification() const { return qualification_; }
   // Has trustee t (1-based) announced it is ready?
   bool trustee_ready(std::uint32_t t) const {
     return t >= 1 && t <= ready_.size() && ready_[t - 1];
@@ -175,6 +178,7 @@ class ElectionState {
   std::shared_ptr<const VotingParameters> parameters_;
   std::vector<std::optional<crypto::DealerCommitment>> deals_;
   std::vector<crypto::Element> trustee_keys_;
+  Qualification qualification_;
   std::vector<std::uint64_t> superseded_;
   std::vector<crypto::Ciphertext> tally_flat_;
   std::vector<std::vector<crypto::PartialDecryption>> partials_;

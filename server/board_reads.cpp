@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "protocol/ballot_state.hpp"
 #include "server/board.hpp"
 #include "server/limits.hpp"
 #include "tlog/entry_bundle.hpp"
@@ -223,17 +224,13 @@ Expected<v1::BallotStatus> Board::ballot_status(const Hash32& tracking_code) con
   status.set_tracking_code(to_hex(tracking_code));
   status.set_short_code(protocol::short_tracking_code(tracking_code));
   status.set_leaf_index((*hit)->index);
-  if ((*hit)->kind == "challenge") {
-    status.set_state("challenged");
-  } else if (state_.tally()) {
-    // After the tally (§12), a ballot is counted unless a re-vote replaced it.
-    const auto& superseded = state_.superseded();
-    const bool replaced =
-        std::find(superseded.begin(), superseded.end(), (*hit)->index) != superseded.end();
-    status.set_state(replaced ? "superseded" : "counted");
-  } else {
-    status.set_state("cast");
-  }
+  protocol::BallotFacts facts;
+  facts.challenge = (*hit)->kind == "challenge";
+  facts.tallied = state_.tally().has_value();
+  const auto& superseded = state_.superseded();
+  facts.superseded =
+      std::find(superseded.begin(), superseded.end(), (*hit)->index) != superseded.end();
+  status.set_state(protocol::ballot_state(facts));
   return status;
 }
 

@@ -1,5 +1,6 @@
 #include "server/board_restore.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -146,6 +147,28 @@ Status move_database(const std::string& db, const std::string& to) {
   return Status::success();
 }
 
+// ".before-restore-<unix time>", or with "-2", "-3", … after it if any
+// file a restore would move there exists already (two restores in one
+// second): a replaced database is kept, never overwritten. The data
+// directory's lock keeps another restore from taking the name meanwhile.
+std::string unused_suffix(const DataFiles& files) {
+  const std::string base =
+      ".before-restore-" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+  auto taken = [&](const std::string& suffix) {
+    if (fs::exists(files.head + suffix))
+      return true;
+    const auto moved = with_sidecars(files.db + suffix);
+    return std::any_of(moved.begin(), moved.end(),
+                       [](const std::string& p) { return fs::exists(p); });
+  };
+  std::string suffix = base;
+  for (unsigned n = 2; taken(suffix); ++n)
+    suffix = base + "-" + std::to_string(n);
+  return suffix;
+}
+
 // How many entries the database at `path` holds, if it opens and checks.
 std::optional<std::uint64_t> entries_in(const std::string& path) {
   if (!fs::exists(path))
@@ -233,10 +256,7 @@ Expected<std::string> restore_board(const std::string& data_dir, const std::stri
                           ": a restore would drop entries; use a record saved later");
   }
   // Step 3: the old files aside (kept), the new database in.
-  const std::string suffix =
-      ".before-restore-" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count());
+  const std::string suffix = unused_suffix(files);
   if (auto s = move_database(files.db, files.db + suffix); !s)
     return s.error();
   if (auto s = rename_durably(files.staging, files.db); !s)

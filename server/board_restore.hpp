@@ -15,7 +15,8 @@
 //   head would then prove otherwise).
 // - A restore never drops entries: it refuses when the database it would
 //   replace holds more entries than RECORD. The replaced files are kept,
-//   renamed *.before-restore-<unix time>.
+//   renamed *.before-restore-<unix time> (then -2, -3, … if that name is
+//   taken: a replaced database is never overwritten).
 // - The result is checked as a start would check it; if that fails, the old
 //   database is put back.
 #pragma once

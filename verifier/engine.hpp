@@ -19,6 +19,7 @@
 #include "crypto/key_ceremony.hpp"
 #include "crypto/merkle_compact_range.hpp"
 #include "crypto/threshold_decryption.hpp"
+#include "protocol/ceremony_keys.hpp"
 #include "protocol/election_config.hpp"
 #include "protocol/election_state.hpp"
 #include "protocol/entry.hpp"
@@ -102,7 +103,9 @@ class Engine {
   std::uint64_t close_leaf_ = UINT64_MAX;  // the voting period is (open_leaf_, close_leaf_)
   std::shared_ptr<const protocol::VotingParameters> params_;
   std::vector<std::optional<v1::TrusteeDeal>> deals_raw_;
-  std::vector<std::optional<crypto::DealerCommitment>> deals_;
+  // Each trustee's first deal judged by CheckDeal: its commitment (the dealer
+  // is in Q) or why it is left out (docs/protocol.md §6.5).
+  std::vector<std::optional<Expected<crypto::DealerCommitment>>> deals_;
   std::vector<crypto::Element> trustee_keys_;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> superseded_;  // (leaf, offset), ours
   std::vector<crypto::Ciphertext> tally_flat_;

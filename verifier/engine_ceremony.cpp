@@ -73,28 +73,6 @@ std::optional<protocol::ElectionConfig> usable_setup(const protocol::ParsedEntry
   return config;
 }
 
-// The commitments of a deal that check 7 refused (a bad proof, a wrong share
-// slot), when they decode: the keys are still derived from them, so that the
-// deal is reported once, by check 7, and not again by every check that needs
-// the joint key or a trustee's key.
-std::optional<crypto::DealerCommitment> usable_commitment(const protocol::ElectionConfig& config,
-                                                          std::uint32_t dealer,
-                                                          const v1::TrusteeDeal& deal) {
-  if (static_cast<std::uint32_t>(deal.commitments_size()) != config.ceremony.threshold ||
-      static_cast<std::uint32_t>(deal.encrypted_shares_size()) != config.ceremony.trustees) {
-    return std::nullopt;
-  }
-  crypto::DealerCommitment commitment;
-  commitment.dealer = dealer;
-  for (const std::string& a : deal.commitments()) {
-    auto element = crypto::Element::decode(as_bytes(a));
-    if (!element)
-      return std::nullopt;
-    commitment.coefficients.push_back(*element);
-  }
-  return commitment;
-}
-
 std::string label(const v1::Text& text) {
   for (const char* lang : {"en", "ru", "kk"}) {
     auto it = text.text().find(lang);
@@ -158,35 +136,33 @@ void Engine::on_deal(std::uint64_t leaf, const protocol::ParsedEntry& e) {
     return;
   }
   deals_raw_[*t - 1] = deal;
-  if (auto checked = protocol::check_deal(*config_, deal)) {
-    deals_[*t - 1] = std::move(*checked);
-  } else {
+  // docs/protocol.md §6.5, rule 1: a deal that fails CheckDeal leaves its
+  // dealer out of Q and costs nothing else; the keys are computed over Q.
+  deals_[*t - 1] = protocol::check_deal(*config_, deal);
+  if (!*deals_[*t - 1]) {
     report_.fail(Check::trustee_ceremony, leaf,
-                 "deal of trustee " + std::to_string(*t) + ": " + checked.error().message);
-    deals_[*t - 1] = usable_commitment(*config_, *t, deal);
-    if (!deals_[*t - 1])
-      return;
+                 "deal of trustee " + std::to_string(*t) + ": " + deals_[*t - 1]->error().message +
+                     "; trustee " + std::to_string(*t) + " is left out of the qualified dealers");
   }
-  if (std::all_of(deals_.begin(), deals_.end(), [](const auto& d) { return d.has_value(); })) {
+  if (std::all_of(deals_raw_.begin(), deals_raw_.end(),
+                  [](const auto& d) { return d.has_value(); }))
     compute_keys(leaf);
-  }
 }
 
 void Engine::compute_keys(std::uint64_t leaf) {
-  std::vector<crypto::DealerCommitment> qualified;
+  std::vector<Expected<crypto::DealerCommitment>> verdicts;
   for (const auto& d : deals_)
-    qualified.push_back(*d);
+    verdicts.push_back(*d);
+  const protocol::Qualification q = protocol::qualify_dealers(verdicts);
   report_.item(Check::joint_key);
-  auto k = crypto::joint_public_key(qualified);
-  if (!k) {
-    report_.fail(Check::joint_key, leaf, k.error().message);
+  auto keys = protocol::ceremony_keys(*config_, q);
+  if (!keys) {
+    report_.fail(Check::joint_key, leaf, keys.error().message);
     return;
   }
-  joint_key_ = *k;
-  for (std::uint32_t t = 1; t <= config_->ceremony.trustees; ++t) {
-    trustee_keys_.push_back(*crypto::trustee_public_key(qualified, t));
-  }
-  base_hash_ = protocol::base_hash(*config_, *joint_key_, trustee_keys_);
+  joint_key_ = keys->joint_key;
+  trustee_keys_ = std::move(keys->trustee_keys);
+  base_hash_ = keys->base_hash;
 }
 
 void Engine::on_ready(std::uint64_t leaf, const protocol::ParsedEntry& e) {
@@ -211,7 +187,7 @@ void Engine::on_ready(std::uint64_t leaf, const protocol::ParsedEntry& e) {
       report_.fail(Check::roles_and_phases, leaf,
                    "trustee " + std::to_string(*t) + " announced ready before every trustee dealt");
     }
-    return;  // an unusable deal was reported by check 7 already
+    return;  // the ceremony gave no key: reported by check 8 already
   }
   report_.item(Check::joint_key);
   const crypto::Element& expected = trustee_keys_[*t - 1];
@@ -242,8 +218,9 @@ void Engine::on_complaint(std::uint64_t leaf, const protocol::ParsedEntry& e) {
   report_.item(Check::trustee_ceremony);
   const std::uint32_t dealer = c.dealer();
   std::string verdict;
-  if (dealer < 1 || dealer > config_->ceremony.trustees || dealer == *t || !deals_[dealer - 1]) {
-    verdict = "names no other trustee with a usable deal";
+  if (dealer < 1 || dealer > config_->ceremony.trustees || dealer == *t || !deals_[dealer - 1] ||
+      !*deals_[dealer - 1]) {
+    verdict = "names no other trustee with a qualified deal";
   } else {
     crypto::ComplaintEvidence evidence;
     evidence.accuser = *t;
@@ -255,7 +232,7 @@ void Engine::on_complaint(std::uint64_t leaf, const protocol::ParsedEntry& e) {
       evidence.box_secret_key = *key;
       const std::string& box = deals_raw_[dealer - 1]->encrypted_shares(static_cast<int>(*t - 1));
       auto upheld = crypto::verify_complaint(evidence, config_->box_keys[*t - 1], as_bytes(box),
-                                             *deals_[dealer - 1]);
+                                             **deals_[dealer - 1]);
       verdict = upheld ? "is upheld: dealer " + std::to_string(dealer) + " sent a bad share (" +
                              upheld->reason.message + ")"
                        : "is unfounded: " + upheld.error().message;

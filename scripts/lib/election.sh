@@ -103,6 +103,7 @@ cat logs/deal-*.log
 for t in 1 2 3; do "$SENIM" trustee finalize --key "trustee-$t.key"; done
 
 step "the authority issues $VOTERS credentials and opens the vote"
+if declare -F before_credentials >/dev/null; then before_credentials; fi
 "$SENIM" admin credentials --key authority.key --count "$VOTERS" --out credentials
 "$SENIM" admin open --key authority.key
 

@@ -56,6 +56,16 @@ class StandIns(unittest.TestCase):
         self.assertEqual(n.to_real(f"curl -s {shown}"), f"curl -s http://127.0.0.1:38211/v1/ballots/{CODE.hex()}")
         self.assertEqual(n.to_real("--server http://127.0.0.1:1"), "--server http://127.0.0.1:1")
 
+    def test_a_short_tracking_code_in_a_command_gets_the_real_one_back(self):
+        n = Normaliser("/tmp/story")
+        shown = n.to_doc(f"tracking code  {short_code(CODE)}\n               ({CODE.hex()})", "vote 1")
+        standin = shown.split()[2]
+        self.assertNotEqual(standin, short_code(CODE))
+        self.assertEqual(n.to_real(f"senim check --record r --code {standin}"),
+                         f"senim check --record r --code {short_code(CODE)}")
+        with self.assertRaisesRegex(ValueError, "no earlier output of the story printed"):
+            n.to_real(f"senim check --record r --code {short_code(OTHER)}")
+
     def test_a_command_quoting_a_value_no_output_printed_is_refused(self):
         n = Normaliser("/tmp/story")
         n.to_doc(CODE.hex(), "vote 1")
@@ -93,6 +103,8 @@ class Masks(unittest.TestCase):
         self.assertEqual(mask("-rw------- 1 root root  8192 Dec  1 10:06 board.head"),
                          mask("-rw------- 1 senim senim 8192 Jan 12  2027 board.head"))
         self.assertEqual(mask("the replaced database is board/board.sqlite.before-restore-1796119617."),
+                         mask("the replaced database is board/board.sqlite.before-restore-1796134612."))
+        self.assertEqual(mask("the replaced database is board/board.sqlite.before-restore-1796119617-2."),
                          mask("the replaced database is board/board.sqlite.before-restore-1796134612."))
 
     def test_what_matters_is_not_ignored(self):

@@ -3,6 +3,7 @@
 // election record saved after that head, and then serves every receipted
 // entry; a record that does not reach it is refused, and nothing changes.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 
 #include "protocol/receipt.hpp"
@@ -172,5 +173,48 @@ TEST_CASE("a board of an older server (no board.head, schema version 1) is rebui
     const auto again = senim::test::post_entry(*client, f.builder->entries().at(r.leaf_index()));
     REQUIRE(again.status == 200);
     CHECK(again.receipt.leaf_index() == r.leaf_index());
+  }
+}
+
+// A restore keeps the database it replaces as board.sqlite.before-restore-<unix
+// time>. Two restores within one second once gave both the same name, and the
+// second overwrote the first copy. Names taken by earlier copies (here made
+// for every second around now, so the test does not depend on timing) are
+// never reused, and what they hold is left as it was.
+TEST_CASE("a restore never overwrites an earlier replaced database, even within one second",
+          "[server][restore][regression]") {
+  ElectionFixture f(4, 2, 2, false);
+  f.open_and_vote(2);
+  const std::string record = f.dir.path() + "/saved.senim";
+  save_record(*f.client, record);
+  REQUIRE(f.server->stop() == 0);
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  std::vector<std::string> earlier;
+  for (auto t = now - 1; t <= now + 30; ++t) {
+    earlier.push_back(f.data_dir() + "/board.sqlite.before-restore-" + std::to_string(t));
+    senim::test::write_file(earlier.back(),
+                            senim::as_bytes(std::string("copy ") + std::to_string(t)));
+  }
+  std::vector<std::string> named;
+  for (int run = 0; run < 2; ++run) {
+    const auto restored = restore(f.data_dir(), record);
+    INFO(restored.output);
+    REQUIRE(restored.status == 0);
+    const std::string marker = "; the replaced database is ";
+    const auto at = restored.output.find(marker);
+    REQUIRE(at != std::string::npos);
+    std::string path = restored.output.substr(at + marker.size());
+    path = path.substr(0, path.find(". Start"));
+    CHECK_THAT(path, Catch::Matches(".*/board\\.sqlite\\.before-restore-[0-9]+-[0-9]+"));
+    CHECK(fs::exists(path));
+    named.push_back(path);
+  }
+  CHECK(named[0] != named[1]);
+  for (const std::string& p : earlier) {
+    const std::string t = p.substr(p.rfind('-') + 1);
+    const std::string want = "copy " + t;
+    CHECK(senim::test::read_file(p) == Bytes(want.begin(), want.end()));
   }
 }

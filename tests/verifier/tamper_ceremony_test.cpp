@@ -305,19 +305,120 @@ TEST_CASE_METHOD(TamperFixture,
 
 // --- 7 trustee-ceremony ---------------------------------------------------------
 
-TEST_CASE_METHOD(TamperFixture,
-                 "trustee-ceremony: a deal whose proofs of knowledge are swapped, re-signed",
-                 "[tamper]") {
-  edit(leaf::kDeal1 + 1, [](Statement& st) {
-    auto* proofs = st.mutable_deal()->mutable_commitment_proofs();
-    proofs->SwapElements(0, 1);
-  });
-  const Report report = verify();
+// docs/protocol.md §6.5: a deal that fails CheckDeal leaves its dealer out of
+// the qualified set Q and costs nothing else. The board that accepted it and
+// the trustees who played along computed every key over Q (rebuild_under), so
+// only check 7 fails: the joint key, every trustee's share (the bad dealer's
+// own included: it is still a trustee and decrypts) and the result verify.
+
+namespace {
+
+TamperFixture::Redeal spoil_deal_of(std::uint32_t dealer,
+                                    std::function<void(senim::v1::TrusteeDeal&)> spoil) {
+  TamperFixture::Redeal redeal;
+  redeal.edit = [dealer, spoil = std::move(spoil)](std::uint32_t t, senim::v1::TrusteeDeal& deal) {
+    if (t == dealer)
+      spoil(deal);
+  };
+  return redeal;
+}
+
+// Only check 7 fails, at `dealer`'s deal, naming it and `reason`; every
+// partial decryption (3) verifies and the result is the decryption.
+void only_the_dealer_is_left_out(const Report& report, std::uint32_t dealer,
+                                 const std::string& reason) {
   INFO(report.to_text());
   CHECK(failed(report) == only(Check::trustee_ceremony));
   CHECK_THAT(
       first_failure(report, Check::trustee_ceremony),
-      StartsWith(at(leaf::kDeal1 + 1)) && Contains("deal of trustee 2: dealer 2, coefficient 0"));
+      StartsWith(at(leaf::kDeal1 + dealer - 1)) &&
+          Contains("deal of trustee " + std::to_string(dealer)) && Contains(reason) &&
+          Contains("trustee " + std::to_string(dealer) + " is left out of the qualified dealers"));
+  CHECK(report.result(Check::joint_key).verdict() == senim::verifier::Verdict::passed);
+  CHECK(report.result(Check::partial_decryptions).items == kTrustees);
+  CHECK(report.result(Check::partial_decryptions).verdict() == senim::verifier::Verdict::passed);
+  CHECK(report.result(Check::result).verdict() == senim::verifier::Verdict::passed);
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(TamperFixture,
+                 "trustee-ceremony: a deal whose proofs of knowledge are swapped costs only its "
+                 "dealer",
+                 "[tamper]") {
+  rebuild_under(statement(leaf::kSetup), spoil_deal_of(2, [](senim::v1::TrusteeDeal& deal) {
+                  deal.mutable_commitment_proofs()->SwapElements(0, 1);
+                }));
+  only_the_dealer_is_left_out(verify(), 2, "dealer 2, coefficient 0");
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "trustee-ceremony: a deal with k+1 commitments costs only its dealer",
+                 "[tamper][regression]") {
+  rebuild_under(statement(leaf::kSetup), spoil_deal_of(1, [](senim::v1::TrusteeDeal& deal) {
+                  deal.add_commitments(deal.commitments(1));
+                  deal.add_commitment_proofs(deal.commitment_proofs(1));
+                }));
+  only_the_dealer_is_left_out(verify(), 1, "needs 2 commitments and proofs");
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "trustee-ceremony: a deal with k-1 commitments costs only its dealer",
+                 "[tamper]") {
+  rebuild_under(statement(leaf::kSetup), spoil_deal_of(3, [](senim::v1::TrusteeDeal& deal) {
+                  deal.mutable_commitments()->RemoveLast();
+                  deal.mutable_commitment_proofs()->RemoveLast();
+                }));
+  only_the_dealer_is_left_out(verify(), 3, "needs 2 commitments and proofs");
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "trustee-ceremony: a dealer whose A_{i,0} is the identity (proofs valid) costs "
+                 "only itself",
+                 "[tamper]") {
+  Redeal redeal;
+  redeal.polynomial = [](std::uint32_t t) {
+    if (t != 1)
+      return senim::crypto::SecretPolynomial::random(kThreshold);
+    std::vector<senim::crypto::Scalar> a;
+    a.emplace_back();  // a_{1,0} = 0: A_{1,0} is the identity
+    a.push_back(senim::crypto::Scalar::random());
+    return senim::crypto::SecretPolynomial::from_coefficients(std::move(a));
+  };
+  rebuild_under(statement(leaf::kSetup), redeal);
+  only_the_dealer_is_left_out(verify(), 1, "dealer 1: A_{i,0} is the identity element");
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "trustee-ceremony: a deal with a non-canonical commitment costs only its dealer",
+                 "[tamper]") {
+  // p = 2^255 − 19 itself: a second, non-canonical encoding of 0 (§2.1).
+  std::string p(32, '\xff');
+  p.front() = '\xed';
+  p.back() = '\x7f';
+  rebuild_under(statement(leaf::kSetup), spoil_deal_of(2, [&](senim::v1::TrusteeDeal& deal) {
+                  deal.set_commitments(1, p);
+                }));
+  only_the_dealer_is_left_out(
+      verify(), 2, "not a canonical ristretto255 encoding: " + senim::to_hex(senim::as_bytes(p)));
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "joint-key: with two of three deals bad the ceremony gives no key (|Q| = 1 < k)",
+                 "[tamper]") {
+  for (std::uint64_t dealer : {leaf::kDeal1, leaf::kDeal1 + 1}) {
+    edit(dealer, [](Statement& st) {
+      st.mutable_deal()->add_commitments(st.deal().commitments(1));
+      st.mutable_deal()->add_commitment_proofs(st.deal().commitment_proofs(1));
+    });
+  }
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(first_failure(report, Check::joint_key) ==
+        at(leaf::kDeal1 + 2) +
+            "the ceremony gives no key: 1 of 3 dealers qualify, fewer than the threshold k = 2; "
+            "left out: 1 2");
+  CHECK(report.result(Check::trustee_ceremony).failures == 2);
 }
 
 TEST_CASE_METHOD(TamperFixture, "trustee-ceremony: a ready whose proof of the share is another's",

@@ -13,6 +13,7 @@
 #include "crypto/merkle.hpp"
 #include "crypto/polynomial.hpp"
 #include "protocol/board_checkpoint.hpp"
+#include "protocol/ceremony_keys.hpp"
 #include "protocol/decryption.hpp"
 #include "protocol/election_config.hpp"
 #include "protocol/entry.hpp"
@@ -257,7 +258,7 @@ void TamperFixture::retally(const Retally& how) {
   append(sim::ElectionBuilder::sign(b.authority_key(), result));
 }
 
-void TamperFixture::rebuild_under(const v1::Statement& setup) {
+void TamperFixture::rebuild_under(const v1::Statement& setup, const Redeal& redeal) {
   restate(leaf::kSetup, setup);
   // The set-up as everyone read it: its bytes and ceremony context are new,
   // its shape and keys those of the builder's.
@@ -266,30 +267,35 @@ void TamperFixture::rebuild_under(const v1::Statement& setup) {
   config.setup = setup.setup();
   config.setup_hash = protocol::setup_hash(as_bytes(config.statement_bytes));
 
-  // §6: every trustee deals again under the new context and announces its share.
+  // §6: every trustee deals again under the new context.
   std::vector<crypto::SecretPolynomial> polynomials;
-  std::vector<crypto::DealerCommitment> commitments;
+  std::vector<Expected<crypto::DealerCommitment>> verdicts;
   for (std::uint32_t t = 1; t <= kTrustees; ++t) {
-    polynomials.push_back(crypto::SecretPolynomial::random(kThreshold));
+    polynomials.push_back(redeal.polynomial ? redeal.polynomial(t)
+                                            : crypto::SecretPolynomial::random(kThreshold));
     v1::Statement deal = b.statement();
     *deal.mutable_deal() = must(protocol::make_deal(config, t, polynomials.back()), "deal");
+    if (redeal.edit)
+      redeal.edit(t, *deal.mutable_deal());
     restate(leaf::kDeal1 + t - 1, deal);
-    commitments.push_back(must(protocol::check_deal(config, deal.deal()), "check deal"));
+    verdicts.push_back(protocol::check_deal(config, deal.deal()));
   }
-  const crypto::Element joint_key = must(crypto::joint_public_key(commitments), "joint key");
+  // §6.5: the keys over Q; x_t sums the shares of Q's dealers only.
+  const protocol::Qualification q = protocol::qualify_dealers(verdicts);
+  const protocol::CeremonyKeys ceremony = must(protocol::ceremony_keys(config, q), "keys");
+  const crypto::Element& joint_key = ceremony.joint_key;
   Keys keys;
+  keys.trustee_public_keys = ceremony.trustee_keys;
   for (std::uint32_t t = 1; t <= kTrustees; ++t) {
-    keys.trustee_public_keys.push_back(
-        must(crypto::trustee_public_key(commitments, t), "trustee key"));
     crypto::Scalar x;
-    for (const auto& f : polynomials)
-      x += f.evaluate(t);  // x_t = Σ_i f_i(t)
+    for (const crypto::DealerCommitment& dealer : q.qualified)
+      x += polynomials[dealer.dealer - 1].evaluate(t);  // x_t = Σ_{i∈Q} f_i(t)
     keys.shares.push_back(x);
     v1::Statement ready = b.statement();
-    *ready.mutable_ready() = protocol::make_ready(config, t, x, keys.trustee_public_keys.back());
+    *ready.mutable_ready() = protocol::make_ready(config, t, x, keys.trustee_public_keys[t - 1]);
     restate(leaf::kReady1 + t - 1, ready);
   }
-  const Hash32 base = protocol::base_hash(config, joint_key, keys.trustee_public_keys);
+  const Hash32 base = ceremony.base_hash;
   edit(leaf::kOpen, [&](v1::Statement& st) {
     st.mutable_open()->set_joint_key(to_string(joint_key.bytes));
     st.mutable_open()->set_base_hash(to_string(base));

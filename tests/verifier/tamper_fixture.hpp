@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "crypto/element.hpp"
+#include "crypto/polynomial.hpp"
 #include "crypto/scalar.hpp"
 #include "proto/board.pb.h"
 #include "protocol/ballot.hpp"
@@ -114,11 +115,21 @@ class TamperFixture {
   // Removes the tally, partial decryptions and result, and posts new ones at
   // the end of the log, computed as `how` says.
   void retally(const Retally& how = {});
+  // How the trustees deal in rebuild_under(): a dealer may spoil its deal.
+  struct Redeal {
+    // Trustee t's polynomial; unset, a random one of degree k − 1.
+    std::function<crypto::SecretPolynomial(std::uint32_t t)> polynomial;
+    // Changes trustee t's deal before it is signed and posted.
+    std::function<void(std::uint32_t t, v1::TrusteeDeal&)> edit;
+  };
   // Re-runs the election under another set-up statement (same shape): every
-  // trustee deals new polynomials under the new ceremony context, the open,
+  // trustee deals new polynomials under the new ceremony context (as `redeal`
+  // says), the keys follow from the qualified dealers (docs/protocol.md §6.5),
+  // every trustee's x_t sums the shares of those dealers only, the open,
   // ballots and challenges are made again with the same choices, then
-  // retally(). For a set-up that breaks a rule but that everyone played along with.
-  void rebuild_under(const v1::Statement& setup);
+  // retally(). For a set-up or a deal that breaks a rule but that everyone
+  // played along with.
+  void rebuild_under(const v1::Statement& setup, const Redeal& redeal = {});
 
   const protocol::VotingParameters& parameters() const { return *keys_.params; }
 

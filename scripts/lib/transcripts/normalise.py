@@ -15,8 +15,8 @@ short form of the long one). So the transcripts stay consistent with one
 another, and look real. A port of a board the story starts gets the
 stand-in the story names for it (45093 for the election's board); a port of
 a board started on port 0 gets 41245, 36915, then 40003, 40004, … in order.
-Stand-ins in a command are turned back into the real values before the
-command runs. The story's temporary directory is removed from paths: the
+Stand-ins in a command (a tracking code's short form too) are turned back
+into the real values before the command runs. The story's temporary directory is removed from paths: the
 commands run in it.
 
 Colours (terminal escape sequences, from jq for instance), trailing spaces
@@ -25,7 +25,8 @@ Colours (terminal escape sequences, from jq for instance), trailing spaces
 
 Masks. Times ("(0.04 s)", "seconds":0.025), the owner, size and date
 columns of `ls -l` (and its "total"), and the time in a restored database's name
-(board.sqlite.before-restore-NNN) are ignored when comparing: the guide
+(board.sqlite.before-restore-NNN, or NNN-2 for a second restore in that
+second) are ignored when comparing: the guide
 keeps the values of the run that last wrote it.
 """
 
@@ -164,6 +165,13 @@ class Normaliser:
         """A command as the guide shows it into the one to run."""
 
         def value(m):
+            if m.group("short"):
+                # A tracking code's short form: of the full value whose stand-in it starts.
+                prefix = short_code_bytes(m.group("short"))
+                for shown, real in self.real.items():
+                    if shown[:SHORT_CODE_BYTES] == prefix:
+                        return short_code(real)
+                return short_code(self._real(prefix, m.group(0), command))
             if m.group("b64"):
                 raw = base64.b64decode(m.group("b64"))
                 return base64.b64encode(self._real(raw, m.group(0), command)).decode()
@@ -182,7 +190,8 @@ _MASKS = [
     (re.compile(r"\+[0-9a-f]{8}\+A[A-Za-z0-9+/]{43}"), "+<key hash>+<key>"),
     (re.compile(r"\(\d+(?:\.\d+)? s\)"), "(<time> s)"),
     (re.compile(r'"seconds":[0-9.e-]+'), '"seconds":<time>'),
-    (re.compile(r"before-restore-\d+"), "before-restore-<time>"),
+    # The time, and the -2, -3, … a second restore within the same second adds.
+    (re.compile(r"before-restore-\d+(?:-\d+)?"), "before-restore-<time>"),
     (re.compile(r"^total \d+$", re.M), "total <blocks>"),
     (re.compile(r"^([-dlcbps][-rwxsStT]{9}[.+@]?) +\d+ +\S+ +\S+ +\d+ +\w{3} +\d+ +(?:\d\d:\d\d|\d{4}) ",
                 re.M), r"\1 <owner size date> "),

@@ -185,6 +185,7 @@ def verify(s):
     write(s, "damaged.tlog-proof", bytes(receipt))
     s.play("voter/check-bad-receipt")
     s.play("voter/check-unreachable")
+    s.play("voter/check-offline")
 
 
 def bad_days(s):

@@ -1,0 +1,26 @@
+// A ballot's state as the board answers GET /v1/ballots/<code> and as
+// `senim check` reports it from a saved record (docs/api.md, docs/voter-
+// guide.md §8): one rule, so that online and offline say the same.
+#pragma once
+
+#include <string>
+
+#include "crypto/bytes.hpp"
+#include "protocol/entry.hpp"
+
+namespace senim::protocol {
+
+struct BallotFacts {
+  bool challenge = false;   // the entry is a challenge (§9.5)
+  bool tallied = false;     // the encrypted tally is on the log (§10.1)
+  bool superseded = false;  // a later ballot of the same credential replaced it (§9.6)
+};
+
+// "challenged"; before the tally "cast"; after it "superseded" or "counted".
+std::string ballot_state(const BallotFacts& facts);
+
+// The tracking code a ballot or challenge entry is found by (§9.4): of the
+// ballot's statement, or of the ballot statement a challenge opens.
+Hash32 entry_tracking_code(const ParsedEntry& entry);
+
+}  // namespace senim::protocol
