@@ -2,7 +2,8 @@
 // benchmark's own run (docs/performance.md, "The public verifier"): what one
 // point decoding (libdecaf), one Ed25519 verification (libsodium) and one
 // term of a large multi-scalar multiplication cost on this machine, now.
-// bench_verify reports senim-verify's CPU per ballot as a ratio of it.
+// bench_verify reports senim-verify's CPU per ballot as a ratio of it. All
+// of it is this thread's CPU time, not wall time.
 #pragma once
 
 #include <cstddef>

@@ -89,6 +89,10 @@ int main(int argc, char** argv) {
   app.add_option("--batch", batch, "senim-verify --batch (default: senim-verify's own)");
   app.add_option("--runs", runs, "timed runs per configuration (the median is reported)");
   app.add_option("--record", record, "record file (made if missing)");
+  std::string compare;
+  app.add_option("--compare", compare,
+                 "another senim-verify binary (e.g. an older build) measured in the same run, "
+                 "runs alternating");
   CLI11_PARSE(app, argc, argv);
   if (record.empty()) {
     record = (std::filesystem::temp_directory_path() /
@@ -110,30 +114,43 @@ int main(int argc, char** argv) {
   }
   const auto size = std::filesystem::file_size(record);
 
-  auto measure = [&](unsigned threads) {
-    std::vector<Run> all;
-    for (unsigned i = 0; i < runs; ++i) {
-      std::vector<std::string> args{SENIM_VERIFY_BINARY, "-q", "--threads", std::to_string(threads),
-                                    record};
-      if (batch != 0) {
-        args.emplace_back("--batch");
-        args.push_back(std::to_string(batch));
-      }
-      Run r = run(args);
-      if (r.status != 0) {
-        std::fprintf(stderr, "senim-verify failed (exit %d) on %s\n", r.status, record.c_str());
-        std::exit(1);
-      }
-      all.push_back(r);
-    }
-    return median(all);
+  // One configuration: a binary, its threads, whether it takes --batch.
+  struct Config {
+    std::string label;
+    std::string binary;
+    unsigned threads;
+    bool pass_batch;
+    std::vector<Run> runs;
   };
   const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  std::vector<Config> configs{{"senim-verify", SENIM_VERIFY_BINARY, 1, true, {}},
+                              {"senim-verify", SENIM_VERIFY_BINARY, cores, true, {}}};
+  if (!compare.empty()) {
+    configs.push_back({"compared", compare, 1, false, {}});
+    configs.push_back({"compared", compare, cores, false, {}});
+  }
+  auto run_once = [&](Config& c) {
+    std::vector<std::string> args{c.binary, "-q", "--threads", std::to_string(c.threads), record};
+    if (c.pass_batch && batch != 0) {
+      args.emplace_back("--batch");
+      args.push_back(std::to_string(batch));
+    }
+    Run r = run(args);
+    if (r.status != 0) {
+      std::fprintf(stderr, "%s failed (exit %d) on %s\n", c.binary.c_str(), r.status,
+                   record.c_str());
+      std::exit(1);
+    }
+    c.runs.push_back(r);
+  };
   const std::size_t floor_batch = batch != 0 ? batch : 4096;
-  // The floor before and after the verifier's runs: the machine is shared.
+  // The floor before and after the verifiers' runs, which alternate between
+  // configurations: the machine is shared, so load hits all alike.
   const senim::bench::RawFloor before = senim::bench::measure_raw_floor(record, 5, floor_batch);
-  const Run one = measure(1);
-  const Run all = measure(cores);
+  for (unsigned i = 0; i < runs; ++i) {
+    for (Config& c : configs)
+      run_once(c);
+  }
   const senim::bench::RawFloor after = senim::bench::measure_raw_floor(record, 5, floor_batch);
   const double floor_us = std::min(before.per_ballot_us(), after.per_ballot_us());
   std::printf("record                %s (%.1f MB, %u ballots)\n", record.c_str(),
@@ -146,17 +163,19 @@ int main(int argc, char** argv) {
         f == &before ? "before" : "after ", f->decode_us, f->decodes, f->ed25519_us, f->msm_term_us,
         f->terms, f->msm_terms, f->per_ballot_us());
   }
-  auto line = [&](unsigned threads, const Run& r) {
+  for (const Config& c : configs) {
+    const Run r = median(c.runs);
     const double cpu_us = r.cpu_seconds * 1e6 / ballots;
     std::printf(
-        "senim-verify, %u thread%s median %.2f s  %.0f ballots/s  CPU %.1f us/ballot "
+        "%s, %u thread%s median %.2f s  %.0f ballots/s  CPU %.1f us/ballot "
         "(%.2fx the floor)  peak RSS %.1f MB\n",
-        threads, threads == 1 ? " " : "s", r.seconds, ballots / r.seconds, cpu_us,
-        cpu_us / floor_us, static_cast<double>(r.max_rss_kib) / 1024.0);
-  };
-  line(1, one);
-  line(cores, all);
-  std::printf("speed-up over 1 thread %.2fx (median of %u runs each)\n", one.seconds / all.seconds,
-              runs);
+        c.label.c_str(), c.threads, c.threads == 1 ? " " : "s", r.seconds, ballots / r.seconds,
+        cpu_us, cpu_us / floor_us, static_cast<double>(r.max_rss_kib) / 1024.0);
+  }
+  for (std::size_t i = 0; i + 1 < configs.size(); i += 2) {
+    std::printf("%s: speed-up over 1 thread %.2fx (median of %u runs each)\n",
+                configs[i].label.c_str(),
+                median(configs[i].runs).seconds / median(configs[i + 1].runs).seconds, runs);
+  }
   return 0;
 }

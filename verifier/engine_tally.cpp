@@ -68,13 +68,13 @@ std::optional<Engine::LoadedBallot> Engine::counted_ballot(std::uint64_t leaf,
       parsed->statement.election_id() != election_id_) {
     return std::nullopt;
   }
-  auto cred = credentials_.find(to_hash32(parsed->entry.signer()));
-  if (cred == credentials_.end())
+  const CredentialRecord* const cred = credentials_.find(to_hash32(parsed->entry.signer()));
+  if (cred == nullptr)
     return std::nullopt;
   auto decoded = protocol::decode_ballot(params_->shape, parsed->statement.ballot());
   if (!decoded)
     return std::nullopt;
-  return LoadedBallot{cred->second.district, protocol::tally_vector(*decoded)};
+  return LoadedBallot{cred->district, protocol::tally_vector(*decoded)};
 }
 
 protocol::TallyAccumulator Engine::sum_superseded() const {
