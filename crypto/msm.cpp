@@ -141,13 +141,13 @@ Point pippenger(std::span<const Scalar> scalars, std::span<const Point> points) 
   const int c = pippenger_window(n);
   const auto windows = static_cast<std::size_t>((kScalarBits + c - 1) / c);
   // Window-major, so each window's pass reads its digits in a row; one
-  // allocation for all of them.
-  std::vector<std::int32_t> digits(n * windows);
+  // allocation for all of them. A digit fits 16 bits: c ≤ 16.
+  std::vector<std::int16_t> digits(n * windows);
   std::vector<std::int32_t> one(windows);
   for (std::size_t i = 0; i < n; ++i) {
     signed_digits(scalars[i], c, one);
     for (std::size_t w = 0; w < windows; ++w)
-      digits[w * n + i] = one[w];
+      digits[w * n + i] = static_cast<std::int16_t>(one[w]);
   }
 
   const std::size_t bucket_count = static_cast<std::size_t>(1) << (c - 1);
@@ -158,7 +158,7 @@ Point pippenger(std::span<const Scalar> scalars, std::span<const Point> points) 
     for (int d = 0; d < c; ++d)
       acc = acc.doubled();
     std::fill(used.begin(), used.end(), 0);
-    const std::int32_t* row = digits.data() + w * n;
+    const std::int16_t* row = digits.data() + w * n;
     for (std::size_t i = 0; i < n; ++i) {
       const std::int32_t digit = row[i];
       if (digit == 0)
