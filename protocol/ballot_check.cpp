@@ -262,7 +262,7 @@ Status batch_ballot_proofs(crypto::BatchVerifier& batch, std::size_t key_base,
     const DecodedContest& contest = ballot.contests[c];
     coefficients[c].resize(contest.selections.size() + (contest.blank ? 1 : 0));
   }
-  const Status status = for_each_proof(
+  Status status = for_each_proof(
       params, ballot,
       [&](const crypto::RangeStatement& st, const crypto::RangeProof& proof,
           ProofSubject subject) -> Status {
