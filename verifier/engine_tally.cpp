@@ -174,6 +174,8 @@ void Engine::on_result(std::uint64_t leaf, const protocol::ParsedEntry& e) {
 }
 
 void Engine::finish() {
+  // A record that never opens voting still has its repeated credentials reported.
+  seal_credentials();
   if (!config_) {
     report_.item(Check::setup);
     report_.fail(Check::setup, std::nullopt, "the record has no election set-up");
