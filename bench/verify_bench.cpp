@@ -2,8 +2,11 @@
 // yes/no referendum record of N ballots with senim-make-record, then times
 // the real senim-verify binary on it: wall time, ballots per second and peak
 // memory (the child's maximum resident set), the median of several runs.
-// The baseline, measured in the same run, is senim-verify on one thread, so
-// the ratio shows what the second core buys.
+// Each run's CPU time (user + system, from wait4) gives the CPU cost per
+// ballot. Two baselines are measured in the same run: senim-verify on one
+// thread (the ratio shows what the second core buys), and the raw-library
+// floor of one ballot (raw_floor.hpp: its point decodings, one Ed25519
+// verification, one MSM term per point), so every figure is also a ratio.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -18,12 +21,15 @@
 #include <thread>
 #include <vector>
 
+#include "bench/raw_floor.hpp"
+
 extern char** environ;
 
 namespace {
 
 struct Run {
   double seconds = 0;
+  double cpu_seconds = 0;  // user + system
   long max_rss_kib = 0;
   int status = -1;
 };
@@ -49,15 +55,26 @@ Run run(const std::vector<std::string>& args) {
   wait4(pid, &status, 0, &usage);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.max_rss_kib = usage.ru_maxrss;
+  auto secs = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  r.cpu_seconds = secs(usage.ru_utime) + secs(usage.ru_stime);
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   posix_spawn_file_actions_destroy(&actions);
   return r;
 }
 
+// The run of median wall time, with the median CPU time of all runs.
 Run median(std::vector<Run> runs) {
+  std::vector<double> cpu;
+  for (const Run& r : runs)
+    cpu.push_back(r.cpu_seconds);
+  std::sort(cpu.begin(), cpu.end());
   std::sort(runs.begin(), runs.end(),
             [](const Run& a, const Run& b) { return a.seconds < b.seconds; });
-  return runs[runs.size() / 2];
+  Run m = runs[runs.size() / 2];
+  m.cpu_seconds = cpu[cpu.size() / 2];
+  return m;
 }
 
 }  // namespace
@@ -67,9 +84,15 @@ int main(int argc, char** argv) {
   unsigned ballots = 100'000;
   unsigned runs = 3;
   std::string record;
+  std::size_t batch = 0;
   app.add_option("--ballots", ballots, "ballots in the record (one per voter)");
+  app.add_option("--batch", batch, "senim-verify --batch (default: senim-verify's own)");
   app.add_option("--runs", runs, "timed runs per configuration (the median is reported)");
   app.add_option("--record", record, "record file (made if missing)");
+  std::string compare;
+  app.add_option("--compare", compare,
+                 "another senim-verify binary (e.g. an older build) measured in the same run, "
+                 "runs alternating");
   CLI11_PARSE(app, argc, argv);
   if (record.empty()) {
     record = (std::filesystem::temp_directory_path() /
@@ -91,29 +114,68 @@ int main(int argc, char** argv) {
   }
   const auto size = std::filesystem::file_size(record);
 
-  auto measure = [&](unsigned threads) {
-    std::vector<Run> all;
-    for (unsigned i = 0; i < runs; ++i) {
-      Run r = run({SENIM_VERIFY_BINARY, "-q", "--threads", std::to_string(threads), record});
-      if (r.status != 0) {
-        std::fprintf(stderr, "senim-verify failed (exit %d) on %s\n", r.status, record.c_str());
-        std::exit(1);
-      }
-      all.push_back(r);
-    }
-    return median(all);
+  // One configuration: a binary, its threads, whether it takes --batch.
+  struct Config {
+    std::string label;
+    std::string binary;
+    unsigned threads;
+    bool pass_batch;
+    std::vector<Run> runs;
   };
   const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
-  const Run one = measure(1);
-  const Run all = measure(cores);
+  std::vector<Config> configs{{"senim-verify", SENIM_VERIFY_BINARY, 1, true, {}},
+                              {"senim-verify", SENIM_VERIFY_BINARY, cores, true, {}}};
+  if (!compare.empty()) {
+    configs.push_back({"compared", compare, 1, false, {}});
+    configs.push_back({"compared", compare, cores, false, {}});
+  }
+  auto run_once = [&](Config& c) {
+    std::vector<std::string> args{c.binary, "-q", "--threads", std::to_string(c.threads), record};
+    if (c.pass_batch && batch != 0) {
+      args.emplace_back("--batch");
+      args.push_back(std::to_string(batch));
+    }
+    Run r = run(args);
+    if (r.status != 0) {
+      std::fprintf(stderr, "%s failed (exit %d) on %s\n", c.binary.c_str(), r.status,
+                   record.c_str());
+      std::exit(1);
+    }
+    c.runs.push_back(r);
+  };
+  const std::size_t floor_batch = batch != 0 ? batch : 4096;
+  // The floor before and after the verifiers' runs, which alternate between
+  // configurations: the machine is shared, so load hits all alike.
+  const senim::bench::RawFloor before = senim::bench::measure_raw_floor(record, 5, floor_batch);
+  for (unsigned i = 0; i < runs; ++i) {
+    for (Config& c : configs)
+      run_once(c);
+  }
+  const senim::bench::RawFloor after = senim::bench::measure_raw_floor(record, 5, floor_batch);
+  const double floor_us = std::min(before.per_ballot_us(), after.per_ballot_us());
   std::printf("record                %s (%.1f MB, %u ballots)\n", record.c_str(),
               static_cast<double>(size) / 1e6, ballots);
   std::printf("cores                 %u\n", cores);
-  std::printf("senim-verify, %u thread  median %.2f s  %.0f ballots/s  peak RSS %.1f MB\n", 1U,
-              one.seconds, ballots / one.seconds, static_cast<double>(one.max_rss_kib) / 1024.0);
-  std::printf("senim-verify, %u threads median %.2f s  %.0f ballots/s  peak RSS %.1f MB\n", cores,
-              all.seconds, ballots / all.seconds, static_cast<double>(all.max_rss_kib) / 1024.0);
-  std::printf("speed-up over 1 thread %.2fx (median of %u runs each)\n", one.seconds / all.seconds,
-              runs);
+  for (const auto* f : {&before, &after}) {
+    std::printf(
+        "raw floor (%s)   decode %.2f us x %zu, Ed25519 %.1f us, MSM term %.2f us x %zu "
+        "(of %zu): %.1f us per ballot\n",
+        f == &before ? "before" : "after ", f->decode_us, f->decodes, f->ed25519_us, f->msm_term_us,
+        f->terms, f->msm_terms, f->per_ballot_us());
+  }
+  for (const Config& c : configs) {
+    const Run r = median(c.runs);
+    const double cpu_us = r.cpu_seconds * 1e6 / ballots;
+    std::printf(
+        "%s, %u thread%s median %.2f s  %.0f ballots/s  CPU %.1f us/ballot "
+        "(%.2fx the floor)  peak RSS %.1f MB\n",
+        c.label.c_str(), c.threads, c.threads == 1 ? " " : "s", r.seconds, ballots / r.seconds,
+        cpu_us, cpu_us / floor_us, static_cast<double>(r.max_rss_kib) / 1024.0);
+  }
+  for (std::size_t i = 0; i + 1 < configs.size(); i += 2) {
+    std::printf("%s: speed-up over 1 thread %.2fx (median of %u runs each)\n",
+                configs[i].label.c_str(),
+                median(configs[i].runs).seconds / median(configs[i + 1].runs).seconds, runs);
+  }
   return 0;
 }

@@ -8,6 +8,12 @@
 // failed batch means "some proof is invalid" and a passed one means all are.
 // Points many equations share (G, the election key K) keep a single summed
 // coefficient instead of one term per equation.
+//
+// Items: a caller that must name *which* of many statements is false (a
+// ballot of a batch) starts an item before adding its equations. A failed
+// batch is then bisected over items by MSMs of the already-weighted terms
+// (failing_items): no hashing or folding is redone, and one bad item among n
+// costs about two MSMs of the whole batch, not n single verifications.
 #pragma once
 
 #include <array>
@@ -29,7 +35,16 @@ class BatchVerifier {
   BatchVerifier(const BatchVerifier&) = delete;
   BatchVerifier& operator=(const BatchVerifier&) = delete;
   // Registers a base many equations use; returns its index for add_shared.
+  // Every shared base is registered before anything else is added.
   std::size_t add_shared_base(const Point& base);
+  // Room for `terms` more non-shared terms (saves reallocations).
+  void reserve(std::size_t terms);
+
+  // Starts an item; what is added next belongs to it. Returns its index
+  // (0, 1, …). Until the first call everything belongs to item 0, which the
+  // first call reuses if nothing was added yet.
+  std::size_t begin_item();
+  std::size_t items() const { return item_first_term_.size(); }
 
   // One equation Σ terms = 0, weighted by its own random z.
   class Equation {
@@ -59,8 +74,16 @@ class BatchVerifier {
   std::size_t terms() const { return points_.size(); }
   // True when every equation added holds (except with probability 2^-128).
   bool verify() const;
+  // The same for the equations of items [first, end).
+  bool verify_items(std::size_t first, std::size_t end) const;
+  // The items holding a false equation, in order, found by bisection.
+  std::vector<std::size_t> failing_items() const;
 
  private:
+  void note_added();
+  void bisect(std::size_t first, std::size_t end, bool known_bad,
+              std::vector<std::size_t>& out) const;
+
   // Weights come from a ChaCha20 stream under a key drawn once from the OS
   // CSPRNG: one getrandom() per batch instead of one per equation.
   Scalar draw_weight();
@@ -70,9 +93,13 @@ class BatchVerifier {
   std::uint64_t weight_counter_ = 0;
 
   std::vector<Point> shared_bases_;
+  // Item-major: the coefficient of shared base b in item i is at
+  // i·shared_bases_.size() + b.
   std::vector<Scalar> shared_coefficients_;
   std::vector<Point> points_;
   std::vector<Scalar> scalars_;
+  std::vector<std::size_t> item_first_term_{0};  // item i's terms start here
+  bool item_used_ = false;                       // the current item has something
   std::size_t equations_ = 0;
 };
 

@@ -16,7 +16,9 @@ struct Element {
   Point point;
   Point::Encoding bytes{};
 
-  Element() : bytes(Point().encode()) {}
+  // The identity, whose canonical encoding is 32 zero bytes (RFC 9496
+  // §4.3.2): no encoding work, so a default-constructed Element is free.
+  Element() = default;
   explicit Element(const Point& p) : point(p), bytes(p.encode()) {}
   Element(const Point& p, const Point::Encoding& enc) : point(p), bytes(enc) {}
 
@@ -24,10 +26,11 @@ struct Element {
     auto p = Point::decode(encoding);
     if (!p)
       return p.error();
-    Element e;
-    e.point = *p;
-    std::copy(encoding.begin(), encoding.end(), e.bytes.begin());
-    return e;
+    // The received bytes are the encoding (decode accepts only canonical
+    // ones): copied, never recomputed.
+    Point::Encoding bytes{};
+    std::copy(encoding.begin(), encoding.end(), bytes.begin());
+    return Element(*p, bytes);
   }
 };
 

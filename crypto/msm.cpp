@@ -12,11 +12,11 @@ namespace {
 // Scalars are < 2^253; signed digits may carry one more bit.
 constexpr int kScalarBits = 254;
 
-// Signed base-2^c digits d_j in [-2^(c-1), 2^(c-1)) with s = Σ d_j·2^(c·j).
-std::vector<std::int32_t> signed_digits(const Scalar& s, int c) {
+// Signed base-2^c digits d_j in [-2^(c-1), 2^(c-1)) with s = Σ d_j·2^(c·j),
+// written to out[0 … windows).
+void signed_digits(const Scalar& s, int c, std::span<std::int32_t> out) {
   const Scalar::Encoding bytes = s.encode();
-  const int windows = (kScalarBits + c - 1) / c;
-  std::vector<std::int32_t> digits(static_cast<std::size_t>(windows));
+  const auto windows = static_cast<int>(out.size());
   const std::int32_t radix = 1 << c;
   const std::int32_t half = radix >> 1;
   std::int32_t carry = 0;
@@ -30,14 +30,13 @@ std::vector<std::int32_t> signed_digits(const Scalar& s, int c) {
     }
     raw += carry;
     if (raw >= half) {
-      digits[static_cast<std::size_t>(w)] = raw - radix;
+      out[static_cast<std::size_t>(w)] = raw - radix;
       carry = 1;
     } else {
-      digits[static_cast<std::size_t>(w)] = raw;
+      out[static_cast<std::size_t>(w)] = raw;
       carry = 0;
     }
   }
-  return digits;
 }
 
 // Width-w non-adjacent form: digits are 0 or odd in (−2^(w−1), 2^(w−1)), and
@@ -140,30 +139,38 @@ int pippenger_window(std::size_t n) {
 Point pippenger(std::span<const Scalar> scalars, std::span<const Point> points) {
   const std::size_t n = points.size();
   const int c = pippenger_window(n);
-  const int windows = (kScalarBits + c - 1) / c;
-  std::vector<std::vector<std::int32_t>> digits(n);
-  for (std::size_t i = 0; i < n; ++i)
-    digits[i] = signed_digits(scalars[i], c);
+  const auto windows = static_cast<std::size_t>((kScalarBits + c - 1) / c);
+  // Window-major, so each window's pass reads its digits in a row; one
+  // allocation for all of them. A digit fits 16 bits: c ≤ 16.
+  std::vector<std::int16_t> digits(n * windows);
+  std::vector<std::int32_t> one(windows);
+  for (std::size_t i = 0; i < n; ++i) {
+    signed_digits(scalars[i], c, one);
+    for (std::size_t w = 0; w < windows; ++w)
+      digits[w * n + i] = static_cast<std::int16_t>(one[w]);
+  }
 
   const std::size_t bucket_count = static_cast<std::size_t>(1) << (c - 1);
   std::vector<Point> buckets(bucket_count);
   std::vector<char> used(bucket_count);
   Point acc;
-  for (int w = windows - 1; w >= 0; --w) {
+  for (std::size_t w = windows; w-- > 0;) {
     for (int d = 0; d < c; ++d)
       acc = acc.doubled();
     std::fill(used.begin(), used.end(), 0);
+    const std::int16_t* row = digits.data() + w * n;
     for (std::size_t i = 0; i < n; ++i) {
-      const std::int32_t digit = digits[i][static_cast<std::size_t>(w)];
+      const std::int32_t digit = row[i];
       if (digit == 0)
         continue;
       const auto b = static_cast<std::size_t>((digit > 0 ? digit : -digit) - 1);
-      const Point term = digit > 0 ? points[i] : -points[i];
-      if (used[b] != 0) {
-        buckets[b] += term;
-      } else {
-        buckets[b] = term;
+      if (used[b] == 0) {
+        buckets[b] = digit > 0 ? points[i] : -points[i];
         used[b] = 1;
+      } else if (digit > 0) {
+        buckets[b] += points[i];
+      } else {
+        buckets[b] -= points[i];
       }
     }
     // Σ (b+1)·bucket[b] by running sums, from the top bucket down.

@@ -63,4 +63,17 @@ Status verify_range(const RangeProof& proof, const RangeStatement& statement, By
 Status batch_range(BatchVerifier& batch, std::size_t key_base, const RangeProof& proof,
                    const RangeStatement& statement, ByteView context);
 
+// The coefficients the batched equations give the statement's α and β.
+struct StatementCoefficients {
+  Scalar alpha;
+  Scalar beta;
+};
+// The same as batch_range, except that the terms of α and β are not added:
+// their coefficients are returned, for a caller whose α and β are sums of
+// points it adds to the batch anyway (a ballot's count proof, §9.2 step 3),
+// so that each point is one term (§5.6).
+Expected<StatementCoefficients> batch_range_open(BatchVerifier& batch, std::size_t key_base,
+                                                 const RangeProof& proof,
+                                                 const RangeStatement& statement, ByteView context);
+
 }  // namespace senim::crypto

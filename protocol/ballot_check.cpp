@@ -1,5 +1,6 @@
 // Checking a ballot: docs/protocol.md §9.3.
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "protocol/ballot.hpp"
@@ -56,7 +57,15 @@ CountStatement count_statement(const ContestShape& shape, const DecodedContest& 
           shape.max};
 }
 
-// Calls `check(statement, proof, where)` for every proof of the ballot, in order.
+// What a proof of a contest is about: one ciphertext (an option i, or the
+// blank at index `options`), or, for the count proof, C of §9.2 step 3.
+struct ProofSubject {
+  std::size_t contest = 0;
+  std::optional<std::size_t> ciphertext;  // nullopt: the count proof
+};
+
+// Calls `check(statement, proof, subject)` for every proof of the ballot, in
+// order; the first error, located, stops it.
 template <class Check>
 Status for_each_proof(const VotingParameters& params, const DecodedBallot& ballot, Check check) {
   for (std::size_t c = 0; c < ballot.contests.size(); ++c) {
@@ -65,22 +74,29 @@ Status for_each_proof(const VotingParameters& params, const DecodedBallot& ballo
     for (std::size_t i = 0; i < contest.selections.size(); ++i) {
       const auto& s = contest.selections[i];
       const crypto::RangeStatement st{params.key, s.alpha, s.beta, 0, 1};
-      if (auto r = check(st, contest.selection_proofs[i]); !r) {
+      if (auto r = check(st, contest.selection_proofs[i], ProofSubject{c, i}); !r) {
         return located(where + " option " + std::to_string(i + 1), r.error());
       }
     }
     if (contest.blank) {
       const crypto::RangeStatement st{params.key, contest.blank->alpha, contest.blank->beta, 0, 1};
-      if (auto r = check(st, *contest.blank_proof); !r)
+      if (auto r = check(st, *contest.blank_proof, ProofSubject{c, contest.selections.size()}); !r)
         return located(where + " blank", r.error());
     }
+    // C is computed, not received: its encoding (which the challenge hashes,
+    // §5.3 step 2) is the one encoding a verifier must make.
     const CountStatement count = count_statement(params.shape.contests[c], contest);
     const crypto::RangeStatement st{params.key, crypto::Element(count.ct.alpha),
                                     crypto::Element(count.ct.beta), count.lo, count.hi};
-    if (auto r = check(st, contest.count_proof); !r)
+    if (auto r = check(st, contest.count_proof, ProofSubject{c, std::nullopt}); !r)
       return located(where + " count", r.error());
   }
   return Status::success();
+}
+
+// The ciphertexts of a contest in tally order: options, then blank.
+const DecodedCiphertext& ciphertext_at(const DecodedContest& contest, std::size_t i) {
+  return i < contest.selections.size() ? contest.selections[i] : *contest.blank;
 }
 
 }  // namespace
@@ -230,19 +246,57 @@ Status verify_ballot_proofs(const VotingParameters& params, ByteView credential,
                             const DecodedBallot& ballot) {
   const Bytes context = ballot_proof_context(params.base_hash, credential);
   return for_each_proof(params, ballot,
-                        [&](const crypto::RangeStatement& st, const crypto::RangeProof& proof) {
-                          return crypto::verify_range(proof, st, context);
-                        });
+                        [&](const crypto::RangeStatement& st, const crypto::RangeProof& proof,
+                            ProofSubject) { return crypto::verify_range(proof, st, context); });
 }
 
+// §5.6 with the terms merged per point: a ciphertext's α and β occur in its
+// own proof's equations and, through C = Σ options (+ max·blank), in the
+// count proof's; each gets the sum of its coefficients and is one term.
 Status batch_ballot_proofs(crypto::BatchVerifier& batch, std::size_t key_base,
                            const VotingParameters& params, ByteView credential,
                            const DecodedBallot& ballot) {
   const Bytes context = ballot_proof_context(params.base_hash, credential);
-  return for_each_proof(params, ballot,
-                        [&](const crypto::RangeStatement& st, const crypto::RangeProof& proof) {
-                          return crypto::batch_range(batch, key_base, proof, st, context);
-                        });
+  std::vector<std::vector<crypto::StatementCoefficients>> coefficients(ballot.contests.size());
+  for (std::size_t c = 0; c < ballot.contests.size(); ++c) {
+    const DecodedContest& contest = ballot.contests[c];
+    coefficients[c].resize(contest.selections.size() + (contest.blank ? 1 : 0));
+  }
+  Status status = for_each_proof(
+      params, ballot,
+      [&](const crypto::RangeStatement& st, const crypto::RangeProof& proof,
+          ProofSubject subject) -> Status {
+        auto k = crypto::batch_range_open(batch, key_base, proof, st, context);
+        if (!k)
+          return k.error();
+        std::vector<crypto::StatementCoefficients>& row = coefficients[subject.contest];
+        if (subject.ciphertext) {
+          row[*subject.ciphertext].alpha += k->alpha;
+          row[*subject.ciphertext].beta += k->beta;
+          return Status::success();
+        }
+        const std::size_t options = ballot.contests[subject.contest].selections.size();
+        for (std::size_t i = 0; i < options; ++i) {
+          row[i].alpha += k->alpha;
+          row[i].beta += k->beta;
+        }
+        if (row.size() > options) {  // C = Σ options + max·blank
+          const crypto::Scalar max =
+              crypto::Scalar::from_u64(params.shape.contests[subject.contest].max);
+          row[options].alpha += k->alpha * max;
+          row[options].beta += k->beta * max;
+        }
+        return Status::success();
+      });
+  // Even after an error: the proofs folded before it are whole equations.
+  for (std::size_t c = 0; c < ballot.contests.size(); ++c) {
+    for (std::size_t i = 0; i < coefficients[c].size(); ++i) {
+      const DecodedCiphertext& ct = ciphertext_at(ballot.contests[c], i);
+      batch.add_weighted(coefficients[c][i].alpha, ct.alpha.point);
+      batch.add_weighted(coefficients[c][i].beta, ct.beta.point);
+    }
+  }
+  return status;
 }
 
 std::vector<crypto::Ciphertext> tally_vector(const DecodedBallot& ballot) {

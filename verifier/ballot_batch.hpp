@@ -1,8 +1,9 @@
 // Checks a batch of consecutive ballots and challenges on a worker thread
 // (checks 4, 11, 12 and the opening part of 15): everything about a ballot
 // that does not depend on the ballots before it. Proof equations of the
-// whole batch are verified together (docs/protocol.md §5.6); only when that
-// fails are the ballots re-checked one by one to name the bad ones.
+// whole batch are verified together (docs/protocol.md §5.6), one ballot per
+// batch item; only when that fails is the batch bisected to the ballots whose
+// equations are false, and those are re-checked one by one to name the proof.
 #pragma once
 
 #include <cstdint>

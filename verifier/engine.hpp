@@ -27,6 +27,7 @@
 #include "protocol/tally.hpp"
 #include "protocol/voting_parameters.hpp"
 #include "verifier/ballot_batch.hpp"
+#include "verifier/credential_table.hpp"
 #include "verifier/report.hpp"
 
 namespace senim::verifier {
@@ -34,14 +35,6 @@ namespace senim::verifier {
 // Where the election is, judged from the messages seen so far. After a
 // complaint the ceremony has failed and no message is allowed (§12).
 enum class Stage { before_setup, ceremony, ceremony_failed, voting, closed, tallied, finished };
-
-struct CredentialRecord {
-  std::uint32_t district = 0;
-  bool voted = false;  // has it cast a ballot (so last_sequence means something)?
-  std::uint32_t last_sequence = 0;
-  std::optional<std::uint64_t> last_leaf;  // its last ballot in the voting period
-  std::uint64_t last_offset = 0;
-};
 
 class Engine {
  public:
@@ -69,6 +62,7 @@ class Engine {
   void on_complaint(std::uint64_t leaf, const protocol::ParsedEntry& e);
   void on_credentials(std::uint64_t leaf, const protocol::ParsedEntry& e);
   void on_open(std::uint64_t leaf, const protocol::ParsedEntry& e);
+  void seal_credentials();
   void compute_keys(std::uint64_t leaf);
   // engine_tally.cpp
   void on_close(std::uint64_t leaf, const protocol::ParsedEntry& e);
@@ -114,7 +108,7 @@ class Engine {
   std::string path_;
   std::string election_id_;
   std::vector<bool> ready_;
-  std::unordered_map<Hash32, CredentialRecord, protocol::Hash32Hasher> credentials_;
+  CredentialTable credentials_;  // sealed (sorted) when voting opens
   // α of every ciphertext a valid challenge opened → its leaf (§9.5).
   std::unordered_map<Hash32, std::uint64_t, protocol::Hash32Hasher> challenged_alphas_;
   std::optional<protocol::DecodedTally> tally_;

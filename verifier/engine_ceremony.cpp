@@ -267,12 +267,19 @@ void Engine::on_credentials(std::uint64_t leaf, const protocol::ParsedEntry& e) 
                    where + "unknown district \"" + c.district() + "\"");
       continue;
     }
-    CredentialRecord record;
-    record.district = static_cast<std::uint32_t>(*district);
-    if (!credentials_.emplace(to_hash32(c.key()), record).second) {
-      report_.fail(Check::credential_list, leaf,
-                   where + "duplicate credential " + to_hex(to_hash32(c.key())));
-    }
+    // A repeat is found, and reported at this leaf, when voting opens.
+    credentials_.add(to_hash32(c.key()), static_cast<std::uint32_t>(*district), leaf,
+                     static_cast<std::uint32_t>(i));
+  }
+}
+
+// §8.5: keys are distinct across all lists. Every list is in once voting
+// opens; the table sorts them then, and each repeat is reported at its list.
+void Engine::seal_credentials() {
+  for (const CredentialTable::Duplicate& d : credentials_.seal()) {
+    report_.fail(Check::credential_list, d.leaf,
+                 "credential " + std::to_string(d.index + 1) +
+                     " of the list: duplicate credential " + to_hex(d.key));
   }
 }
 
@@ -281,6 +288,7 @@ void Engine::on_open(std::uint64_t leaf, const protocol::ParsedEntry& e) {
     return;
   if (!expect_authority(leaf, e))
     return;
+  seal_credentials();
   if (!ceremony_complete_) {
     report_.fail(Check::roles_and_phases, leaf, "voting opened before every trustee was ready");
   } else if (credentials_.empty()) {

@@ -68,13 +68,13 @@ std::optional<Engine::LoadedBallot> Engine::counted_ballot(std::uint64_t leaf,
       parsed->statement.election_id() != election_id_) {
     return std::nullopt;
   }
-  auto cred = credentials_.find(to_hash32(parsed->entry.signer()));
-  if (cred == credentials_.end())
+  const CredentialRecord* const cred = credentials_.find(to_hash32(parsed->entry.signer()));
+  if (cred == nullptr)
     return std::nullopt;
   auto decoded = protocol::decode_ballot(params_->shape, parsed->statement.ballot());
   if (!decoded)
     return std::nullopt;
-  return LoadedBallot{cred->second.district, protocol::tally_vector(*decoded)};
+  return LoadedBallot{cred->district, protocol::tally_vector(*decoded)};
 }
 
 protocol::TallyAccumulator Engine::sum_superseded() const {
@@ -174,6 +174,8 @@ void Engine::on_result(std::uint64_t leaf, const protocol::ParsedEntry& e) {
 }
 
 void Engine::finish() {
+  // A record that never opens voting still has its repeated credentials reported.
+  seal_credentials();
   if (!config_) {
     report_.item(Check::setup);
     report_.fail(Check::setup, std::nullopt, "the record has no election set-up");

@@ -21,9 +21,9 @@ void Engine::apply_ballot(const BallotTask& task, const BallotOutcome& o) {
     return;
   }
   const Hash32 signer = to_hash32(e.entry.signer());
-  auto cred = credentials_.find(signer);
+  CredentialRecord* const cred = credentials_.find(signer);
   report_.item(Check::eligibility);
-  if (cred == credentials_.end()) {
+  if (cred == nullptr) {
     report_.fail(Check::eligibility, leaf,
                  protocol::with_article(protocol::body_name(e.statement)) + " signed by " +
                      to_hex(signer) + ", which is not on the credential list");
@@ -57,29 +57,29 @@ void Engine::apply_ballot(const BallotTask& task, const BallotOutcome& o) {
     if (!o.proofs->ok())
       report_.fail(Check::ballot_proofs, leaf, o.proofs->error().message);
   }
-  if (cred == credentials_.end())
+  if (cred == nullptr)
     return;  // no district: it cannot be counted anywhere
 
-  CredentialRecord& c = cred->second;
+  CredentialRecord& c = *cred;
   const std::uint32_t sequence = e.statement.ballot().sequence();
   report_.item(Check::no_duplicate_ballot);
   // §9.6: last < sequence ≤ max. A first ballot numbered 0 repeats nothing:
   // check 11 reports its number.
-  if (c.voted || sequence != 0) {
-    const std::uint32_t last = c.voted ? c.last_sequence : 0;
+  if (c.voted() || sequence != 0) {
+    const std::uint32_t last = c.voted() ? c.last_sequence : 0;
     if (auto s = protocol::check_sequence(last, sequence, params_->shape.max_ballots); !s) {
       report_.fail(Check::no_duplicate_ballot, leaf,
                    s.error().message + " (credential " + to_hex(signer) + ")");
     }
   }
-  c.voted = true;
+  c.set_voted();
   c.last_sequence = std::max(c.last_sequence, sequence);
   if (o.tally_vector.empty())
     return;  // did not decode (check 11): nothing to add
   // The re-vote rule: in log order, each ballot supersedes the credential's previous one.
-  if (c.last_leaf)
-    superseded_.emplace_back(*c.last_leaf, c.last_offset);
-  c.last_leaf = leaf;
+  if (const auto last_leaf = c.last_leaf())
+    superseded_.emplace_back(*last_leaf, c.last_offset);
+  c.last_leaf_plus_one = leaf + 1;
   c.last_offset = task.offset;
   all_ballots_->add(c.district, o.tally_vector);
 }
@@ -107,7 +107,7 @@ void Engine::check_challenged_never_cast() {
       continue;
     auto e = protocol::parse_entry((*frame)->payload);
     if (!e || !e->statement.has_ballot() || e->statement.election_id() != election_id_ ||
-        credentials_.count(to_hash32(e->entry.signer())) == 0) {
+        !credentials_.contains(to_hash32(e->entry.signer()))) {
       continue;
     }
     const std::vector<Hash32> alphas = protocol::ciphertext_alphas(e->statement.ballot());

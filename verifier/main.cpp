@@ -79,6 +79,9 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json, "print the report as JSON");
   app.add_flag("-q,--quiet", quiet, "no progress on stderr");
   app.add_option("--threads", threads, "worker threads (default: one per core)");
+  std::size_t batch = senim::verifier::kDefaultBallotsPerBatch;
+  app.add_option("--batch", batch, "ballots whose proofs are checked together (for benchmarks)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
   CLI11_PARSE(app, argc, argv);
 
   senim::protocol::quiet_protobuf_logging();
@@ -134,6 +137,7 @@ int main(int argc, char** argv) {
   }
   senim::verifier::Options options;
   options.threads = threads;
+  options.ballots_per_batch = batch;
   if (!quiet) {
     options.progress = [](std::uint64_t entries, std::uint64_t read, std::uint64_t size) {
       std::fprintf(stderr, "senim-verify: %llu entries checked (%.0f%% of the record)\n",

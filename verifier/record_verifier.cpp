@@ -1,5 +1,6 @@
 #include "verifier/record_verifier.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <filesystem>
@@ -17,8 +18,6 @@
 
 namespace senim::verifier {
 namespace {
-
-constexpr std::size_t kBallotsPerBatch = 256;
 
 using Clock = std::chrono::steady_clock;
 
@@ -112,7 +111,7 @@ class Stream {
     const bool ballot_like = parsed->statement.has_ballot() || parsed->statement.has_challenge();
     if (ballot_like && engine_.in_voting() && engine_.parameters()) {
       batch_.push_back(BallotTask{leaf, frame.offset, std::move(*parsed)});
-      if (batch_.size() >= kBallotsPerBatch)
+      if (batch_.size() >= std::max<std::size_t>(1, options_.ballots_per_batch))
         submit();
       return;
     }

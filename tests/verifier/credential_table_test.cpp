@@ -1,0 +1,63 @@
+// senim-verify's credential table: one flat sorted array, repeats reported
+// in log order with where they were listed, the first listing kept.
+#include "verifier/credential_table.hpp"
+
+#include <catch2/catch.hpp>
+#include <stdexcept>
+
+using senim::Hash32;
+using senim::verifier::CredentialTable;
+
+namespace {
+
+Hash32 key(std::uint32_t i) {
+  Hash32 k{};
+  // Spread over the first bytes so that sorting moves them.
+  k[0] = static_cast<std::uint8_t>(i * 37);
+  k[1] = static_cast<std::uint8_t>(i >> 8);
+  k[2] = static_cast<std::uint8_t>(i >> 16);
+  k[31] = static_cast<std::uint8_t>(i);
+  return k;
+}
+
+}  // namespace
+
+TEST_CASE("every listed credential is found with its district, and nothing else",
+          "[verifier][credentials]") {
+  CredentialTable table;
+  constexpr std::uint32_t kCount = 20'000;  // several reallocations
+  for (std::uint32_t i = 0; i < kCount; ++i)
+    table.add(key(i), i % 17, 7 + i / 500, i % 500);
+  CHECK_THROWS_AS(table.find(key(1)), std::logic_error);
+  CHECK(table.seal().empty());
+  CHECK(table.size() == kCount);
+  for (std::uint32_t i = 0; i < kCount; ++i) {
+    const auto* c = table.find(key(i));
+    REQUIRE(c != nullptr);
+    CHECK(c->district == i % 17);
+    CHECK_FALSE(c->voted());
+    CHECK_FALSE(c->last_leaf().has_value());
+    CHECK(c->last_offset == 0);  // the listing's place is not left behind
+  }
+  CHECK_FALSE(table.contains(key(kCount)));
+  CHECK_THROWS_AS(table.add(key(kCount), 0, 99, 0), std::logic_error);
+}
+
+TEST_CASE("a repeated credential keeps its first listing and is reported where it repeats",
+          "[verifier][credentials]") {
+  CredentialTable table;
+  table.add(key(5), 1, 7, 0);
+  table.add(key(6), 2, 7, 1);
+  table.add(key(5), 3, 7, 2);  // repeat within the list
+  table.add(key(6), 4, 9, 0);  // repeat in a later list
+  table.add(key(5), 5, 9, 3);
+  const auto repeats = table.seal();
+  REQUIRE(repeats.size() == 3);
+  CHECK((repeats[0].key == key(5) && repeats[0].leaf == 7 && repeats[0].index == 2));
+  CHECK((repeats[1].key == key(6) && repeats[1].leaf == 9 && repeats[1].index == 0));
+  CHECK((repeats[2].key == key(5) && repeats[2].leaf == 9 && repeats[2].index == 3));
+  CHECK(table.size() == 2);
+  CHECK(table.find(key(5))->district == 1);
+  CHECK(table.find(key(6))->district == 2);
+  CHECK(table.seal().empty());  // once
+}

@@ -1,0 +1,97 @@
+#include "verifier/credential_table.hpp"
+
+#include <algorithm>
+#include <new>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
+
+namespace senim::verifier {
+namespace {
+
+bool key_less(const Hash32& a, const Hash32& b) {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+}
+
+}  // namespace
+
+CredentialTable::~CredentialTable() {
+  std::free(slots_);  // NOLINT(cppcoreguidelines-no-malloc): paired with realloc
+}
+
+void CredentialTable::add(const Hash32& key, std::uint32_t district, std::uint64_t leaf,
+                          std::uint32_t index) {
+  static_assert(std::is_trivially_copyable_v<Slot>);
+  if (sealed_)
+    throw std::logic_error("CredentialTable: a credential added after seal()");
+  if (size_ == capacity_) {
+    // Doubling with realloc: a large block grows by remapping pages (glibc
+    // mremap), so the old and new arrays are never both resident.
+    const std::size_t grown = std::max<std::size_t>(1024, capacity_ * 2);
+    // NOLINTNEXTLINE(cppcoreguidelines-no-malloc): trivially copyable slots
+    void* moved = std::realloc(slots_, grown * sizeof(Slot));
+    if (moved == nullptr)
+      throw std::bad_alloc();
+    slots_ = static_cast<Slot*>(moved);
+    capacity_ = grown;
+  }
+  Slot& s = slots_[size_++];
+  s.key = key;
+  s.record = CredentialRecord{};
+  s.record.district = district;
+  // Until seal(), the ballot fields hold where the credential was listed.
+  s.record.last_offset = leaf;
+  s.record.list_index_ = index;
+}
+
+std::vector<CredentialTable::Duplicate> CredentialTable::seal() {
+  std::vector<Duplicate> repeats;
+  if (sealed_)
+    return repeats;
+  sealed_ = true;
+  auto listed_before = [](const Slot& a, const Slot& b) {
+    return a.record.last_offset != b.record.last_offset
+               ? a.record.last_offset < b.record.last_offset
+               : a.record.list_index_ < b.record.list_index_;
+  };
+  Slot* const end = slots_ + size_;
+  std::sort(slots_, end, [&](const Slot& a, const Slot& b) {
+    if (a.key != b.key)
+      return key_less(a.key, b.key);
+    return listed_before(a, b);  // equal keys: the first listed first
+  });
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (kept > 0 && slots_[kept - 1].key == slots_[i].key) {
+      repeats.push_back(
+          {slots_[i].key, slots_[i].record.last_offset, slots_[i].record.list_index_});
+      continue;
+    }
+    slots_[kept++] = slots_[i];
+  }
+  size_ = kept;
+  for (std::size_t i = 0; i < size_; ++i) {
+    slots_[i].record.last_offset = 0;
+    slots_[i].record.list_index_ = 0;
+  }
+  std::sort(repeats.begin(), repeats.end(), [](const Duplicate& a, const Duplicate& b) {
+    return a.leaf != b.leaf ? a.leaf < b.leaf : a.index < b.index;
+  });
+  return repeats;
+}
+
+const CredentialRecord* CredentialTable::find(const Hash32& key) const {
+  if (!sealed_)
+    throw std::logic_error("CredentialTable: find() before seal()");
+  const Slot* const begin = slots_;
+  const Slot* const end = slots_ + size_;
+  const Slot* it = std::lower_bound(
+      begin, end, key, [](const Slot& s, const Hash32& k) { return key_less(s.key, k); });
+  return it != end && it->key == key ? &it->record : nullptr;
+}
+
+CredentialRecord* CredentialTable::find(const Hash32& key) {
+  return const_cast<CredentialRecord*>(std::as_const(*this).find(key));
+}
+
+}  // namespace senim::verifier
