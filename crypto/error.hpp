@@ -32,6 +32,7 @@ enum class Errc {
   unknown_log,           // a checkpoint's origin is not a log the reader knows
   size_conflict,         // a witness's latest tree size differs from the claimed old size
   quorum_not_met,        // the verified cosigners do not satisfy the witness policy
+  not_a_fork,            // fork evidence whose two checkpoints can both be true
 };
 
 std::string_view errc_name(Errc code);

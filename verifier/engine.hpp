@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include "crypto/key_ceremony.hpp"
 #include "crypto/merkle_compact_range.hpp"
 #include "crypto/threshold_decryption.hpp"
+#include "proto/verifier.pb.h"
 #include "protocol/election_config.hpp"
 #include "protocol/election_state.hpp"
 #include "protocol/entry.hpp"
@@ -26,6 +28,7 @@
 #include "protocol/voting_parameters.hpp"
 #include "verifier/ballot_batch.hpp"
 #include "verifier/report.hpp"
+#include "verifier/snapshot.hpp"
 
 namespace senim::verifier {
 
@@ -41,6 +44,14 @@ struct CredentialRecord {
   std::uint64_t last_offset = 0;
   Hash32 last_code{};
 };
+
+// What a set-up or deal that check 5 or 7 refused still says unambiguously,
+// so that later messages are judged by the checks they break
+// (engine_ceremony.cpp; used again when a snapshot is restored).
+std::optional<protocol::ElectionConfig> usable_setup(const protocol::ParsedEntry& e);
+std::optional<crypto::DealerCommitment> usable_commitment(const protocol::ElectionConfig& config,
+                                                          std::uint32_t dealer,
+                                                          const v1::TrusteeDeal& deal);
 
 class Engine {
  public:
@@ -59,6 +70,16 @@ class Engine {
 
   const std::string& election_id() const { return election_id_; }
   const protocol::ElectionConfig* config() const { return config_ ? &*config_ : nullptr; }
+
+  // engine_snapshot.cpp: the engine's state, to resume from
+  // (verifier/snapshot.hpp). save() is called between entries, with every
+  // ballot applied; restore() on a fresh engine over the same record, the
+  // credentials after the rest.
+  void save(v1::EngineState& out) const;
+  Status restore(const v1::EngineState& in);
+  std::size_t credential_count() const { return credentials_.size(); }
+  void save_credentials(const std::function<void(ByteView record)>& sink) const;
+  Status restore_credential(ByteView record);
 
  private:
   // engine_ceremony.cpp

@@ -6,7 +6,6 @@
 #include "verifier/engine.hpp"
 
 namespace senim::verifier {
-namespace {
 
 // A set-up that check 5 refused may still say unambiguously what the
 // election is: contests whose sizes give ballots a shape, districts, keys of
@@ -79,6 +78,8 @@ std::optional<crypto::DealerCommitment> usable_commitment(const protocol::Electi
   }
   return commitment;
 }
+
+namespace {
 
 std::string label(const v1::Text& text) {
   for (const char* lang : {"en", "ru", "kk"}) {

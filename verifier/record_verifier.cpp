@@ -10,6 +10,7 @@
 #include "protocol/record.hpp"
 #include "protocol/tree_head.hpp"
 #include "verifier/engine.hpp"
+#include "verifier/snapshot.hpp"
 #include "verifier/thread_pool.hpp"
 
 namespace senim::verifier {
@@ -19,69 +20,20 @@ constexpr std::size_t kBallotsPerBatch = 256;
 
 using Clock = std::chrono::steady_clock;
 
+}  // namespace
+
 // Checks 1–3 and the pipeline that feeds ballots to the workers in batches
 // and applies their outcomes in log order.
-class Stream {
+class LogVerifier::Impl {
  public:
-  Stream(const std::string& path, const Options& options, Report& report)
-      : path_(path),
-        options_(options),
+  Impl(std::string path, Report& report, unsigned threads)
+      : path_(std::move(path)),
         report_(report),
-        engine_(path, report),
-        pool_(options.threads == 0 ? std::max(1U, std::thread::hardware_concurrency())
-                                   : options.threads) {}
+        engine_(path_, report),
+        pool_(threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : threads) {}
 
-  void run() {
-    auto reader = protocol::RecordReader::open(path_);
-    report_.item(Check::record_format);
-    if (!reader) {
-      report_.fail(Check::record_format, std::nullopt, reader.error().message);
-      for (const CheckInfo& c : kChecks) {
-        if (c.check != Check::record_format)
-          report_.skip(c.check, "the record cannot be read");
-      }
-      return;
-    }
-    std::error_code ec;
-    file_size_ = std::filesystem::file_size(path_, ec);
-    last_progress_ = Clock::now();
-    bool ended_with_head = false;
-    while (true) {
-      auto frame = reader->next();
-      if (!frame) {
-        report_.item(Check::record_format);
-        report_.fail(Check::record_format, std::nullopt, frame.error().message);
-        break;
-      }
-      if (!frame->has_value())
-        break;
-      report_.item(Check::record_format);
-      bytes_read_ = (*frame)->offset + 5 + (*frame)->payload.size();
-      if ((*frame)->kind == protocol::FrameKind::tree_head) {
-        drain();
-        on_tree_head((*frame)->payload);
-        ended_with_head = true;
-      } else {
-        on_entry(std::move(**frame));
-        ended_with_head = false;
-      }
-      maybe_progress();
-    }
-    drain();
-    if (!ended_with_head || heads_ == 0) {
-      report_.item(Check::log_root);
-      report_.fail(Check::log_root, std::nullopt,
-                   heads_ == 0 ? "the record has no signed tree head"
-                               : "entries " + std::to_string(last_head_size_) + " to " +
-                                     std::to_string(leaves_ - 1) +
-                                     " are not covered by a signed tree head");
-    }
-    engine_.finish();
-    report_.entries = leaves_;
-  }
-
- private:
   void on_entry(protocol::Frame frame) {
+    ended_with_head_ = false;
     const std::uint64_t leaf = leaves_++;
     log_.append_leaf_hash(crypto::merkle::leaf_hash(frame.payload));
     auto parsed = protocol::parse_entry(frame.payload);
@@ -133,6 +85,7 @@ class Stream {
 
   // Checks 2 and 3 for a head covering exactly the entries so far.
   void on_tree_head(const Bytes& payload) {
+    ended_with_head_ = true;
     ++heads_;
     report_.item(Check::log_root);
     report_.item(Check::tree_head_signatures);
@@ -164,18 +117,54 @@ class Stream {
     }
   }
 
-  void maybe_progress() {
-    if (!options_.progress)
+  // The record has ended: every entry must be covered by a signed head.
+  void check_heads_cover_log() {
+    if (ended_with_head_ && heads_ > 0)
       return;
-    const auto now = Clock::now();
-    if (now - last_progress_ < std::chrono::seconds(2))
-      return;
-    last_progress_ = now;
-    options_.progress(leaves_, bytes_read_, file_size_);
+    report_.item(Check::log_root);
+    report_.fail(Check::log_root, std::nullopt,
+                 heads_ == 0
+                     ? "the record has no signed tree head"
+                     : "entries " + std::to_string(last_head_size_) + " to " +
+                           std::to_string(leaves_ - 1) + " are not covered by a signed tree head");
   }
 
-  const std::string& path_;
-  const Options& options_;
+  std::uint64_t leaves() const { return leaves_; }
+  Hash32 root() const { return log_.root(); }
+  Engine& engine() { return engine_; }
+  const Engine& engine() const { return engine_; }
+  Report& report() { return report_; }
+
+  // The state besides the engine's and the report's, for a snapshot
+  // (verifier/snapshot.cpp writes and reads the file). Called settled.
+  void save(v1::VerifierSnapshot& out) const {
+    out.set_leaves(leaves_);
+    out.set_heads(heads_);
+    out.set_last_head_size(last_head_size_);
+    out.set_ended_with_head(ended_with_head_);
+    for (const Hash32& h : log_.subtrees())
+      out.add_subtrees(reinterpret_cast<const char*>(h.data()), h.size());
+    engine_.save(*out.mutable_engine());
+  }
+  Status restore(const v1::VerifierSnapshot& in) {
+    std::vector<Hash32> subtrees;
+    for (const std::string& h : in.subtrees()) {
+      if (!copy_exact(h, subtrees.emplace_back()))
+        return make_error(Errc::invalid_length, "snapshot: a subtree hash is not 32 bytes");
+    }
+    auto log = crypto::merkle::CompactRange::restore(in.leaves(), std::move(subtrees));
+    if (!log)
+      return make_error(Errc::invalid_encoding, "snapshot: " + log.error().message);
+    log_ = std::move(*log);
+    leaves_ = in.leaves();
+    heads_ = in.heads();
+    last_head_size_ = in.last_head_size();
+    ended_with_head_ = in.ended_with_head();
+    return engine_.restore(in.engine());
+  }
+
+ private:
+  const std::string path_;
   Report& report_;
   Engine engine_;
   ThreadPool pool_;
@@ -183,14 +172,131 @@ class Stream {
   std::uint64_t leaves_ = 0;
   std::uint64_t heads_ = 0;
   std::uint64_t last_head_size_ = 0;
-  std::uint64_t bytes_read_ = 0;
-  std::uint64_t file_size_ = 0;
-  Clock::time_point last_progress_;
+  bool ended_with_head_ = false;
   std::vector<BallotTask> batch_;
   std::deque<
       std::pair<std::shared_ptr<std::vector<BallotTask>>, std::future<std::vector<BallotOutcome>>>>
       in_flight_;
 };
+
+LogVerifier::LogVerifier(std::string record_path, Report& report, unsigned threads)
+    : impl_(std::make_unique<Impl>(std::move(record_path), report, threads)) {}
+LogVerifier::LogVerifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LogVerifier::~LogVerifier() = default;
+
+void LogVerifier::add_entry(Bytes payload, std::uint64_t offset) {
+  impl_->report().item(Check::record_format);
+  impl_->on_entry(protocol::Frame{protocol::FrameKind::entry, std::move(payload), offset});
+}
+
+void LogVerifier::add_tree_head(const Bytes& payload) {
+  impl_->report().item(Check::record_format);
+  impl_->drain();
+  impl_->on_tree_head(payload);
+}
+
+void LogVerifier::settle() {
+  impl_->drain();
+  impl_->report().entries = impl_->leaves();
+}
+
+void LogVerifier::finish() {
+  settle();
+  impl_->check_heads_cover_log();
+  impl_->engine().finish();
+}
+
+std::uint64_t LogVerifier::size() const {
+  return impl_->leaves();
+}
+
+Hash32 LogVerifier::root() const {
+  return impl_->root();
+}
+
+const protocol::PublicKey* LogVerifier::board_key() const {
+  const protocol::ElectionConfig* config = impl_->engine().config();
+  return config == nullptr ? nullptr : &config->board;
+}
+
+Status LogVerifier::save_snapshot(const std::string& path, std::uint64_t record_bytes) {
+  settle();
+  v1::VerifierSnapshot state;
+  state.set_version(kSnapshotVersion);
+  impl_->save(state);
+  state.set_record_bytes(record_bytes);
+  save_report(impl_->report(), *state.mutable_report());
+  const Engine& engine = impl_->engine();
+  state.set_credentials(engine.credential_count());
+  return write_snapshot(path, state, [&](const std::function<void(ByteView)>& sink) {
+    engine.save_credentials(sink);
+  });
+}
+
+Expected<std::unique_ptr<LogVerifier>> LogVerifier::restore_snapshot(const std::string& path,
+                                                                     std::string record_path,
+                                                                     Report& report,
+                                                                     unsigned threads,
+                                                                     std::uint64_t& record_bytes) {
+  auto reader = SnapshotReader::open(path);
+  if (!reader)
+    return reader.error();
+  const v1::VerifierSnapshot& state = reader->state();
+  auto impl = std::make_unique<Impl>(std::move(record_path), report, threads);
+  if (auto s = restore_report(state.report(), report); !s)
+    return s.error();
+  if (auto s = impl->restore(state); !s)
+    return s.error();
+  Engine& engine = impl->engine();
+  if (auto s = reader->read_credentials([&](ByteView r) { return engine.restore_credential(r); });
+      !s) {
+    return s.error();
+  }
+  record_bytes = state.record_bytes();
+  report.entries = impl->leaves();
+  return std::unique_ptr<LogVerifier>(new LogVerifier(std::move(impl)));
+}
+
+namespace {
+
+// Streams the record at `path` through a LogVerifier, with check 1 on the
+// file's framing.
+void verify_frames(const std::string& path, const Options& options, Report& report) {
+  auto reader = protocol::RecordReader::open(path);
+  report.item(Check::record_format);
+  if (!reader) {
+    report.fail(Check::record_format, std::nullopt, reader.error().message);
+    for (const CheckInfo& c : kChecks) {
+      if (c.check != Check::record_format)
+        report.skip(c.check, "the record cannot be read");
+    }
+    return;
+  }
+  LogVerifier log(path, report, options.threads);
+  std::error_code ec;
+  const std::uint64_t file_size = std::filesystem::file_size(path, ec);
+  auto last_progress = Clock::now();
+  while (true) {
+    auto frame = reader->next();
+    if (!frame) {
+      report.item(Check::record_format);
+      report.fail(Check::record_format, std::nullopt, frame.error().message);
+      break;
+    }
+    if (!frame->has_value())
+      break;
+    const std::uint64_t bytes_read = (*frame)->offset + 5 + (*frame)->payload.size();
+    if ((*frame)->kind == protocol::FrameKind::tree_head)
+      log.add_tree_head((*frame)->payload);
+    else
+      log.add_entry(std::move((*frame)->payload), (*frame)->offset);
+    if (options.progress && Clock::now() - last_progress >= std::chrono::seconds(2)) {
+      last_progress = Clock::now();
+      options.progress(log.size(), bytes_read, file_size);
+    }
+  }
+  log.finish();
+}
 
 }  // namespace
 
@@ -198,8 +304,7 @@ Report verify_record(const std::string& path, const Options& options) {
   Report report;
   report.record = path;
   const auto start = Clock::now();
-  Stream stream(path, options, report);
-  stream.run();
+  verify_frames(path, options, report);
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return report;
 }

@@ -1,11 +1,22 @@
-// senim-verify's engine: streams an election record, runs every numbered
-// check (docs/verifier-checks.md) and returns the report. Links crypto,
-// proto and the read side of the protocol library only.
+// senim-verify's engine: runs every numbered check (docs/verifier-checks.md)
+// over an election log and returns the report. Links crypto, proto and the
+// read side of the protocol library only.
+//
+// One code path for everyone who checks a log: verify_record() streams a
+// record file through a LogVerifier; a witness (senim witness) feeds the same
+// LogVerifier the board's entries as they arrive, saves its state now and
+// then (save_snapshot) and resumes from it after a restart (restore_snapshot)
+// instead of re-checking the whole board.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
+#include "crypto/bytes.hpp"
+#include "crypto/error.hpp"
+#include "protocol/signing.hpp"
 #include "verifier/report.hpp"
 
 namespace senim::verifier {
@@ -17,5 +28,50 @@ struct Options {
 };
 
 Report verify_record(const std::string& path, const Options& options = {});
+
+// The checks over a log fed in order, one frame at a time. `record_path` is
+// a record file (docs/record.md) holding every entry fed so far, at the
+// offsets given: at the tally the engine reads superseded ballots back from
+// it. Ballots are checked on `threads` workers in batches; until settle()
+// the report may lag behind the entries fed.
+class LogVerifier {
+ public:
+  LogVerifier(std::string record_path, Report& report, unsigned threads);
+  ~LogVerifier();
+  LogVerifier(const LogVerifier&) = delete;
+  LogVerifier& operator=(const LogVerifier&) = delete;
+
+  // The next entry (its exact bytes) and the offset of its frame in the record.
+  void add_entry(Bytes payload, std::uint64_t offset);
+  // A tree-head frame covering exactly the entries fed so far (checks 2, 3).
+  void add_tree_head(const Bytes& payload);
+  // Applies every ballot still being checked: afterwards the report covers
+  // every entry fed.
+  void settle();
+  // The log has ended: the judgments that need all of it.
+  void finish();
+
+  std::uint64_t size() const;  // entries fed
+  Hash32 root() const;         // their Merkle root (docs/protocol.md §7.2)
+  // The board key the set-up names, if there is a usable set-up.
+  const protocol::PublicKey* board_key() const;
+
+  // Writes the state, settled first, to `path` (verifier/snapshot.hpp), with
+  // `record_bytes`, the length of the record file that holds the entries fed.
+  Status save_snapshot(const std::string& path, std::uint64_t record_bytes);
+  // A verifier over `record_path` in the state a snapshot saved; returns it
+  // and, through `record_bytes`, where the next frame of the record starts.
+  // Errors: io_error, invalid_encoding (a damaged or foreign snapshot).
+  static Expected<std::unique_ptr<LogVerifier>> restore_snapshot(const std::string& path,
+                                                                 std::string record_path,
+                                                                 Report& report, unsigned threads,
+                                                                 std::uint64_t& record_bytes);
+
+  class Impl;
+
+ private:
+  explicit LogVerifier(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace senim::verifier

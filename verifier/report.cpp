@@ -50,6 +50,16 @@ std::string with_commas(std::uint64_t n) {
 
 }  // namespace
 
+std::optional<std::pair<std::uint64_t, Check>> Report::first_failed_entry() const {
+  std::optional<std::pair<std::uint64_t, Check>> first;
+  for (const CheckInfo& c : kChecks) {
+    const CheckResult& r = result(c.check);
+    if (r.failures > 0 && r.first_entry && (!first || *r.first_entry < first->first))
+      first = std::pair{*r.first_entry, c.check};
+  }
+  return first;
+}
+
 void Report::fail(Check c, std::optional<std::uint64_t> entry, const std::string& message) {
   CheckResult& r = results_[index(c)];
   if (r.failures == 0) {

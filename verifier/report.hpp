@@ -30,6 +30,11 @@ class Report {
   // or a reason already.
   void skip(Check c, const std::string& why);
   const CheckResult& result(Check c) const { return results_[index(c)]; }
+  // Puts back a result saved earlier (a verifier resuming, verifier/snapshot.hpp).
+  void restore_result(Check c, CheckResult r) { results_[index(c)] = std::move(r); }
+  // The failure that comes first in the log, over every check: the leaf
+  // index and the check, or nullopt if no failure names an entry.
+  std::optional<std::pair<std::uint64_t, Check>> first_failed_entry() const;
   bool passed() const;
   std::size_t failed_checks() const;
 

@@ -41,15 +41,16 @@ std::string read_url(int fd, std::chrono::seconds timeout) {
 }
 
 // In the child after fork(): stdout to `out`, stderr to `err`, then
-// senim-server with `args`.
-[[noreturn]] void exec_server(std::vector<std::string> args, int out, int err) {
+// `binary` (senim-server by default) with `args`.
+[[noreturn]] void exec_server(std::vector<std::string> args, int out, int err,
+                              const std::string& binary = SENIM_SERVER_BINARY) {
   ::dup2(out, STDOUT_FILENO);
   ::dup2(err, STDERR_FILENO);
   if (out > STDERR_FILENO)
     ::close(out);
   if (err > STDERR_FILENO && err != out)
     ::close(err);
-  args.insert(args.begin(), SENIM_SERVER_BINARY);
+  args.insert(args.begin(), binary);
   std::vector<char*> argv;
   argv.reserve(args.size() + 1);
   for (std::string& a : args)
@@ -74,27 +75,37 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::string> extra) {
-  log_path_ = data_dir + "-server-" + std::to_string(counter++) + ".log";
+ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::string> extra)
+    : ServerProcess(
+          SENIM_SERVER_BINARY,
+          [&] {
+            std::vector<std::string> args{"--data", data_dir, "--listen", "127.0.0.1:0"};
+            args.insert(args.end(), extra.begin(), extra.end());
+            return args;
+          }(),
+          data_dir + "-server-" + std::to_string(counter++) + ".log") {}
+
+ServerProcess::ServerProcess(const std::string& binary, std::vector<std::string> args,
+                             const std::string& log_path)
+    : log_path_(log_path) {
   int out[2];
   if (::pipe(out) != 0)
     throw std::runtime_error("pipe failed");
-  std::vector<std::string> args{"--data", data_dir, "--listen", "127.0.0.1:0"};
-  args.insert(args.end(), extra.begin(), extra.end());
   pid_ = ::fork();
   if (pid_ < 0)
     throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     std::FILE* err = std::fopen(log_path_.c_str(), "a");
     ::close(out[0]);
-    exec_server(std::move(args), out[1], err != nullptr ? ::fileno(err) : STDERR_FILENO);
+    exec_server(std::move(args), out[1], err != nullptr ? ::fileno(err) : STDERR_FILENO, binary);
   }
   ::close(out[1]);
   stdout_fd_ = out[0];
   url_ = read_url(stdout_fd_, std::chrono::seconds(60));
   if (url_.empty()) {
     kill9();
-    throw std::runtime_error("senim-server did not start: " + log());
+    throw std::runtime_error(std::filesystem::path(binary).filename().string() +
+                             " did not start: " + log());
   }
 }
 

@@ -37,6 +37,10 @@ class ServerProcess {
   // waits (up to 60 s) for it to print its URL; throws if it exits first.
   // Its stderr goes to `data_dir`/../server-<n>.log (see log()).
   explicit ServerProcess(const std::string& data_dir, std::vector<std::string> extra = {});
+  // Any of senim's servers (e.g. `senim witness serve`): `binary` with
+  // exactly `args`, stderr to `log_path`, waiting for its "listening on" line.
+  ServerProcess(const std::string& binary, std::vector<std::string> args,
+                const std::string& log_path);
   ~ServerProcess();  // SIGKILL if still running
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;

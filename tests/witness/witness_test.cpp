@@ -1,0 +1,413 @@
+// `senim witness serve`, the real process (docs/protocol.md §14): it
+// cosigns a board's checkpoints exactly as tlog-witness says, only after
+// checking every entry, answers every status the spec names, keeps evidence
+// of what it refuses, changes nothing on bad input, and survives kill -9
+// with its state intact.
+#include <signal.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "net/http_client.hpp"
+#include "protocol/fork_evidence.hpp"
+#include "sim/election_builder.hpp"
+#include "tests/run_command.hpp"
+#include "tests/server/server_process.hpp"
+#include "tests/witness/board_files.hpp"
+#include "tlog/checkpoint.hpp"
+#include "tlog/note.hpp"
+#include "tlog/proof_file.hpp"
+#include "tlog/witness_protocol.hpp"
+
+using namespace senim;
+using senim::sim::demo_choices;
+using senim::test::BoardFiles;
+using senim::test::ServerProcess;
+using senim::test::TempDir;
+
+namespace {
+
+const std::string kOrigin = "board.test/witness-2026";
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// An election on a board of files, and one witness process watching it.
+struct Harness {
+  TempDir tmp;
+  std::unique_ptr<sim::ElectionBuilder> b;
+  std::unique_ptr<BoardFiles> board;
+  std::string key_file = tmp.path() + "/witness.key";
+  std::string data = tmp.path() + "/witness";
+  std::string witness_vkey;
+  std::unique_ptr<ServerProcess> process;
+  int starts = 0;
+
+  explicit Harness(std::uint32_t voters = 6) {
+    sim::ElectionPlan plan;
+    plan.manifest = sim::demo_manifest("witness-2026", 2);
+    plan.voters = voters;
+    b = std::make_unique<sim::ElectionBuilder>(std::move(plan));
+    b->prepare();  // 9 entries: set-up, 3 deals, 3 ready, credentials, open
+    board = std::make_unique<BoardFiles>(tmp.path() + "/board", b->board_key(), kOrigin);
+    board->set_entries(b->entries());
+    const auto keygen =
+        test::run_command(std::string(SENIM_BINARY) +
+                          " witness keygen --name witness1.test --out " + key_file + " 2>&1");
+    REQUIRE(keygen.status == 0);
+    const std::size_t at = keygen.out.find("vkey ");
+    REQUIRE(at != std::string::npos);
+    witness_vkey = keygen.out.substr(at + 5, keygen.out.find('\n', at) - at - 5);
+  }
+
+  void update_entries() { board->set_entries(b->entries()); }
+
+  void start(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"witness", "serve",       "--key",    key_file,
+                                  "--data",  data,          "--listen", "127.0.0.1:0",
+                                  "--log",   board->vkey(), "--board",  board->dir()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    process = std::make_unique<ServerProcess>(
+        SENIM_BINARY, args, tmp.path() + "/witness-" + std::to_string(starts++) + ".log");
+  }
+
+  net::HttpResponse post(const std::string& body) const {
+    auto http = net::HttpClient::create(process->url());
+    REQUIRE(http.ok());
+    auto r = http->post("/add-checkpoint", body, "text/plain");
+    REQUIRE(r.ok());
+    return *r;
+  }
+  net::HttpResponse get(const std::string& target) const {
+    auto http = net::HttpClient::create(process->url());
+    REQUIRE(http.ok());
+    auto r = http->get(target);
+    REQUIRE(r.ok());
+    return *r;
+  }
+  net::HttpResponse monitored() const {
+    return get("/" + tlog::origin_hash_hex(kOrigin) + "/checkpoint");
+  }
+  // Publishes the first `size` entries and submits their checkpoint.
+  net::HttpResponse add(std::uint64_t old_size, std::uint64_t size) const {
+    board->publish(size);
+    return post(board->request(old_size, size));
+  }
+  std::string status() const {
+    const auto r =
+        test::run_command(std::string(SENIM_BINARY) + " witness status --data " + data + " 2>&1");
+    REQUIRE(r.status == 0);
+    return r.out;
+  }
+  // The witness's cosignature in a 200 answer, checked with its vkey.
+  void require_cosigned(const net::HttpResponse& r, std::uint64_t size) const {
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    auto vkey = tlog::parse_vkey(witness_vkey);
+    REQUIRE(vkey.ok());
+    auto note = tlog::parse_note(board->checkpoint(size));
+    REQUIRE(note.ok());
+    auto opened = tlog::open_add_checkpoint_response(note->text, r.body, std::span(&*vkey, 1));
+    REQUIRE(opened.ok());
+    REQUIRE(opened->verified.size() == 1);
+    CHECK(opened->verified[0].timestamp.value_or(0) > 0);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the witness cosigns each checkpoint after checking every new entry", "[witness]") {
+  Harness h;
+  h.start();
+  const std::uint64_t opened = h.b->entries().size();
+  const auto first = h.add(0, opened);
+  h.require_cosigned(first, opened);
+
+  // The monitoring endpoint: the board's signature and the cosignature.
+  const auto seen = h.monitored();
+  REQUIRE(seen.status == 200);
+  auto witness = tlog::parse_vkey(h.witness_vkey);
+  REQUIRE(witness.ok());
+  const std::vector<tlog::VerifierKey> keys{h.board->key(), *witness};
+  auto note = tlog::open_note(seen.body, keys);
+  REQUIRE(note.ok());
+  CHECK(note->verified.size() == 2);
+  CHECK(tlog::parse_checkpoint(note->text)->size == opened);
+
+  // Voting: the witness reads the new entries from the tiles and checks them.
+  for (std::uint32_t v = 0; v < 4; ++v)
+    h.b->cast(v, demo_choices(v % 3, {1, 0, 0, 0, 1}));
+  h.b->challenge(4, demo_choices(0, {0, 1, 1, 0, 0}));
+  h.b->cast(0, demo_choices(1, {0, 0, 1, 0, 0}));  // a re-vote
+  h.update_entries();
+  const std::uint64_t voted = h.b->entries().size();
+  h.require_cosigned(h.add(opened, voted), voted);
+  // The same checkpoint again: cosigned again (nothing new to check).
+  h.require_cosigned(h.add(voted, voted), voted);
+
+  h.b->finish();
+  h.update_entries();
+  const std::uint64_t done = h.b->entries().size();
+  h.require_cosigned(h.add(voted, done), done);
+  const std::string status = h.status();
+  INFO(status);
+  CHECK(status.find("cosigned   size " + std::to_string(done)) != std::string::npos);
+  CHECK(status.find(std::to_string(done) + " entries (5 ballots) pass every check") !=
+        std::string::npos);
+  CHECK(status.find("refused    0 requests") != std::string::npos);
+}
+
+TEST_CASE(
+    "the witness answers every status tlog-witness names, and changes nothing when it "
+    "refuses",
+    "[witness]") {
+  Harness h;
+  h.start();
+  const std::uint64_t n = h.b->entries().size();
+  h.require_cosigned(h.add(0, n), n);
+  const std::string before = h.monitored().body;
+  const std::string state_before = read_file(h.data + "/state.json");
+
+  SECTION("400: malformed bodies, an old size above the checkpoint's, too large") {
+    CHECK(h.post("").status == 400);
+    CHECK(h.post("old 1\n\n").status == 400);
+    CHECK(h.post("old 01\n\n" + h.board->checkpoint(n)).status == 400);
+    CHECK(h.post("old x\n\n" + h.board->checkpoint(n)).status == 400);
+    CHECK(h.post("old " + std::to_string(n) + "\nnot base64\n\n" + h.board->checkpoint(n)).status ==
+          400);
+    CHECK(h.post(h.board->request(n, n).substr(0, 30)).status == 400);
+    auto older = tlog::format_add_checkpoint_request(n, {}, h.board->checkpoint(n - 1));
+    REQUIRE(older.ok());
+    CHECK(h.post(*older).status == 400);  // old size above the checkpoint size
+    std::string proof;
+    for (int i = 0; i < 64; ++i)
+      proof += "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
+    CHECK(h.post("old 1\n" + proof + "\n" + h.board->checkpoint(n)).status == 400);
+    CHECK(h.post(std::string(tlog::kMaxAddCheckpointBodyBytes + 1, 'a')).status == 400);
+  }
+  SECTION("404: an origin the witness does not watch") {
+    auto other_key = protocol::SigningKey::from_seed(Bytes(32, 9));
+    REQUIRE(other_key.ok());
+    BoardFiles other(h.tmp.path() + "/other", *other_key, "elsewhere.test/x");
+    other.set_entries(h.b->entries());
+    CHECK(h.post(other.request(0, n)).status == 404);
+  }
+  SECTION("403: not signed by the board's key, or a bad signature") {
+    auto other_key = protocol::SigningKey::from_seed(Bytes(32, 9));
+    REQUIRE(other_key.ok());
+    BoardFiles impostor(h.tmp.path() + "/impostor", *other_key, kOrigin);  // same origin
+    impostor.set_entries(h.b->entries());
+    CHECK(h.post(impostor.request(n, n)).status == 403);
+    std::string forged = h.board->request(n, n);
+    forged[forged.size() - 6] = forged[forged.size() - 6] == 'A' ? 'B' : 'A';
+    CHECK(h.post(forged).status == 403);
+  }
+  SECTION("409: a stale old size, answered with the witness's size") {
+    for (std::uint64_t old : {std::uint64_t{0}, n - 2}) {
+      const auto r = h.post(h.board->request(old, n));
+      CHECK(r.status == 409);
+      CHECK(r.content_type == "text/x.tlog.size");
+      CHECK(r.body == std::to_string(n) + "\n");
+    }
+  }
+  SECTION("422: a proof that fails, and the same size with another root") {
+    Hash32 fake{};
+    fake[0] = 7;
+    auto same_size =
+        tlog::format_add_checkpoint_request(n, {}, h.board->checkpoint_with_root(n, fake));
+    REQUIRE(same_size.ok());
+    CHECK(h.post(*same_size).status == 422);
+    h.b->cast(0, demo_choices(0, {1, 0, 0, 0, 1}));
+    h.update_entries();
+    std::vector<Hash32> proof = h.board->consistency(n, n + 1);
+    proof.back()[3] ^= 1;
+    auto bad_proof = tlog::format_add_checkpoint_request(n, proof, h.board->checkpoint(n + 1));
+    REQUIRE(bad_proof.ok());
+    CHECK(h.post(*bad_proof).status == 422);
+    // The same size with another root is a fork: the evidence proves it offline.
+    std::string evidence;
+    for (const auto& e : std::filesystem::directory_iterator(h.data + "/evidence")) {
+      if (e.path().filename().string().rfind("fork-", 0) == 0)
+        evidence = e.path().string();
+    }
+    REQUIRE_FALSE(evidence.empty());
+    const auto verified =
+        test::run_command(std::string(SENIM_VERIFY_BINARY) + " --evidence " + evidence + " 2>&1");
+    INFO(verified.out);
+    CHECK(verified.status == 0);
+    CHECK(verified.out.find("PROVEN: the board signed two trees of size " + std::to_string(n)) !=
+          std::string::npos);
+  }
+  SECTION("the endpoints refuse other methods and paths") {
+    CHECK(h.get("/add-checkpoint").status == 405);
+    CHECK(h.get("/" + std::string(64, 'a') + "/checkpoint").status == 404);
+    CHECK(h.get("/nothing").status == 404);
+    auto http = net::HttpClient::create(h.process->url());
+    REQUIRE(http.ok());
+    CHECK(http->post("/" + tlog::origin_hash_hex(kOrigin) + "/checkpoint", "x").value().status ==
+          405);
+  }
+  // Whatever it refused, nothing changed.
+  CHECK(h.monitored().body == before);
+  CHECK(read_file(h.data + "/state.json") == state_before);
+  CHECK(h.status().find("cosigned   size " + std::to_string(n)) != std::string::npos);
+}
+
+TEST_CASE(
+    "the witness refuses a checkpoint with an entry that fails a check, and keeps the "
+    "evidence",
+    "[witness]") {
+  Harness h;
+  h.start();
+  const std::uint64_t opened = h.b->entries().size();
+  h.require_cosigned(h.add(0, opened), opened);
+  h.b->cast(0, demo_choices(0, {1, 0, 0, 0, 1}));
+  h.b->cast(1, demo_choices(1, {0, 1, 0, 0, 1}));
+  h.b->cast(2, demo_choices(1, {0, 1, 0, 0, 1}));
+  // The board admits a ballot whose signature is not its voter's.
+  const std::uint64_t bad = opened + 1;
+  Bytes forged = h.b->entries()[bad];
+  forged.at(forged.size() - 1) ^= 0x01;  // the signature's last byte
+  h.b->replace_entry(bad, forged);
+  h.update_entries();
+  const std::uint64_t size = h.b->entries().size();
+  const auto refused = h.add(opened, size);
+  INFO(refused.body);
+  CHECK(refused.status == 403);
+  CHECK(refused.body.find("entry " + std::to_string(bad)) != std::string::npos);
+  CHECK(refused.body.find("check 4 (entry-signatures)") != std::string::npos);
+
+  // The entry with its inclusion proof under the board's checkpoint.
+  const std::string proof_path = h.data + "/evidence/entry-" + std::to_string(bad) + ".tlog-proof";
+  auto proof = tlog::parse_proof_file(read_file(proof_path));
+  REQUIRE(proof.ok());
+  CHECK(proof->index == bad);
+  REQUIRE(proof->extra.has_value());
+  CHECK(*proof->extra == forged);
+  const tlog::Policy no_witnesses{{}, {}, {}, "none"};
+  CHECK(tlog::verify_proof_file(*proof, crypto::merkle::leaf_hash(forged),
+                                std::span(&h.board->key(), 1), no_witnesses)
+            .ok());
+
+  // It stays refused, across a restart; what came before the entry is still cosigned.
+  h.process->kill9();
+  h.start();
+  CHECK(h.add(opened, size).status == 403);
+  h.require_cosigned(h.add(opened, bad), bad);
+  CHECK(h.add(bad, size).status == 403);
+  const std::string status = h.status();
+  INFO(status);
+  CHECK(status.find("REFUSING   from entry " + std::to_string(bad) + ": check 4") !=
+        std::string::npos);
+  CHECK(status.find("entry-" + std::to_string(bad) + ".tlog-proof") != std::string::npos);
+}
+
+TEST_CASE("the witness refuses a log whose set-up names another board key", "[witness]") {
+  Harness h;
+  // The same entries, but checkpoints signed by a key the set-up does not name.
+  auto other_key = protocol::SigningKey::from_seed(Bytes(32, 5));
+  REQUIRE(other_key.ok());
+  h.board = std::make_unique<BoardFiles>(h.tmp.path() + "/board", *other_key, kOrigin);
+  h.update_entries();
+  h.start();
+  const auto r = h.add(0, h.b->entries().size());
+  CHECK(r.status == 403);
+  CHECK(r.body.find("the set-up names the board key") != std::string::npos);
+  CHECK(h.monitored().status == 404);
+}
+
+TEST_CASE(
+    "the witness survives kill -9 with its state, resumes from a snapshot, and never "
+    "cosigns two inconsistent checkpoints",
+    "[witness]") {
+  Harness h(40);
+  h.start({"--snapshot-every", "10"});
+  const std::uint64_t opened = h.b->entries().size();
+  h.require_cosigned(h.add(0, opened), opened);
+  std::vector<std::pair<std::uint32_t, protocol::BallotChoices>> votes;
+  for (std::uint32_t v = 0; v < 30; ++v)
+    votes.emplace_back(v, demo_choices(v % 3, {1, 0, 0, 1, 0}));
+  h.b->cast_many(votes, 2);
+  h.update_entries();
+  const std::uint64_t voted = h.b->entries().size();
+  h.require_cosigned(h.add(opened, voted), voted);
+  const std::string cosigned = h.monitored().body;
+
+  // kill -9, then start again: the same state, resumed from the snapshot
+  // (taken after 10 or more new entries), re-checking nothing before it.
+  h.process->kill9();
+  h.start({"--snapshot-every", "10"});
+  CHECK(h.monitored().body == cosigned);
+  const std::string log = h.process->log();
+  INFO(log);
+  CHECK(log.find("resumed from a snapshot of " + std::to_string(voted) +
+                 " entries, re-checked 0") != std::string::npos);
+  // The old size must be its latest, still.
+  CHECK(h.post(h.board->request(opened, voted)).status == 409);
+
+  // A fork: another branch of the same size as the cosigned one, and a
+  // larger checkpoint over another history. Neither is cosigned.
+  sim::ElectionBuilder& b = *h.b;
+  std::vector<Bytes> branch = b.entries();
+  branch[voted - 1] = branch[voted - 2];  // the board rewrites history
+  BoardFiles other(h.tmp.path() + "/board", b.board_key(), kOrigin);
+  other.set_entries(branch);
+  CHECK(h.post(other.request(voted, voted)).status == 422);
+  branch.push_back(b.entries()[opened]);
+  other.set_entries(branch);
+  CHECK(h.post(other.request(voted, voted + 1)).status == 422);
+  CHECK(h.monitored().body == cosigned);
+
+  // kill -9 while it checks a batch: afterwards it has either cosigned it
+  // or not, and the mirror holds exactly what its state says.
+  std::vector<std::pair<std::uint32_t, protocol::BallotChoices>> revotes;
+  for (std::uint32_t v = 0; v < 40; ++v)
+    revotes.emplace_back(v, demo_choices(1, {0, 0, 0, 1, 1}));
+  b.cast_many(revotes, 2);
+  h.update_entries();
+  const std::uint64_t more = b.entries().size();
+  h.board->publish(more);
+  std::thread sender([&] {
+    auto http = net::HttpClient::create(h.process->url());
+    if (http)
+      (void)http->post("/add-checkpoint", h.board->request(voted, more), "text/plain");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  h.process->kill9();
+  sender.join();
+  h.start({"--snapshot-every", "10"});
+  const auto after = tlog::parse_checkpoint(tlog::parse_note(h.monitored().body)->text);
+  REQUIRE(after.ok());
+  const bool took_it = after->size == more;
+  CHECK((took_it || after->size == voted));
+  if (!took_it)
+    h.require_cosigned(h.add(voted, more), more);
+  CHECK(h.add(more, more).status == 200);
+}
+
+TEST_CASE("the witness reads the board over HTTP (a static file server)", "[witness]") {
+  Harness h;
+  const std::uint64_t n = h.b->entries().size();
+  h.board->publish(n);
+  // python3 -m http.server serves the directory as a static web server would.
+  ServerProcess files("/usr/bin/python3",
+                      {"-u", "-c",
+                       "import http.server,functools,sys;"
+                       "h=functools.partial(http.server.SimpleHTTPRequestHandler,directory=sys."
+                       "argv[1]);"
+                       "s=http.server.ThreadingHTTPServer(('127.0.0.1',0),h);"
+                       "print('listening on http://127.0.0.1:%d'%s.server_address[1]);"
+                       "s.serve_forever()",
+                       h.board->dir()},
+                      h.tmp.path() + "/files.log");
+  h.board = std::make_unique<BoardFiles>(files.url(), h.b->board_key(), kOrigin);
+  h.update_entries();
+  h.start();
+  h.require_cosigned(h.post(h.board->request(0, n)), n);
+}

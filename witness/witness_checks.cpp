@@ -1,0 +1,184 @@
+// What a senim witness checks beyond a tree witness (docs/protocol.md §14.3):
+// the new entries, fetched from the board's tiles, are the checkpoint's tree
+// and pass every check of the public verifier.
+#include <algorithm>
+
+#include "crypto/merkle.hpp"
+#include "tlog/entry_bundle.hpp"
+#include "tlog/proof_file.hpp"
+#include "tlog/stored_hashes.hpp"
+#include "tlog/tile_reader.hpp"
+#include "witness/witness.hpp"
+#include "witness/witness_state.hpp"
+
+namespace senim::witness {
+namespace {
+
+// Entries fetched, proven and fed to the engine per round: 16 bundles.
+constexpr std::uint64_t kChunkEntries = 16 * tlog::kFullTileWidth;
+
+std::string str(std::uint64_t n) {
+  return std::to_string(n);
+}
+
+// The entries [begin, end) of the tree `checkpoint` names, each proven to be
+// that tree's leaf: the level-0 tiles are authenticated against the root
+// (TileHashReader), and each bundle entry must hash to its tile's hash.
+Expected<std::vector<Bytes>> fetch_proven_entries(BoardSource& board,
+                                                  const tlog::Checkpoint& checkpoint,
+                                                  std::uint64_t begin, std::uint64_t end) {
+  tlog::TileHashReader tiles(checkpoint.size, checkpoint.root, board);
+  std::vector<std::uint64_t> indexes;
+  for (std::uint64_t i = begin; i < end; ++i)
+    indexes.push_back(tlog::stored_hash_index(0, i));
+  auto leaf_hashes = tiles.read_hashes(indexes);
+  if (!leaf_hashes)
+    return leaf_hashes.error();
+  std::vector<Bytes> out;
+  for (std::uint64_t b = begin / tlog::kFullTileWidth; b * tlog::kFullTileWidth < end; ++b) {
+    const std::uint64_t first = b * tlog::kFullTileWidth;
+    tlog::Tile tile{0, b, tlog::kFullTileWidth};
+    if (first + tlog::kFullTileWidth > checkpoint.size)
+      tile.width = static_cast<std::uint16_t>(checkpoint.size - first);
+    auto bundle = board.read_entry_bundle(tile);
+    if (!bundle)
+      return bundle.error();
+    auto entries = tlog::decode_entry_bundle(*bundle);
+    if (!entries)
+      return make_error(entries.error().code,
+                        tlog::entry_bundle_path(tile) + ": " + entries.error().message);
+    if (entries->size() != tile.width) {
+      return make_error(Errc::invalid_length, tlog::entry_bundle_path(tile) + " holds " +
+                                                  str(entries->size()) + " entries, not " +
+                                                  str(tile.width));
+    }
+    for (std::uint64_t i = std::max(first, begin); i < std::min(first + tile.width, end); ++i) {
+      Bytes& entry = (*entries)[i - first];
+      if (crypto::merkle::leaf_hash(entry) != (*leaf_hashes)[i - begin]) {
+        return make_error(
+            Errc::merkle_root_mismatch,
+            "entry " + str(i) + " in " + tlog::entry_bundle_path(tile) +
+                " is not the leaf the board's tiles give for the checkpoint of size " +
+                str(checkpoint.size));
+      }
+      out.push_back(std::move(entry));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Status Witness::check_setup_names_board() {
+  const protocol::PublicKey* board = engine_->board_key();
+  if (board == nullptr || *board == log_key_.public_key)
+    return Status::success();  // no usable set-up is check 5's to report
+  return make_error(Errc::not_authorized, "the set-up names the board key " + to_hex(*board) +
+                                              ", but the log's checkpoints are signed by " +
+                                              to_hex(log_key_.public_key));
+}
+
+// Errors: io_error (the board could not be read: try again later);
+// merkle_root_mismatch, invalid_length, invalid_encoding (the board's
+// tiles or bundles are not the checkpoint's tree); not_authorized (an entry
+// fails a check: from now on the witness refuses the log from that entry).
+// On any error the engine and mirror are put back as they were.
+Status Witness::check_new_entries(const tlog::Checkpoint& checkpoint, const std::string& note) {
+  const std::uint64_t committed = mirror_->bytes();
+  auto undo = [&](Error why) -> Status {
+    if (auto s = mirror_->truncate(committed); !s)
+      return s;
+    if (auto s = rebuild_engine(nullptr); !s)
+      return s;
+    return why;
+  };
+  for (std::uint64_t begin = engine_->size(); begin < checkpoint.size;) {
+    const std::uint64_t end =
+        std::min(checkpoint.size, (begin / kChunkEntries + 1) * kChunkEntries);
+    auto entries = fetch_proven_entries(*config_.board, checkpoint, begin, end);
+    if (!entries)
+      return undo(entries.error());
+    for (Bytes& entry : *entries) {
+      auto offset = mirror_->append(entry);
+      if (!offset)
+        return undo(offset.error());
+      engine_->add_entry(std::move(entry), *offset);
+    }
+    begin = end;
+  }
+  engine_->settle();
+  if (engine_->root() != checkpoint.root) {  // the tiles were proven against it: a bug
+    return undo(make_error(Errc::merkle_root_mismatch,
+                           "the entries checked do not hash to the checkpoint's root"));
+  }
+  Status board = check_setup_names_board();
+  if (board && report_->passed())
+    return Status::success();
+
+  // An entry fails: find the first, keep the evidence, refuse from it on.
+  std::uint64_t leaf = 0;
+  std::string why;
+  if (!board) {
+    why = board.error().message;
+  } else if (auto first = report_->first_failed_entry()) {
+    leaf = first->first;
+    const verifier::CheckInfo& info = verifier::info(first->second);
+    why = "check " + str(verifier::number(first->second)) + " (" + std::string(info.id) +
+          "): " + report_->result(first->second).first_message;
+  } else {
+    leaf = state_.size();
+    for (const verifier::CheckInfo& c : verifier::kChecks) {
+      if (!report_->result(c.check).passed()) {
+        why = "check " + str(verifier::number(c.check)) + " (" + std::string(c.id) +
+              "): " + report_->result(c.check).first_message;
+        break;
+      }
+    }
+  }
+  const std::string message =
+      "senim witness: entry " + str(leaf) + " of this log fails the election's checks: " + why;
+  v1::WitnessState next = state_;
+  next.set_refusing(true);
+  next.set_refused_from(leaf);
+  next.set_refusal(why);
+  if (auto s = write_state(path("state.json"), next); !s)
+    return undo(s.error());
+  state_ = std::move(next);
+  keep_entry_evidence(checkpoint, note, leaf, why);
+  return undo(make_error(Errc::not_authorized, message));
+}
+
+// evidence/entry-N.tlog-proof: the failing entry with its inclusion proof
+// in the board-signed checkpoint, so that anyone can confirm the board
+// published it at that index (tlog-proof, docs/protocol.md §13.8); and
+// evidence/entry-N.txt: which check it fails and why.
+void Witness::keep_entry_evidence(const tlog::Checkpoint& checkpoint, const std::string& note,
+                                  std::uint64_t leaf, const std::string& why) {
+  std::string said = "entry " + str(leaf) + " fails the election's checks: " + why + "\n" +
+                     "checked after entries 0 to " + str(leaf == 0 ? 0 : leaf - 1) +
+                     " of the log " + log_key_.name + ", as they are in this witness's mirror;\n" +
+                     "the board published it in its checkpoint of size " + str(checkpoint.size) +
+                     ".\n";
+  if (leaf < checkpoint.size) {
+    auto entry = fetch_proven_entries(*config_.board, checkpoint, leaf, leaf + 1);
+    auto proof =
+        tlog::inclusion_proof_from_tiles(leaf, checkpoint.size, checkpoint.root, *config_.board);
+    if (entry && proof) {
+      tlog::ProofFile file;
+      file.extra = entry->front();
+      file.index = leaf;
+      file.inclusion_proof = std::move(*proof);
+      file.checkpoint = note;
+      const std::string kept =
+          keep_evidence("entry-" + str(leaf) + ".tlog-proof", tlog::format_proof_file(file));
+      said += "The entry and its inclusion proof: " + kept + "\n";
+    } else {
+      said += "(the entry could not be fetched again for a proof file: " +
+              (entry ? proof.error().message : entry.error().message) + ")\n";
+    }
+  }
+  keep_evidence("entry-" + str(leaf) + ".txt", said);
+  config_.log("refusing the log from entry " + str(leaf) + ": " + why);
+}
+
+}  // namespace senim::witness
