@@ -269,15 +269,19 @@ void ElectionBuilder::complain(std::uint32_t accuser, std::uint32_t dealer) {
 }
 
 void ElectionBuilder::post_credentials() {
-  v1::Statement st = statement();
-  for (std::uint32_t v = 0; v < plan_.voters; ++v) {
-    auto* c = st.mutable_credentials()->add_credentials();
-    c->set_key(to_string(voter_public_[v]));
-    if (plan_.manifest.districts_size() > 0) {
-      c->set_district(plan_.manifest.districts(static_cast<int>(district_of(v))).id());
+  const std::uint32_t per_entry =
+      plan_.credentials_per_entry == 0 ? std::max(plan_.voters, 1U) : plan_.credentials_per_entry;
+  for (std::uint32_t first = 0; first == 0 || first < plan_.voters; first += per_entry) {
+    v1::Statement st = statement();
+    for (std::uint32_t v = first; v < std::min(plan_.voters, first + per_entry); ++v) {
+      auto* c = st.mutable_credentials()->add_credentials();
+      c->set_key(to_string(voter_public_[v]));
+      if (plan_.manifest.districts_size() > 0) {
+        c->set_district(plan_.manifest.districts(static_cast<int>(district_of(v))).id());
+      }
     }
+    append(sign(*authority_, st));
   }
-  append(sign(*authority_, st));
 }
 
 void ElectionBuilder::open() {

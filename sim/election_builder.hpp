@@ -39,6 +39,10 @@ struct ElectionPlan {
   // trustee can serve in two simulated elections. Empty: fresh keys. Box
   // keys are always fresh (docs/protocol.md §6.3.1).
   std::vector<Bytes> trustee_seeds;
+  // Credentials per credential-list entry (0: all in one). A board that
+  // serves entry bundles keeps entries within 65,535 bytes (docs/protocol.md
+  // §11.1): about 1,500 credentials.
+  std::uint32_t credentials_per_entry = 0;
 };
 
 // A referendum manifest: one contest, options "yes" and "no", choose exactly
