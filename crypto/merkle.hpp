@@ -92,7 +92,7 @@ Status verify_inclusion(std::uint64_t index, std::uint64_t tree_size, const Hash
 // leaves out the old tree's root (the verifier has it): the path starts with
 // `power_of_two_prefix` instead, which a verifier sets to the old root it
 // holds and fork evidence to the larger tree's own hash of its first
-// old_size leaves (docs/protocol.md §13.12). Ignored otherwise. Errors:
+// old_size leaves (docs/protocol.md §14.6). Ignored otherwise. Errors:
 // merkle_bad_proof unless 0 < old_size < new_size and the proof has the
 // length these sizes need.
 struct ConsistencyRoots {

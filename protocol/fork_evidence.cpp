@@ -121,7 +121,7 @@ std::string format_fork_evidence(const ForkEvidence& e) {
   return out;
 }
 
-// docs/protocol.md §13.12, "Checking fork evidence".
+// docs/protocol.md §14.6, "Checking fork evidence".
 Expected<ProvenFork> verify_fork_evidence(const ForkEvidence& e) {
   auto board = tlog::parse_vkey(e.board_vkey);
   if (!board)

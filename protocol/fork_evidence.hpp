@@ -1,4 +1,4 @@
-// Fork evidence (docs/protocol.md §13.12): two checkpoints signed by the
+// Fork evidence (docs/protocol.md §14.6): two checkpoints signed by the
 // board's key for one origin that cannot both be true, in a file anyone can
 // check offline (`senim-verify --evidence FILE`).
 //
@@ -60,7 +60,7 @@ struct ProvenFork {
   std::string explanation;  // one sentence for people
 };
 
-// Recomputes, then compares (docs/protocol.md §13.12). Errors:
+// Recomputes, then compares (docs/protocol.md §14.6). Errors:
 // invalid_argument (the vkey is not an Ed25519 note key, a checkpoint's
 // origin is not the key's name); those of open_note (note_unverified,
 // signature_invalid: a note not signed by the board key); invalid_encoding

@@ -47,7 +47,7 @@ senim::Status download(const std::string& server, const std::string& path) {
 }
 
 // senim-verify --evidence FILE: does the file prove that the board signed
-// two checkpoints that cannot both be true (docs/protocol.md §13.12)? Exit
+// two checkpoints that cannot both be true (docs/protocol.md §14.6)? Exit
 // 0 only if it does; 1 if it does not; 2 if it cannot be read.
 int check_evidence(const std::string& path) {
   using senim::protocol::printable;

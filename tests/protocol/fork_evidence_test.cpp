@@ -1,4 +1,4 @@
-// Fork evidence (docs/protocol.md §13.12): every kind that proves a fork,
+// Fork evidence (docs/protocol.md §14.6): every kind that proves a fork,
 // and every kind of fake or mistaken evidence refused with its error.
 #include "protocol/fork_evidence.hpp"
 
