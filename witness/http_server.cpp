@@ -1,17 +1,16 @@
 #include "witness/http_server.hpp"
 
 #include <atomic>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <optional>
 
 #include "tlog/witness_protocol.hpp"
 
@@ -24,7 +23,7 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t kHeaderLimit = 8 * 1024;
+constexpr std::size_t kHeaderLimit = std::size_t{8} * 1024;
 constexpr auto kReadTimeout = std::chrono::seconds(30);
 constexpr std::size_t kMaxConnections = 256;
 constexpr std::size_t kMaxWaiting = 16;
@@ -45,116 +44,153 @@ std::string_view origin_hash_of(std::string_view target) {
 
 }  // namespace
 
+// Members in the order they must outlive each other: sessions still queued
+// on `io` are destroyed with it and count themselves out of `connections`;
+// the worker is joined (~HttpServer) before anything here goes.
 struct HttpServer::State {
-  asio::io_context io{1};
-  tcp::acceptor acceptor{io};
-  asio::thread_pool worker{1};
-  HttpRoutes routes;
   std::atomic<std::size_t> connections{0};
   std::atomic<std::size_t> waiting{0};
+  HttpRoutes routes;
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  asio::steady_timer retry{io};
+  asio::thread_pool worker{1};
 
-  // A coroutine's parameters live in its frame (a lambda's captures would
-  // not: they die with the lambda object while the coroutine still runs).
-  asio::awaitable<Answer> add_checkpoint(std::string body) {
-    co_return routes.add_checkpoint(body);
-  }
-
-  asio::awaitable<Answer> answer(http::request<http::string_body>& request) {
-    const std::string target(request.target());
-    if (target == "/add-checkpoint") {
-      if (request.method() != http::verb::post)
-        co_return plain(405, "add-checkpoint takes POST");
-      if (waiting.fetch_add(1) >= kMaxWaiting) {
-        --waiting;
-        Answer busy = plain(503, "too many add-checkpoint requests waiting");
-        busy.retry_after = 1;
-        co_return busy;
-      }
-      // On the worker, one request at a time; the answer comes back here.
-      Answer a = co_await asio::co_spawn(worker, add_checkpoint(std::move(request.body())),
-                                         asio::use_awaitable);
-      --waiting;
-      co_return a;
-    }
-    const std::string_view hash = origin_hash_of(target);
-    if (!hash.empty()) {
-      if (request.method() != http::verb::get)
-        co_return plain(405, "the checkpoint takes GET");
-      co_return routes.checkpoint(hash);
-    }
-    co_return plain(404, "not a witness endpoint");
-  }
-
-  asio::awaitable<void> session(tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
-    beast::flat_buffer buffer;
-    const bool over_limit = connections.fetch_add(1) >= kMaxConnections;
-    for (bool open = true; open;) {
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(kHeaderLimit);
-      parser.body_limit(tlog::kMaxAddCheckpointBodyBytes);
-      stream.expires_after(kReadTimeout);
-      beast::error_code ec;
-      co_await http::async_read(stream, buffer, parser,
-                                asio::redirect_error(asio::use_awaitable, ec));
-      Answer a;
-      if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-          ec == asio::error::connection_reset || ec == asio::error::eof) {
-        break;
-      }
-      if (ec) {
-        // A body over the limit, a malformed request: answer, then close,
-        // since the rest of the stream cannot be trusted to be a request.
-        a = plain(400, ec == http::error::body_limit
-                           ? "the body exceeds " +
-                                 std::to_string(tlog::kMaxAddCheckpointBodyBytes) + " bytes"
-                           : "malformed HTTP request: " + ec.message());
-        open = false;
-      } else if (over_limit) {
-        a = plain(503, "too many connections");
-        a.retry_after = 1;
-        open = false;
-      } else {
-        auto request = parser.release();
-        open = request.keep_alive();
-        a = co_await answer(request);
-      }
-      http::response<http::string_body> response{static_cast<http::status>(a.status), 11};
-      response.set(http::field::server, "senim-witness");
-      response.set(http::field::content_type, a.content_type);
-      response.set(http::field::cache_control, "no-store");
-      if (a.retry_after > 0)
-        response.set(http::field::retry_after, std::to_string(a.retry_after));
-      response.keep_alive(open);
-      response.body() = std::move(a.body);
-      response.prepare_payload();
-      stream.expires_after(kReadTimeout);
-      co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec)
-        break;
-    }
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    --connections;
-  }
-
-  asio::awaitable<void> accept() {
-    for (;;) {
-      beast::error_code ec;
-      tcp::socket socket =
-          co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == asio::error::operation_aborted || !acceptor.is_open())
-        co_return;
-      if (ec) {
-        // Out of descriptors, most likely: wait a little instead of spinning.
-        asio::steady_timer wait(io, std::chrono::milliseconds(100));
-        co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        continue;
-      }
-      asio::co_spawn(io, session(std::move(socket)), asio::detached);
-    }
-  }
+  void accept();
 };
+
+namespace {
+
+// One connection: read a request within the limits, answer it, repeat while
+// keep-alive. Its handlers run on the I/O thread; add-checkpoint runs on the
+// worker and its answer is posted back.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, HttpServer::State& server)
+      : stream_(std::move(socket)),
+        server_(server),
+        over_limit_(server.connections.fetch_add(1) >= kMaxConnections) {}
+  ~Session() { --server_.connections; }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(tlog::kMaxAddCheckpointBodyBytes);
+    stream_.expires_after(kReadTimeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+ private:
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::eof) {
+      return close();
+    }
+    if (ec) {
+      // A body over the limit, a malformed request: answer, then close,
+      // since the rest of the stream cannot be trusted to be a request.
+      return send(plain(400, ec == http::error::body_limit
+                                 ? "the body exceeds " +
+                                       std::to_string(tlog::kMaxAddCheckpointBodyBytes) + " bytes"
+                                 : "malformed HTTP request: " + ec.message()),
+                  false);
+    }
+    if (over_limit_) {
+      Answer busy = plain(503, "too many connections");
+      busy.retry_after = 1;
+      return send(std::move(busy), false);
+    }
+    http::request<http::string_body> request = parser_->release();
+    const bool keep_alive = request.keep_alive();
+    const std::string target(request.target());
+    if (target == "/add-checkpoint" && request.method() == http::verb::post)
+      return add_checkpoint(std::move(request.body()), keep_alive);
+    send(answer_now(target, request.method()), keep_alive);
+  }
+
+  Answer answer_now(const std::string& target, http::verb method) const {
+    if (target == "/add-checkpoint")
+      return plain(405, "add-checkpoint takes POST");
+    const std::string_view hash = origin_hash_of(target);
+    if (hash.empty())
+      return plain(404, "not a witness endpoint");
+    if (method != http::verb::get)
+      return plain(405, "the checkpoint takes GET");
+    return server_.routes.checkpoint(hash);
+  }
+
+  // On the worker, one request at a time; the answer comes back here.
+  void add_checkpoint(std::string body, bool keep_alive) {
+    if (server_.waiting.fetch_add(1) >= kMaxWaiting) {
+      --server_.waiting;
+      Answer busy = plain(503, "too many add-checkpoint requests waiting");
+      busy.retry_after = 1;
+      return send(std::move(busy), keep_alive);
+    }
+    asio::post(server_.worker, [self = shared_from_this(), body = std::move(body), keep_alive] {
+      Answer a = self->server_.routes.add_checkpoint(body);
+      --self->server_.waiting;
+      asio::post(self->stream_.get_executor(), [self, a = std::move(a), keep_alive]() mutable {
+        self->send(std::move(a), keep_alive);
+      });
+    });
+  }
+
+  void send(Answer a, bool keep_alive) {
+    response_ = {static_cast<http::status>(a.status), 11};
+    response_.set(http::field::server, "senim-witness");
+    response_.set(http::field::content_type, a.content_type);
+    response_.set(http::field::cache_control, "no-store");
+    if (a.retry_after > 0)
+      response_.set(http::field::retry_after, std::to_string(a.retry_after));
+    response_.keep_alive(keep_alive);
+    response_.body() = std::move(a.body);
+    response_.prepare_payload();
+    stream_.expires_after(kReadTimeout);
+    http::async_write(stream_, response_,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                        if (ec || !keep_alive)
+                          return self->close();
+                        self->read();
+                      });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  HttpServer::State& server_;
+  bool over_limit_;
+};
+
+}  // namespace
+
+void HttpServer::State::accept() {
+  acceptor.async_accept(io, [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor.is_open())
+      return;
+    if (ec) {
+      // Out of descriptors, most likely: wait a little instead of spinning.
+      retry.expires_after(std::chrono::milliseconds(100));
+      retry.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec)
+          accept();
+      });
+      return;
+    }
+    std::make_shared<Session>(std::move(socket), *this)->read();
+    accept();
+  });
+}
 
 HttpServer::HttpServer(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
@@ -194,7 +230,7 @@ void HttpServer::run(HttpRoutes routes) {
   state_->routes = std::move(routes);
   asio::signal_set signals(state_->io, SIGINT, SIGTERM);
   signals.async_wait([this](const beast::error_code&, int) { stop(); });
-  asio::co_spawn(state_->io, state_->accept(), asio::detached);
+  state_->accept();
   state_->io.run();
 }
 
@@ -202,6 +238,7 @@ void HttpServer::stop() {
   asio::post(state_->io, [this] {
     beast::error_code ignored;
     state_->acceptor.close(ignored);
+    state_->retry.cancel();
     state_->io.stop();
   });
 }

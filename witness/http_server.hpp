@@ -1,5 +1,5 @@
-// The witness's HTTP/1.1 server (Boost.Beast over Boost.Asio, C++20
-// coroutines): the two tlog-witness endpoints and nothing else.
+// The witness's HTTP/1.1 server (Boost.Beast over Boost.Asio): the two
+// tlog-witness endpoints and nothing else.
 //
 //   POST /add-checkpoint                 → routes.add_checkpoint, one at a time
 //   GET  /<origin hash>/checkpoint       → routes.checkpoint

@@ -15,7 +15,7 @@ namespace senim::witness {
 namespace {
 
 // Entries fetched, proven and fed to the engine per round: 16 bundles.
-constexpr std::uint64_t kChunkEntries = 16 * tlog::kFullTileWidth;
+constexpr std::uint64_t kChunkEntries = std::uint64_t{16} * tlog::kFullTileWidth;
 
 std::string str(std::uint64_t n) {
   return std::to_string(n);
