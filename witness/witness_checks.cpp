@@ -85,7 +85,10 @@ Status Witness::check_setup_names_board() {
 // On any error the engine and mirror are put back as they were.
 Status Witness::check_new_entries(const tlog::Checkpoint& checkpoint, const std::string& note) {
   const std::uint64_t committed = mirror_->bytes();
+  const std::uint64_t checked = engine_->size();
   auto undo = [&](Error why) -> Status {
+    if (engine_->size() == checked && mirror_->bytes() == committed)
+      return why;  // nothing fed yet (the board could not be read at all): nothing to undo
     if (auto s = mirror_->truncate(committed); !s)
       return s;
     if (auto s = rebuild_engine(nullptr); !s)

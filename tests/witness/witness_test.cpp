@@ -19,8 +19,10 @@
 #include "tests/server/server_process.hpp"
 #include "tests/witness/board_files.hpp"
 #include "tlog/checkpoint.hpp"
+#include "tlog/entry_bundle.hpp"
 #include "tlog/note.hpp"
 #include "tlog/proof_file.hpp"
+#include "tlog/tiles.hpp"
 #include "tlog/witness_protocol.hpp"
 
 using namespace senim;
@@ -105,6 +107,20 @@ struct Harness {
     REQUIRE(r.status == 0);
     return r.out;
   }
+  // The files in DIR/evidence whose names begin with `prefix`: how many, and one of them.
+  std::size_t evidence_files(const std::string& prefix) const {
+    std::size_t count = 0;
+    for (const auto& e : std::filesystem::directory_iterator(data + "/evidence"))
+      count += e.path().filename().string().rfind(prefix, 0) == 0 ? 1 : 0;
+    return count;
+  }
+  std::string evidence_file(const std::string& prefix) const {
+    for (const auto& e : std::filesystem::directory_iterator(data + "/evidence")) {
+      if (e.path().filename().string().rfind(prefix, 0) == 0)
+        return e.path().string();
+    }
+    return {};
+  }
   // The witness's cosignature in a 200 answer, checked with its vkey.
   void require_cosigned(const net::HttpResponse& r, std::uint64_t size) const {
     INFO(r.body);
@@ -119,6 +135,14 @@ struct Harness {
     CHECK(opened->verified[0].timestamp.value_or(0) > 0);
   }
 };
+
+// A refusal: its status, and a body that says why.
+void require_refused(const net::HttpResponse& r, unsigned status, const std::string& why) {
+  INFO(r.body);
+  CHECK(r.status == status);
+  CHECK(r.content_type == "text/plain; charset=utf-8");
+  CHECK(r.body.find(why) != std::string::npos);
+}
 
 }  // namespace
 
@@ -175,38 +199,44 @@ TEST_CASE(
   const std::string state_before = read_file(h.data + "/state.json");
 
   SECTION("400: malformed bodies, an old size above the checkpoint's, too large") {
-    CHECK(h.post("").status == 400);
-    CHECK(h.post("old 1\n\n").status == 400);
-    CHECK(h.post("old 01\n\n" + h.board->checkpoint(n)).status == 400);
-    CHECK(h.post("old x\n\n" + h.board->checkpoint(n)).status == 400);
-    CHECK(h.post("old " + std::to_string(n) + "\nnot base64\n\n" + h.board->checkpoint(n)).status ==
-          400);
-    CHECK(h.post(h.board->request(n, n).substr(0, 30)).status == 400);
+    const std::string note = h.board->checkpoint(n);
     auto older = tlog::format_add_checkpoint_request(n, {}, h.board->checkpoint(n - 1));
     REQUIRE(older.ok());
-    CHECK(h.post(*older).status == 400);  // old size above the checkpoint size
     std::string proof;
     for (int i = 0; i < 64; ++i)
       proof += "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
-    CHECK(h.post("old 1\n" + proof + "\n" + h.board->checkpoint(n)).status == 400);
-    CHECK(h.post(std::string(tlog::kMaxAddCheckpointBodyBytes + 1, 'a')).status == 400);
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"", "the first line must be \"old <size>\""},
+        {"old 1\n\n", "malformed note"},
+        {"old 01\n\n" + note, "old size \"01\" is not a decimal without leading zeros"},
+        {"old x\n\n" + note, "old size \"x\" is not a decimal"},
+        {"old " + std::to_string(n) + "\nnot base64\n\n" + note, "consistency proof"},
+        {h.board->request(n, n).substr(0, 30), "malformed"},
+        {*older,
+         "old size " + std::to_string(n) + " exceeds the checkpoint size " + std::to_string(n - 1)},
+        {"old 1\n" + proof + "\n" + note, "more than 63 consistency proof lines"},
+        {std::string(tlog::kMaxAddCheckpointBodyBytes + 1, 'a'),
+         "the body exceeds " + std::to_string(tlog::kMaxAddCheckpointBodyBytes) + " bytes"},
+    };
+    for (const auto& [body, why] : cases)
+      require_refused(h.post(body), 400, why);
   }
   SECTION("404: an origin the witness does not watch") {
     auto other_key = protocol::SigningKey::from_seed(Bytes(32, 9));
     REQUIRE(other_key.ok());
     BoardFiles other(h.tmp.path() + "/other", *other_key, "elsewhere.test/x");
     other.set_entries(h.b->entries());
-    CHECK(h.post(other.request(0, n)).status == 404);
+    require_refused(h.post(other.request(0, n)), 404, "unknown origin \"elsewhere.test/x\"");
   }
   SECTION("403: not signed by the board's key, or a bad signature") {
     auto other_key = protocol::SigningKey::from_seed(Bytes(32, 9));
     REQUIRE(other_key.ok());
     BoardFiles impostor(h.tmp.path() + "/impostor", *other_key, kOrigin);  // same origin
     impostor.set_entries(h.b->entries());
-    CHECK(h.post(impostor.request(n, n)).status == 403);
+    require_refused(h.post(impostor.request(n, n)), 403, "note has no signature from a known key");
     std::string forged = h.board->request(n, n);
     forged[forged.size() - 6] = forged[forged.size() - 6] == 'A' ? 'B' : 'A';
-    CHECK(h.post(forged).status == 403);
+    require_refused(h.post(forged), 403, "invalid signature for key " + kOrigin);
   }
   SECTION("409: a stale old size, answered with the witness's size") {
     for (std::uint64_t old : {std::uint64_t{0}, n - 2}) {
@@ -215,6 +245,10 @@ TEST_CASE(
       CHECK(r.content_type == "text/x.tlog.size");
       CHECK(r.body == std::to_string(n) + "\n");
     }
+    // A size that goes backwards is stale too: the witness's size, not a cosignature.
+    const auto backwards = h.post(h.board->request(n - 1, n - 1));
+    CHECK(backwards.status == 409);
+    CHECK(backwards.body == std::to_string(n) + "\n");
   }
   SECTION("422: a proof that fails, and the same size with another root") {
     Hash32 fake{};
@@ -222,20 +256,24 @@ TEST_CASE(
     auto same_size =
         tlog::format_add_checkpoint_request(n, {}, h.board->checkpoint_with_root(n, fake));
     REQUIRE(same_size.ok());
-    CHECK(h.post(*same_size).status == 422);
+    require_refused(h.post(*same_size), 422,
+                    "trees of equal size " + std::to_string(n) + " have different roots");
     h.b->cast(0, demo_choices(0, {1, 0, 0, 0, 1}));
     h.update_entries();
     std::vector<Hash32> proof = h.board->consistency(n, n + 1);
     proof.back()[3] ^= 1;
     auto bad_proof = tlog::format_add_checkpoint_request(n, proof, h.board->checkpoint(n + 1));
     REQUIRE(bad_proof.ok());
-    CHECK(h.post(*bad_proof).status == 422);
+    require_refused(h.post(*bad_proof), 422, ": proof leads to ");
+    auto short_proof = tlog::format_add_checkpoint_request(
+        n, std::span(proof).first(proof.size() - 1), h.board->checkpoint(n + 1));
+    REQUIRE(short_proof.ok());
+    require_refused(h.post(*short_proof), 422,
+                    "consistency proof from size " + std::to_string(n) + " to " +
+                        std::to_string(n + 1) + " has " + std::to_string(proof.size() - 1) +
+                        " hashes, want " + std::to_string(proof.size()));
     // The same size with another root is a fork: the evidence proves it offline.
-    std::string evidence;
-    for (const auto& e : std::filesystem::directory_iterator(h.data + "/evidence")) {
-      if (e.path().filename().string().rfind("fork-", 0) == 0)
-        evidence = e.path().string();
-    }
+    const std::string evidence = h.evidence_file("fork-");
     REQUIRE_FALSE(evidence.empty());
     const auto verified =
         test::run_command(std::string(SENIM_VERIFY_BINARY) + " --evidence " + evidence + " 2>&1");
@@ -243,6 +281,9 @@ TEST_CASE(
     CHECK(verified.status == 0);
     CHECK(verified.out.find("PROVEN: the board signed two trees of size " + std::to_string(n)) !=
           std::string::npos);
+    // A failing proof on its own proves nothing: kept as a request, not as a fork.
+    CHECK(h.evidence_files("fork-") == 1);
+    CHECK(h.evidence_files("request-") == 3);
   }
   SECTION("the endpoints refuse other methods and paths") {
     CHECK(h.get("/add-checkpoint").status == 405);
@@ -389,6 +430,19 @@ TEST_CASE(
   if (!took_it)
     h.require_cosigned(h.add(voted, more), more);
   CHECK(h.add(more, more).status == 200);
+
+  // Without a usable snapshot it re-checks its whole mirror (never the
+  // board), and arrives at the same state.
+  const std::string final_state = h.monitored().body;
+  h.process->kill9();
+  std::filesystem::remove(h.data + "/snapshot.bin");
+  h.start({"--snapshot-every", "10"});
+  CHECK(h.monitored().body == final_state);
+  const std::string relog = h.process->log();
+  INFO(relog);
+  CHECK(relog.find("resumed from a snapshot of 0 entries, re-checked " + std::to_string(more)) !=
+        std::string::npos);
+  h.require_cosigned(h.add(more, more), more);
 }
 
 TEST_CASE("the witness reads the board over HTTP (a static file server)", "[witness]") {
@@ -410,4 +464,131 @@ TEST_CASE("the witness reads the board over HTTP (a static file server)", "[witn
   h.update_entries();
   h.start();
   h.require_cosigned(h.post(h.board->request(0, n)), n);
+}
+
+TEST_CASE(
+    "the witness keeps fork evidence of a larger checkpoint over another history, and "
+    "senim-verify --evidence proves it offline",
+    "[witness][fork-evidence]") {
+  Harness h;
+  h.start();
+  const std::uint64_t opened = h.b->entries().size();
+  h.require_cosigned(h.add(0, opened), opened);
+  for (std::uint32_t v = 0; v < 3; ++v)
+    h.b->cast(v, demo_choices(v % 3, {1, 0, 0, 0, 1}));
+  h.update_entries();
+  const std::uint64_t m = h.b->entries().size();
+  h.require_cosigned(h.add(opened, m), m);
+  const std::string cosigned = h.monitored().body;
+  const std::string state = read_file(h.data + "/state.json");
+
+  // Another history: the board rewrites entry m − 1 and goes on from there.
+  std::vector<Bytes> branch = h.b->entries();
+  branch[m - 1] = branch[m - 2];
+  branch.push_back(h.b->entries()[opened]);
+  branch.push_back(h.b->entries()[opened + 1]);
+  const std::uint64_t n = branch.size();
+  auto senim_verify = [](const std::string& file) {
+    return test::run_command(std::string(SENIM_VERIFY_BINARY) + " --evidence " + file + " 2>&1");
+  };
+  auto require_proven = [&](const std::string& file) {
+    REQUIRE_FALSE(file.empty());
+    const auto r = senim_verify(file);
+    INFO(r.out);
+    CHECK(r.status == 0);
+    CHECK(r.out.find("checkpoint  size " + std::to_string(m)) != std::string::npos);
+    CHECK(r.out.find("checkpoint  size " + std::to_string(n)) != std::string::npos);
+    CHECK(r.out.find("PROVEN: ") != std::string::npos);
+    auto parsed = protocol::parse_fork_evidence(read_file(file));
+    REQUIRE(parsed.ok());
+    CHECK(parsed->board_vkey == h.board->vkey());
+    CHECK(parsed->smaller_note == cosigned);  // as the witness cosigned it
+  };
+
+  SECTION("from the request's own consistency proof") {
+    BoardFiles other(h.tmp.path() + "/other", h.b->board_key(), kOrigin);
+    other.set_entries(branch);
+    require_refused(h.post(other.request(m, n)), 422,
+                    "old tree of size " + std::to_string(m) + ": proof leads to ");
+    const std::string file =
+        h.data + "/evidence/fork-" + std::to_string(m) + "-" + std::to_string(n) + ".evidence";
+    require_proven(file);
+    CHECK(protocol::parse_fork_evidence(read_file(file))->larger_note == other.checkpoint(n));
+  }
+  SECTION("from the board's tiles, when the request's proof proves nothing") {
+    // The board now serves the other history's tiles (to this witness, at least).
+    BoardFiles other(h.board->dir(), h.b->board_key(), kOrigin);
+    other.set_entries(branch);
+    other.publish(n);
+    std::vector<Hash32> garbage = other.consistency(m, n);
+    for (Hash32& hash : garbage)
+      hash.fill(0x5a);
+    auto request = tlog::format_add_checkpoint_request(m, garbage, other.checkpoint(n));
+    REQUIRE(request.ok());
+    require_refused(h.post(*request), 422, ": proof leads to ");
+    require_proven(h.evidence_file("fork-"));
+  }
+  // Neither branch was cosigned; the state is the cosigned one's.
+  CHECK(h.monitored().body == cosigned);
+  CHECK(read_file(h.data + "/state.json") == state);
+  CHECK(h.evidence_files("request-") == 1);
+  const std::string status = h.status();
+  INFO(status);
+  CHECK(status.find("refused    1 request (HTTP 422: 1)") != std::string::npos);
+  CHECK(status.find("fork-" + std::to_string(m) + "-" + std::to_string(n) + ".evidence") !=
+        std::string::npos);
+
+  // What does not prove a fork is said so (exit 1), what cannot be read too (exit 2).
+  protocol::ForkEvidence consistent{h.board->vkey(), h.board->checkpoint(opened),
+                                    h.board->checkpoint(m), h.board->consistency(opened, m)};
+  const std::string not_a_fork = h.tmp.path() + "/consistent.evidence";
+  std::ofstream(not_a_fork) << protocol::format_fork_evidence(consistent);
+  const auto r = senim_verify(not_a_fork);
+  INFO(r.out);
+  CHECK(r.status == 1);
+  CHECK(r.out.find("NOT PROVEN (not_a_fork)") != std::string::npos);
+  CHECK(senim_verify(h.tmp.path() + "/no-such.evidence").status == 2);
+}
+
+TEST_CASE(
+    "the witness answers 503 when it cannot read the board and 403 when the tiles are not "
+    "the checkpoint's tree, and changes nothing",
+    "[witness]") {
+  Harness h;
+  h.start();
+  const std::uint64_t opened = h.b->entries().size();
+  h.require_cosigned(h.add(0, opened), opened);
+  const std::string cosigned = h.monitored().body;
+  const std::string state = read_file(h.data + "/state.json");
+  for (std::uint32_t v = 0; v < 3; ++v)
+    h.b->cast(v, demo_choices(v % 3, {1, 0, 0, 0, 1}));
+  h.update_entries();
+  const std::uint64_t n = h.b->entries().size();
+
+  SECTION("503: the tiles of the new checkpoint are not there (yet)") {
+    const auto r = h.post(h.board->request(opened, n));  // not published
+    require_refused(r, 503, "the board has neither tile/0/000.p/" + std::to_string(n));
+  }
+  SECTION("403: a bundle whose entry is not the tiles' leaf") {
+    h.board->publish(n);
+    // The bundle holds another entry at index `opened` than the tiles hash.
+    std::vector<Bytes> entries = h.b->entries();
+    std::swap(entries[opened], entries[opened + 1]);
+    auto bundle = tlog::encode_entry_bundle(entries);
+    REQUIRE(bundle.ok());
+    const std::string path =
+        h.board->dir() + "/" +
+        tlog::entry_bundle_path(tlog::Tile{0, 0, static_cast<std::uint16_t>(n)});
+    std::ofstream(path, std::ios::binary | std::ios::trunc)
+        .write(reinterpret_cast<const char*>(bundle->data()),
+               static_cast<std::streamsize>(bundle->size()));
+    require_refused(h.post(h.board->request(opened, n)), 403,
+                    "entry " + std::to_string(opened) + " in tile/entries/000.p/" +
+                        std::to_string(n) + " is not the leaf the board's tiles give");
+  }
+  CHECK(h.monitored().body == cosigned);
+  CHECK(read_file(h.data + "/state.json") == state);
+  // Not a refusal of the log: once the board serves its tree, it is cosigned.
+  h.require_cosigned(h.add(opened, n), n);
+  CHECK(h.status().find("REFUSING") == std::string::npos);
 }
