@@ -52,8 +52,12 @@ void BoardFiles::set_entries(std::vector<Bytes> entries) {
 }
 
 void BoardFiles::publish(std::uint64_t size) const {
+  publish(0, size);
+}
+
+void BoardFiles::publish(std::uint64_t old_size, std::uint64_t size) const {
   const std::span<const Hash32> leaves(leaves_.data(), size);
-  for (const tlog::Tile& tile : tlog::tiles_for_size(size)) {
+  for (const tlog::Tile& tile : tlog::new_tiles(old_size, size)) {
     write_file(std::filesystem::path(dir_) / tlog::tile_path(tile),
                need(tlog::tile_from_leaf_hashes(tile, leaves), "tile"));
     if (tile.level != 0)

@@ -24,6 +24,8 @@ class BoardFiles {
   // ones of that size).
   void set_entries(std::vector<Bytes> entries);
   void publish(std::uint64_t size) const;
+  // Only what a log of old_size grown to size adds (tlog::new_tiles).
+  void publish(std::uint64_t old_size, std::uint64_t size) const;
 
   // A checkpoint note of the first `size` entries, or of any root.
   std::string checkpoint(std::uint64_t size) const;
