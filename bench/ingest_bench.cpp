@@ -20,6 +20,7 @@
 #include <mutex>
 #include <thread>
 
+#include "bench/bench_board.hpp"
 #include "net/http_client.hpp"
 #include "proto/api.pb.h"
 #include "proto/board.pb.h"
@@ -39,26 +40,6 @@ double percentile(std::vector<double> v, double p) {
     return 0;
   std::sort(v.begin(), v.end());
   return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
-
-std::string_view view(const senim::Bytes& b) {
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
-
-// The endpoints of the entries ElectionBuilder::prepare() makes.
-std::string setup_endpoint(senim::v1::Statement::BodyCase kind) {
-  switch (kind) {
-    case senim::v1::Statement::kSetup:
-      return "/v1/setup";
-    case senim::v1::Statement::kDeal:
-      return "/v1/deals";
-    case senim::v1::Statement::kReady:
-      return "/v1/ready";
-    case senim::v1::Statement::kCredentials:
-      return "/v1/credentials";
-    default:
-      return "/v1/open";
-  }
 }
 
 }  // namespace
@@ -83,8 +64,6 @@ int main(int argc, char** argv) {
     extra = {"--threads", std::to_string(server_threads)};
   senim::test::ServerProcess server(dir.path() + "/board", extra);
   auto admin = senim::net::HttpClient::create(server.url());
-  senim::v1::BoardInfo info;
-  info.ParseFromString(admin->get("/v1/election")->body);
 
   // An open referendum, and every ballot encrypted before timing starts.
   senim::sim::ElectionPlan plan;
@@ -93,18 +72,10 @@ int main(int argc, char** argv) {
   plan.trustees = 2;
   plan.threshold = 2;
   plan.validate = false;
-  plan.board_public_key.emplace();
-  std::copy(info.board_key().begin(), info.board_key().end(), plan.board_public_key->begin());
-  senim::sim::ElectionBuilder builder(std::move(plan));
-  builder.prepare();
-  for (std::size_t i = 0; i < builder.entries().size(); ++i) {
-    const std::string path = setup_endpoint(builder.parsed(i).statement.body_case());
-    auto r = admin->post(path, view(builder.entries()[i]));
-    if (!r || r->status != 200) {
-      std::fprintf(stderr, "posting %s failed\n", path.c_str());
-      return 1;
-    }
-  }
+  const auto built = senim::bench::open_election(*admin, std::move(plan));
+  if (!built)
+    return 1;
+  senim::sim::ElectionBuilder& builder = *built;
   const std::size_t first = builder.entries().size();
   const auto votes = senim::sim::referendum_votes(voters);
   const auto encrypt_start = Clock::now();
@@ -131,7 +102,7 @@ int main(int argc, char** argv) {
       std::size_t failed = 0;
       for (std::size_t i; (i = next++) < ballots.size() && Clock::now() < deadline;) {
         const auto t0 = Clock::now();
-        auto r = client->post("/v1/ballots", view(ballots[i]));
+        auto r = client->post("/v1/ballots", senim::bench::view(ballots[i]));
         senim::v1::Receipt receipt;
         if (!r || r->status != 200 || !receipt.ParseFromString(r->body)) {
           ++failed;

@@ -60,7 +60,6 @@ int run(unsigned ballots, unsigned runs, unsigned step) {
   plan.manifest = senim::sim::referendum_manifest("bench-witness");
   plan.voters = ballots;
   plan.validate = false;
-  plan.credentials_per_entry = 1000;
   senim::sim::ElectionBuilder b(std::move(plan));
   b.prepare();
   const std::uint64_t opened = b.entries().size();

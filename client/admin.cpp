@@ -1,4 +1,6 @@
 // `senim admin …`: the election authority (docs/operator-guide.md).
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -10,6 +12,7 @@
 #include "client/commands.hpp"
 #include "client/common.hpp"
 #include "client/key_files.hpp"
+#include "client/output_file.hpp"
 #include "client/replica.hpp"
 #include "proto/files.pb.h"
 #include "protocol/box_key.hpp"
@@ -22,7 +25,8 @@
 namespace senim::client {
 namespace {
 
-constexpr std::size_t kCredentialsPerEntry = 10'000;
+// §8.5: lists of at most this many always fit in one entry.
+constexpr std::size_t kCredentialsPerEntry = protocol::kCredentialsPerList;
 
 Expected<protocol::SigningKey> load_authority(const std::string& path) {
   v1::AuthorityKeyFile file;
@@ -145,7 +149,48 @@ int admin_keygen(const AdminOptions& o) {
   return 0;
 }
 
+namespace {
+
+Expected<v1::Manifest> read_manifest(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    return make_error(Errc::io_error, "cannot read manifest " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto manifest = protocol::manifest_from_json(text.str());
+  if (!manifest)
+    return manifest.error();
+  if (auto shape = protocol::check_manifest(*manifest); !shape)
+    return shape.error();
+  return manifest;
+}
+
+// create --check: the manifest's rules (docs/protocol.md §8.1), offline.
+int check_manifest_only(const AdminOptions& o) {
+  auto manifest = read_manifest(o.manifest);
+  if (!manifest)
+    return fail(manifest.error());
+  const auto shape = protocol::check_manifest(*manifest);
+  std::cout << "manifest " << o.manifest << " is well formed (docs/protocol.md §8.1): election "
+            << protocol::quoted(manifest->election_id()) << ", " << shape->contests.size()
+            << " contest(s), " << manifest->districts_size() << " district(s), languages";
+  for (const auto& l : manifest->languages())
+    std::cout << " " << protocol::printable(l);
+  std::cout << ", at most " << shape->max_ballots << " ballot(s) per credential\n"
+            << "nothing was created; the set-up's size and the trustees are checked by `senim "
+               "admin create` itself\n";
+  return 0;
+}
+
+}  // namespace
+
 int admin_create(const AdminOptions& o) {
+  if (o.check_only)
+    return check_manifest_only(o);
+  if (o.key.empty())
+    return fail("name the authority's key file with --key");
+  if (o.trustees.empty())
+    return fail("name the trustees' public files with --trustee");
   auto s = start(o, false);
   if (!s)
     return fail(s.error());
@@ -156,16 +201,9 @@ int admin_create(const AdminOptions& o) {
     return fail("the board at " + o.server + " already holds election " +
                 protocol::quoted(id->info.election_id()));
   }
-  std::ifstream in(o.manifest);
-  if (!in)
-    return fail("cannot read manifest " + o.manifest);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto manifest = protocol::manifest_from_json(text.str());
+  auto manifest = read_manifest(o.manifest);
   if (!manifest)
     return fail(manifest.error());
-  if (auto shape = protocol::check_manifest(*manifest); !shape)
-    return fail(shape.error());
   if (o.trustees.empty())
     return fail("name the trustees' public files with --trustee");
   const auto n = static_cast<std::uint32_t>(o.trustees.size());
@@ -193,7 +231,14 @@ int admin_create(const AdminOptions& o) {
     info_t->set_box_key(t.box_key());
     info_t->set_box_key_signature(t.box_key_signature());
   }
-  auto receipt = s->board.post("setup", protocol::make_entry(s->key, st));
+  const Bytes entry = protocol::make_entry(s->key, st);
+  if (entry.size() > protocol::kMaxEntryBytes) {
+    return fail("the set-up entry would be " + std::to_string(entry.size()) +
+                " bytes; an entry holds at most " + std::to_string(protocol::kMaxEntryBytes) +
+                " (docs/protocol.md §11.1): shorten the manifest's texts, or use fewer "
+                "districts or languages");
+  }
+  auto receipt = s->board.post("setup", entry);
   if (!receipt)
     return fail(receipt.error());
   std::cout << "election \"" << manifest->election_id() << "\" created on " << o.server << " with "
@@ -223,10 +268,25 @@ int admin_credentials(const AdminOptions& o) {
   std::error_code ec;
   std::filesystem::create_directories(o.out, ec);
   if (ec)
-    return fail("cannot create " + o.out + ": " + ec.message());
+    return fail("cannot create " + o.out + ": " + ec.message() + "; nothing was posted");
+  const std::uint64_t already = s->replica.state().credential_count();
+  auto file_name = [&](std::uint64_t number) {
+    char name[32];
+    std::snprintf(name, sizeof name, "voter-%06llu.cred", static_cast<unsigned long long>(number));
+    return (std::filesystem::path(o.out) / name).string();
+  };
+  // Every file is claimable before the first public key is posted: a
+  // credential on the board whose secret could not be saved is lost.
+  if (::access(o.out.c_str(), W_OK | X_OK) != 0)
+    return fail("cannot write in " + o.out + "; nothing was posted");
+  for (std::uint32_t i = 0; i < o.count; ++i) {
+    if (std::filesystem::exists(file_name(already + i + 1))) {
+      return fail(file_name(already + i + 1) +
+                  " already exists; not overwriting it, and nothing was posted");
+    }
+  }
   v1::Statement st = statement_for(*s);
   std::uint64_t posted = 0;
-  const std::uint64_t already = s->replica.state().credential_count();
   for (std::uint32_t i = 0; i < o.count; ++i) {
     const auto credential = protocol::SigningKey::generate();
     v1::VoterCredentialFile file;
@@ -236,14 +296,8 @@ int admin_credentials(const AdminOptions& o) {
     Bytes seed = credential.seed();
     file.set_seed(to_string(seed));
     wipe(seed);
-    const std::uint64_t number = already + i + 1;
-    char name[32];
-    std::snprintf(name, sizeof name, "voter-%06llu.cred", static_cast<unsigned long long>(number));
-    if (auto w = write_message_file((std::filesystem::path(o.out) / name).string(), file,
-                                    Secrecy::secret_file);
-        !w) {
+    if (auto w = write_message_file(file_name(already + i + 1), file, Secrecy::secret_file); !w)
       return fail(w.error());
-    }
     wipe_string(*file.mutable_seed());
     auto* c = st.mutable_credentials()->add_credentials();
     c->set_key(to_string(credential.public_key()));
@@ -362,10 +416,8 @@ int admin_tally(const AdminOptions& o) {
   // The tally is this client's own: every ballot checked and summed here.
   v1::Statement st = statement_for(*s);
   *st.mutable_tally() = state.running_tally()->to_message();
-  std::vector<std::uint64_t> superseded = state.superseded();
-  std::sort(superseded.begin(), superseded.end());
-  for (std::uint64_t leaf : superseded)
-    st.mutable_tally()->add_superseded(leaf);
+  const std::vector<std::uint64_t>& superseded = state.superseded();
+  protocol::set_superseded(*st.mutable_tally(), superseded);
   std::uint64_t counted = 0;
   for (const auto& d : st.tally().districts())
     counted += d.ballots_counted();
@@ -382,6 +434,17 @@ int admin_result(const AdminOptions& o) {
   const auto& state = s->replica.state();
   const auto& config = *state.config();
   std::optional<v1::Result> result = state.result();
+  // The counts file is claimed before the result is posted: a publication
+  // cannot be undone, so a path that cannot be written fails first.
+  std::optional<ReservedFile> counts_file;
+  if (!o.counts_out.empty()) {
+    auto reserved = ReservedFile::reserve(o.counts_out, 0644, true);
+    if (!reserved) {
+      return fail(reserved.error().message +
+                  (result ? "" : "; nothing was posted (choose another --counts)"));
+    }
+    counts_file.emplace(std::move(*reserved));
+  }
   if (result) {
     // Already published (and checked by this replica): show it again.
     std::cout << "the result is already on the board; checked against its decryption\n";
@@ -401,11 +464,9 @@ int admin_result(const AdminOptions& o) {
     result = *combined;
   }
   std::cout << "\n" << format_result(config.setup.manifest(), *result, o.lang);
-  if (!o.counts_out.empty()) {
-    if (auto w = write_bytes_file(o.counts_out, count_lines(config.setup.manifest(), *result));
-        !w) {
+  if (counts_file) {
+    if (auto w = counts_file->commit(count_lines(config.setup.manifest(), *result)); !w)
       return fail(w.error());
-    }
   }
   return 0;
 }

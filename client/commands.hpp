@@ -19,7 +19,8 @@ struct AdminOptions {
   std::string voter_server;  // credentials: the board URL written for voters (default: server)
   std::string public_keys;   // register: a file of voters' public keys
   std::string lang = "en";
-  std::string counts_out;  // result: also write "district<TAB>contest<TAB>option<TAB>count" lines
+  std::string counts_out;   // result: also write "district<TAB>contest<TAB>option<TAB>count" lines
+  bool check_only = false;  // create --check: check the manifest offline, create nothing
 };
 
 int admin_keygen(const AdminOptions& o);

@@ -28,31 +28,6 @@ Error io(const std::string& what) {
   return make_error(Errc::io_error, what + ": " + std::strerror(errno));
 }
 
-Status write_atomically(const std::string& path, std::string_view text, mode_t mode,
-                        bool overwrite) {
-  if (!overwrite && ::access(path.c_str(), F_OK) == 0) {
-    return make_error(Errc::io_error, path + " already exists; not overwriting it");
-  }
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, mode);
-  if (fd < 0)
-    return io("cannot create " + tmp);
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      ::close(fd);
-      return io("cannot write " + tmp);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0)
-    return io("cannot save " + tmp);
-  if (::rename(tmp.c_str(), path.c_str()) != 0)
-    return io("cannot rename " + tmp);
-  return Status::success();
-}
-
 // Protobuf writes into this as into any output stream, and every byte it
 // writes stays in guarded memory that is wiped when freed, growth included.
 class SecretOutput : public google::protobuf::io::ZeroCopyOutputStream {
@@ -145,8 +120,21 @@ std::string kind_of(const google::protobuf::Message& message) {
 
 }  // namespace
 
+Expected<ReservedFile> reserve_output(const std::string& path, Secrecy secrecy, bool overwrite) {
+  return ReservedFile::reserve(path, secrecy == Secrecy::secret_file ? 0600 : 0644,
+                               overwrite || secrecy == Secrecy::public_file);
+}
+
 Status write_message_file(const std::string& path, const google::protobuf::Message& message,
                           Secrecy secrecy, bool overwrite) {
+  auto file = reserve_output(path, secrecy, overwrite);
+  if (!file)
+    return file.error();
+  return write_message_file(*file, message);
+}
+
+Status write_message_file(ReservedFile& file, const google::protobuf::Message& message) {
+  const std::string& path = file.path();
   // message → protobuf bytes → JSON, each in guarded memory.
   crypto::SecretBuffer binary(message.ByteSizeLong());
   binary.resize(binary.capacity());
@@ -163,8 +151,7 @@ Status write_message_file(const std::string& path, const google::protobuf::Messa
            .ok()) {
     return make_error(Errc::invalid_argument, "cannot encode " + path);
   }
-  const mode_t mode = secrecy == Secrecy::secret_file ? 0600 : 0644;
-  return write_atomically(path, json.view(), mode, overwrite || secrecy == Secrecy::public_file);
+  return file.commit(json.view());
 }
 
 Status read_message_file(const std::string& path, google::protobuf::Message& message) {
@@ -203,7 +190,10 @@ std::string secret_scalar_bytes(const crypto::Scalar& s) {
 }
 
 Status write_bytes_file(const std::string& path, const std::string& bytes) {
-  return write_atomically(path, bytes, 0644, true);
+  auto file = ReservedFile::reserve(path, 0644, true);
+  if (!file)
+    return file.error();
+  return file->commit(bytes);
 }
 
 Expected<std::string> read_bytes_file(const std::string& path) {

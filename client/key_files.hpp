@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "client/output_file.hpp"
 #include "crypto/error.hpp"
 #include "crypto/scalar.hpp"
 
@@ -17,6 +18,12 @@ enum class Secrecy { public_file, secret_file };
 
 Status write_message_file(const std::string& path, const google::protobuf::Message& message,
                           Secrecy secrecy, bool overwrite = false);
+// Claims PATH for a command's output before the command posts anything
+// (client/output_file.hpp); a public file may be overwritten.
+Expected<ReservedFile> reserve_output(const std::string& path, Secrecy secrecy,
+                                      bool overwrite = false);
+// Fills a reserved file with the message as JSON.
+Status write_message_file(ReservedFile& file, const google::protobuf::Message& message);
 Status read_message_file(const std::string& path, google::protobuf::Message& message);
 
 // Overwrites a string that held a secret (a seed read from a file).

@@ -7,6 +7,7 @@
 #include "client/common.hpp"
 #include "client/terminal_text.hpp"
 #include "protocol/entry.hpp"
+#include "protocol/version.hpp"
 
 int main(int argc, char** argv) {
   using namespace senim::client;
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
       "close,\n"
       "                  tally, result, status\n"
       "  senim witness   an observer's witness: keygen, serve, status"};
+  app.set_version_flag("--version", senim::protocol::version_text("senim"));
   app.require_subcommand(1);
 
   AdminOptions admin;
@@ -40,10 +42,14 @@ int main(int argc, char** argv) {
   a_create->add_option("--manifest", admin.manifest, "manifest JSON file")
       ->required()
       ->check(CLI::ExistingFile);
-  a_create->add_option("--trustee", admin.trustees, "a trustee's public file (repeat, in order)")
-      ->required();
-  a_create->add_option("--threshold", admin.threshold, "how many trustees are needed to decrypt")
-      ->required();
+  a_create->add_option("--trustee", admin.trustees,
+                       "a trustee's public file (repeat, in order; required unless --check)");
+  a_create->add_option("--threshold", admin.threshold,
+                       "how many trustees are needed to decrypt (required unless --check)");
+  a_create->add_flag("--check", admin.check_only,
+                     "only check the manifest, offline: nothing is created, no key is needed");
+  a_create->add_option("--key", admin.key, "the authority's key file (required unless --check)")
+      ->check(CLI::ExistingFile);
   auto* a_cred =
       a->add_subcommand("credentials", "issue voter credentials (public keys go to the board)");
   a_cred->add_option("--count", admin.count, "how many")->required();
@@ -70,7 +76,7 @@ int main(int argc, char** argv) {
   auto* a_status = a->add_subcommand("status", "show the board's state");
   for (auto* cmd : {a_create, a_cred, a_register, a_open, a_close, a_tally, a_result, a_status})
     server_flag(cmd, admin.server);
-  for (auto* cmd : {a_create, a_cred, a_register, a_open, a_close, a_tally, a_result}) {
+  for (auto* cmd : {a_cred, a_register, a_open, a_close, a_tally, a_result}) {
     cmd->add_option("--key", admin.key, "the authority's key file")
         ->required()
         ->check(CLI::ExistingFile);

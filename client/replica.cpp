@@ -4,8 +4,6 @@
 #include <optional>
 #include <thread>
 
-#include "protocol/tracking_code.hpp"
-
 namespace senim::client {
 
 constexpr std::uint64_t kPage = 1000;
@@ -17,12 +15,7 @@ Replica::Replica()
               return make_error(Errc::not_found, "no such entry");
             return entries_[leaf];
           },
-          [this](const Hash32& code) -> std::optional<std::uint64_t> {
-            auto it = cast_.find(code);
-            if (it == cast_.end())
-              return std::nullopt;
-            return it->second;
-          })) {}
+          nullptr)) {}
 
 Status Replica::sync(BoardClient& board,
                      const std::function<bool(const protocol::ParsedEntry&)>& stop) {
@@ -61,8 +54,6 @@ Status Replica::sync(BoardClient& board,
         return make_error(s.error().code, "the board serves entry " + std::to_string(leaf) +
                                               " which does not check: " + s.error().message);
       }
-      if (pre->parsed.statement.has_ballot())
-        cast_[pre->tracking_code] = leaf;
       entries_.push_back(std::move(entry));
       if (stop && stop(pre->parsed))
         return Status::success();

@@ -1,7 +1,9 @@
 // A client's own copy of the board, checked entry by entry with the same
 // state machine the board uses (docs/protocol.md §12). A trustee or the
 // authority acts only on a replica that checked; a board that served an
-// entry that does not check is reported, not trusted.
+// entry that does not check is reported, not trusted. (One rule it leaves to
+// the board and the verifier: that a challenge opens no cast ciphertext,
+// §9.5, which needs an index of every cast ciphertext.)
 #pragma once
 
 #include <functional>
@@ -25,7 +27,6 @@ class Replica {
 
  private:
   std::vector<Bytes> entries_;
-  std::unordered_map<Hash32, std::uint64_t, protocol::Hash32Hasher> cast_;
   std::unique_ptr<protocol::ElectionState> state_;
 };
 

@@ -6,12 +6,14 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "client/board_client.hpp"
 #include "client/commands.hpp"
 #include "client/common.hpp"
 #include "client/key_files.hpp"
+#include "client/output_file.hpp"
 #include "client/replica.hpp"
 #include "proto/files.pb.h"
 #include "protocol/ballot.hpp"
@@ -35,16 +37,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
 }
 
 // Can `path` be written? Creates and removes a scratch file next to it.
-Status check_writable(const std::string& path) {
-  const std::string probe = path + ".probe";
-  std::ofstream out(probe, std::ios::binary);
-  if (!out)
-    return make_error(Errc::io_error, "cannot write the receipt to " + path + "; nothing was cast");
-  out.close();
-  std::remove(probe.c_str());
-  return Status::success();
-}
-
 // Renames an existing file to PATH.1, PATH.2, …; returns the new name, or "".
 std::string keep_existing(const std::string& path) {
   if (!std::filesystem::exists(path))
@@ -245,7 +237,7 @@ int challenge(BoardClient& board, const Replica& replica, const protocol::Signin
   std::cout << "challenged: ballot " << protocol::short_tracking_code(ballot.code)
             << " is on the board (entry " << receipt->leaf_index()
             << ") with its secrets revealed, and it encrypts exactly:\n"
-            << describe(replica.state().config()->setup.manifest(), *opened, lang)
+            << describe(replica.state().config()->setup.manifest(), opened->choices, lang)
             << "it will never be counted; anyone can re-check it on the board\n";
   return 0;
 }
@@ -266,9 +258,17 @@ int vote(const VoteOptions& o) {
   // Where the receipt will go: checked now, so that a ballot is never cast
   // with nowhere to keep its receipt.
   const std::string receipt_path = o.receipt.empty() ? o.credential + ".receipt" : o.receipt;
+  // The receipt's file is claimed before anything is posted: a ballot cast
+  // whose receipt cannot be saved is the half-done command a voter must
+  // never get.
+  std::optional<ReservedFile> receipt_file;
   if (!o.challenge) {
-    if (auto w = check_writable(receipt_path); !w)
-      return fail(w.error());
+    auto reserved = ReservedFile::reserve(receipt_path, 0644, true);
+    if (!reserved) {
+      return fail("cannot write the receipt to " + receipt_path + " (" + reserved.error().message +
+                  "); nothing was cast");
+    }
+    receipt_file.emplace(std::move(*reserved));
   }
   const std::string server = o.server.empty() ? file.server() : o.server;
   auto board = BoardClient::connect(server);
@@ -321,6 +321,13 @@ int vote(const VoteOptions& o) {
   auto status = board->credential_status(credential->public_key());
   if (!status)
     return fail(status.error());
+  // §9.6: the next number after the board's last; the manifest caps them.
+  const std::uint32_t allowed = config->shape.max_ballots;
+  if (status->last_sequence() >= allowed) {
+    return fail("this credential has cast " + std::to_string(status->last_sequence()) +
+                " ballots, the most this election allows (max_ballots_per_credential = " +
+                std::to_string(allowed) + "); your last ballot is the one counted");
+  }
   const std::uint32_t sequence = status->last_sequence() + 1;
 
   auto ballot = encrypt(replica, *credential, sequence, choices);
@@ -364,7 +371,7 @@ int vote(const VoteOptions& o) {
   }
   // An earlier ballot's receipt stays evidence of what the board accepted: keep it.
   const std::string kept = keep_existing(receipt_path);
-  if (auto s = write_bytes_file(receipt_path, receipt->SerializeAsString()); !s)
+  if (auto s = receipt_file->commit(receipt->SerializeAsString()); !s)
     return fail(s.error());
   std::cout << "cast: your ballot is entry " << receipt->leaf_index()
             << " of the board, under a tree head the board signed"
@@ -379,6 +386,34 @@ int vote(const VoteOptions& o) {
 int credential_keygen(const CredentialOptions& o) {
   if (o.election_id.empty() || o.server.empty()) {
     return fail("say which election (--election) and board (--server) the credential is for");
+  }
+  // The election and the district are checked against the set-up on the
+  // board: a credential for an election or district it does not hold could
+  // never vote, and its holder would learn that only on election day.
+  auto board = BoardClient::connect(o.server);
+  if (!board)
+    return fail(board.error());
+  Replica replica;
+  if (auto s = replica.sync(*board,
+                            [](const protocol::ParsedEntry& e) { return e.statement.has_setup(); });
+      !s) {
+    return fail(s.error());
+  }
+  const auto* config = replica.state().config();
+  if (config == nullptr || config->election_id() != o.election_id) {
+    return fail("the board at " + o.server + " does not hold election \"" + o.election_id +
+                "\"; no credential was made");
+  }
+  if (!config->shape.district_index(o.district)) {
+    std::string known;
+    for (const auto& d : config->shape.districts)
+      known += (known.empty() ? "" : ", ") + d;
+    if (o.district.empty())
+      return fail("say your district with --district: one of " + known);
+    return fail(config->shape.districts.size() == 1 && config->shape.districts[0].empty()
+                    ? "election \"" + o.election_id + "\" has no districts; leave out --district"
+                    : "election \"" + o.election_id + "\" has no district \"" + o.district +
+                          "\" (it has " + known + "); no credential was made");
   }
   const auto key = protocol::SigningKey::generate();
   v1::VoterCredentialFile file;

@@ -28,5 +28,6 @@ inline constexpr std::string_view kBaseHash = "senim/v1/base-hash";
 inline constexpr std::string_view kSetupHash = "senim/v1/setup-hash";
 // A trustee's signature binding its box key to one ceremony (§6.3.1).
 inline constexpr std::string_view kCeremonyBoxKey = "senim/v1/ceremony-box-key";
+inline constexpr std::string_view kSuperseded = "senim/v1/superseded";
 
 }  // namespace senim::crypto::tags

@@ -46,6 +46,20 @@ std::string_view errc_name(Errc code) {
       return "quorum_not_met";
     case Errc::not_a_fork:
       return "not_a_fork";
+    case Errc::noncanonical_varint:
+      return "noncanonical_varint";
+    case Errc::unknown_field:
+      return "unknown_field";
+    case Errc::repeated_field:
+      return "repeated_field";
+    case Errc::field_order:
+      return "field_order";
+    case Errc::default_value:
+      return "default_value";
+    case Errc::identity_element:
+      return "identity_element";
+    case Errc::ciphertext_reused:
+      return "ciphertext_reused";
   }
   return "unknown";
 }

@@ -33,6 +33,14 @@ enum class Errc {
   size_conflict,         // a witness's latest tree size differs from the claimed old size
   quorum_not_met,        // the verified cosigners do not satisfy the witness policy
   not_a_fork,            // fork evidence whose two checkpoints can both be true
+  // Not the canonical encoding of a message (docs/protocol.md §11.1.1), one code per rule:
+  noncanonical_varint,  // a varint longer than needed, or wider than its field
+  unknown_field,        // a field number (or wire type) the schema does not have
+  repeated_field,       // a field or oneof given twice: libprotobuf would keep the last
+  field_order,          // fields (or map keys) not in ascending order
+  default_value,        // a field holding its default value, which is left out
+  identity_element,     // a group element that must not be the identity is (§9.3)
+  ciphertext_reused,    // a ciphertext opened by a challenge, cast, or the reverse (§9.5)
 };
 
 std::string_view errc_name(Errc code);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -51,6 +52,15 @@ struct EncryptedBallot {
 Expected<EncryptedBallot> encrypt_ballot(const VotingParameters& params,
                                          const PublicKey& credential, std::uint32_t sequence,
                                          const BallotChoices& choices);
+// The same with the ElGamal nonces `next_nonce` gives, in the order §9.2
+// draws them (per contest: each option's r_i, then r_b); the proofs' own
+// randomness stays fresh. Re-encrypts a revealed ballot for another
+// credential, as an attacker could (tests of §9.5's rule).
+using NonceSource = std::function<crypto::Scalar()>;
+Expected<EncryptedBallot> encrypt_ballot_with(const VotingParameters& params,
+                                              const PublicKey& credential, std::uint32_t sequence,
+                                              const BallotChoices& choices,
+                                              const NonceSource& next_nonce);
 
 // §9.5: the Benaloh opening of a ballot the voter chose to challenge.
 v1::ChallengedBallot reveal_ballot(const EncryptedBallot& ballot,
@@ -76,13 +86,24 @@ struct DecodedBallot {
   std::vector<DecodedContest> contests;
 };
 
-// §9.3 step 1: counts, lengths and encodings. invalid_length / invalid_encoding
-// naming the contest and option.
+// §9.3 step 1: counts, lengths and encodings, and no α the identity.
+// invalid_length / invalid_encoding / identity_element naming the contest and option.
 Expected<DecodedBallot> decode_ballot(const ElectionShape& shape, const v1::Ballot& ballot);
 
-// §9.3 step 2: the ballot names this election's base hash and its signer.
+// §9.3 step 2: the ballot names this election's base hash and its signer,
+// and a sequence number of at least 1.
 Status check_ballot_binding(const VotingParameters& params, const v1::Ballot& ballot,
                             ByteView signer);
+
+// §9.6: a credential whose last ballot carried `last` (0: none yet) may cast
+// a ballot numbered `sequence` iff last < sequence ≤ max_ballots. duplicate
+// (not above the last: a replay) or out_of_range (beyond the limit).
+Status check_sequence(std::uint32_t last, std::uint32_t sequence, std::uint32_t max_ballots);
+
+// §9.5: the α (first 32 bytes) of every 64-byte ciphertext of the ballot, in
+// tally order (per contest, options then blank). The bytes are compared, not
+// decoded: encodings are canonical (§2.1), so equal bytes are equal points.
+std::vector<Hash32> ciphertext_alphas(const v1::Ballot& ballot);
 
 // §9.3 step 3, one proof at a time; the error names the contest and proof.
 Status verify_ballot_proofs(const VotingParameters& params, ByteView credential,
@@ -95,10 +116,17 @@ Status batch_ballot_proofs(crypto::BatchVerifier& batch, std::size_t key_base,
 // The ballot's ciphertexts in tally order (§10.1): per contest, options then blank.
 std::vector<crypto::Ciphertext> tally_vector(const DecodedBallot& ballot);
 
-// §9.5: checks a challenged ballot against the ballot it opens and returns the
-// choices it reveals. `signer` must be the ballot's credential.
-Expected<BallotChoices> check_challenge(const VotingParameters& params,
-                                        const std::string& election_id,
-                                        const v1::ChallengedBallot& challenge, ByteView signer);
+// What a valid challenge opens.
+struct OpenedBallot {
+  v1::Ballot ballot;      // the challenged ballot (decoded and proven)
+  BallotChoices choices;  // the choices it reveals
+};
+
+// §9.5: checks a challenged ballot against the ballot it opens (its
+// statement canonical, §11.1.1) and returns it with the choices it reveals.
+// `signer` must be the ballot's credential.
+Expected<OpenedBallot> check_challenge(const VotingParameters& params,
+                                       const std::string& election_id,
+                                       const v1::ChallengedBallot& challenge, ByteView signer);
 
 }  // namespace senim::protocol

@@ -1,4 +1,5 @@
 // Checking a ballot: docs/protocol.md §9.3.
+#include <algorithm>
 #include <string>
 
 #include "protocol/ballot.hpp"
@@ -16,6 +17,12 @@ Expected<DecodedCiphertext> decode_ciphertext(const std::string& bytes) {
                       "ciphertext must be 64 bytes, got " + std::to_string(bytes.size()));
   }
   const ByteView view = as_bytes(bytes);
+  // §9.3 step 1: α = r·G is the identity only for r = 0, and then β = m·G
+  // shows the vote to anyone. A real client never makes one.
+  if (std::all_of(view.begin(), view.begin() + 32, [](std::uint8_t b) { return b == 0; })) {
+    return make_error(Errc::identity_element,
+                      "α is the identity (a nonce of 0): the ciphertext hides nothing");
+  }
   auto alpha = crypto::Element::decode(view.first(32));
   if (!alpha)
     return alpha.error();
@@ -187,6 +194,36 @@ Status check_ballot_binding(const VotingParameters& params, const v1::Ballot& ba
     return make_error(Errc::out_of_range, "ballot sequence numbers start at 1");
   }
   return Status::success();
+}
+
+Status check_sequence(std::uint32_t last, std::uint32_t sequence, std::uint32_t max_ballots) {
+  if (sequence <= last) {
+    return make_error(Errc::duplicate, "ballot sequence " + std::to_string(sequence) +
+                                           " does not rise above " + std::to_string(last) +
+                                           ", this credential's last: a repeated or replayed "
+                                           "ballot");
+  }
+  if (sequence > max_ballots) {
+    return make_error(Errc::out_of_range,
+                      "ballot sequence " + std::to_string(sequence) +
+                          " exceeds the election's max_ballots_per_credential, " +
+                          std::to_string(max_ballots));
+  }
+  return Status::success();
+}
+
+std::vector<Hash32> ciphertext_alphas(const v1::Ballot& ballot) {
+  std::vector<Hash32> out;
+  auto add = [&out](const std::string& ct) {
+    if (ct.size() == crypto::Ciphertext::kBytes)
+      out.push_back(to_hash32(ct));
+  };
+  for (const v1::ContestBallot& contest : ballot.contests()) {
+    for (const std::string& ct : contest.selections())
+      add(ct);
+    add(contest.blank());
+  }
+  return out;
 }
 
 Status verify_ballot_proofs(const VotingParameters& params, ByteView credential,

@@ -9,6 +9,14 @@ namespace senim::protocol {
 Expected<EncryptedBallot> encrypt_ballot(const VotingParameters& params,
                                          const PublicKey& credential, std::uint32_t sequence,
                                          const BallotChoices& choices) {
+  return encrypt_ballot_with(params, credential, sequence, choices,
+                             [] { return crypto::Scalar::random(); });
+}
+
+Expected<EncryptedBallot> encrypt_ballot_with(const VotingParameters& params,
+                                              const PublicKey& credential, std::uint32_t sequence,
+                                              const BallotChoices& choices,
+                                              const NonceSource& next_nonce) {
   if (auto s = check_choices(params.shape, choices); !s)
     return s.error();
   const crypto::PublicKey& key = *params.key_table;
@@ -31,7 +39,7 @@ Expected<EncryptedBallot> encrypt_ballot(const VotingParameters& params,
     std::uint32_t count = 0;
     for (std::uint32_t i = 0; i < shape.options; ++i) {
       const std::uint32_t m = secrets.choices[i];
-      const crypto::Scalar r = crypto::Scalar::random();
+      const crypto::Scalar r = next_nonce();
       const crypto::Ciphertext ct = crypto::encrypt(key, m, r);
       const crypto::RangeStatement st{params.key, crypto::Element(ct.alpha),
                                       crypto::Element(ct.beta), 0, 1};
@@ -52,7 +60,7 @@ Expected<EncryptedBallot> encrypt_ballot(const VotingParameters& params,
     std::uint32_t lo = shape.min;
     if (shape.has_blank()) {
       secrets.blank = static_cast<std::uint32_t>(crypto::ct_eq_u64(count, 0));
-      secrets.blank_nonce = crypto::Scalar::random();
+      secrets.blank_nonce = next_nonce();
       const crypto::Ciphertext blank = crypto::encrypt(key, secrets.blank, secrets.blank_nonce);
       const crypto::RangeStatement st{params.key, crypto::Element(blank.alpha),
                                       crypto::Element(blank.beta), 0, 1};

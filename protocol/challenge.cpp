@@ -3,6 +3,7 @@
 
 #include "proto/board.pb.h"
 #include "protocol/ballot.hpp"
+#include "protocol/entry.hpp"
 
 namespace senim::protocol {
 namespace {
@@ -23,18 +24,24 @@ Expected<bool> opens_to(const VotingParameters& params, const DecodedCiphertext&
 
 }  // namespace
 
-Expected<BallotChoices> check_challenge(const VotingParameters& params,
-                                        const std::string& election_id,
-                                        const v1::ChallengedBallot& challenge, ByteView signer) {
-  v1::Statement statement;
-  if (!statement.ParseFromString(challenge.ballot_statement()) || !statement.has_ballot()) {
+Expected<OpenedBallot> check_challenge(const VotingParameters& params,
+                                       const std::string& election_id,
+                                       const v1::ChallengedBallot& challenge, ByteView signer) {
+  // §11.1.1: the opened statement is canonical, like every statement: its
+  // tracking code is then the ballot's only one.
+  auto statement = parse_statement(as_bytes(challenge.ballot_statement()));
+  if (!statement) {
+    return make_error(statement.error().code,
+                      "challenged ballot statement: " + statement.error().message);
+  }
+  if (!statement->has_ballot()) {
     return make_error(Errc::invalid_encoding, "challenged ballot does not hold a ballot statement");
   }
-  if (statement.election_id() != election_id) {
+  if (statement->election_id() != election_id) {
     return make_error(Errc::invalid_argument,
-                      "challenged ballot is for election \"" + statement.election_id() + "\"");
+                      "challenged ballot is for election \"" + statement->election_id() + "\"");
   }
-  const v1::Ballot& ballot = statement.ballot();
+  const v1::Ballot& ballot = statement->ballot();
   if (auto s = check_ballot_binding(params, ballot, signer); !s)
     return s.error();
   auto decoded = decode_ballot(params.shape, ballot);
@@ -89,7 +96,7 @@ Expected<BallotChoices> check_challenge(const VotingParameters& params,
   // The proofs already force the rules; this names a violation plainly.
   if (auto s = check_choices(params.shape, choices); !s)
     return s.error();
-  return choices;
+  return OpenedBallot{ballot, std::move(choices)};
 }
 
 }  // namespace senim::protocol

@@ -33,6 +33,14 @@ struct ElectionConfig {
   std::optional<std::uint32_t> trustee_of(ByteView signer) const;
 };
 
+// §8.5: credentials per CredentialList entry that senim's tools post. A
+// credential takes at most 102 bytes in a list (a 32-byte key and a 64-byte
+// district id, each with its key and length, and the entry's own key and
+// length), so 500 of them with the statement and entry around them (51,174
+// bytes at most) stay below the 65,535 bytes of an entry (§11.1), whatever
+// the district ids.
+inline constexpr std::size_t kCredentialsPerList = 500;
+
 // §8.2: SHA-256(LP("senim/v1/setup-hash") ‖ setup statement bytes).
 Hash32 setup_hash(ByteView setup_statement_bytes);
 

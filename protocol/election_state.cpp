@@ -41,8 +41,8 @@ std::size_t Hash32Hasher::operator()(const Hash32& h) const {
   return out;
 }
 
-ElectionState::ElectionState(LeafLoader load_leaf, BallotFinder find_ballot)
-    : load_leaf_(std::move(load_leaf)), find_ballot_(std::move(find_ballot)) {}
+ElectionState::ElectionState(LeafLoader load_leaf, CastAlphaFinder find_cast_alpha)
+    : load_leaf_(std::move(load_leaf)), find_cast_alpha_(std::move(find_cast_alpha)) {}
 
 std::shared_ptr<const VotingParameters> ElectionState::parameters() const {
   const std::lock_guard lock(parameters_mutex_);
@@ -67,34 +67,41 @@ Expected<ElectionState::Prechecked> ElectionState::precheck(ByteView entry_bytes
   auto parsed = parse_entry(entry_bytes);
   if (!parsed)
     return parsed.error();
-  if (auto s = verify_entry_signature(parsed->entry); !s)
+  return verify(std::move(*parsed), entry_bytes);
+}
+
+// §12 admission order, steps 4 and 5: the signature, then (ballots and
+// challenges) decoding and proofs.
+Expected<ElectionState::Prechecked> ElectionState::verify(ParsedEntry parsed,
+                                                          ByteView entry_bytes) const {
+  if (auto s = verify_entry_signature(parsed.entry); !s)
     return s.error();
   Prechecked out;
   out.bytes.assign(entry_bytes.begin(), entry_bytes.end());
-  out.parsed = std::move(*parsed);
+  out.parsed = std::move(parsed);
   const v1::Statement& st = out.parsed.statement;
-  if (st.has_ballot() || st.has_challenge()) {
-    const auto params = parameters();
-    if (!params)
-      return rejected(Errc::wrong_phase, "voting is not open");
-    const ByteView signer = as_bytes(out.parsed.entry.signer());
-    if (st.has_ballot()) {
-      if (auto s = check_ballot_binding(*params, st.ballot(), signer); !s)
-        return s.error();
-      auto decoded = decode_ballot(params->shape, st.ballot());
-      if (!decoded)
-        return decoded.error();
-      if (auto s = verify_ballot_proofs(*params, signer, *decoded); !s)
-        return s.error();
-      out.ballot = std::move(*decoded);
-      out.tracking_code = tracking_code(as_bytes(out.parsed.entry.statement()));
-    } else {
-      auto opened = check_challenge(*params, params->shape.election_id, st.challenge(), signer);
-      if (!opened)
-        return opened.error();
-      out.opened = std::move(*opened);
-      out.tracking_code = tracking_code(as_bytes(st.challenge().ballot_statement()));
-    }
+  if (!st.has_ballot() && !st.has_challenge())
+    return out;
+  const auto params = parameters();
+  if (!params)
+    return rejected(Errc::wrong_phase, "voting is not open");
+  const ByteView signer = as_bytes(out.parsed.entry.signer());
+  if (st.has_ballot()) {
+    auto decoded = decode_ballot(params->shape, st.ballot());
+    if (!decoded)
+      return decoded.error();
+    if (auto s = verify_ballot_proofs(*params, signer, *decoded); !s)
+      return s.error();
+    out.ballot = std::move(*decoded);
+    out.tracking_code = tracking_code(as_bytes(out.parsed.entry.statement()));
+    out.alphas = ciphertext_alphas(st.ballot());
+  } else {
+    auto opened = check_challenge(*params, params->shape.election_id, st.challenge(), signer);
+    if (!opened)
+      return opened.error();
+    out.opened = std::move(opened->choices);
+    out.tracking_code = tracking_code(as_bytes(st.challenge().ballot_statement()));
+    out.alphas = ciphertext_alphas(opened->ballot);
   }
   return out;
 }
@@ -106,14 +113,98 @@ Status ElectionState::apply(ByteView entry_bytes, std::uint64_t leaf) {
   return admit(*pre, leaf);
 }
 
-Status ElectionState::admit(const Prechecked& e, std::uint64_t leaf) {
-  const v1::Statement& st = e.parsed.statement;
+// §12 admission order, step 3: what can be refused from the state without a
+// signature or a proof. Every rule here is re-run by admit().
+Status ElectionState::preadmit(const ParsedEntry& e) const {
+  const std::shared_lock lock(mutex_);
+  return preadmit_locked(e);
+}
+
+Status ElectionState::preadmit_locked(const ParsedEntry& e) const {
+  const v1::Statement& st = e.statement;
   if (config_ && st.election_id() != config_->election_id()) {
     return rejected(Errc::invalid_argument, "entry is for election \"" + st.election_id() +
                                                 "\", this board holds \"" + config_->election_id() +
                                                 "\"");
   }
   switch (st.body_case()) {
+    case v1::Statement::kSetup:
+      return require_phase(e, {Phase::empty});
+    case v1::Statement::kDeal:
+    case v1::Statement::kReady:
+    case v1::Statement::kComplaint:
+    case v1::Statement::kPartial:
+      return preadmit_trustee_message(e);
+    case v1::Statement::kCredentials:
+    case v1::Statement::kOpen:
+      return require_authority_in(e, Phase::ceremony);
+    case v1::Statement::kBallot:
+    case v1::Statement::kChallenge:
+      return preadmit_ballot(e);
+    case v1::Statement::kClose:
+      return require_authority_in(e, Phase::voting);
+    case v1::Statement::kTally:
+      return require_authority_in(e, Phase::closed);
+    case v1::Statement::kResult:
+      return require_authority_in(e, Phase::decrypting);
+    case v1::Statement::BODY_NOT_SET:
+      break;
+  }
+  return rejected(Errc::invalid_argument, "statement has no body");
+}
+
+// Ballots and challenges: voting is open, the signer is listed, and a
+// ballot's binding (§9.3 step 2) and sequence (§9.6) are right.
+Status ElectionState::preadmit_ballot(const ParsedEntry& e) const {
+  if (auto s = require_phase(e, {Phase::voting}); !s)
+    return s;
+  auto it = credentials_.find(to_hash32(e.entry.signer()));
+  if (it == credentials_.end()) {
+    return rejected(Errc::not_authorized, "credential " + to_hex(as_bytes(e.entry.signer())) +
+                                              " is not on the credential list");
+  }
+  if (!e.statement.has_ballot())
+    return Status::success();
+  const v1::Ballot& ballot = e.statement.ballot();
+  if (auto s = check_ballot_binding(*parameters_, ballot, as_bytes(e.entry.signer())); !s)
+    return s;
+  return check_sequence(it->second.last_sequence, ballot.sequence(),
+                        parameters_->shape.max_ballots);
+}
+
+// Deals, ready messages, complaints and partial decryptions: the phase, the
+// trustee who signed is the one named, and it has not sent this already.
+Status ElectionState::preadmit_trustee_message(const ParsedEntry& e) const {
+  const v1::Statement& st = e.statement;
+  const bool partial = st.has_partial();
+  if (auto s = require_phase(e, {partial ? Phase::decrypting : Phase::ceremony}); !s)
+    return s;
+  const std::uint32_t claimed = st.has_deal()    ? st.deal().trustee()
+                                : st.has_ready() ? st.ready().trustee()
+                                : partial        ? st.partial().trustee()
+                                                 : st.complaint().trustee();
+  auto t = require_trustee(e, claimed);
+  if (!t)
+    return t.error();
+  const std::string who = "trustee " + std::to_string(*t);
+  if (st.has_deal() && deals_[*t - 1])
+    return rejected(Errc::duplicate, who + " has already dealt");
+  if (st.has_ready() && !joint_key_)
+    return rejected(Errc::invalid_argument, "not every trustee has dealt yet");
+  if (st.has_ready() && ready_[*t - 1])
+    return rejected(Errc::duplicate, who + " is already ready");
+  if (partial && std::find(partial_trustees_.begin(), partial_trustees_.end(), *t) !=
+                     partial_trustees_.end()) {
+    return rejected(Errc::duplicate, who + " has already decrypted");
+  }
+  return Status::success();
+}
+
+Status ElectionState::admit(const Prechecked& e, std::uint64_t leaf) {
+  const std::unique_lock lock(mutex_);
+  if (auto s = preadmit_locked(e.parsed); !s)
+    return s;
+  switch (e.parsed.statement.body_case()) {
     case v1::Statement::kSetup:
       return admit_setup(e);
     case v1::Statement::kDeal:
@@ -129,9 +220,10 @@ Status ElectionState::admit(const Prechecked& e, std::uint64_t leaf) {
     case v1::Statement::kBallot:
       return admit_ballot(e, leaf);
     case v1::Statement::kChallenge:
-      return admit_challenge(e);
+      return admit_challenge(e, leaf);
     case v1::Statement::kClose:
-      return admit_close(e);
+      phase_ = Phase::closed;
+      return Status::success();
     case v1::Statement::kTally:
       return admit_tally(e);
     case v1::Statement::kPartial:
@@ -144,26 +236,32 @@ Status ElectionState::admit(const Prechecked& e, std::uint64_t leaf) {
   return rejected(Errc::invalid_argument, "statement has no body");
 }
 
-Status ElectionState::require_phase(const Prechecked& e,
+Status ElectionState::require_phase(const ParsedEntry& e,
                                     std::initializer_list<Phase> allowed) const {
   if (std::find(allowed.begin(), allowed.end(), phase_) != allowed.end())
     return Status::success();
-  return rejected(Errc::wrong_phase, with_article(body_name(e.parsed.statement)) +
+  return rejected(Errc::wrong_phase, with_article(body_name(e.statement)) +
                                          " is not accepted while the election is in phase " +
                                          phase_name(phase_));
 }
 
-Status ElectionState::require_authority(const Prechecked& e) const {
-  if (!same_bytes(e.parsed.entry.signer(), config_->authority)) {
-    return rejected(Errc::not_authorized, with_article(body_name(e.parsed.statement)) +
+Status ElectionState::require_authority_in(const ParsedEntry& e, Phase phase) const {
+  if (auto s = require_phase(e, {phase}); !s)
+    return s;
+  return require_authority(e);
+}
+
+Status ElectionState::require_authority(const ParsedEntry& e) const {
+  if (!same_bytes(e.entry.signer(), config_->authority)) {
+    return rejected(Errc::not_authorized, with_article(body_name(e.statement)) +
                                               " must be signed by the election authority");
   }
   return Status::success();
 }
 
-Expected<std::uint32_t> ElectionState::require_trustee(const Prechecked& e,
+Expected<std::uint32_t> ElectionState::require_trustee(const ParsedEntry& e,
                                                        std::uint32_t claimed) const {
-  const auto t = config_->trustee_of(as_bytes(e.parsed.entry.signer()));
+  const auto t = config_->trustee_of(as_bytes(e.entry.signer()));
   if (!t)
     return rejected(Errc::not_authorized, "signer is not one of the trustees");
   if (*t != claimed) {
@@ -175,8 +273,6 @@ Expected<std::uint32_t> ElectionState::require_trustee(const Prechecked& e,
 }
 
 Status ElectionState::admit_setup(const Prechecked& e) {
-  if (auto s = require_phase(e, {Phase::empty}); !s)
-    return s;
   auto config = check_setup(e.parsed);
   if (!config)
     return config.error();
@@ -188,18 +284,11 @@ Status ElectionState::admit_setup(const Prechecked& e) {
 }
 
 Status ElectionState::admit_deal(const Prechecked& e) {
-  if (auto s = require_phase(e, {Phase::ceremony}); !s)
-    return s;
   const v1::TrusteeDeal& deal = e.parsed.statement.deal();
-  auto t = require_trustee(e, deal.trustee());
-  if (!t)
-    return t.error();
-  if (deals_[*t - 1])
-    return rejected(Errc::duplicate, "trustee " + std::to_string(*t) + " has already dealt");
   auto commitment = check_deal(*config_, deal);
   if (!commitment)
     return commitment.error();
-  deals_[*t - 1] = std::move(*commitment);
+  deals_[deal.trustee() - 1] = std::move(*commitment);
   if (std::all_of(deals_.begin(), deals_.end(), [](const auto& d) { return d.has_value(); })) {
     compute_keys();
   }
@@ -222,30 +311,17 @@ void ElectionState::compute_keys() {
 }
 
 Status ElectionState::admit_ready(const Prechecked& e) {
-  if (auto s = require_phase(e, {Phase::ceremony}); !s)
-    return s;
   const v1::TrusteeReady& ready = e.parsed.statement.ready();
-  auto t = require_trustee(e, ready.trustee());
-  if (!t)
-    return t.error();
-  if (!joint_key_)
-    return rejected(Errc::invalid_argument, "not every trustee has dealt yet");
-  if (ready_[*t - 1])
-    return rejected(Errc::duplicate, "trustee " + std::to_string(*t) + " is already ready");
-  if (auto s = check_ready(*config_, ready, trustee_keys_[*t - 1]); !s)
+  const std::uint32_t t = ready.trustee();
+  if (auto s = check_ready(*config_, ready, trustee_keys_[t - 1]); !s)
     return s;
-  ready_[*t - 1] = true;
+  ready_[t - 1] = true;
   return Status::success();
 }
 
 Status ElectionState::admit_complaint(const Prechecked& e) {
-  if (auto s = require_phase(e, {Phase::ceremony}); !s)
-    return s;
   const v1::TrusteeComplaint& c = e.parsed.statement.complaint();
-  auto t = require_trustee(e, c.trustee());
-  if (!t)
-    return t.error();
-  if (c.dealer() < 1 || c.dealer() > config_->ceremony.trustees || c.dealer() == *t ||
+  if (c.dealer() < 1 || c.dealer() > config_->ceremony.trustees || c.dealer() == c.trustee() ||
       !deals_[c.dealer() - 1]) {
     return rejected(Errc::invalid_argument, "a complaint must name another trustee that has dealt");
   }
@@ -259,10 +335,6 @@ Status ElectionState::admit_complaint(const Prechecked& e) {
 }
 
 Status ElectionState::admit_credentials(const Prechecked& e) {
-  if (auto s = require_phase(e, {Phase::ceremony}); !s)
-    return s;
-  if (auto s = require_authority(e); !s)
-    return s;
   const v1::CredentialList& list = e.parsed.statement.credentials();
   if (list.credentials().empty())
     return rejected(Errc::invalid_length, "credential list is empty");
@@ -287,10 +359,6 @@ Status ElectionState::admit_credentials(const Prechecked& e) {
 }
 
 Status ElectionState::admit_open(const Prechecked& e) {
-  if (auto s = require_phase(e, {Phase::ceremony}); !s)
-    return s;
-  if (auto s = require_authority(e); !s)
-    return s;
   if (!std::all_of(ready_.begin(), ready_.end(), [](bool r) { return r; })) {
     return rejected(Errc::invalid_argument, "every trustee must be ready before voting opens");
   }
@@ -315,26 +383,18 @@ Status ElectionState::admit_open(const Prechecked& e) {
 }
 
 Status ElectionState::admit_ballot(const Prechecked& e, std::uint64_t leaf) {
-  if (auto s = require_phase(e, {Phase::voting}); !s)
-    return s;
-  const v1::Ballot& ballot = e.parsed.statement.ballot();
-  auto it = credentials_.find(to_hash32(e.parsed.entry.signer()));
-  if (it == credentials_.end()) {
-    return rejected(Errc::not_authorized, "credential " +
-                                              to_hex(as_bytes(e.parsed.entry.signer())) +
-                                              " is not on the credential list");
+  // §9.5: no ciphertext of a cast ballot was opened by a challenge (a vote
+  // whose nonce is public is never counted), whatever its encoding.
+  for (std::size_t i = 0; i < e.alphas.size(); ++i) {
+    if (auto hit = challenged_alphas_.find(e.alphas[i]); hit != challenged_alphas_.end()) {
+      return rejected(Errc::ciphertext_reused,
+                      "ciphertext " + std::to_string(i + 1) +
+                          " of this ballot was opened by the challenge at entry " +
+                          std::to_string(hit->second) +
+                          ": a challenged ballot can never be cast; encrypt a new one");
+    }
   }
-  CredentialState& cred = it->second;
-  if (ballot.sequence() <= cred.last_sequence) {
-    return rejected(Errc::duplicate, "ballot sequence " + std::to_string(ballot.sequence()) +
-                                         " is not above this credential's last, " +
-                                         std::to_string(cred.last_sequence) +
-                                         " (a replayed ballot?)");
-  }
-  if (challenged_.count(e.tracking_code) != 0) {
-    return rejected(Errc::invalid_argument,
-                    "this ballot was challenged and can never be cast; encrypt a new one");
-  }
+  CredentialState& cred = credentials_.find(to_hash32(e.parsed.entry.signer()))->second;
   // The re-vote rule: the new ballot replaces the credential's previous one.
   if (cred.last_ballot) {
     auto old_bytes = load_leaf_(*cred.last_ballot);
@@ -351,54 +411,60 @@ Status ElectionState::admit_ballot(const Prechecked& e, std::uint64_t leaf) {
     superseded_.push_back(*cred.last_ballot);
   }
   running_->add(cred.district, tally_vector(*e.ballot));
-  cred.last_sequence = ballot.sequence();
+  cred.last_sequence = e.parsed.statement.ballot().sequence();
   cred.last_ballot = leaf;
   ++ballots_cast_;
   return Status::success();
 }
 
-Status ElectionState::admit_challenge(const Prechecked& e) {
-  if (auto s = require_phase(e, {Phase::voting}); !s)
-    return s;
-  if (credentials_.count(to_hash32(e.parsed.entry.signer())) == 0) {
-    return rejected(Errc::not_authorized, "credential is not on the credential list");
-  }
-  if (find_ballot_ && find_ballot_(e.tracking_code)) {
-    return rejected(Errc::invalid_argument,
-                    "this ballot was cast; a cast ballot cannot be challenged");
-  }
-  if (challenged_.count(e.tracking_code) != 0) {
-    return rejected(Errc::duplicate, "this ballot has already been challenged");
-  }
-  challenged_.emplace(e.tracking_code, 0);
-  return Status::success();
+Expected<bool> ElectionState::cast_ballot_holds(std::uint64_t leaf, const Hash32& alpha) const {
+  auto bytes = load_leaf_(leaf);
+  if (!bytes)
+    return bytes.error();
+  auto entry = parse_entry(*bytes);
+  if (!entry || !entry->statement.has_ballot())
+    return false;
+  const std::vector<Hash32> alphas = ciphertext_alphas(entry->statement.ballot());
+  return std::find(alphas.begin(), alphas.end(), alpha) != alphas.end();
 }
 
-Status ElectionState::admit_close(const Prechecked& e) {
-  if (auto s = require_phase(e, {Phase::voting}); !s)
-    return s;
-  if (auto s = require_authority(e); !s)
-    return s;
-  phase_ = Phase::closed;
+Status ElectionState::admit_challenge(const Prechecked& e, std::uint64_t leaf) {
+  // §9.5: a challenge opens no ciphertext another challenge opened or a cast
+  // ballot holds: the secrets of a counted vote are never published.
+  for (std::size_t i = 0; i < e.alphas.size(); ++i) {
+    const std::string which = "ciphertext " + std::to_string(i + 1) + " of the challenged ballot";
+    if (auto hit = challenged_alphas_.find(e.alphas[i]); hit != challenged_alphas_.end()) {
+      return rejected(Errc::duplicate, which + " was already opened by the challenge at entry " +
+                                           std::to_string(hit->second));
+    }
+    if (!find_cast_alpha_)
+      continue;
+    auto candidates = find_cast_alpha_(e.alphas[i]);
+    if (!candidates)
+      return candidates.error();
+    for (std::uint64_t cast : *candidates) {
+      auto holds = cast_ballot_holds(cast, e.alphas[i]);
+      if (!holds)
+        return holds.error();
+      if (*holds) {
+        return rejected(Errc::ciphertext_reused, which + " is in the ballot cast at entry " +
+                                                     std::to_string(cast) +
+                                                     ": a cast ballot can never be challenged");
+      }
+    }
+  }
+  for (const Hash32& alpha : e.alphas)
+    challenged_alphas_.emplace(alpha, leaf);
   return Status::success();
 }
 
 Status ElectionState::admit_tally(const Prechecked& e) {
-  if (auto s = require_phase(e, {Phase::closed}); !s)
-    return s;
-  if (auto s = require_authority(e); !s)
-    return s;
   const v1::EncryptedTally& tally = e.parsed.statement.tally();
   auto decoded = decode_tally(parameters_->shape, tally);
   if (!decoded)
     return decoded.error();
-  std::vector<std::uint64_t> superseded = superseded_;
-  std::sort(superseded.begin(), superseded.end());
-  if (!std::equal(superseded.begin(), superseded.end(), tally.superseded().begin(),
-                  tally.superseded().end())) {
-    return rejected(Errc::equation_failed,
-                    "the tally's list of superseded ballots differs from the board's");
-  }
+  if (auto s = check_superseded(tally, superseded_); !s)
+    return s;
   if (auto s = compare_tally(parameters_->shape, *running_, *decoded); !s)
     return s;
   tally_ = std::move(*decoded);
@@ -408,29 +474,17 @@ Status ElectionState::admit_tally(const Prechecked& e) {
 }
 
 Status ElectionState::admit_partial(const Prechecked& e) {
-  if (auto s = require_phase(e, {Phase::decrypting}); !s)
-    return s;
   const v1::PartialDecryption& partial = e.parsed.statement.partial();
-  auto t = require_trustee(e, partial.trustee());
-  if (!t)
-    return t.error();
-  if (std::find(partial_trustees_.begin(), partial_trustees_.end(), *t) !=
-      partial_trustees_.end()) {
-    return rejected(Errc::duplicate, "trustee " + std::to_string(*t) + " has already decrypted");
-  }
-  auto checked = check_partial(*base_hash_, partial, trustee_keys_[*t - 1], tally_flat_);
+  const std::uint32_t t = partial.trustee();
+  auto checked = check_partial(*base_hash_, partial, trustee_keys_[t - 1], tally_flat_);
   if (!checked)
     return checked.error();
   partials_.push_back(std::move(*checked));
-  partial_trustees_.push_back(*t);
+  partial_trustees_.push_back(t);
   return Status::success();
 }
 
 Status ElectionState::admit_result(const Prechecked& e) {
-  if (auto s = require_phase(e, {Phase::decrypting}); !s)
-    return s;
-  if (auto s = require_authority(e); !s)
-    return s;
   auto expected =
       combine_result(parameters_->shape, config_->ceremony.threshold, *tally_, partials_);
   if (!expected)

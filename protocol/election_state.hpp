@@ -5,12 +5,21 @@
 // of them acts only on a state it has checked itself. (The public verifier
 // does not use it: it reports on every check independently, verifier/.)
 //
-// Checking is split in two so a server can use both cores:
-//   precheck()  parse, signature and, for ballots, every proof: no state
-//               changes, safe to call from many threads at once;
-//   admit()     the rules that depend on what came before (phase, signer's
-//               role, eligibility, re-votes), then the state change; one
-//               thread at a time, in log order.
+// Admission runs cheap checks before costly ones (§12, "Admission order"):
+// the size and canonical decoding (parse_entry), then the cheap rules that
+// read the state (preadmit: election id, phase, the signer's role, a listed
+// credential, a ballot's binding, sequence and re-vote limit), then the
+// signature, then proofs (verify). A flood of replays from an unlisted
+// credential thus costs a parse and a look-up, never a proof. Checking is
+// split so that a server can use both cores:
+//   preadmit()  read-only, under the state's own shared lock, so that it runs
+//               beside other preadmits and waits only while admit() runs
+//               (not while the server stores a batch);
+//   verify()    signature, decoding and every proof: stateless, safe to call
+//               from many threads at once, even beside admit();
+//   admit()     preadmit() again, authoritatively, then the rules that need
+//               the costly results (re-votes, challenged ciphertexts) and the
+//               state change; one thread at a time, in log order.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -54,10 +64,14 @@ class ElectionState {
  public:
   // Loads the bytes of an earlier leaf (to subtract a superseded ballot).
   using LeafLoader = std::function<Expected<Bytes>(std::uint64_t leaf)>;
-  // Finds the leaf of a cast ballot by tracking code, if any.
-  using BallotFinder = std::function<std::optional<std::uint64_t>(const Hash32& code)>;
+  // The cast ballots before the entry being admitted that may hold a
+  // ciphertext whose α is `alpha` (§9.5): a superset (each is loaded and
+  // compared), never one missed. Without one (clients, which keep no index
+  // of every cast ciphertext), a challenge is not compared with cast ballots;
+  // the board and the verifier do it.
+  using CastAlphaFinder = std::function<Expected<std::vector<std::uint64_t>>(const Hash32& alpha)>;
 
-  ElectionState(LeafLoader load_leaf, BallotFinder find_ballot);
+  ElectionState(LeafLoader load_leaf, CastAlphaFinder find_cast_alpha);
 
   struct Prechecked {
     Bytes bytes;
@@ -65,12 +79,18 @@ class ElectionState {
     Hash32 tracking_code{};               // ballots and challenges: of the (opened) ballot
     std::optional<DecodedBallot> ballot;  // ballots: decoded and proven
     std::optional<BallotChoices> opened;  // challenges: the revealed choices
+    std::vector<Hash32> alphas;           // ballots and challenges: every α (§9.5)
   };
 
-  // Stateless checks. Thread-safe.
+  // Read-only; thread-safe, also beside admit() (which it waits for). The
+  // answer may reflect entries admitted but not yet stored: admit() decides.
+  Status preadmit(const ParsedEntry& entry) const;
+  // Stateless; thread-safe.
+  Expected<Prechecked> verify(ParsedEntry parsed, ByteView entry_bytes) const;
+  // parse_entry, then verify().
   Expected<Prechecked> precheck(ByteView entry_bytes) const;
-  // Stateful checks and the state change, for the entry that will get leaf
-  // index `leaf`. On error nothing changes.
+  // preadmit(), the remaining rules and the state change, for the entry that
+  // will get leaf index `leaf`. On error nothing changes.
   Status admit(const Prechecked& entry, std::uint64_t leaf);
   // precheck + admit.
   Status apply(ByteView entry_bytes, std::uint64_t leaf);
@@ -107,6 +127,10 @@ class ElectionState {
     std::optional<std::uint64_t> last_ballot;  // leaf
   };
 
+  // The cheap rules of each kind (preadmit), then what admit adds.
+  Status preadmit_locked(const ParsedEntry& e) const;
+  Status preadmit_ballot(const ParsedEntry& e) const;
+  Status preadmit_trustee_message(const ParsedEntry& e) const;
   Status admit_setup(const Prechecked& e);
   Status admit_deal(const Prechecked& e);
   Status admit_ready(const Prechecked& e);
@@ -114,38 +138,44 @@ class ElectionState {
   Status admit_credentials(const Prechecked& e);
   Status admit_open(const Prechecked& e);
   Status admit_ballot(const Prechecked& e, std::uint64_t leaf);
-  Status admit_challenge(const Prechecked& e);
-  Status admit_close(const Prechecked& e);
+  Status admit_challenge(const Prechecked& e, std::uint64_t leaf);
   Status admit_tally(const Prechecked& e);
   Status admit_partial(const Prechecked& e);
   Status admit_result(const Prechecked& e);
+  // §9.5: does the cast ballot at `leaf` hold a ciphertext with this α?
+  Expected<bool> cast_ballot_holds(std::uint64_t leaf, const Hash32& alpha) const;
 
-  Status require_phase(const Prechecked& e, std::initializer_list<Phase> allowed) const;
-  Status require_authority(const Prechecked& e) const;
-  Expected<std::uint32_t> require_trustee(const Prechecked& e, std::uint32_t claimed) const;
+  Status require_phase(const ParsedEntry& e, std::initializer_list<Phase> allowed) const;
+  Status require_authority(const ParsedEntry& e) const;
+  // The authority's messages: this phase, and signed by the authority.
+  Status require_authority_in(const ParsedEntry& e, Phase phase) const;
+  Expected<std::uint32_t> require_trustee(const ParsedEntry& e, std::uint32_t claimed) const;
   void compute_keys();
 
-  LeafLoader load_leaf_;
-  BallotFinder find_ballot_;
-  Phase phase_ = Phase::empty;
-  std::optional<ElectionConfig> config_;
-  std::vector<std::optional<crypto::DealerCommitment>> deals_;
-  std::vector<bool> ready_;
+  // (Ordered for packing, as clang-analyzer's padding check asks.)
   std::optional<crypto::Element> joint_key_;
-  std::vector<crypto::Element> trustee_keys_;
-  std::optional<Hash32> base_hash_;
-  std::unordered_map<Hash32, CredentialState, Hash32Hasher> credentials_;
-  mutable std::mutex parameters_mutex_;  // precheck reads parameters_ from other threads
-  std::shared_ptr<const VotingParameters> parameters_;
   std::unique_ptr<TallyAccumulator> running_;
-  std::vector<std::uint64_t> superseded_;
-  std::unordered_map<Hash32, std::uint64_t, Hash32Hasher> challenged_;  // code → leaf
   std::uint64_t ballots_cast_ = 0;
-  std::optional<DecodedTally> tally_;
+  std::shared_ptr<const VotingParameters> parameters_;
+  std::vector<std::optional<crypto::DealerCommitment>> deals_;
+  std::vector<crypto::Element> trustee_keys_;
+  std::vector<std::uint64_t> superseded_;
   std::vector<crypto::Ciphertext> tally_flat_;
   std::vector<std::vector<crypto::PartialDecryption>> partials_;
   std::vector<std::uint32_t> partial_trustees_;
+  LeafLoader load_leaf_;
+  CastAlphaFinder find_cast_alpha_;
+  std::vector<bool> ready_;
+  mutable std::mutex parameters_mutex_;  // precheck reads parameters_ from other threads
+  std::unordered_map<Hash32, CredentialState, Hash32Hasher> credentials_;
+  mutable std::shared_mutex mutex_;  // preadmit() shared, admit() exclusive
+  // α of every ciphertext a challenge opened → that challenge's leaf (§9.5).
+  std::unordered_map<Hash32, std::uint64_t, Hash32Hasher> challenged_alphas_;
+  std::optional<DecodedTally> tally_;
   std::optional<v1::Result> result_;
+  std::optional<ElectionConfig> config_;
+  Phase phase_ = Phase::empty;
+  std::optional<Hash32> base_hash_;
 };
 
 }  // namespace senim::protocol

@@ -1,7 +1,5 @@
 #include "protocol/entry.hpp"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/stubs/logging.h>
 
 #include "crypto/domain_tags.hpp"
@@ -10,17 +8,6 @@ namespace senim::protocol {
 
 void quiet_protobuf_logging() {
   google::protobuf::SetLogHandler(nullptr);
-}
-
-std::string serialize(const google::protobuf::Message& message) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return out;
 }
 
 Bytes entry_signing_message(ByteView statement_bytes) {
@@ -46,25 +33,31 @@ Bytes make_entry(const SigningKey& key, const v1::Statement& statement) {
   return make_entry_from_statement_bytes(key, serialize(statement));
 }
 
+Expected<v1::Statement> parse_statement(ByteView bytes) {
+  v1::Statement statement;
+  if (auto s = parse_canonical(bytes, statement); !s)
+    return s.error();
+  if (statement.body_case() == v1::Statement::BODY_NOT_SET)
+    return make_error(Errc::invalid_argument, "statement has no body");
+  return statement;
+}
+
 Expected<ParsedEntry> parse_entry(ByteView bytes) {
   if (bytes.size() > kMaxEntryBytes) {
     return make_error(Errc::invalid_length, "entry of " + std::to_string(bytes.size()) +
-                                                " bytes exceeds the limit of 4 MiB");
+                                                " bytes exceeds the limit of " +
+                                                std::to_string(kMaxEntryBytes));
   }
   ParsedEntry parsed;
-  if (!parsed.entry.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return make_error(Errc::invalid_encoding, "entry is not a valid protobuf Entry");
-  }
+  if (auto s = parse_canonical(bytes, parsed.entry); !s)
+    return s.error();
   if (parsed.entry.signer().size() != 32 || parsed.entry.signature().size() != 64) {
     return make_error(Errc::invalid_length, "entry signer must be 32 bytes and signature 64");
   }
-  if (!parsed.statement.ParseFromString(parsed.entry.statement())) {
-    return make_error(Errc::invalid_encoding, "entry statement is not a valid protobuf Statement");
-  }
-  if (parsed.statement.body_case() == v1::Statement::BODY_NOT_SET) {
-    return make_error(Errc::invalid_argument,
-                      "statement has no body (or one this version does not know)");
-  }
+  auto statement = parse_statement(as_bytes(parsed.entry.statement()));
+  if (!statement)
+    return statement.error();
+  parsed.statement = std::move(*statement);
   return parsed;
 }
 

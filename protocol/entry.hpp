@@ -1,6 +1,7 @@
 // Board entries: a Statement's exact bytes, its signer, and the signature
 // (docs/protocol.md §11.1). Everything is hashed and signed over the bytes
-// as received; nothing is ever re-serialised before hashing.
+// as received; and those bytes must be the one canonical encoding
+// (§11.1.1), so that the same message never has two hashes.
 #pragma once
 
 #include <string>
@@ -8,23 +9,22 @@
 #include "crypto/bytes.hpp"
 #include "crypto/error.hpp"
 #include "proto/board.pb.h"
+#include "protocol/canonical.hpp"
 #include "protocol/signing.hpp"
 
 namespace senim::protocol {
 
-// Hard cap on one entry's size: a ballot of 64 contests × 63 options is far below it.
-inline constexpr std::size_t kMaxEntryBytes = std::size_t{4} * 1024 * 1024;
+// §11.1: the largest entry, 2^16 − 1 bytes. The board is served as C2SP
+// tlog-tiles, whose entry bundles prefix each entry with a big-endian uint16
+// length. The manifest rules (§8.1) refuse an election any of whose entries
+// could be larger; credential lists are posted in chunks (§8.5).
+inline constexpr std::size_t kMaxEntryBytes = 65'535;
 
 // Stops libprotobuf from printing to stderr: a parse of untrusted bytes
 // that fails (e.g. invalid UTF-8 in a string field) is reported by senim as
 // an error value, and must not let a sender write into the operator's log.
 // Call once at start-up, before threads.
 void quiet_protobuf_logging();
-
-// Serialises a message deterministically (map entries in key order), so that
-// the same statement always gives the same bytes. Receivers never depend on
-// it: they keep the bytes they received.
-std::string serialize(const google::protobuf::Message& message);
 
 // LP("senim/v1/entry") ‖ statement_bytes: what the signer signs.
 Bytes entry_signing_message(ByteView statement_bytes);
@@ -39,9 +39,13 @@ struct ParsedEntry {
   v1::Statement statement;  // parsed from entry.statement()
 };
 
-// Parses entry bytes and the statement inside (size, protobuf well-formedness,
-// signer length, a body present). Does not check the signature.
+// §11.1: parses entry bytes and the statement inside: the size, the
+// canonical encoding of both (§11.1.1, each broken rule its own Errc),
+// signer and signature lengths, a body present. Does not check the signature.
+// The one place entries are decoded: board, clients and verifier alike.
 Expected<ParsedEntry> parse_entry(ByteView bytes);
+// The statement part of that: canonical, with a body.
+Expected<v1::Statement> parse_statement(ByteView bytes);
 // Ed25519 over entry_signing_message(statement); signature_invalid otherwise.
 Status verify_entry_signature(const v1::Entry& entry);
 

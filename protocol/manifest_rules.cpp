@@ -6,6 +6,9 @@
 #include <set>
 #include <string_view>
 
+#include "protocol/entry.hpp"
+#include "protocol/entry_sizes.hpp"
+#include "protocol/strict_json.hpp"
 #include "protocol/text_rules.hpp"
 
 namespace senim::protocol {
@@ -62,6 +65,25 @@ Status check_text(const v1::Text& text, const std::vector<std::string>& language
       return bad(where + " text in \"" + std::string(lang) + "\" is too long");
     if (auto fault = text_fault(value))
       return bad(what + " (" + std::string(lang) + "): " + *fault);
+  }
+  return Status::success();
+}
+
+// §8.1 rule 7: every entry the election implies fits in an entry (§11.1).
+Status check_entry_sizes(const ElectionShape& shape) {
+  const EntryBounds bounds = entry_bounds(shape);
+  const std::pair<const char*, std::size_t> entries[] = {
+      {"a challenged ballot", bounds.challenge},
+      {"the encrypted tally", bounds.tally},
+      {"a partial decryption", bounds.partial},
+      {"the result", bounds.result},
+  };
+  for (const auto& [what, bytes] : entries) {
+    if (bytes > kMaxEntryBytes) {
+      return bad(std::string(what) + " could take " + std::to_string(bytes) +
+                 " bytes, more than the " + std::to_string(kMaxEntryBytes) +
+                 " of an entry: use fewer contests, options or districts");
+    }
   }
   return Status::success();
 }
@@ -155,10 +177,24 @@ Expected<ElectionShape> check_manifest(const v1::Manifest& m) {
     }
     shape.contests.push_back(ContestShape{c.id(), n, c.min_selections(), c.max_selections()});
   }
+  if (m.max_ballots_per_credential() < 1 ||
+      m.max_ballots_per_credential() > kMaxBallotsPerCredential) {
+    return bad("max_ballots_per_credential must be between 1 and " +
+               std::to_string(kMaxBallotsPerCredential) + ", not " +
+               std::to_string(m.max_ballots_per_credential()));
+  }
+  shape.max_ballots = m.max_ballots_per_credential();
+  if (auto s = check_entry_sizes(shape); !s)
+    return s.error();
   return shape;
 }
 
 Expected<v1::Manifest> manifest_from_json(const std::string& json) {
+  // Types first, named in words (protocol/strict_json.hpp); then protobuf's
+  // own reading, which cannot fail on anything the first accepts but keeps
+  // its message in case.
+  if (auto shape = check_json_shape(json, *v1::Manifest::descriptor()); !shape)
+    return make_error(Errc::invalid_argument, "manifest JSON: " + shape.error().message);
   v1::Manifest m;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;

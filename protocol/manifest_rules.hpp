@@ -19,6 +19,11 @@ inline constexpr std::size_t kMaxOptions = 63;  // a count proof has ≤ 64 bran
 inline constexpr std::size_t kMaxDistricts = 10'000;
 inline constexpr std::size_t kMaxTextBytes = 1'000;
 inline constexpr std::size_t kMaxLanguages = 16;
+// §8.1 rule 6, §9.6: ballots one credential may cast. Every ballot is kept
+// for good (up to ~14 KiB on disk for the demo's ballot, 64 KiB at most), so
+// the limit bounds what one credential can make the board store; 100 leaves
+// a coerced voter far more chances to vote again than any election needs.
+inline constexpr std::uint32_t kMaxBallotsPerCredential = 100;
 // Reserved: "blank" names the blank vote in `senim vote --choose` and in counts.
 inline constexpr std::string_view kBlankWord = "blank";
 
@@ -37,6 +42,7 @@ struct ElectionShape {
   std::string election_id;
   std::vector<ContestShape> contests;
   std::vector<std::string> districts;  // at least one: {""} when the manifest has none
+  std::uint32_t max_ballots = 0;       // max_ballots_per_credential (§9.6)
 
   std::uint32_t tally_width() const;  // ciphertexts per district
   std::optional<std::size_t> district_index(const std::string& id) const;

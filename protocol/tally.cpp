@@ -1,7 +1,11 @@
 #include "protocol/tally.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
+
+#include "crypto/domain_tags.hpp"
+#include "protocol/hashing.hpp"
 
 namespace senim::protocol {
 
@@ -73,6 +77,40 @@ v1::EncryptedTally TallyAccumulator::to_message() const {
     }
   }
   return out;
+}
+
+Hash32 superseded_hash(std::vector<std::uint64_t> leaves) {
+  std::sort(leaves.begin(), leaves.end());
+  Bytes indices;
+  indices.reserve(8 * leaves.size());
+  for (std::uint64_t leaf : leaves)
+    append_u64_be(indices, leaf);
+  return TaggedHash(crypto::tags::kSuperseded).raw(indices).finish();
+}
+
+void set_superseded(v1::EncryptedTally& tally, const std::vector<std::uint64_t>& leaves) {
+  tally.set_superseded_count(leaves.size());
+  tally.set_superseded_hash(to_string(superseded_hash(leaves)));
+}
+
+Status check_superseded(const v1::EncryptedTally& tally, const std::vector<std::uint64_t>& leaves) {
+  const auto ballots = [](std::uint64_t n) {
+    return std::to_string(n) + (n == 1 ? " ballot" : " ballots");
+  };
+  if (tally.superseded_count() != leaves.size()) {
+    return make_error(Errc::equation_failed,
+                      "the tally says " + ballots(tally.superseded_count()) +
+                          (tally.superseded_count() == 1 ? " was" : " were") +
+                          " superseded; the re-vote rule supersedes " + ballots(leaves.size()));
+  }
+  const Hash32 expected = superseded_hash(leaves);
+  if (!same_bytes(tally.superseded_hash(), expected)) {
+    return make_error(Errc::equation_failed,
+                      "the tally's superseded_hash " + to_hex(as_bytes(tally.superseded_hash())) +
+                          " is not the hash of the " + ballots(leaves.size()) +
+                          " the re-vote rule supersedes, " + to_hex(expected));
+  }
+  return Status::success();
 }
 
 namespace {

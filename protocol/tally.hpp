@@ -47,6 +47,14 @@ struct DecodedTally {
 // Checks the shape (districts in manifest order, widths) and decodes.
 Expected<DecodedTally> decode_tally(const ElectionShape& shape, const v1::EncryptedTally& tally);
 
+// §10.1: SHA-256(LP("senim/v1/superseded") ‖ u64_be(l_1) ‖ … ‖ u64_be(l_m))
+// over the superseded ballots' leaf indices in ascending order (any order in).
+Hash32 superseded_hash(std::vector<std::uint64_t> leaves);
+// Writes superseded_count and superseded_hash of `leaves` into `tally`.
+void set_superseded(v1::EncryptedTally& tally, const std::vector<std::uint64_t>& leaves);
+// Does `tally` commit to exactly `leaves` (count, then hash)? equation_failed otherwise.
+Status check_superseded(const v1::EncryptedTally& tally, const std::vector<std::uint64_t>& leaves);
+
 // Do the two agree exactly (counts and every ciphertext)? A mismatch names
 // the first differing district and position.
 Status compare_tally(const ElectionShape& shape, const TallyAccumulator& expected,

@@ -50,6 +50,7 @@ unsigned http_status(Errc code) {
       return 404;
     case Errc::wrong_phase:
     case Errc::duplicate:
+    case Errc::ciphertext_reused:
       return 409;
     case Errc::io_error:
       return 503;

@@ -1,7 +1,8 @@
 // POST endpoints (docs/api.md, "Writes"): the body is one Entry's exact
-// bytes; each path takes one statement kind. Cheap checks come first so that
-// bad input is refused before any proof is verified; nothing reaches the
-// board unless the committer admits it (docs/protocol.md §12).
+// bytes; each path takes one statement kind. Cheap checks come first, in the
+// order of docs/protocol.md §12 ("Admission order"): size, canonical
+// decoding, the state's cheap rules, the signature, the proofs; nothing
+// reaches the board unless the committer admits it.
 #include <array>
 #include <utility>
 
@@ -156,7 +157,7 @@ std::optional<Response> write(Board& board, Committer& committer, const Call& ca
                               std::to_string(limits::kMaxBodyBytes),
                           call.format);
   }
-  // Step 1: the kind, before anything expensive.
+  // Steps 1–2: the size (above) and the canonical decoding, and the kind.
   auto parsed = protocol::parse_entry(as_bytes(body));
   if (!parsed)
     return error_response(parsed.error(), call.format);
@@ -175,18 +176,28 @@ std::optional<Response> write(Board& board, Committer& committer, const Call& ca
     if (auto e = check_board_key(board, parsed->statement))
       return error_response(*e, call.format);
   }
-  // Step 2: an entry already on the board (a retry after a lost answer) gets
+  // Step 3: an entry already on the board (a retry after a lost answer) gets
   // its receipt again, before anything expensive (docs/api.md, "Writes").
   auto existing = board.existing_receipt(as_bytes(body));
   if (!existing)
     return error_response(existing.error(), call.format);
   if (*existing)
     return encode(**existing, call.format);
-  // Step 3: signature and proofs, on this thread, in parallel with others.
-  auto pre = board.precheck(as_bytes(body));
-  if (!pre)
+  // Step 4: the state's cheap rules, then signature and proofs, on this
+  // thread, in parallel with others.
+  auto pre = board.precheck(std::move(*parsed), as_bytes(body));
+  if (!pre) {
+    // A retry racing its original: the rules saw the first copy admitted
+    // (a sequence number or a trustee's message used), and its commit makes
+    // the receipt both copies get. Only for `duplicate`: it waits for that
+    // commit.
+    if (pre.error().code == Errc::duplicate) {
+      if (auto again = board.existing_receipt(as_bytes(body), true); again && *again)
+        return encode(**again, call.format);
+    }
     return error_response(pre.error(), call.format);
-  // Step 4: the committer admits, stores and answers.
+  }
+  // Step 5: the committer admits, stores and answers.
   if (!committer.submit(std::move(*pre), answer_when_committed(call.format, respond))) {
     return error_response(503, "overloaded",
                           "the intake queue is full (" + std::to_string(limits::kMaxQueuedEntries) +

@@ -18,13 +18,6 @@ std::uint64_t now_ms() {
 
 }  // namespace
 
-Board::Board(std::unique_ptr<Storage> storage, protocol::SigningKey key, std::string public_url)
-    : state_([this](std::uint64_t leaf) { return load_leaf(leaf); },
-             [this](const Hash32& code) { return find_ballot(code); }),
-      storage_(std::move(storage)),
-      public_url_(std::move(public_url)),
-      key_(std::move(key)) {}
-
 LeafRecord Board::describe(Prechecked&& entry, std::uint64_t index) {
   LeafRecord leaf;
   leaf.index = index;
@@ -33,14 +26,28 @@ LeafRecord Board::describe(Prechecked&& entry, std::uint64_t index) {
   if (entry.parsed.statement.has_ballot() || entry.parsed.statement.has_challenge()) {
     leaf.tracking_code = entry.tracking_code;
   }
+  if (entry.parsed.statement.has_ballot())
+    leaf.alphas = std::move(entry.alphas);
   const std::string& signer = entry.parsed.entry.signer();  // 32 bytes: parse_entry checked
   std::copy_n(signer.begin(), std::min(signer.size(), leaf.signer.size()), leaf.signer.begin());
   leaf.bytes = std::move(entry.bytes);
   return leaf;
 }
 
-Expected<Board::Prechecked> Board::precheck(ByteView entry_bytes) const {
-  return state_.precheck(entry_bytes);
+Board::Board(std::unique_ptr<Storage> storage, protocol::SigningKey key, std::string public_url)
+    : state_([this](std::uint64_t leaf) { return load_leaf(leaf); },
+             [this](const Hash32& alpha) { return find_cast_alpha(alpha); }),
+      storage_(std::move(storage)),
+      public_url_(std::move(public_url)),
+      key_(std::move(key)) {}
+
+Expected<Board::Prechecked> Board::precheck(protocol::ParsedEntry parsed,
+                                            ByteView entry_bytes) const {
+  // No board lock: the state's own (ElectionState::preadmit) lets this run
+  // while the committer waits for the disk.
+  if (auto s = state_.preadmit(parsed); !s)
+    return s.error();
+  return state_.verify(std::move(parsed), entry_bytes);
 }
 
 Expected<Bytes> Board::load_leaf(std::uint64_t leaf) const {
@@ -54,19 +61,15 @@ Expected<Bytes> Board::load_leaf(std::uint64_t leaf) const {
   return storage_->leaf(leaf);
 }
 
-std::optional<std::uint64_t> Board::find_ballot(const Hash32& code) const {
+Expected<std::vector<std::uint64_t>> Board::find_cast_alpha(const Hash32& alpha) const {
+  auto found = storage_->find_alpha(alpha, std::min(next_leaf_, stored_size_));
+  if (!found)
+    return found.error();
   for (const LeafRecord& leaf : batch_) {
-    if (leaf.kind == "ballot" && leaf.tracking_code == code)
-      return leaf.index;
+    if (std::find(leaf.alphas.begin(), leaf.alphas.end(), alpha) != leaf.alphas.end())
+      found->push_back(leaf.index);
   }
-  auto hit = storage_->find_tracking_code(code, "ballot");
-  // A storage error here would make a cast ballot challengeable; admit()
-  // cannot report it, so the lookup errs on the side of "cast".
-  if (!hit)
-    return next_leaf_;
-  if (*hit && (*hit)->index < next_leaf_)
-    return (*hit)->index;
-  return std::nullopt;
+  return found;
 }
 
 Status Board::admit(const Prechecked& entry, std::uint64_t leaf) {
@@ -190,8 +193,12 @@ Expected<std::vector<Expected<v1::Receipt>>> Board::commit(std::vector<Prechecke
   return outcomes;
 }
 
-Expected<std::optional<v1::Receipt>> Board::existing_receipt(ByteView entry_bytes) const {
+Expected<std::optional<v1::Receipt>> Board::existing_receipt(ByteView entry_bytes,
+                                                             bool after_commit) const {
   const Hash32 hash = crypto::merkle::leaf_hash(entry_bytes);
+  if (after_commit) {
+    const std::shared_lock wait(mutex_);  // until a commit in progress has published
+  }
   auto hit = storage_->find_leaf_hash(hash);
   if (!hit)
     return hit.error();

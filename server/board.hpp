@@ -1,8 +1,11 @@
 // The board: the election state, the Merkle log and the latest signed tree
 // head, kept in step with storage (docs/protocol.md §7, §11, §12).
 //
-// Concurrency. precheck() is the stateless half of intake and runs on many
-// threads at once. commit() is the committer's alone: under the exclusive
+// Concurrency. precheck() is the first half of intake and runs on many
+// threads at once: the state's cheap rules under the state's own shared lock
+// (held exclusively only while an entry is admitted, never across a disk
+// write), then the signature and proofs with no lock at all
+// (docs/protocol.md §12.1). commit() is the committer's alone: under the exclusive
 // lock it admits a batch in order, stores it with one new head in one durable
 // transaction, and only then publishes it. Reads take the shared lock, so they
 // only ever see what is durably stored and covered by a signed head.
@@ -69,8 +72,10 @@ class Board {
   Storage& storage() { return *storage_; }
 
   // --- intake ---------------------------------------------------------------
-  // Parse, signature, proofs (§12). Thread-safe, also beside commit().
-  Expected<Prechecked> precheck(ByteView entry_bytes) const;
+  // §12.1 admission order, after parse_entry: the state's cheap rules
+  // (ElectionState::preadmit), then the signature and the proofs.
+  // Thread-safe, also beside commit(); commit() re-checks it all.
+  Expected<Prechecked> precheck(protocol::ParsedEntry parsed, ByteView entry_bytes) const;
   // Admits `entries` in order; stores the admitted ones and one head over
   // them durably; returns one outcome per entry: a receipt, or why admit()
   // refused it (that entry changed nothing). An error for the whole call means
@@ -82,7 +87,11 @@ class Board {
   // current head, if it is on the board and published: an answer that was
   // lost is sent again. One look-up by leaf hash; no signature or proof is
   // checked (the entry passed them when it was admitted).
-  Expected<std::optional<v1::Receipt>> existing_receipt(ByteView entry_bytes) const;
+  // With `after_commit`, first waits for a commit in progress: for an entry
+  // that the state's cheap rules refused because its first copy was being
+  // admitted (a retry racing its original), whose receipt that commit makes.
+  Expected<std::optional<v1::Receipt>> existing_receipt(ByteView entry_bytes,
+                                                        bool after_commit = false) const;
 
   // --- reads (shared lock) --------------------------------------------------
   v1::BoardInfo info() const;
@@ -106,7 +115,7 @@ class Board {
   // ElectionState's look-ups: the batch being admitted first, then storage;
   // never a leaf at or after the one being admitted.
   Expected<Bytes> load_leaf(std::uint64_t leaf) const;
-  std::optional<std::uint64_t> find_ballot(const Hash32& code) const;
+  Expected<std::vector<std::uint64_t>> find_cast_alpha(const Hash32& alpha) const;
   // admit() and the server's own counters; `leaf` is the index it will get.
   Status admit(const Prechecked& entry, std::uint64_t leaf);
   v1::SignedTreeHead sign_head() const;

@@ -42,6 +42,20 @@ void add_lookups(LookupDigests& digests, const LeafRecord& leaf) {
   digests.by_leaf_hash.add(leaf.leaf_hash, leaf.index);
   if (leaf.tracking_code)
     digests.by_tracking_code.add(*leaf.tracking_code, leaf.index);
+  // ballot_alphas keys on α's first 8 bytes, once per (key, leaf): a ballot
+  // may repeat an α (or two α's share 8 bytes), and the table keeps one row.
+  std::vector<ByteView> keys;
+  for (const Hash32& alpha : leaf.alphas)
+    keys.push_back(ByteView(alpha).first(8));
+  std::sort(keys.begin(), keys.end(), [](ByteView a, ByteView b) {
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+  });
+  keys.erase(
+      std::unique(keys.begin(), keys.end(),
+                  [](ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin()); }),
+      keys.end());
+  for (ByteView key : keys)
+    digests.by_alpha.add(key, leaf.index);
 }
 
 }  // namespace
@@ -94,7 +108,7 @@ Status Board::replay_stored(std::uint64_t leaf_count, unsigned threads) {
     for (std::size_t i = 0; i < stored.size(); ++i) {
       if (auto s = compare_columns(stored[i], batch_[i]); !s)
         return s;
-      add_lookups(digests, stored[i]);
+      add_lookups(digests, batch_[i]);  // the columns agree; the α's come from the bytes
     }
     stored.clear();
     batch_.clear();

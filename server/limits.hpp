@@ -11,9 +11,9 @@
 
 namespace senim::server::limits {
 
-// A request body is one entry; protocol::kMaxEntryBytes (4 MiB) already holds
-// a ballot of 64 contests × 63 options. Larger bodies get 413 before they are
-// read into memory.
+// A request body is one entry: at most protocol::kMaxEntryBytes (65,535,
+// docs/protocol.md §11.1), which the manifest rules make room for (§8.1).
+// Larger bodies get 413 before they are read into memory.
 inline constexpr std::size_t kMaxBodyBytes = protocol::kMaxEntryBytes;
 
 // Request line and headers: no endpoint needs more than a short path, a
@@ -21,13 +21,13 @@ inline constexpr std::size_t kMaxBodyBytes = protocol::kMaxEntryBytes;
 inline constexpr std::uint32_t kMaxHeaderBytes = 8 * 1024;
 
 // Open connections. Each costs a socket, a read buffer and up to one body in
-// memory (≤ 4 MiB); 1000 bounds that to a few GiB in the worst case and stays
+// memory (≤ 64 KiB); 1000 bounds that to about 64 MiB in the worst case and stays
 // below the usual 1024-descriptor ulimit once the database's files are counted
 // (raise both together).
 inline constexpr std::size_t kMaxConnections = 1000;
 
 // Waiting for a request on an open (keep-alive) connection and reading it,
-// headers and body. A client on a slow link sends a 4 MiB entry in well under
+// headers and body. A client on a slow link sends a 64 KiB entry in well under
 // 30 s; one that takes longer, or sits idle that long, is holding a
 // connection slot hostage (slowloris) and is disconnected.
 inline constexpr std::chrono::seconds kReadTimeout{30};

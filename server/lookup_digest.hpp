@@ -30,10 +30,12 @@ class PairDigest {
 };
 
 // What the board's look-ups must agree with: every (tracking code, leaf) of
-// a ballot or challenge, and every (leaf hash, leaf).
+// a ballot or challenge, every (leaf hash, leaf), and every (first 8 bytes
+// of a cast ciphertext's α, leaf) of a ballot (docs/protocol.md §9.5).
 struct LookupDigests {
   PairDigest by_tracking_code;
   PairDigest by_leaf_hash;
+  PairDigest by_alpha;
 };
 
 }  // namespace senim::server

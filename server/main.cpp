@@ -15,11 +15,13 @@
 
 #include "protocol/entry.hpp"
 #include "protocol/text_rules.hpp"
+#include "protocol/version.hpp"
 #include "server/board_restore.hpp"
 #include "server/server.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"senim-server: the senim bulletin board (an RFC 9162 transparency log)"};
+  app.set_version_flag("--version", senim::protocol::version_text("senim-server"));
   senim::server::ServerOptions options;
   app.add_option("--data", options.data_dir,
                  "data directory: board.key, board.head, board.sqlite (created on first start)")

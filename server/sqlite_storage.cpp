@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
+#include <filesystem>
 #include <utility>
 
 #include "server/sqlite_statement.hpp"
@@ -28,6 +30,11 @@ CREATE TABLE leaves (
 CREATE INDEX leaves_by_tracking_code ON leaves (tracking_code)
   WHERE tracking_code IS NOT NULL;
 CREATE INDEX leaves_by_leaf_hash ON leaves (leaf_hash);
+CREATE TABLE ballot_alphas (
+  alpha_key INTEGER NOT NULL,
+  leaf INTEGER NOT NULL,
+  PRIMARY KEY (alpha_key, leaf)
+) WITHOUT ROWID;
 CREATE TABLE tree_heads (
   tree_size INTEGER PRIMARY KEY,
   root_hash BLOB NOT NULL,
@@ -42,14 +49,43 @@ COMMIT;
 // covering index scan never touches the table), for check_lookups().
 struct IndexScan {
   const char* index;
-  const char* sql;  // (key, idx) of every pair in the index
+  const char* sql;         // (key, idx) of every pair in the index
+  bool integer_key;        // the key is an int64 (ballot_alphas' first 8 bytes of α)
+  const char* rebuilt_by;  // what rebuilds it from the leaves
 };
+constexpr const char* kReindex = "sqlite3 DB REINDEX";
+constexpr const char* kRestore = "senim-server --data DIR --restore-from RECORD";
 constexpr IndexScan kTrackingCodeIndex{
     "leaves_by_tracking_code",
     "SELECT tracking_code, idx FROM leaves INDEXED BY leaves_by_tracking_code "
-    "WHERE tracking_code IS NOT NULL"};
+    "WHERE tracking_code IS NOT NULL",
+    false, kReindex};
 constexpr IndexScan kLeafHashIndex{
-    "leaves_by_leaf_hash", "SELECT leaf_hash, idx FROM leaves INDEXED BY leaves_by_leaf_hash"};
+    "leaves_by_leaf_hash", "SELECT leaf_hash, idx FROM leaves INDEXED BY leaves_by_leaf_hash",
+    false, kReindex};
+constexpr IndexScan kAlphaTable{"ballot_alphas", "SELECT alpha_key, leaf FROM ballot_alphas", true,
+                                kRestore};
+
+// The command that rebuilds a look-up, with the database's path and directory.
+std::string rebuild_command(std::string command, const std::string& db) {
+  const std::string dir = std::filesystem::path(db).parent_path().string();
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"DB", db}, {"DIR", dir}}) {
+    if (auto at = command.find(from); at != std::string::npos)
+      command.replace(at, from.size(), to);
+  }
+  return command;
+}
+
+// The 8 bytes an int64 alpha_key was made from (alpha_key() below, inverted).
+std::array<std::uint8_t, 8> alpha_key_bytes(std::int64_t key) {
+  std::array<std::uint8_t, 8> out{};
+  auto k = static_cast<std::uint64_t>(key);
+  for (std::uint8_t& b : out) {
+    b = static_cast<std::uint8_t>(k & 0xff);
+    k >>= 8;
+  }
+  return out;
+}
 
 Expected<v1::SignedTreeHead> parse_head(const Bytes& bytes, std::int64_t size) {
   v1::SignedTreeHead head;
@@ -58,6 +94,14 @@ Expected<v1::SignedTreeHead> parse_head(const Bytes& bytes, std::int64_t size) {
                       "stored tree head of size " + std::to_string(size) + " does not parse");
   }
   return head;
+}
+
+// The index key of an α: its first 8 bytes, little-endian, as SQLite's int64.
+std::int64_t alpha_key(const Hash32& alpha) {
+  std::uint64_t key = 0;
+  for (int i = 7; i >= 0; --i)
+    key = key << 8 | alpha[static_cast<std::size_t>(i)];
+  return static_cast<std::int64_t>(key);
 }
 
 // A stored hash or key; a blob of the wrong length reads as zeros, which
@@ -241,6 +285,18 @@ Status SqliteStorage::store(std::span<const LeafRecord> leaves, const v1::Signed
         return s;
       insert->reset();
     }
+    auto index = sqlite::Statement::prepare(
+        writer_, "INSERT OR IGNORE INTO ballot_alphas (alpha_key, leaf) VALUES (?, ?)");
+    if (!index)
+      return index.error();
+    for (const LeafRecord& leaf : leaves) {
+      for (const Hash32& alpha : leaf.alphas) {
+        index->bind(1, alpha_key(alpha)).bind(2, static_cast<std::int64_t>(leaf.index));
+        if (auto s = index->run(); !s)
+          return s;
+        index->reset();
+      }
+    }
     if (head == nullptr)
       return Status::success();
     auto store_head = sqlite::Statement::prepare(
@@ -377,7 +433,8 @@ Status SqliteStorage::check_lookups(const LookupDigests& of_leaves) {
   if (!r)
     return r.error();
   for (const auto& [scan, expected] : {std::pair{kTrackingCodeIndex, &of_leaves.by_tracking_code},
-                                       std::pair{kLeafHashIndex, &of_leaves.by_leaf_hash}}) {
+                                       std::pair{kLeafHashIndex, &of_leaves.by_leaf_hash},
+                                       std::pair{kAlphaTable, &of_leaves.by_alpha}}) {
     auto q = sqlite::Statement::prepare(r->db(), scan.sql);
     if (!q)
       return q.error();
@@ -388,7 +445,12 @@ Status SqliteStorage::check_lookups(const LookupDigests& of_leaves) {
         return row.error();
       if (!*row)
         break;
-      found.add(q->blob(0), static_cast<std::uint64_t>(q->int64(1)));
+      const auto leaf = static_cast<std::uint64_t>(q->int64(1));
+      if (scan.integer_key) {
+        found.add(alpha_key_bytes(q->int64(0)), leaf);
+      } else {
+        found.add(q->blob(0), leaf);
+      }
     }
     if (found != *expected) {
       return make_error(Errc::io_error,
@@ -396,11 +458,33 @@ Status SqliteStorage::check_lookups(const LookupDigests& of_leaves) {
                             " does not match the leaves it indexes (the index holds " +
                             found.describe() + "; the leaves give " + expected->describe() +
                             "): the database is damaged. The leaves themselves check out, so "
-                            "the index can be rebuilt from them: sqlite3 " +
-                            path_ + " REINDEX (docs/operator-guide.md §2.4)");
+                            "it can be rebuilt from them: " +
+                            rebuild_command(scan.rebuilt_by, path_) +
+                            " (docs/operator-guide.md §2.4)");
     }
   }
   return Status::success();
+}
+
+Expected<std::vector<std::uint64_t>> SqliteStorage::find_alpha(const Hash32& alpha,
+                                                               std::uint64_t before) {
+  auto r = reader();
+  if (!r)
+    return r.error();
+  auto q = sqlite::Statement::prepare(
+      r->db(), "SELECT leaf FROM ballot_alphas WHERE alpha_key = ? AND leaf < ? ORDER BY leaf");
+  if (!q)
+    return q.error();
+  q->bind(1, alpha_key(alpha)).bind(2, static_cast<std::int64_t>(before));
+  std::vector<std::uint64_t> leaves;
+  for (;;) {
+    auto row = q->step();
+    if (!row)
+      return row.error();
+    if (!*row)
+      return leaves;
+    leaves.push_back(static_cast<std::uint64_t>(q->int64(0)));
+  }
 }
 
 Status SqliteStorage::scan_tree_heads(const HeadVisitor& visit) {

@@ -7,6 +7,8 @@
 //   leaves(idx PK, bytes, leaf_hash, kind, tracking_code, signer)
 //     + index on tracking_code for GET /v1/ballots and the challenge rule
 //     + index on leaf_hash: an entry posted again gets its receipt again
+//   ballot_alphas(alpha_key, leaf) PK both: the first 8 bytes of each cast
+//     ciphertext's α (a little-endian int64), for the challenge rule (§9.5)
 //   tree_heads(tree_size PK, root_hash, timestamp_ms, head)  head = SignedTreeHead bytes
 //   meta(key PK, value)  schema_version
 //
@@ -43,6 +45,8 @@ class SqliteStorage final : public Storage {
                                                               const std::string& kind) override;
   Expected<std::optional<LeafRecord>> find_leaf_hash(const Hash32& leaf_hash) override;
   Status check_lookups(const LookupDigests& of_leaves) override;
+  Expected<std::vector<std::uint64_t>> find_alpha(const Hash32& alpha,
+                                                  std::uint64_t before) override;
   Status scan_tree_heads(const HeadVisitor& visit) override;
   Expected<std::optional<v1::SignedTreeHead>> latest_tree_head() override;
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "crypto/bytes.hpp"
 #include "crypto/error.hpp"
@@ -30,6 +31,7 @@ struct LeafRecord {
   std::string kind;                     // protocol::body_name: "ballot", "setup", …
   std::optional<Hash32> tracking_code;  // ballots and challenges (§9.4)
   protocol::PublicKey signer{};
+  std::vector<Hash32> alphas;  // cast ballots: the α of each ciphertext (§9.5), indexed
 };
 
 // Where a tracking code appears: the leaf and its kind ("ballot" or "challenge").
@@ -66,6 +68,11 @@ class Storage {
   // leaves as the board replayed them; an error names the structure that
   // differs. (Integrity checks of the engine itself run at open.)
   virtual Status check_lookups(const LookupDigests& of_leaves) = 0;
+  // §9.5: the ballots before leaf `before` that may hold a ciphertext whose
+  // α is `alpha`: every one that does, and rarely one that does not (the
+  // index keys on α's first 8 bytes; the caller compares the whole α).
+  virtual Expected<std::vector<std::uint64_t>> find_alpha(const Hash32& alpha,
+                                                          std::uint64_t before) = 0;
   // Every stored head, smallest first.
   using HeadVisitor = std::function<Status(const v1::SignedTreeHead&)>;
   virtual Status scan_tree_heads(const HeadVisitor& visit) = 0;

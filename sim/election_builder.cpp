@@ -15,12 +15,25 @@
 namespace senim::sim {
 namespace {
 
+// Ballots per credential in the simulated manifests (§9.6): room for every
+// re-vote the tests and benchmarks make.
+constexpr std::uint32_t kSimMaxBallots = 10;
+
 v1::Text text(const std::string& kk, const std::string& ru, const std::string& en) {
   v1::Text t;
   (*t.mutable_text())["kk"] = kk;
   (*t.mutable_text())["ru"] = ru;
   (*t.mutable_text())["en"] = en;
   return t;
+}
+
+protocol::ParsedEntry parsed_entry(const Bytes& entry) {
+  auto p = protocol::parse_entry(entry);
+  if (!p) {
+    throw std::runtime_error("ElectionBuilder: entry does not parse: " +
+                             std::string(errc_name(p.error().code)) + ": " + p.error().message);
+  }
+  return std::move(*p);
 }
 
 void must(const Status& s, const std::string& step) {
@@ -69,6 +82,7 @@ v1::Manifest referendum_manifest(const std::string& election_id, bool allow_blan
   m.add_languages("en");
   add_districts(m, districts);
   add_referendum(m, allow_blank);
+  m.set_max_ballots_per_credential(kSimMaxBallots);
   return m;
 }
 
@@ -135,11 +149,11 @@ ElectionBuilder::ElectionBuilder(ElectionPlan plan)
           return make_error(Errc::not_found, "no such leaf");
         return entries_[leaf];
       },
-      [this](const Hash32& code) -> std::optional<std::uint64_t> {
-        auto it = cast_codes_.find(code);
-        if (it == cast_codes_.end())
-          return std::nullopt;
-        return it->second;
+      [this](const Hash32& alpha) -> Expected<std::vector<std::uint64_t>> {
+        std::vector<std::uint64_t> leaves;
+        for (auto [it, end] = cast_alphas_.equal_range(alpha); it != end; ++it)
+          leaves.push_back(it->second);
+        return leaves;
       });
 }
 
@@ -168,10 +182,7 @@ v1::Statement ElectionBuilder::statement() const {
 }
 
 protocol::ParsedEntry ElectionBuilder::parsed(std::size_t i) const {
-  auto p = protocol::parse_entry(entries_.at(i));
-  if (!p)
-    throw std::runtime_error("ElectionBuilder: entry does not parse");
-  return std::move(*p);
+  return parsed_entry(entries_.at(i));
 }
 
 std::optional<std::size_t> ElectionBuilder::find(v1::Statement::BodyCase body) const {
@@ -180,6 +191,11 @@ std::optional<std::size_t> ElectionBuilder::find(v1::Statement::BodyCase body) c
       return i;
   }
   return std::nullopt;
+}
+
+void ElectionBuilder::index_cast(const Bytes& entry, std::uint64_t leaf) {
+  for (const Hash32& alpha : protocol::ciphertext_alphas(parsed_entry(entry).statement.ballot()))
+    cast_alphas_.emplace(alpha, leaf);
 }
 
 void ElectionBuilder::append(Bytes entry) {
@@ -269,11 +285,13 @@ void ElectionBuilder::complain(std::uint32_t accuser, std::uint32_t dealer) {
 }
 
 void ElectionBuilder::post_credentials() {
-  const std::uint32_t per_entry =
-      plan_.credentials_per_entry == 0 ? std::max(plan_.voters, 1U) : plan_.credentials_per_entry;
-  for (std::uint32_t first = 0; first == 0 || first < plan_.voters; first += per_entry) {
+  // §8.5: in lists of at most kCredentialsPerList, each one entry.
+  for (std::uint32_t first = 0; first < plan_.voters;
+       first += static_cast<std::uint32_t>(protocol::kCredentialsPerList)) {
     v1::Statement st = statement();
-    for (std::uint32_t v = first; v < std::min(plan_.voters, first + per_entry); ++v) {
+    const std::uint32_t end = std::min<std::uint32_t>(
+        plan_.voters, first + static_cast<std::uint32_t>(protocol::kCredentialsPerList));
+    for (std::uint32_t v = first; v < end; ++v) {
       auto* c = st.mutable_credentials()->add_credentials();
       c->set_key(to_string(voter_public_[v]));
       if (plan_.manifest.districts_size() > 0) {
@@ -309,10 +327,8 @@ Hash32 ElectionBuilder::cast_encrypted(std::uint32_t voter, const v1::Ballot& ba
   const Bytes entry = sign(voter_key(voter), st);
   append(entry);
   sequence_[voter] = ballot.sequence();
-  const Hash32 code =
-      protocol::tracking_code(as_bytes(parsed(entries_.size() - 1).entry.statement()));
-  cast_codes_[code] = entries_.size() - 1;
-  return code;
+  index_cast(entry, entries_.size() - 1);
+  return protocol::tracking_code(as_bytes(parsed(entries_.size() - 1).entry.statement()));
 }
 
 void ElectionBuilder::cast_many(
@@ -357,10 +373,10 @@ void ElectionBuilder::cast_many(
       must(decoded.ok() ? Status::success() : Status(decoded.error()), "decode own ballot");
       pre.ballot = std::move(*decoded);
       pre.tracking_code = protocol::tracking_code(as_bytes(pre.parsed.entry.statement()));
+      pre.alphas = protocol::ciphertext_alphas(pre.parsed.statement.ballot());
       must(state_->admit(pre, leaf), "ballot " + std::to_string(leaf));
     }
-    cast_codes_[protocol::tracking_code(
-        as_bytes(protocol::parse_entry(entry)->entry.statement()))] = leaf;
+    index_cast(entry, leaf);
     entries_.push_back(std::move(entry));
   }
 }
@@ -389,10 +405,7 @@ void ElectionBuilder::close() {
 void ElectionBuilder::post_tally() {
   v1::Statement st = statement();
   *st.mutable_tally() = state_->running_tally()->to_message();
-  std::vector<std::uint64_t> superseded = state_->superseded();
-  std::sort(superseded.begin(), superseded.end());
-  for (std::uint64_t leaf : superseded)
-    st.mutable_tally()->add_superseded(leaf);
+  protocol::set_superseded(*st.mutable_tally(), state_->superseded());
   append(sign(*authority_, st));
 }
 

@@ -39,10 +39,6 @@ struct ElectionPlan {
   // trustee can serve in two simulated elections. Empty: fresh keys. Box
   // keys are always fresh (docs/protocol.md §6.3.1).
   std::vector<Bytes> trustee_seeds;
-  // Credentials per credential-list entry (0: all in one). A board that
-  // serves entry bundles keeps entries within 65,535 bytes (docs/protocol.md
-  // §11.1): about 1,500 credentials.
-  std::uint32_t credentials_per_entry = 0;
 };
 
 // A referendum manifest: one contest, options "yes" and "no", choose exactly
@@ -157,7 +153,8 @@ class ElectionBuilder {
   std::vector<protocol::PublicKey> voter_public_;
   std::vector<std::uint32_t> sequence_;
   std::vector<Bytes> entries_;
-  std::map<Hash32, std::uint64_t> cast_codes_;
+  std::multimap<Hash32, std::uint64_t> cast_alphas_;  // α of each cast ciphertext → leaf
+  void index_cast(const Bytes& entry, std::uint64_t leaf);
   std::unique_ptr<protocol::ElectionState> state_;
 };
 

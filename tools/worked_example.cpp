@@ -182,6 +182,7 @@ int main(int argc, char** argv) {
       {"ballots", ballots},
       {"challenged_tracking_code", to_hex(challenged)},
       {"superseded", state.superseded()},
+      {"superseded_hash", to_hex(senim::protocol::superseded_hash(state.superseded()))},
       {"lagrange_coefficients", lagrange},
       {"decryption", decrypted},
       {"tree_head",

@@ -24,6 +24,8 @@ std::vector<BallotOutcome> check_ballot_batch(const protocol::VotingParameters& 
       o.tracking_code = protocol::tracking_code(as_bytes(challenge.ballot_statement()));
       auto opened = protocol::check_challenge(params, election_id, challenge, signer);
       o.opening = opened ? Status::success() : Status(opened.error());
+      if (opened)
+        o.opened_alphas = protocol::ciphertext_alphas(opened->ballot);
       continue;
     }
     const v1::Ballot& ballot = e.statement.ballot();

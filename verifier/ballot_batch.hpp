@@ -30,6 +30,7 @@ struct BallotOutcome {
   std::vector<crypto::Ciphertext> tally_vector;  // when the ballot decoded
   Hash32 tracking_code{};                        // of the ballot, or of the challenged ballot
   std::optional<Status> opening;                 // check 15 (challenges)
+  std::vector<Hash32> opened_alphas;             // a valid challenge: every α it opened (§9.5)
 };
 
 std::vector<BallotOutcome> check_ballot_batch(const protocol::VotingParameters& params,

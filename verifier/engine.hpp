@@ -3,7 +3,8 @@
 // Every check is independent: a failure is recorded and the verifier goes
 // on, so that one bad message is reported by the check it breaks and not by
 // every check after it. Memory grows with the number of credentials (one
-// small record each) and of superseded ballots, never with ballot data.
+// small record each), of superseded ballots and of challenged ciphertexts,
+// never with ballot data.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +28,7 @@
 #include "protocol/tally.hpp"
 #include "protocol/voting_parameters.hpp"
 #include "verifier/ballot_batch.hpp"
+#include "verifier/cast_alphas.hpp"
 #include "verifier/report.hpp"
 #include "verifier/snapshot.hpp"
 
@@ -42,7 +44,6 @@ struct CredentialRecord {
   std::uint32_t last_sequence = 0;
   std::optional<std::uint64_t> last_leaf;  // its last ballot in the voting period
   std::uint64_t last_offset = 0;
-  Hash32 last_code{};
 };
 
 // What a set-up or deal that check 5 or 7 refused still says unambiguously,
@@ -53,9 +54,16 @@ std::optional<crypto::DealerCommitment> usable_commitment(const protocol::Electi
                                                           std::uint32_t dealer,
                                                           const v1::TrusteeDeal& deal);
 
+// α of challenged ciphertexts → the leaf of the challenge that opened them.
+using OpenedAlphas = std::unordered_map<Hash32, std::uint64_t, protocol::Hash32Hasher>;
+
 class Engine {
  public:
-  Engine(std::string path, Report& report);
+  // `live`: the log grows while it is checked (a witness): every judgment
+  // that can be made at an entry is made there, keeping what that needs
+  // (the α of every cast ciphertext, cast_alphas.hpp). Otherwise (a record,
+  // senim-verify) what needs the whole log is judged once, at finish().
+  Engine(std::string path, Report& report, bool live = false);
 
   // One entry, in log order. Ballots and challenges of the voting period go
   // through the worker pool instead: see ballot_task() / apply_ballot().
@@ -80,6 +88,10 @@ class Engine {
   std::size_t credential_count() const { return credentials_.size(); }
   void save_credentials(const std::function<void(ByteView record)>& sink) const;
   Status restore_credential(ByteView record);
+  // Live engines only: the cast α fingerprints (8 bytes each, big-endian).
+  std::uint64_t cast_alpha_count() const { return cast_alphas_ ? cast_alphas_->size() : 0; }
+  void save_cast_alphas(const std::function<void(ByteView record)>& sink) const;
+  Status restore_cast_alpha(ByteView record);
 
  private:
   // engine_ceremony.cpp
@@ -95,16 +107,24 @@ class Engine {
   void on_tally(std::uint64_t leaf, const protocol::ParsedEntry& e);
   void on_partial(std::uint64_t leaf, const protocol::ParsedEntry& e);
   void on_result(std::uint64_t leaf, const protocol::ParsedEntry& e);
-  void check_revote_rule(std::uint64_t leaf, const std::vector<std::uint64_t>& published);
-  void check_aggregate(std::uint64_t leaf, const std::vector<std::uint64_t>& published);
+  void check_revote_rule(std::uint64_t leaf, const v1::EncryptedTally& tally);
+  // engine_voting.cpp: check 15's rule that no cast ballot holds a ciphertext
+  // a challenge opened (§9.5). At finish() for a record: one second pass.
+  // Live: at each cast ballot, and at each challenge (cast_alphas_ names the
+  // candidates, the record confirms them).
+  void check_cast_not_opened(std::uint64_t leaf, const v1::Ballot& ballot);
+  void check_opened_not_cast(std::uint64_t leaf, const std::vector<Hash32>& opened);
+  // Reports every cast ballot before `end_leaf` that holds an α of `opened`.
+  void report_cast_ballots_holding(const OpenedAlphas& opened, std::uint64_t end_leaf);
+  void check_aggregate(std::uint64_t leaf);
   struct LoadedBallot {
     std::uint32_t district;
     std::vector<crypto::Ciphertext> tally_vector;
   };
   // The ballot at `leaf` if apply_ballot() added it to the sums.
   std::optional<LoadedBallot> counted_ballot(std::uint64_t leaf, const Bytes& payload) const;
-  // Σ of those ballots among `leaves` (sorted), read back from the record.
-  protocol::TallyAccumulator sum_ballots(const std::vector<std::uint64_t>& leaves) const;
+  // Σ of the ballots we superseded, read back from the record by offset.
+  protocol::TallyAccumulator sum_superseded() const;
 
   // Check 6 helpers: record a failure and say whether the message may be used.
   bool expect_stage(std::uint64_t leaf, const protocol::ParsedEntry& e,
@@ -113,32 +133,33 @@ class Engine {
   std::optional<std::uint32_t> expect_trustee(std::uint64_t leaf, const protocol::ParsedEntry& e,
                                               std::uint32_t claimed);
 
-  std::string path_;
+  // (Ordered for packing, as clang-analyzer's padding check asks.)
+  std::optional<crypto::Element> joint_key_;
   Report& report_;
-  Stage stage_ = Stage::before_setup;
-  std::string election_id_;
-  std::optional<protocol::ElectionConfig> config_;
+  std::unique_ptr<protocol::TallyAccumulator> all_ballots_;  // every counted-eligible ballot
+  std::uint64_t open_leaf_ = 0;
+  std::uint64_t close_leaf_ = UINT64_MAX;  // the voting period is (open_leaf_, close_leaf_)
+  std::shared_ptr<const protocol::VotingParameters> params_;
   std::vector<std::optional<v1::TrusteeDeal>> deals_raw_;
   std::vector<std::optional<crypto::DealerCommitment>> deals_;
-  std::vector<bool> ready_;
-  std::optional<crypto::Element> joint_key_;
   std::vector<crypto::Element> trustee_keys_;
-  std::optional<Hash32> base_hash_;
-  bool ceremony_complete_ = false;
-  std::shared_ptr<const protocol::VotingParameters> params_;
-
-  std::unordered_map<Hash32, CredentialRecord, protocol::Hash32Hasher> credentials_;
-  std::unique_ptr<protocol::TallyAccumulator> all_ballots_;  // every counted-eligible ballot
   std::vector<std::pair<std::uint64_t, std::uint64_t>> superseded_;  // (leaf, offset), ours
-  std::unordered_set<Hash32, protocol::Hash32Hasher> challenged_;
-
-  std::optional<protocol::DecodedTally> tally_;
   std::vector<crypto::Ciphertext> tally_flat_;
   std::vector<std::vector<crypto::PartialDecryption>> partials_;
   std::vector<std::uint32_t> partial_trustees_;
+  std::string path_;
+  std::string election_id_;
+  std::vector<bool> ready_;
+  std::unordered_map<Hash32, CredentialRecord, protocol::Hash32Hasher> credentials_;
+  // α of every ciphertext a valid challenge opened → its leaf (§9.5).
+  OpenedAlphas challenged_alphas_;
+  std::unique_ptr<CastAlphaIndex> cast_alphas_;  // live engines only
+  std::optional<protocol::DecodedTally> tally_;
+  std::optional<protocol::ElectionConfig> config_;
+  Stage stage_ = Stage::before_setup;
+  bool ceremony_complete_ = false;
   bool result_seen_ = false;
-  std::uint64_t open_leaf_ = 0;
-  std::uint64_t close_leaf_ = UINT64_MAX;  // the voting period is (open_leaf_, close_leaf_)
+  std::optional<Hash32> base_hash_;
 };
 
 }  // namespace senim::verifier

@@ -21,6 +21,7 @@ std::optional<protocol::ElectionConfig> usable_setup(const protocol::ParsedEntry
   const v1::ElectionSetup& setup = config.setup;
   const v1::Manifest& m = setup.manifest();
   config.shape.election_id = m.election_id().empty() ? e.statement.election_id() : m.election_id();
+  config.shape.max_ballots = m.max_ballots_per_credential();  // check 13 judges every ballot by it
   if (m.contests().empty() || m.contests_size() > static_cast<int>(protocol::kMaxContests))
     return std::nullopt;
   for (const v1::Contest& c : m.contests()) {
@@ -109,13 +110,20 @@ void Engine::on_setup(std::uint64_t leaf, const protocol::ParsedEntry& e) {
   election_id_ = config_->election_id();
   report_.election_id = election_id_;
   report_.board_key_hex = to_hex(config_->board);
-  for (const auto& d : config_->setup.manifest().districts())
+  for (const auto& d : config_->setup.manifest().districts()) {
     report_.district_names.push_back(label(d.name()));
+    report_.district_ids.push_back(d.id());
+  }
   for (const auto& c : config_->setup.manifest().contests()) {
     std::vector<std::string> names;
-    for (const auto& o : c.options())
+    std::vector<std::string> ids;
+    for (const auto& o : c.options()) {
       names.push_back(label(o.label()));
+      ids.push_back(o.id());
+    }
     report_.option_names.push_back(std::move(names));
+    report_.option_ids.push_back(std::move(ids));
+    report_.contest_ids.push_back(c.id());
   }
   const std::uint32_t n = config_->ceremony.trustees;
   deals_raw_.assign(n, std::nullopt);

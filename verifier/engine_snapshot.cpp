@@ -2,8 +2,9 @@
 //
 // What is saved is what the checks have learnt from the entries so far —
 // the stage, the ceremony's deals and keys, the voting parameters, the
-// running sum of the ballots, the superseded and challenged ballots, the
-// tally and partial decryptions — plus one fixed-size record per credential.
+// running sum of the ballots, the superseded ballots and challenged
+// ciphertexts, the tally and partial decryptions — plus one fixed-size record
+// per credential and, for a live engine, per cast ciphertext's fingerprint.
 // The set-up itself is not copied: it is entry 0 of the record, read back
 // and judged again on restore (check_setup is a pure function of its bytes),
 // so that a snapshot cannot hold a configuration the record does not.
@@ -50,7 +51,7 @@ Expected<Hash32> hash_from(const std::string& bytes, const std::string& what) {
 
 // Fixed layout of a credential record (kCredentialRecordBytes):
 //   key (32) ‖ district u32 ‖ flags u8 (1: voted, 2: has a last ballot) ‖
-//   last_sequence u32 ‖ last_leaf u64 ‖ last_offset u64 ‖ last_code (32)
+//   last_sequence u32 ‖ last_leaf u64 ‖ last_offset u64
 void put_u32(std::uint8_t* p, std::uint32_t v) {
   for (int i = 3; i >= 0; --i, v >>= 8)
     p[i] = static_cast<std::uint8_t>(v);
@@ -167,8 +168,13 @@ void Engine::save(v1::EngineState& out) const {
     out.add_superseded_leaves(leaf);
     out.add_superseded_offsets(offset);
   }
-  for (const Hash32& code : challenged_)
-    out.add_challenged(to_string(code));
+  for (const auto& [alpha, leaf] : challenged_alphas_) {
+    out.add_challenged_alphas(to_string(alpha));
+    out.add_challenged_leaves(leaf);
+  }
+  out.set_live(cast_alphas_ != nullptr);
+  if (cast_alphas_)
+    out.set_cast_alpha_key(to_string(cast_alphas_->key()));
   if (tally_) {
     *out.mutable_tally() = tally_message(params_->shape, *tally_);
   }
@@ -260,11 +266,22 @@ Status Engine::restore(const v1::EngineState& in) {
     return damaged("superseded leaves and offsets differ in number");
   for (int i = 0; i < in.superseded_leaves_size(); ++i)
     superseded_.emplace_back(in.superseded_leaves(i), in.superseded_offsets(i));
-  for (const std::string& code : in.challenged()) {
-    auto h = hash_from(code, "tracking code");
-    if (!h)
-      return h.error();
-    challenged_.insert(*h);
+  if (in.challenged_alphas_size() != in.challenged_leaves_size())
+    return damaged("challenged ciphertexts and their leaves differ in number");
+  for (int i = 0; i < in.challenged_alphas_size(); ++i) {
+    auto alpha = hash_from(in.challenged_alphas(i), "a challenged α");
+    if (!alpha)
+      return alpha.error();
+    challenged_alphas_.emplace(*alpha, in.challenged_leaves(i));
+  }
+  if (in.live() != (cast_alphas_ != nullptr))
+    return damaged(in.live() ? "a live verifier's, not a record's"
+                             : "a record's, not a live one's");
+  if (cast_alphas_) {
+    CastAlphaIndex::Key key{};
+    if (!copy_exact(in.cast_alpha_key(), key))
+      return damaged("the fingerprint key is not 16 bytes");
+    cast_alphas_ = std::make_unique<CastAlphaIndex>(key);
   }
   if (in.has_tally()) {
     if (!params_)
@@ -307,7 +324,6 @@ void Engine::save_credentials(const std::function<void(ByteView record)>& sink) 
     put_u32(p + 37, c.last_sequence);
     put_u64(p + 41, c.last_leaf.value_or(0));
     put_u64(p + 49, c.last_offset);
-    std::copy(c.last_code.begin(), c.last_code.end(), p + 57);
     sink(r);
   }
 }
@@ -330,9 +346,23 @@ Status Engine::restore_credential(ByteView record) {
     c.last_leaf = get_u64(p + 41);
   c.last_sequence = get_u32(p + 37);
   c.last_offset = get_u64(p + 49);
-  std::copy_n(p + 57, 32, c.last_code.begin());
   if (!credentials_.emplace(key, c).second)
     return damaged("a credential is recorded twice");
+  return Status::success();
+}
+
+void Engine::save_cast_alphas(const std::function<void(ByteView record)>& sink) const {
+  std::array<std::uint8_t, kCastAlphaRecordBytes> r{};
+  cast_alphas_->for_each([&](std::uint64_t fingerprint) {
+    put_u64(r.data(), fingerprint);
+    sink(r);
+  });
+}
+
+Status Engine::restore_cast_alpha(ByteView record) {
+  if (!cast_alphas_ || record.size() != kCastAlphaRecordBytes)
+    return damaged("a cast ciphertext's fingerprint where none belongs");
+  cast_alphas_->insert_fingerprint(get_u64(record.data()));
   return Status::success();
 }
 

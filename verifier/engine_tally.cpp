@@ -1,8 +1,6 @@
 // Checks 14–18: the close, the re-vote rule, the encrypted tally, the partial
 // decryptions and the result; and what can only be judged at the end.
 #include <algorithm>
-#include <map>
-#include <set>
 #include <thread>
 
 #include "protocol/decryption.hpp"
@@ -28,8 +26,7 @@ void Engine::on_tally(std::uint64_t leaf, const protocol::ParsedEntry& e) {
   if (!params_)
     return;  // no usable open: reported by check 8
   const v1::EncryptedTally& tally = e.statement.tally();
-  const std::vector<std::uint64_t> published(tally.superseded().begin(), tally.superseded().end());
-  check_revote_rule(leaf, published);
+  check_revote_rule(leaf, tally);
   auto decoded = protocol::decode_tally(params_->shape, tally);
   if (!decoded) {
     report_.item(Check::aggregate);
@@ -38,30 +35,24 @@ void Engine::on_tally(std::uint64_t leaf, const protocol::ParsedEntry& e) {
   }
   tally_ = std::move(*decoded);
   tally_flat_ = protocol::flatten(*tally_);
-  check_aggregate(leaf, published);
+  check_aggregate(leaf);
 }
 
-void Engine::check_revote_rule(std::uint64_t leaf, const std::vector<std::uint64_t>& published) {
-  std::set<std::uint64_t> ours;
+// Check 14: the tally commits to exactly the ballots the re-vote rule
+// supersedes (§10.1: their number and the hash of their leaves).
+void Engine::check_revote_rule(std::uint64_t leaf, const v1::EncryptedTally& tally) {
+  std::vector<std::uint64_t> ours;
+  ours.reserve(superseded_.size());
   for (const auto& [l, offset] : superseded_)
-    ours.insert(l);
-  const std::set<std::uint64_t> theirs(published.begin(), published.end());
-  std::set<std::uint64_t> all = ours;
-  all.insert(theirs.begin(), theirs.end());
-  report_.item(Check::revote_rule, std::max<std::uint64_t>(all.size(), 1));
-  if (!std::is_sorted(published.begin(), published.end()) || theirs.size() != published.size()) {
-    report_.fail(Check::revote_rule, leaf, "the tally's superseded list is not strictly ascending");
-  }
-  for (std::uint64_t l : all) {
-    if (ours.count(l) != 0 && theirs.count(l) == 0) {
-      report_.fail(Check::revote_rule, leaf,
-                   "the tally counts the ballot at entry " + std::to_string(l) +
-                       ", but a later ballot of the same credential supersedes it");
-    } else if (ours.count(l) == 0 && theirs.count(l) != 0) {
-      report_.fail(Check::revote_rule, leaf,
-                   "the tally skips entry " + std::to_string(l) +
-                       " as superseded, but it is not followed by a ballot of the same credential");
-    }
+    ours.push_back(l);
+  report_.item(Check::revote_rule, std::max<std::uint64_t>(ours.size(), 1));
+  if (auto s = protocol::check_superseded(tally, ours); !s) {
+    std::string which;
+    for (std::size_t i = 0; i < ours.size() && i < 10; ++i)
+      which += (i == 0 ? " (entries " : ", ") + std::to_string(ours[i]);
+    report_.fail(
+        Check::revote_rule, leaf,
+        s.error().message + (ours.empty() ? "" : which + (ours.size() > 10 ? ", …)" : ")")));
   }
 }
 
@@ -86,33 +77,10 @@ std::optional<Engine::LoadedBallot> Engine::counted_ballot(std::uint64_t leaf,
   return LoadedBallot{cred->second.district, protocol::tally_vector(*decoded)};
 }
 
-protocol::TallyAccumulator Engine::sum_ballots(const std::vector<std::uint64_t>& leaves) const {
-  protocol::TallyAccumulator sum(params_->shape);
-  std::map<std::uint64_t, std::uint64_t> offsets(superseded_.begin(), superseded_.end());
-  const bool all_known = std::all_of(leaves.begin(), leaves.end(),
-                                     [&](std::uint64_t l) { return offsets.count(l) != 0; });
-  if (!all_known) {
-    // Only a record that breaks the re-vote rule names ballots we did not
-    // supersede ourselves: find them with one more pass over the record.
-    const std::set<std::uint64_t> wanted(leaves.begin(), leaves.end());
-    auto reader = protocol::RecordReader::open(path_);
-    std::uint64_t leaf = 0;
-    while (reader) {
-      auto frame = reader->next();
-      if (!frame || !frame->has_value())
-        break;
-      if ((*frame)->kind != protocol::FrameKind::entry)
-        continue;
-      if (wanted.count(leaf) != 0) {
-        if (auto b = counted_ballot(leaf, (*frame)->payload))
-          sum.add(b->district, b->tally_vector);
-      }
-      ++leaf;
-    }
-    return sum;
-  }
+protocol::TallyAccumulator Engine::sum_superseded() const {
   // Our superseded ballots: read back by offset, decoded on every core, each
   // thread summing into its own accumulator. Nothing is held per ballot.
+  protocol::TallyAccumulator sum(params_->shape);
   const unsigned threads = std::max(1U, std::thread::hardware_concurrency());
   std::vector<protocol::TallyAccumulator> parts(threads,
                                                 protocol::TallyAccumulator(params_->shape));
@@ -122,11 +90,12 @@ protocol::TallyAccumulator Engine::sum_ballots(const std::vector<std::uint64_t>&
       auto reader = protocol::RecordReader::open(path_);
       if (!reader)
         return;
-      for (std::size_t i = t; i < leaves.size(); i += threads) {
-        auto frame = reader->read_at(offsets[leaves[i]]);
+      for (std::size_t i = t; i < superseded_.size(); i += threads) {
+        const auto& [leaf, offset] = superseded_[i];
+        auto frame = reader->read_at(offset);
         if (!frame)
           continue;
-        if (auto b = counted_ballot(leaves[i], frame->payload))
+        if (auto b = counted_ballot(leaf, frame->payload))
           parts[t].add(b->district, b->tally_vector);
       }
     });
@@ -138,15 +107,12 @@ protocol::TallyAccumulator Engine::sum_ballots(const std::vector<std::uint64_t>&
   return sum;
 }
 
-void Engine::check_aggregate(std::uint64_t leaf, const std::vector<std::uint64_t>& published) {
+void Engine::check_aggregate(std::uint64_t leaf) {
   report_.item(Check::aggregate, params_->shape.districts.size() * params_->shape.tally_width());
-  std::vector<std::uint64_t> leaves = published;
-  std::sort(leaves.begin(), leaves.end());
-  leaves.erase(std::unique(leaves.begin(), leaves.end()), leaves.end());
-  // Counted = every ballot added during voting, minus those the tally says
-  // it skipped. (Whether it skipped the right ones is check 14.)
+  // Counted = every ballot added during voting, minus those the re-vote rule
+  // superseded. (Whether the tally says the same about them is check 14.)
   protocol::TallyAccumulator expected = *all_ballots_;
-  expected.subtract_all(sum_ballots(leaves));
+  expected.subtract_all(sum_superseded());
   if (auto s = protocol::compare_tally(params_->shape, expected, *tally_); !s) {
     report_.fail(Check::aggregate, leaf, s.error().message);
   }
@@ -212,12 +178,10 @@ void Engine::finish() {
     report_.item(Check::setup);
     report_.fail(Check::setup, std::nullopt, "the record has no election set-up");
   }
-  // A challenged ballot is never counted: no credential's last ballot is one.
-  for (const auto& [key, c] : credentials_) {
-    if (c.last_leaf && challenged_.count(c.last_code) != 0) {
-      report_.fail(Check::challenges, *c.last_leaf, "a challenged ballot was cast and is counted");
-    }
-  }
+  // A challenged ballot is never cast, let alone counted (§9.5): for a
+  // record, the second pass; a live engine judged it entry by entry.
+  if (!cast_alphas_)
+    report_cast_ballots_holding(challenged_alphas_, close_leaf_);
   // Why a check had nothing to do (the first reason given is kept).
   auto ends = [this](const char* otherwise) -> std::string {
     return stage_ == Stage::ceremony_failed ? "the key ceremony failed" : otherwise;
@@ -229,6 +193,7 @@ void Engine::finish() {
     for (Check c : {Check::revote_rule, Check::aggregate, Check::partial_decryptions})
       report_.skip(c, ends("the record ends before the tally"));
   }
+  report_.skip(Check::partial_decryptions, ends("no partial decryption was posted"));
   if (!result_seen_)
     report_.skip(Check::result, ends("the record ends before the result"));
   if (stage_ < Stage::voting) {

@@ -4,7 +4,11 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -13,6 +17,7 @@
 #include "protocol/entry.hpp"
 #include "protocol/fork_evidence.hpp"
 #include "protocol/text_rules.hpp"
+#include "protocol/version.hpp"
 #include "tlog/base64.hpp"
 #include "verifier/record_verifier.hpp"
 
@@ -44,6 +49,22 @@ senim::Status download(const std::string& server, const std::string& path) {
   if (!out)
     return senim::make_error(senim::Errc::io_error, "cannot write " + path);
   return senim::Status::success();
+}
+
+// A new, private (0600) file under $TMPDIR (or /tmp) for a downloaded record.
+senim::Expected<std::string> temporary_record() {
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+  if (ec)
+    dir = "/tmp";
+  std::string name = (dir / "senim-record-XXXXXX").string();
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) {
+    return senim::make_error(senim::Errc::io_error, "cannot create a temporary file in " +
+                                                        dir.string() + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  return name;
 }
 
 // senim-verify --evidence FILE: does the file prove that the board signed
@@ -83,7 +104,9 @@ int check_evidence(const std::string& path) {
 int main(int argc, char** argv) {
   CLI::App app{
       "senim-verify: checks an election record from its first entry to the published result.\n"
-      "Runs the numbered checks of docs/verifier-checks.md; exit status 0 only if all pass."};
+      "Runs the numbered checks of docs/verifier-checks.md. Exit status: 0 verified, 1 a check\n"
+      "failed, 2 could not run (or read the record), 3 incomplete (no result yet; see --partial)."};
+  app.set_version_flag("--version", senim::protocol::version_text("senim-verify"));
   std::string record;
   std::string server;
   std::string save;
@@ -103,6 +126,10 @@ int main(int argc, char** argv) {
   evidence_opt->excludes(record_opt)->excludes(server_opt);
   app.add_option("--save", save, "with --server: where to keep the downloaded record")
       ->needs(server_opt);
+  bool partial = false;
+  app.add_flag("--partial", partial,
+               "accept a record that ends before the result (a live board): exit 0 if nothing "
+               "failed so far, instead of 3 (incomplete)");
   app.add_flag("--json", json, "print the report as JSON");
   app.add_flag("-q,--quiet", quiet, "no progress on stderr");
   app.add_option("--threads", threads, "worker threads (default: one per core)");
@@ -119,8 +146,22 @@ int main(int argc, char** argv) {
     std::cerr << "senim-verify: give a record file or --server URL (see --help)\n";
     return 2;
   }
+  std::string remove_at_end;
   if (!server.empty()) {
-    record = save.empty() ? "senim-record-" + std::to_string(::getpid()) + ".senim" : save;
+    // Without --save the record is only read once: it goes to a private
+    // temporary file that is removed when the check ends, not into the
+    // current directory.
+    if (save.empty()) {
+      auto temporary = temporary_record();
+      if (!temporary) {
+        std::cerr << "senim-verify: " << temporary.error().message << "\n";
+        return 2;
+      }
+      record = *temporary;
+      remove_at_end = record;
+    } else {
+      record = save;
+    }
     if (auto s = download(server, record); !s) {
       std::remove(record.c_str());  // nothing half-downloaded is left behind
       std::cerr << "senim-verify: " << senim::protocol::printable(s.error().message) << "\n";
@@ -139,7 +180,17 @@ int main(int argc, char** argv) {
                    size == 0 ? 0.0 : 100.0 * static_cast<double>(read) / static_cast<double>(size));
     };
   }
-  const senim::verifier::Report report = senim::verifier::verify_record(record, options);
+  senim::verifier::Report report = senim::verifier::verify_record(record, options);
+  report.partial = partial;
+  if (!remove_at_end.empty())
+    std::remove(remove_at_end.c_str());
+  if (report.unreadable) {
+    std::cerr << "senim-verify: cannot read " << senim::protocol::printable(record) << ": "
+              << senim::protocol::printable(*report.unreadable) << "\n";
+    if (json)
+      std::cout << report.to_json();
+    return report.exit_status();
+  }
   std::cout << (json ? report.to_json() : report.to_text());
-  return report.passed() ? 0 : 1;
+  return report.exit_status();
 }

@@ -1,11 +1,13 @@
 #include "verifier/record_verifier.hpp"
 
+#include <array>
 #include <chrono>
 #include <deque>
 #include <filesystem>
 #include <future>
 #include <thread>
 
+#include "crypto/bytes.hpp"
 #include "crypto/merkle_compact_range.hpp"
 #include "protocol/record.hpp"
 #include "protocol/tree_head.hpp"
@@ -26,10 +28,10 @@ using Clock = std::chrono::steady_clock;
 // and applies their outcomes in log order.
 class LogVerifier::Impl {
  public:
-  Impl(std::string path, Report& report, unsigned threads)
+  Impl(std::string path, Report& report, unsigned threads, Mode mode)
       : path_(std::move(path)),
         report_(report),
-        engine_(path_, report),
+        engine_(path_, report, mode == Mode::live),
         pool_(threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : threads) {}
 
   void on_entry(protocol::Frame frame) {
@@ -38,7 +40,11 @@ class LogVerifier::Impl {
     log_.append_leaf_hash(crypto::merkle::leaf_hash(frame.payload));
     auto parsed = protocol::parse_entry(frame.payload);
     if (!parsed) {
-      report_.fail(Check::record_format, leaf, "entry does not parse: " + parsed.error().message);
+      // §11.1.1: a non-canonical entry is not a message of this protocol;
+      // the code names the broken rule.
+      report_.fail(Check::record_format, leaf,
+                   "entry does not parse: " + std::string(errc_name(parsed.error().code)) + ": " +
+                       parsed.error().message);
       return;
     }
     const bool ballot_like = parsed->statement.has_ballot() || parsed->statement.has_challenge();
@@ -119,8 +125,15 @@ class LogVerifier::Impl {
 
   // The record has ended: every entry must be covered by a signed head.
   void check_heads_cover_log() {
-    if (ended_with_head_ && heads_ > 0)
+    if (ended_with_head_ && heads_ > 0) {
+      // The tree people compare with what they saw: the one recomputed from
+      // every entry, when the record's last signed head is that tree.
+      if (report_.result(Check::log_root).passed()) {
+        report_.tree_size = leaves_;
+        report_.root_hex = to_hex(log_.root());
+      }
       return;
+    }
     report_.item(Check::log_root);
     report_.fail(Check::log_root, std::nullopt,
                  heads_ == 0
@@ -179,8 +192,8 @@ class LogVerifier::Impl {
       in_flight_;
 };
 
-LogVerifier::LogVerifier(std::string record_path, Report& report, unsigned threads)
-    : impl_(std::make_unique<Impl>(std::move(record_path), report, threads)) {}
+LogVerifier::LogVerifier(std::string record_path, Report& report, unsigned threads, Mode mode)
+    : impl_(std::make_unique<Impl>(std::move(record_path), report, threads, mode)) {}
 LogVerifier::LogVerifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 LogVerifier::~LogVerifier() = default;
 
@@ -228,30 +241,46 @@ Status LogVerifier::save_snapshot(const std::string& path, std::uint64_t record_
   save_report(impl_->report(), *state.mutable_report());
   const Engine& engine = impl_->engine();
   state.set_credentials(engine.credential_count());
-  return write_snapshot(path, state, [&](const std::function<void(ByteView)>& sink) {
-    engine.save_credentials(sink);
-  });
+  state.set_cast_alphas(engine.cast_alpha_count());
+  const std::array<SnapshotTable, 2> tables{{
+      {"credential records", kCredentialRecordBytes, state.credentials(),
+       [&](const std::function<void(ByteView)>& sink) { engine.save_credentials(sink); }},
+      {"cast ciphertexts' fingerprints", kCastAlphaRecordBytes, state.cast_alphas(),
+       [&](const std::function<void(ByteView)>& sink) {
+         if (state.cast_alphas() > 0)
+           engine.save_cast_alphas(sink);
+       }},
+  }};
+  return write_snapshot(path, state, tables);
 }
 
-Expected<std::unique_ptr<LogVerifier>> LogVerifier::restore_snapshot(const std::string& path,
-                                                                     std::string record_path,
-                                                                     Report& report,
-                                                                     unsigned threads,
-                                                                     std::uint64_t& record_bytes) {
+Expected<std::unique_ptr<LogVerifier>> LogVerifier::restore_snapshot(
+    const std::string& path, std::string record_path, Report& report, unsigned threads,
+    std::uint64_t& record_bytes, Mode mode) {
   auto reader = SnapshotReader::open(path);
   if (!reader)
     return reader.error();
   const v1::VerifierSnapshot& state = reader->state();
-  auto impl = std::make_unique<Impl>(std::move(record_path), report, threads);
+  auto impl = std::make_unique<Impl>(std::move(record_path), report, threads, mode);
   if (auto s = restore_report(state.report(), report); !s)
     return s.error();
   if (auto s = impl->restore(state); !s)
     return s.error();
   Engine& engine = impl->engine();
-  if (auto s = reader->read_credentials([&](ByteView r) { return engine.restore_credential(r); });
+  if (auto s =
+          reader->read_records("credential records", kCredentialRecordBytes, state.credentials(),
+                               [&](ByteView r) { return engine.restore_credential(r); });
       !s) {
     return s.error();
   }
+  if (auto s = reader->read_records("cast ciphertexts' fingerprints", kCastAlphaRecordBytes,
+                                    state.cast_alphas(),
+                                    [&](ByteView r) { return engine.restore_cast_alpha(r); });
+      !s) {
+    return s.error();
+  }
+  if (auto s = reader->finish(); !s)
+    return s.error();
   record_bytes = state.record_bytes();
   report.entries = impl->leaves();
   return std::unique_ptr<LogVerifier>(new LogVerifier(std::move(impl)));
@@ -264,7 +293,13 @@ namespace {
 void verify_frames(const std::string& path, const Options& options, Report& report) {
   auto reader = protocol::RecordReader::open(path);
   report.item(Check::record_format);
-  if (!reader) {
+  if (!reader && reader.error().code == Errc::io_error) {
+    // No file to read: one clear error, not a list of checks that had
+    // nothing to check.
+    report.unreadable = reader.error().message;
+    return;
+  }
+  if (!reader) {  // a file, but not a record this verifier reads
     report.fail(Check::record_format, std::nullopt, reader.error().message);
     for (const CheckInfo& c : kChecks) {
       if (c.check != Check::record_format)

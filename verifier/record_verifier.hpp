@@ -29,14 +29,23 @@ struct Options {
 
 Report verify_record(const std::string& path, const Options& options = {});
 
+// How the log is judged. `record`: it is complete when finish() is called,
+// and what needs all of it is judged once, then (senim-verify). `live`: it
+// grows while it is checked (a witness, docs/protocol.md §14.3), and every
+// judgment that can be made at an entry is made there, so that after
+// settle() the report covers everything the entries so far can break; for
+// check 15 that keeps 8 bytes per cast ciphertext (verifier/cast_alphas.hpp).
+enum class Mode { record, live };
+
 // The checks over a log fed in order, one frame at a time. `record_path` is
 // a record file (docs/record.md) holding every entry fed so far, at the
-// offsets given: at the tally the engine reads superseded ballots back from
-// it. Ballots are checked on `threads` workers in batches; until settle()
-// the report may lag behind the entries fed.
+// offsets given: the engine reads ballots back from it (superseded ones at
+// the tally; for check 15, cast ones). Ballots are checked on `threads`
+// workers in batches; until settle() the report may lag behind the entries
+// fed.
 class LogVerifier {
  public:
-  LogVerifier(std::string record_path, Report& report, unsigned threads);
+  LogVerifier(std::string record_path, Report& report, unsigned threads, Mode mode = Mode::record);
   ~LogVerifier();
   LogVerifier(const LogVerifier&) = delete;
   LogVerifier& operator=(const LogVerifier&) = delete;
@@ -61,11 +70,13 @@ class LogVerifier {
   Status save_snapshot(const std::string& path, std::uint64_t record_bytes);
   // A verifier over `record_path` in the state a snapshot saved; returns it
   // and, through `record_bytes`, where the next frame of the record starts.
-  // Errors: io_error, invalid_encoding (a damaged or foreign snapshot).
+  // Errors: io_error, invalid_encoding (a damaged or foreign snapshot, or
+  // one of the other mode).
   static Expected<std::unique_ptr<LogVerifier>> restore_snapshot(const std::string& path,
                                                                  std::string record_path,
                                                                  Report& report, unsigned threads,
-                                                                 std::uint64_t& record_bytes);
+                                                                 std::uint64_t& record_bytes,
+                                                                 Mode mode = Mode::record);
 
   class Impl;
 

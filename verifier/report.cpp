@@ -80,11 +80,71 @@ bool Report::passed() const {
 }
 
 std::size_t Report::failed_checks() const {
+  return count(Verdict::failed);
+}
+
+std::size_t Report::count(Verdict v) const {
   std::size_t n = 0;
   for (const auto& r : results_)
-    n += r.passed() ? 0 : 1;
+    n += r.verdict() == v ? 1 : 0;
   return n;
 }
+
+Outcome Report::outcome() const {
+  if (unreadable || !passed())
+    return Outcome::failed;
+  // Complete means a result entry was checked (check 18 had an item).
+  return result(Check::result).items == 0 ? Outcome::incomplete : Outcome::verified;
+}
+
+std::string Report::incomplete_because() const {
+  if (outcome() != Outcome::incomplete)
+    return "";
+  const std::string& why = result(Check::result).skipped;
+  return why.empty() ? "the record has no result" : why;
+}
+
+int Report::exit_status() const {
+  if (unreadable)
+    return 2;
+  switch (outcome()) {
+    case Outcome::verified:
+      return 0;
+    case Outcome::failed:
+      return 1;
+    case Outcome::incomplete:
+      return partial ? 0 : 3;
+  }
+  return 1;
+}
+
+namespace {
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::passed:
+      return "passed";
+    case Verdict::failed:
+      return "failed";
+    case Verdict::not_applicable:
+      return "not_applicable";
+  }
+  return "failed";
+}
+
+const char* outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::verified:
+      return "verified";
+    case Outcome::failed:
+      return "failed";
+    case Outcome::incomplete:
+      return "incomplete";
+  }
+  return "failed";
+}
+
+}  // namespace
 
 std::string Report::to_text() const {
   std::ostringstream out;
@@ -92,6 +152,10 @@ std::string Report::to_text() const {
   // printable(): a hostile record must not reach the terminal (report.hpp).
   using protocol::printable;
   out << "senim-verify " << printable(record) << "\n";
+  if (unreadable) {
+    out << "the record cannot be read: " << printable(*unreadable) << "\nnothing was checked\n";
+    return out.str();
+  }
   out << "election " << protocol::quoted(election_id) << ", " << with_commas(entries)
       << " entries, " << with_commas(ballots) << " ballots, board key "
       << board_key_hex.substr(0, 16) << "…\n\n";
@@ -100,29 +164,51 @@ std::string Report::to_text() const {
     char head[160];
     std::snprintf(head, sizeof head, "%2zu %-22s", number(c.check), std::string(c.id).c_str());
     out << head;
-    if (!r.passed()) {
-      out << "FAILED  " << with_commas(r.failures) << " of " << with_commas(r.items) << " "
-          << (r.items == 1 ? c.item : c.items) << "; first at ";
-      if (r.first_entry) {
-        out << "entry " << *r.first_entry;
-      } else {
-        out << "record";
-      }
-      out << ": " << printable(r.first_message) << "\n";
-    } else if (!r.skipped.empty() && r.items == 0) {
-      out << "passed  (nothing to check: " << printable(r.skipped) << ")\n";
-    } else {
-      out << "passed  " << with_commas(r.items) << " " << (r.items == 1 ? c.item : c.items) << " — "
-          << c.title << "\n";
+    switch (r.verdict()) {
+      case Verdict::failed:
+        out << "FAILED  " << with_commas(r.failures) << " of " << with_commas(r.items) << " "
+            << (r.items == 1 ? c.item : c.items) << "; first at ";
+        if (r.first_entry) {
+          out << "entry " << *r.first_entry;
+        } else {
+          out << "record";
+        }
+        out << ": " << printable(r.first_message) << "\n";
+        break;
+      case Verdict::not_applicable:
+        out << "n/a     (" << printable(r.skipped.empty() ? "nothing to check" : r.skipped)
+            << ")\n";
+        break;
+      case Verdict::passed:
+        out << "passed  " << with_commas(r.items) << " " << (r.items == 1 ? c.item : c.items)
+            << " — " << c.title << "\n";
+        break;
     }
   }
   out << "\n";
-  if (verified_result)
+  if (tree_size) {
+    out << "tree head: size " << with_commas(*tree_size) << ", root " << root_hex << "\n\n";
+  }
+  const Outcome o = outcome();
+  if (o == Outcome::verified && verified_result)
     out << result_text();
-  if (passed()) {
-    out << "all " << kCheckCount << " checks passed";
-  } else {
-    out << failed_checks() << " of " << kCheckCount << " checks FAILED";
+  const std::string counts = std::to_string(count(Verdict::passed)) + " passed, " +
+                             std::to_string(count(Verdict::failed)) + " failed, " +
+                             std::to_string(count(Verdict::not_applicable)) + " not applicable";
+  switch (o) {
+    case Outcome::verified:
+      out << (count(Verdict::passed) == kCheckCount
+                  ? "VERIFIED: all " + std::to_string(kCheckCount) + " checks passed"
+                  : "VERIFIED: " + counts);
+      break;
+    case Outcome::failed:
+      out << failed_checks() << " of " << kCheckCount << " checks FAILED (" << counts
+          << "); no result is verified";
+      break;
+    case Outcome::incomplete:
+      out << (partial ? "PARTIAL CHECK, no failure so far: " : "INCOMPLETE: ") << counts << "; "
+          << printable(incomplete_because()) << ", so no result is verified";
+      break;
   }
   char timing[64];
   std::snprintf(timing, sizeof timing, " (%.2f s)\n", seconds);
@@ -161,38 +247,90 @@ std::string Report::result_text() const {
 
 std::string Report::to_json() const {
   std::ostringstream out;
-  out << "{\"record\":" << json_string(record) << ",\"election_id\":" << json_string(election_id)
+  out << "{\"record\":" << json_string(record);
+  if (unreadable) {
+    out << ",\"verdict\":\"unreadable\",\"passed\":false,\"error\":" << json_string(*unreadable)
+        << "}\n";
+    return out.str();
+  }
+  const Outcome o = outcome();
+  out << ",\"election_id\":" << json_string(election_id)
       << ",\"board_key\":" << json_string(board_key_hex) << ",\"entries\":" << entries
-      << ",\"ballots\":" << ballots << ",\"seconds\":" << seconds
-      << ",\"passed\":" << (passed() ? "true" : "false") << ",\"checks\":[";
+      << ",\"ballots\":" << ballots << ",\"seconds\":" << seconds << ",\"verdict\":\""
+      << outcome_name(o) << "\",\"passed\":" << (o == Outcome::verified ? "true" : "false")
+      << ",\"checks_passed\":" << count(Verdict::passed)
+      << ",\"checks_failed\":" << count(Verdict::failed)
+      << ",\"checks_not_applicable\":" << count(Verdict::not_applicable);
+  if (o == Outcome::incomplete)
+    out << ",\"incomplete_because\":" << json_string(incomplete_because());
+  if (tree_size)
+    out << ",\"tree_size\":" << *tree_size << ",\"root\":" << json_string(root_hex);
+  out << ",\"checks\":[";
   bool first = true;
   for (const CheckInfo& c : kChecks) {
     const CheckResult& r = result(c.check);
     out << (first ? "" : ",") << "{\"number\":" << number(c.check)
         << ",\"id\":" << json_string(std::string(c.id))
-        << ",\"title\":" << json_string(std::string(c.title))
-        << ",\"passed\":" << (r.passed() ? "true" : "false") << ",\"items\":" << r.items
+        << ",\"title\":" << json_string(std::string(c.title)) << ",\"verdict\":\""
+        << verdict_name(r.verdict()) << "\",\"items\":" << r.items
         << ",\"failures\":" << r.failures;
-    if (!r.passed()) {
+    if (r.verdict() == Verdict::failed) {
       out << ",\"first_failure\":{\"entry\":"
           << (r.first_entry ? std::to_string(*r.first_entry) : std::string("null"))
           << ",\"message\":" << json_string(r.first_message) << "}";
     }
-    if (!r.skipped.empty() && r.items == 0)
-      out << ",\"skipped\":" << json_string(r.skipped);
+    if (r.verdict() == Verdict::not_applicable)
+      out << ",\"reason\":" << json_string(r.skipped.empty() ? "nothing to check" : r.skipped);
     out << "}";
     first = false;
   }
   out << "]";
-  if (verified_result) {
+  if (o == Outcome::verified && verified_result) {
     std::string result_json;
     google::protobuf::util::JsonPrintOptions options;
     options.preserve_proto_field_names = true;
     options.always_print_primitive_fields = true;
     (void)google::protobuf::util::MessageToJsonString(*verified_result, &result_json, options);
-    out << ",\"result\":" << result_json;
+    out << ",\"result\":" << result_json << ",\"counts\":" << counts_json();
   }
   out << "}\n";
+  return out.str();
+}
+
+// Every verified count with the ids and labels that name it: one object per
+// (district or "total", contest, option or "blank").
+std::string Report::counts_json() const {
+  std::ostringstream out;
+  out << "[";
+  bool first = true;
+  auto district = [&](const std::string& id, const std::string& name, const v1::DistrictResult& d) {
+    for (int c = 0; c < d.contests_size(); ++c) {
+      const auto cs = static_cast<std::size_t>(c);
+      const auto& contest = d.contests(c);
+      for (int i = 0; i < contest.options_size(); ++i) {
+        const auto oi = static_cast<std::size_t>(i);
+        out << (first ? "" : ",") << "{\"district\":" << json_string(id)
+            << ",\"district_name\":" << json_string(name)
+            << ",\"contest\":" << json_string(contest_ids.at(cs))
+            << ",\"option\":" << json_string(option_ids.at(cs).at(oi))
+            << ",\"label\":" << json_string(option_names.at(cs).at(oi))
+            << ",\"count\":" << contest.options(i) << "}";
+        first = false;
+      }
+      out << (first ? "" : ",") << "{\"district\":" << json_string(id)
+          << ",\"district_name\":" << json_string(name)
+          << ",\"contest\":" << json_string(contest_ids.at(cs))
+          << ",\"option\":\"blank\",\"label\":\"blank\",\"count\":" << contest.blank() << "}";
+      first = false;
+    }
+  };
+  for (int d = 0; d < verified_result->districts_size(); ++d) {
+    const auto di = static_cast<std::size_t>(d);
+    district(di < district_ids.size() ? district_ids[di] : "",
+             di < district_names.size() ? district_names[di] : "", verified_result->districts(d));
+  }
+  district("total", "total", verified_result->total());
+  out << "]";
   return out.str();
 }
 

@@ -11,6 +11,15 @@
 
 namespace senim::verifier {
 
+// Each check's verdict (docs/verifier-checks.md, "Output"): a check that
+// had nothing to check says so, with the reason, and is never "passed".
+enum class Verdict { passed, failed, not_applicable };
+
+// The record's: every check passed and the record reaches a checked result;
+// some check failed; or nothing failed but the record ends before the
+// result (a live board, or a record cut short), so no result is verified.
+enum class Outcome { verified, failed, incomplete };
+
 struct CheckResult {
   std::uint64_t items = 0;
   std::uint64_t failures = 0;
@@ -19,6 +28,11 @@ struct CheckResult {
   std::string skipped;  // why nothing was checked (the record ends earlier)
 
   bool passed() const { return failures == 0; }
+  Verdict verdict() const {
+    if (failures > 0)
+      return Verdict::failed;
+    return items == 0 ? Verdict::not_applicable : Verdict::passed;
+  }
 };
 
 class Report {
@@ -35,8 +49,13 @@ class Report {
   // The failure that comes first in the log, over every check: the leaf
   // index and the check, or nullopt if no failure names an entry.
   std::optional<std::pair<std::uint64_t, Check>> first_failed_entry() const;
+  // No check failed (some may not have applied).
   bool passed() const;
   std::size_t failed_checks() const;
+  std::size_t count(Verdict v) const;
+  Outcome outcome() const;
+  // Why the record is incomplete (check 18's reason), or "".
+  std::string incomplete_because() const;
 
   std::string record;
   std::string election_id;
@@ -46,7 +65,18 @@ class Report {
   double seconds = 0;
   std::optional<v1::Result> verified_result;  // when check 18 passed
   std::vector<std::string> district_names;
+  std::vector<std::string> district_ids;
+  std::vector<std::string> contest_ids;
   std::vector<std::vector<std::string>> option_names;  // per contest
+  std::vector<std::vector<std::string>> option_ids;    // per contest
+  // The tree the verifier recomputed from every entry, when the record's
+  // last signed head matches it (checks 2–3): what people compare.
+  std::optional<std::uint64_t> tree_size;
+  std::string root_hex;
+  // The record could not be opened at all: nothing was checked.
+  std::optional<std::string> unreadable;
+  // --partial: an incomplete record is the expected outcome (a live board).
+  bool partial = false;
 
   // The report for people. Every string taken from the record (names,
   // messages, ids) is shown through protocol::printable(), so a hostile
@@ -55,10 +85,13 @@ class Report {
   // The report for machines. Strings are JSON-escaped, with every code point
   // printable() would escape written as \uNNNN (lossless for valid UTF-8).
   std::string to_json() const;
-  // The verified counts (check 18 passed), a line per district and the total.
+  // The verified counts (every check passed), a line per district and the total.
   std::string result_text() const;
+  // The exit status of senim-verify for this report (docs/verifier-checks.md).
+  int exit_status() const;
 
  private:
+  std::string counts_json() const;
   static std::size_t index(Check c) { return static_cast<std::size_t>(c) - 1; }
   std::array<CheckResult, kCheckCount> results_{};
 };

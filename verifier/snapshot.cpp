@@ -50,11 +50,12 @@ void save_report(const Report& report, v1::ReportState& out) {
   out.set_ballots(report.ballots);
   for (const std::string& d : report.district_names)
     out.add_district_names(d);
-  for (const auto& names : report.option_names) {
-    v1::OptionNames* o = out.add_option_names();
-    for (const std::string& n : names)
-      o->add_names(n);
-  }
+  for (const auto& names : report.option_names)
+    out.add_option_names()->mutable_names()->Add(names.begin(), names.end());
+  out.mutable_district_ids()->Add(report.district_ids.begin(), report.district_ids.end());
+  out.mutable_contest_ids()->Add(report.contest_ids.begin(), report.contest_ids.end());
+  for (const auto& ids : report.option_ids)
+    out.add_option_ids()->mutable_names()->Add(ids.begin(), ids.end());
   if (report.verified_result)
     *out.mutable_verified_result() = *report.verified_result;
 }
@@ -82,6 +83,11 @@ Status restore_report(const v1::ReportState& in, Report& report) {
   report.option_names.clear();
   for (const v1::OptionNames& o : in.option_names())
     report.option_names.emplace_back(o.names().begin(), o.names().end());
+  report.district_ids.assign(in.district_ids().begin(), in.district_ids().end());
+  report.contest_ids.assign(in.contest_ids().begin(), in.contest_ids().end());
+  report.option_ids.clear();
+  for (const v1::OptionNames& o : in.option_ids())
+    report.option_ids.emplace_back(o.names().begin(), o.names().end());
   report.verified_result.reset();
   if (in.has_verified_result())
     report.verified_result = in.verified_result();
@@ -131,9 +137,8 @@ class HashingWriter {
 
 }  // namespace
 
-Status write_snapshot(
-    const std::string& path, const v1::VerifierSnapshot& state,
-    const std::function<void(const std::function<void(ByteView)>&)>& write_credentials) {
+Status write_snapshot(const std::string& path, const v1::VerifierSnapshot& state,
+                      std::span<const SnapshotTable> tables) {
   const std::string tmp = path + ".tmp";
   const protocol::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd.valid())
@@ -145,15 +150,19 @@ Status write_snapshot(
   put_be(header, body.size(), 8);
   out.write(header);
   out.write(as_bytes(body));
-  std::uint64_t records = 0;
-  write_credentials([&](ByteView record) {
-    out.write(record);
-    ++records;
-  });
-  if (records != state.credentials()) {
-    return make_error(Errc::invalid_argument, "snapshot: " + std::to_string(records) +
-                                                  " credential records for " +
-                                                  std::to_string(state.credentials()));
+  for (const SnapshotTable& table : tables) {
+    std::uint64_t records = 0;
+    bool sized = true;
+    table.write([&](ByteView record) {
+      sized = sized && record.size() == table.record_bytes;
+      out.write(record);
+      ++records;
+    });
+    if (records != table.count || !sized) {
+      return make_error(Errc::invalid_argument, std::string("snapshot: ") +
+                                                    std::to_string(records) + " " + table.what +
+                                                    " for " + std::to_string(table.count));
+    }
   }
   if (auto s = out.finish(); !s)
     return s;
@@ -196,23 +205,26 @@ Expected<SnapshotReader> SnapshotReader::open(const std::string& path) {
   return r;
 }
 
-Status SnapshotReader::read_credentials(const std::function<Status(ByteView)>& sink) {
+Status SnapshotReader::read_records(const char* what, std::size_t record_bytes, std::uint64_t count,
+                                    const std::function<Status(ByteView)>& sink) {
   // Records are read in blocks: a national election has millions.
-  constexpr std::size_t kRecord = kCredentialRecordBytes;
   constexpr std::size_t kBlock = 4096;
-  std::vector<std::uint8_t> block(kRecord * kBlock);
-  std::uint64_t left = state_.credentials();
-  while (left > 0) {
+  std::vector<std::uint8_t> block(record_bytes * kBlock);
+  for (std::uint64_t left = count; left > 0;) {
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, kBlock));
-    if (std::fread(block.data(), kRecord, n, file_.get()) != n)
-      return damaged(path_, "truncated in its credentials");
-    crypto_hash_sha256_update(&hash_, block.data(), n * kRecord);
+    if (std::fread(block.data(), record_bytes, n, file_.get()) != n)
+      return damaged(path_, std::string("truncated in its ") + what);
+    crypto_hash_sha256_update(&hash_, block.data(), n * record_bytes);
     for (std::size_t i = 0; i < n; ++i) {
-      if (auto s = sink(ByteView(block.data() + i * kRecord, kRecord)); !s)
+      if (auto s = sink(ByteView(block.data() + i * record_bytes, record_bytes)); !s)
         return s;
     }
     left -= n;
   }
+  return Status::success();
+}
+
+Status SnapshotReader::finish() {
   std::array<std::uint8_t, crypto_hash_sha256_BYTES> want{};
   std::array<std::uint8_t, crypto_hash_sha256_BYTES> got{};
   crypto_hash_sha256_final(&hash_, want.data());

@@ -63,12 +63,13 @@ Answer Witness::add_checkpoint(std::string_view body) {
   // The tree is consistent with what this witness cosigned: now the election.
   const tlog::Checkpoint& checkpoint = outcome.checkpoint;
   if (state_.refusing() && checkpoint.size > state_.refused_from()) {
-    return refuse(403,
-                  make_error(Errc::not_authorized,
-                             "senim witness: entry " + std::to_string(state_.refused_from()) +
-                                 " of this log fails the election's checks (" + state_.refusal() +
-                                 "); this witness cosigns no checkpoint that includes it"),
-                  request->note);
+    return refuse(
+        403,
+        make_error(Errc::not_authorized,
+                   "senim witness: this log fails the election's checks from entry " +
+                       std::to_string(state_.refused_from()) + " on (" + state_.refusal() +
+                       "); this witness cosigns no checkpoint that includes it"),
+        request->note);
   }
   if (checkpoint.size > engine_->size()) {
     if (auto s = check_new_entries(checkpoint, request->note); !s)

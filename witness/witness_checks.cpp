@@ -138,11 +138,19 @@ Status Witness::check_new_entries(const tlog::Checkpoint& checkpoint, const std:
       }
     }
   }
-  const std::string message =
-      "senim witness: entry " + str(leaf) + " of this log fails the election's checks: " + why;
+  // Entries before the state's size passed when they were cosigned: a
+  // failure reported at one of them now (check 15 reports a cast ballot when
+  // a later challenge opens it) is caused by a new entry, so the witness
+  // refuses from the first new one, and still cosigns what it cosigned.
+  const std::uint64_t from = std::max(leaf, state_.size());
+  const std::string message = leaf < from ? "senim witness: an entry from " + str(from) +
+                                                " on makes entry " + str(leaf) +
+                                                " of this log fail the election's checks: " + why
+                                          : "senim witness: entry " + str(leaf) +
+                                                " of this log fails the election's checks: " + why;
   v1::WitnessState next = state_;
   next.set_refusing(true);
-  next.set_refused_from(leaf);
+  next.set_refused_from(from);
   next.set_refusal(why);
   if (auto s = write_state(path("state.json"), next); !s)
     return undo(s.error());

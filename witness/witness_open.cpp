@@ -109,8 +109,8 @@ Status Witness::rebuild_engine(OpenReport* report) {
   report_ = std::make_unique<verifier::Report>();
   std::uint64_t from = protocol::kRecordHeaderBytes;
   snapshot_size_ = 0;
-  auto restored = verifier::LogVerifier::restore_snapshot(path("snapshot.bin"), mirror_->path(),
-                                                          *report_, config_.threads, from);
+  auto restored = verifier::LogVerifier::restore_snapshot(
+      path("snapshot.bin"), mirror_->path(), *report_, config_.threads, from, verifier::Mode::live);
   if (restored && (*restored)->size() <= state_.size() && from <= mirror_->bytes()) {
     engine_ = std::move(*restored);
     snapshot_size_ = engine_->size();
@@ -120,7 +120,8 @@ Status Witness::rebuild_engine(OpenReport* report) {
           restored ? "the snapshot is ahead of the state (ignored)" : restored.error().message;
     }
     report_ = std::make_unique<verifier::Report>();
-    engine_ = std::make_unique<verifier::LogVerifier>(mirror_->path(), *report_, config_.threads);
+    engine_ = std::make_unique<verifier::LogVerifier>(mirror_->path(), *report_, config_.threads,
+                                                      verifier::Mode::live);
     from = protocol::kRecordHeaderBytes;
   }
   if (report)

@@ -56,6 +56,7 @@ cat >manifest.json <<'EOF'
                      "ru": "Республиканский референдум и общественный совет",
                      "en": "National referendum and public council"}},
   "languages": ["kk", "ru", "en"],
+  "max_ballots_per_credential": 5,
   "districts": [
     {"id": "north", "name": {"text": {"kk": "Солтүстік", "ru": "Север", "en": "North"}}},
     {"id": "south", "name": {"text": {"kk": "Оңтүстік", "ru": "Юг", "en": "South"}}}

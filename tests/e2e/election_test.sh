@@ -67,6 +67,10 @@ refuses "is not an authority key file" "$SENIM" admin close --key trustee-1.key
 "$SENIM" admin keygen --out stranger.key >/dev/null
 refuses "not the authority" "$SENIM" admin close --key stranger.key
 refuses "the election is not open" "$SENIM" admin close --key authority.key
+refuses 'election "demo-2026" has no district "east" (it has north, south); no credential was made' \
+  "$SENIM" keygen --out stray.cred --election demo-2026 --district east --server "$SENIM_SERVER"
+refuses "say your district with --district: one of north, south" \
+  "$SENIM" keygen --out stray.cred --election demo-2026 --server "$SENIM_SERVER"
 refuses "already holds election" "$SENIM" admin create --key authority.key --manifest manifest.json \
   --trustee trustee-1.key.pub --trustee trustee-2.key.pub --threshold 2
 

@@ -147,6 +147,27 @@ TEST_CASE("the worked example's intermediate values follow from its record", "[w
     }
   }
 
+  // §10.1: the tally's superseded_hash, computed here by hand:
+  // SHA-256(LP("senim/v1/superseded") ‖ u64_be(leaf) ‖ …), leaves ascending.
+  const std::string tag = "senim/v1/superseded";
+  senim::Bytes hashed;
+  senim::append_u32_be(hashed, static_cast<std::uint32_t>(tag.size()));
+  senim::append(hashed, senim::as_bytes(tag));
+  for (const auto& leaf : v["superseded"])
+    senim::append_u64_be(hashed, leaf.get<std::uint64_t>());
+  senim::Hash32 superseded{};
+  crypto_hash_sha256(superseded.data(), hashed.data(), hashed.size());
+  CHECK(to_hex(superseded) == v["superseded_hash"]);
+  for (const senim::Bytes& e : entries) {
+    const auto parsed = *senim::protocol::parse_entry(e);
+    if (parsed.statement.has_tally()) {
+      CHECK(senim::same_bytes(parsed.statement.tally().superseded_hash(), superseded));
+      CHECK(parsed.statement.tally().superseded_count() == v["superseded"].size());
+    }
+    // §11.1.1: every entry is its own deterministic serialisation.
+    CHECK(senim::same_bytes(senim::protocol::serialize(parsed.entry), e));
+  }
+
   // §6.7 and §10.3: M = β − λ_1·D_1 − λ_3·D_3, then m by discrete log.
   const std::vector<std::uint32_t> set{1, 3};
   const Scalar l1 = *senim::crypto::lagrange_coefficient(1, set);

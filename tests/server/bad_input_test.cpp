@@ -11,6 +11,7 @@
 #include "protocol/entry.hpp"
 #include "protocol/trustee_messages.hpp"
 #include "server/limits.hpp"
+#include "tests/protocol/wire_edits.hpp"
 #include "tests/server/board_fixture.hpp"
 
 using senim::Bytes;
@@ -56,6 +57,29 @@ Bytes resign(const senim::sim::ElectionBuilder& b, const Bytes& entry, Edit edit
   return senim::protocol::make_entry(signer_of(b, entry), st);
 }
 
+// `entry` with one byte of its signature flipped (still canonical).
+Bytes with_bad_signature(const Bytes& entry) {
+  auto parsed = senim::protocol::parse_entry(entry);
+  std::string sig = parsed->entry.signature();
+  sig[5] = static_cast<char>(sig[5] ^ 0x20);
+  parsed->entry.set_signature(sig);
+  const std::string bytes = senim::protocol::serialize(parsed->entry);
+  return {bytes.begin(), bytes.end()};
+}
+
+// Posts `body` and checks the answer, and that the board did not move.
+void expect_refused(senim::net::HttpClient& client, const std::string& endpoint, const Bytes& body,
+                    unsigned status, const std::string& code) {
+  const auto before = senim::test::snapshot(client);
+  const auto answer = senim::test::post_entry(client, body, endpoint);
+  INFO(endpoint << ": " << answer.status << " " << answer.error.code() << ": "
+                << answer.error.message());
+  CHECK(answer.status == status);
+  CHECK(answer.error.code() == code);
+  CHECK(!answer.error.message().empty());
+  CHECK(senim::test::snapshot(client) == before);
+}
+
 // An election made to the end (every kind of entry but a complaint, which
 // is made here), with the board posted up to and including the ballots.
 struct Prepared {
@@ -80,17 +104,9 @@ struct Prepared {
     f.post_range(0, posted);
   }
 
-  // Posts and checks the answer, and that the board did not move.
   void refused(const std::string& endpoint, const Bytes& body, unsigned status,
                const std::string& code) {
-    const auto before = senim::test::snapshot(*f.client);
-    const auto answer = senim::test::post_entry(*f.client, body, endpoint);
-    INFO(endpoint << ": " << answer.status << " " << answer.error.code() << ": "
-                  << answer.error.message());
-    CHECK(answer.status == status);
-    CHECK(answer.error.code() == code);
-    CHECK(!answer.error.message().empty());
-    CHECK(senim::test::snapshot(*f.client) == before);
+    expect_refused(*f.client, endpoint, body, status, code);
   }
 };
 
@@ -98,7 +114,7 @@ struct Prepared {
 
 TEST_CASE("every write endpoint refuses a malformed body", "[server][bad-input]") {
   Prepared p;
-  const Bytes garbage{0xff, 0xff, 0xff, 0x07, 0x00};
+  const Bytes garbage{0x0a, 0x05, 0x01};  // a 5-byte statement of which 1 byte is there
   for (const std::string endpoint : kWriteEndpoints) {
     p.refused(endpoint, garbage, 400, "invalid_encoding");
     p.refused(endpoint, Bytes{}, 400, "invalid_length");  // an empty Entry: no signer
@@ -127,16 +143,26 @@ TEST_CASE("every write endpoint refuses another kind of entry and names the righ
   }
 }
 
-TEST_CASE("every write endpoint refuses a bad signature with 403", "[server][bad-input]") {
+// docs/protocol.md §12, admission order: the state's cheap rules come before
+// the signature. The board is in voting: only a challenge and the close are
+// acceptable now, so only they reach the signature check.
+TEST_CASE("a bad signature is refused with 403 once the state's rules pass, not before",
+          "[server][bad-input]") {
   Prepared p;
+  const std::map<std::string, std::pair<unsigned, std::string>> expected{
+      {"/v1/challenges", {403, "signature_invalid"}},
+      {"/v1/close", {403, "signature_invalid"}},
+      {"/v1/ballots", {409, "duplicate"}},  // sequence 1 is on the board already
+  };
   for (const std::string endpoint : kWriteEndpoints) {
-    auto parsed = senim::protocol::parse_entry(p.sample.at(endpoint));
-    std::string sig = parsed->entry.signature();
-    sig[5] = static_cast<char>(sig[5] ^ 0x20);
-    parsed->entry.set_signature(sig);
-    const std::string bytes = parsed->entry.SerializeAsString();
-    p.refused(endpoint, Bytes(bytes.begin(), bytes.end()), 403, "signature_invalid");
+    const auto it = expected.find(endpoint);
+    const auto [status, code] =
+        it != expected.end() ? it->second : std::pair<unsigned, std::string>{409, "wrong_phase"};
+    p.refused(endpoint, with_bad_signature(p.sample.at(endpoint)), status, code);
   }
+  const Bytes fresh = resign(*p.f.builder, p.sample.at("/v1/ballots"),
+                             [](v1::Statement& st) { st.mutable_ballot()->set_sequence(2); });
+  p.refused("/v1/ballots", with_bad_signature(fresh), 403, "signature_invalid");
 }
 
 TEST_CASE("every write endpoint refuses an entry for another election", "[server][bad-input]") {
@@ -216,7 +242,8 @@ TEST_CASE("a different ballot that reuses a sequence number is refused with 409 
   CHECK(answer.status == 409);
   CHECK(answer.error.code() == "duplicate");
   CHECK(answer.error.message() ==
-        "ballot sequence 1 is not above this credential's last, 1 (a replayed ballot?)");
+        "ballot sequence 1 does not rise above 1, this credential's last: a repeated or replayed "
+        "ballot");
   CHECK(senim::test::snapshot(*f.client) == before);
 }
 
@@ -363,4 +390,218 @@ TEST_CASE("a box key revealed by a complaint on an earlier board is refused by t
   // The honest set-up, with trustee 1's fresh box key, goes on.
   b.setup();
   f.post_range(0, 1);
+}
+
+// --- docs/protocol.md §11.1.1: one encoding per entry -----------------------
+
+TEST_CASE("every write endpoint refuses a non-canonical entry, each rule with its own code",
+          "[server][bad-input][canonical]") {
+  Prepared p;
+  using Edit = Bytes (*)(senim::ByteView);
+  const std::vector<std::pair<Edit, std::string>> edits{
+      {senim::test::wire::with_unknown_field, "unknown_field"},
+      {senim::test::wire::with_padded_length, "noncanonical_varint"},
+      {senim::test::wire::with_two_bodies, "repeated_field"},  // last-oneof-wins
+      {senim::test::wire::with_fields_swapped, "field_order"},
+      {senim::test::wire::with_empty_id, "default_value"},
+  };
+  for (const std::string endpoint : kWriteEndpoints) {
+    const Bytes& entry = p.sample.at(endpoint);
+    const std::string statement = senim::protocol::parse_entry(entry)->entry.statement();
+    for (const auto& [edit, code] : edits) {
+      // Signed again by its author: only the encoding is wrong.
+      const Bytes edited = edit(senim::as_bytes(statement));
+      p.refused(endpoint,
+                senim::protocol::make_entry_from_statement_bytes(
+                    signer_of(*p.f.builder, entry), std::string(edited.begin(), edited.end())),
+                400, code);
+    }
+    // The Entry's own bytes are not signed: a board could pad them. Refused too.
+    p.refused(endpoint, senim::test::wire::with_unknown_field(entry), 400, "unknown_field");
+  }
+}
+
+// --- docs/protocol.md §9.5: a challenged ciphertext is never cast --------------
+
+namespace {
+
+// A fresh election on a real server, open, with `voters` listed voters.
+struct Voting {
+  ElectionFixture f;
+  explicit Voting(std::uint32_t voters = 4, std::uint32_t max_ballots = 10) : f(voters) {
+    senim::sim::ElectionPlan plan = f.builder->plan();
+    plan.manifest.set_max_ballots_per_credential(max_ballots);
+    f.builder = std::make_unique<senim::sim::ElectionBuilder>(std::move(plan));
+    f.builder->prepare();
+    f.post_range(0, f.builder->entries().size());
+  }
+  const senim::protocol::VotingParameters& params() const {
+    return *f.builder->state().parameters();
+  }
+  senim::protocol::EncryptedBallot encrypt(std::uint32_t voter, std::uint32_t sequence,
+                                           const BallotChoices& choices) const {
+    return *senim::protocol::encrypt_ballot(params(), f.builder->voter_public_key(voter), sequence,
+                                            choices);
+  }
+  // The statement bytes of `ballot` (what its tracking code is of).
+  std::string statement(const v1::Ballot& ballot) const {
+    v1::Statement st = f.builder->statement();
+    *st.mutable_ballot() = ballot;
+    return senim::protocol::serialize(st);
+  }
+  Bytes cast(std::uint32_t voter, const std::string& statement_bytes) const {
+    return senim::protocol::make_entry_from_statement_bytes(f.builder->voter_key(voter),
+                                                            statement_bytes);
+  }
+  Bytes challenge(std::uint32_t voter, const senim::protocol::EncryptedBallot& made,
+                  const std::string& statement_bytes) const {
+    v1::Statement st = f.builder->statement();
+    *st.mutable_challenge() = senim::protocol::reveal_ballot(made, statement_bytes);
+    return senim::protocol::make_entry(f.builder->voter_key(voter), st);
+  }
+  // Posted to its kind's endpoint; an entry that does not parse is a ballot.
+  void refused(const Bytes& body, unsigned status, const std::string& code) {
+    const std::string endpoint =
+        senim::protocol::parse_entry(body) ? senim::test::endpoint_for(body) : "/v1/ballots";
+    expect_refused(*f.client, endpoint, body, status, code);
+  }
+  void accepted(const Bytes& body) {
+    const auto answer = senim::test::post_entry(*f.client, body);
+    INFO(answer.error.code() << ": " << answer.error.message());
+    REQUIRE(answer.status == 200);
+  }
+};
+
+// The nonces `made` was encrypted with, as encrypt_ballot_with draws them:
+// what its challenge reveals to everyone.
+senim::protocol::NonceSource nonces_of(const senim::protocol::EncryptedBallot& made) {
+  auto nonces = std::make_shared<std::vector<senim::crypto::Scalar>>();
+  for (std::size_t c = 0; c < made.secrets.size(); ++c) {
+    const auto& s = made.secrets[c];
+    nonces->insert(nonces->end(), s.nonces.begin(), s.nonces.end());
+    if (!made.ballot.contests(static_cast<int>(c)).blank().empty())
+      nonces->push_back(s.blank_nonce);
+  }
+  auto next = std::make_shared<std::size_t>(0);
+  return [nonces, next] { return nonces->at((*next)++); };
+}
+
+}  // namespace
+
+TEST_CASE("a challenged ballot can never be cast, however it is encoded (issue 7)",
+          "[server][bad-input][challenge]") {
+  Voting v;
+  const auto made = v.encrypt(0, 1, yes());
+  const std::string shown = v.statement(made.ballot);
+  // The attack: a challenge of the ballot with an unknown field added, so
+  // that the original bytes have another tracking code. Refused at once.
+  const Bytes padded = senim::test::wire::with_unknown_field(senim::as_bytes(shown));
+  v.refused(v.challenge(0, made, std::string(padded.begin(), padded.end())), 400, "unknown_field");
+  // An honest challenge; from now on its nonces are public.
+  v.accepted(v.challenge(0, made, shown));
+  // The very bytes, and the same bytes with an unknown field.
+  v.refused(v.cast(0, shown), 409, "ciphertext_reused");
+  v.refused(v.cast(0, std::string(padded.begin(), padded.end())), 400, "unknown_field");
+  // The same ciphertexts and proofs under another sequence number: canonical,
+  // another tracking code, valid proofs (they do not bind the sequence).
+  v1::Ballot renumbered = made.ballot;
+  renumbered.set_sequence(2);
+  v.refused(v.cast(0, v.statement(renumbered)), 409, "ciphertext_reused");
+  // Re-encrypted with the revealed nonces for another voter, freshly proven.
+  auto copied = senim::protocol::encrypt_ballot_with(v.params(), v.f.builder->voter_public_key(2),
+                                                     1, yes(), nonces_of(made));
+  REQUIRE(copied.ok());
+  REQUIRE(senim::protocol::ciphertext_alphas(copied->ballot) ==
+          senim::protocol::ciphertext_alphas(made.ballot));
+  v.refused(v.cast(2, v.statement(copied->ballot)), 409, "ciphertext_reused");
+  // The same challenge again is the same entry: its receipt again (§11.3).
+  v.accepted(v.challenge(0, made, shown));
+  // A second challenge of the same ciphertexts, under another sequence
+  // number: already opened.
+  v.refused(v.challenge(0, made, v.statement(renumbered)), 409, "duplicate");
+  // And a fresh encryption of the same choice is cast as usual.
+  v.accepted(v.cast(0, v.statement(v.encrypt(0, 1, yes()).ballot)));
+}
+
+TEST_CASE("a cast ballot can never be challenged, not even under another credential",
+          "[server][bad-input][challenge]") {
+  Voting v;
+  const auto made = v.encrypt(1, 1, yes());
+  const std::string cast = v.statement(made.ballot);
+  v.accepted(v.cast(1, cast));
+  v.refused(v.challenge(1, made, cast), 409, "ciphertext_reused");
+  // A device that made the cast ballot knows its nonces and could publish
+  // them in a challenge of another voter's re-encryption: refused as well.
+  auto copied = senim::protocol::encrypt_ballot_with(v.params(), v.f.builder->voter_public_key(3),
+                                                     1, yes(), nonces_of(made));
+  REQUIRE(copied.ok());
+  v.refused(v.challenge(3, *copied, v.statement(copied->ballot)), 409, "ciphertext_reused");
+}
+
+// --- docs/protocol.md §9.3 step 1: no identity α --------------------------------
+
+TEST_CASE("a ballot encrypted with every nonce 0 is refused: anyone could read it",
+          "[server][bad-input]") {
+  Voting v;
+  auto zero = senim::protocol::encrypt_ballot_with(v.params(), v.f.builder->voter_public_key(0), 1,
+                                                   yes(), [] { return senim::crypto::Scalar(); });
+  REQUIRE(zero.ok());  // its proofs are valid: only the identity rule refuses it
+  const Bytes entry = v.cast(0, v.statement(zero->ballot));
+  v.refused(entry, 400, "identity_element");
+  const auto answer = senim::test::post_entry(*v.f.client, entry);
+  CHECK_THAT(answer.error.message(),
+             Catch::Matchers::Contains("contest 1 option 1: α is the identity"));
+}
+
+// --- docs/protocol.md §9.6: last < sequence ≤ max_ballots_per_credential ------
+
+TEST_CASE("sequence numbers run from 1 to the manifest's limit; 2^32-1 no longer ends re-voting",
+          "[server][bad-input][revote]") {
+  Voting v(2, 2);
+  auto ballot = [&](std::uint32_t sequence) {
+    return v.cast(0, v.statement(v.encrypt(0, sequence, yes()).ballot));
+  };
+  v.refused(ballot(UINT32_MAX), 400, "out_of_range");
+  v.refused(ballot(3), 400, "out_of_range");
+  v.accepted(ballot(1));
+  v.refused(ballot(1), 409, "duplicate");
+  v.accepted(ballot(2));
+  // The limit is reached: no number is left.
+  v.refused(ballot(2), 409, "duplicate");
+  v.refused(ballot(3), 400, "out_of_range");
+  v1::CredentialStatus status;
+  REQUIRE(senim::test::get_message(
+              *v.f.client, "/v1/credentials/" + senim::to_hex(v.f.builder->voter_public_key(0)),
+              status) == 200);
+  CHECK(status.last_sequence() == 2);
+}
+
+// --- docs/protocol.md §12: cheap checks before costly ones ------------------------
+
+TEST_CASE("an unlisted credential is refused before its signature or proofs are looked at",
+          "[server][bad-input][order]") {
+  Voting v;
+  const auto stranger = senim::protocol::SigningKey::generate();
+  auto made = senim::protocol::encrypt_ballot(v.params(), stranger.public_key(), 1, yes());
+  REQUIRE(made.ok());
+  std::string* proof = made->ballot.mutable_contests(0)->mutable_selection_proofs(0);
+  (*proof)[40] = static_cast<char>((*proof)[40] ^ 0x01);  // a broken proof …
+  v1::Statement st = v.f.builder->statement();
+  *st.mutable_ballot() = made->ballot;
+  // … and a broken signature: neither is reached.
+  const Bytes entry = with_bad_signature(senim::protocol::make_entry(stranger, st));
+  v.refused(entry, 403, "not_authorized");
+  // A listed voter's replay with the same two faults: the sequence rule first.
+  v.accepted(v.cast(1, v.statement(v.encrypt(1, 1, yes()).ballot)));
+  v1::Ballot replay = v.encrypt(1, 1, yes()).ballot;
+  *replay.mutable_contests(0)->mutable_selection_proofs(0) = *proof;
+  v.refused(with_bad_signature(v.cast(1, v.statement(replay))), 409, "duplicate");
+  // With the state's rules met, the signature, then the proofs.
+  replay.set_sequence(2);
+  v.refused(with_bad_signature(v.cast(1, v.statement(replay))), 403, "signature_invalid");
+  const Bytes bad_proof = v.cast(1, v.statement(replay));
+  const auto answer = senim::test::post_entry(*v.f.client, bad_proof);
+  CHECK(answer.status == 400);
+  CHECK((answer.error.code() == "challenge_mismatch" || answer.error.code() == "equation_failed" ||
+         answer.error.code() == "invalid_encoding"));
 }

@@ -4,14 +4,19 @@
 // operator would, and asserts the server's specific refusal.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <string>
+#include <vector>
 
+#include "protocol/ballot.hpp"
 #include "protocol/entry.hpp"
 #include "tests/server/board_fixture.hpp"
 #include "tests/server/data_dir_tools.hpp"
 
 using senim::Bytes;
+using senim::ByteView;
 using senim::test::ElectionFixture;
 using senim::test::ServerProcess;
 namespace fs = std::filesystem;
@@ -113,30 +118,41 @@ TEST_CASE("a database put back from an old backup is refused", "[server][damage]
                                   std::to_string(b.entries().size())));
 }
 
-TEST_CASE("a flipped bit in the tracking-code index is refused, naming the index",
-          "[server][damage]") {
-  ElectionFixture f(3);
+namespace {
+
+// Voter 1 challenges a ballot whose twin (the same ballot, cast) is on the
+// board first, so the challenge must be refused: a cast ballot can never be
+// challenged (§9.5). Returns the twin's tracking code and its ciphertexts'
+// α's; the server is stopped.
+struct CastTwin {
+  senim::Hash32 code{};
+  std::vector<senim::Hash32> alphas;
+};
+CastTwin cast_twin_then_refused_challenge(ElectionFixture& f) {
   auto& b = *f.builder;
   b.prepare();
-  // Voter 1 challenges a ballot; its twin (the same ballot, cast) goes on
-  // the board first, so the challenge must be refused: a cast ballot cannot
-  // be challenged (§9.5). The board decides that with the index.
-  const senim::Hash32 code = b.challenge(1, senim::protocol::BallotChoices{{{1U, 0U}}});
+  CastTwin twin;
+  twin.code = b.challenge(1, senim::protocol::BallotChoices{{{1U, 0U}}});
   const Bytes challenge = b.entries().back();
   b.erase_entry(b.entries().size() - 1);
-  const Bytes twin = senim::protocol::make_entry_from_statement_bytes(
-      b.voter_key(1),
-      senim::protocol::parse_entry(challenge)->statement.challenge().ballot_statement());
+  const auto shown = senim::protocol::parse_entry(challenge)->statement.challenge();
+  const Bytes cast =
+      senim::protocol::make_entry_from_statement_bytes(b.voter_key(1), shown.ballot_statement());
+  twin.alphas = senim::protocol::ciphertext_alphas(
+      senim::protocol::parse_entry(cast)->statement.ballot());
   f.post_range(0, b.entries().size());
-  REQUIRE(senim::test::post_entry(*f.client, twin).status == 200);
+  REQUIRE(senim::test::post_entry(*f.client, cast).status == 200);
   const auto refused = senim::test::post_entry(*f.client, challenge);
-  REQUIRE(refused.status == 400);
-  REQUIRE(refused.error.message() == "this ballot was cast; a cast ballot cannot be challenged");
+  REQUIRE(refused.status == 409);
+  REQUIRE(refused.error.code() == "ciphertext_reused");
+  REQUIRE_THAT(refused.error.message(), Catch::EndsWith("a cast ballot can never be challenged"));
   REQUIRE(f.server->stop() == 0);
+  return twin;
+}
 
-  // Flip one bit of the tracking code in the index's cell (the index of a
-  // small board is its root page).
-  const std::string path = f.data_dir() + "/board.sqlite";
+// Flips one bit of `needle` where it first appears in the root page of the
+// b-tree `name` (a small board's index or table fits its root page).
+void flip_in_root_page(const std::string& path, const std::string& name, ByteView needle) {
   std::int64_t root_page = 0;
   std::int64_t page_size = 0;
   {
@@ -145,8 +161,9 @@ TEST_CASE("a flipped bit in the tracking-code index is refused, naming the index
     sqlite3_stmt* q = nullptr;
     REQUIRE(sqlite3_prepare_v2(db,
                                "SELECT rootpage, (SELECT page_size FROM pragma_page_size()) FROM "
-                               "sqlite_master WHERE name = 'leaves_by_tracking_code'",
+                               "sqlite_master WHERE name = ?",
                                -1, &q, nullptr) == SQLITE_OK);
+    sqlite3_bind_text(q, 1, name.c_str(), -1, SQLITE_TRANSIENT);
     REQUIRE(sqlite3_step(q) == SQLITE_ROW);
     root_page = sqlite3_column_int64(q, 0);
     page_size = sqlite3_column_int64(q, 1);
@@ -155,24 +172,44 @@ TEST_CASE("a flipped bit in the tracking-code index is refused, naming the index
   }
   const Bytes file = senim::test::read_file(path);
   const auto page = file.begin() + (root_page - 1) * page_size;
-  const auto cell = std::search(page, page + page_size, code.begin(), code.end());
+  const auto cell = std::search(page, page + page_size, needle.begin(), needle.end());
   REQUIRE(cell != page + page_size);
-  senim::test::flip_byte(path, static_cast<std::uint64_t>(cell - file.begin()) + 5);
+  senim::test::flip_byte(path, static_cast<std::uint64_t>(cell - file.begin()) + needle.size() - 1);
+}
 
-  // What the flip does: SQLite's own check passes, and the look-up the
-  // challenge rule makes no longer finds the cast twin, so a board that
-  // trusted the index would accept the challenge of a cast ballot.
+// PRAGMA quick_check's verdict on the file at `path`.
+std::string quick_check(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &q, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+  const std::string verdict(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return verdict;
+}
+
+}  // namespace
+
+TEST_CASE("a flipped bit in the tracking-code index is refused, naming the index",
+          "[server][damage]") {
+  ElectionFixture f(3);
+  const CastTwin twin = cast_twin_then_refused_challenge(f);
+  const std::string path = f.data_dir() + "/board.sqlite";
+  flip_in_root_page(path, "leaves_by_tracking_code", twin.code);
+
+  // What the flip does: SQLite's own check passes, and the look-up of
+  // GET /v1/ballots no longer finds the cast ballot, so a board that trusted
+  // the index would tell its voter that their ballot is not on the board.
+  CHECK(quick_check(path) == "ok");
   {
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
     sqlite3_stmt* q = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &q, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(q) == SQLITE_ROW);
-    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 0))) == "ok");
-    sqlite3_finalize(q);
     REQUIRE(sqlite3_prepare_v2(db, "SELECT idx FROM leaves WHERE tracking_code = ?", -1, &q,
                                nullptr) == SQLITE_OK);
-    sqlite3_bind_blob(q, 1, code.data(), static_cast<int>(code.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(q, 1, twin.code.data(), static_cast<int>(twin.code.size()), SQLITE_STATIC);
     CHECK(sqlite3_step(q) == SQLITE_DONE);  // not found
     sqlite3_finalize(q);
     sqlite3_close(db);
@@ -182,6 +219,29 @@ TEST_CASE("a flipped bit in the tracking-code index is refused, naming the index
              Catch::Contains("refusing to start: the stored board does not check out: " + path +
                              ": index leaves_by_tracking_code does not match the "
                              "leaves it indexes"));
+  CHECK_THAT(why, Catch::Contains("REINDEX"));
+}
+
+TEST_CASE("a flipped bit in the cast-ciphertext table is refused, naming the table",
+          "[server][damage]") {
+  ElectionFixture f(3);
+  const CastTwin twin = cast_twin_then_refused_challenge(f);
+  const std::string path = f.data_dir() + "/board.sqlite";
+  // ballot_alphas keys on α's first 8 bytes as a little-endian integer,
+  // which SQLite stores big-endian: the bytes reversed.
+  Bytes key(twin.alphas.front().begin(), twin.alphas.front().begin() + 8);
+  std::reverse(key.begin(), key.end());
+  flip_in_root_page(path, "ballot_alphas", key);
+
+  // What the flip does: the challenge rule's look-up (§9.5) no longer finds
+  // the cast twin's first ciphertext, so a board that trusted the table would
+  // accept a challenge that opens a cast ballot. SQLite's own check passes.
+  CHECK(quick_check(path) == "ok");
+  const std::string why = ServerProcess::refusal(f.data_dir());
+  CHECK_THAT(why, Catch::Contains("refusing to start: the stored board does not check out: " +
+                                  path +
+                                  ": index ballot_alphas does not match the leaves it indexes"));
+  CHECK_THAT(why, Catch::Contains("--restore-from RECORD"));
 }
 
 TEST_CASE("a stored look-up column that its leaf's bytes do not give is refused",

@@ -233,8 +233,7 @@ void TamperFixture::retally(const Retally& how) {
     how.adjust(sums);
   v1::Statement tally = b.statement();
   *tally.mutable_tally() = sums.to_message();
-  for (std::uint64_t index : superseded)
-    tally.mutable_tally()->add_superseded(index);
+  protocol::set_superseded(*tally.mutable_tally(), superseded);
   if (how.edit_tally)
     how.edit_tally(*tally.mutable_tally());
   append(sim::ElectionBuilder::sign(b.authority_key(), tally));

@@ -1,10 +1,12 @@
 // The tamper catalogue, checks 1–4: the record file, the Merkle log, the
 // board's tree heads and the entries' signatures (docs/verifier-checks.md).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
 #include "protocol/entry.hpp"
+#include "tests/protocol/wire_edits.hpp"
 #include "tests/verifier/tamper_fixture.hpp"
 
 using Catch::Matchers::Contains;
@@ -87,8 +89,9 @@ TEST_CASE_METHOD(TamperFixture,
                  "record-format: a record cut off inside a frame after its last head", "[tamper]") {
   const Report report = verify_damaged(*this, [](const std::string& path) {
     // An entry frame announcing 100 bytes, of which only 10 arrived.
-    Bytes partial{1, 0, 0, 0, 100};
-    partial.resize(partial.size() + 10, 0x2a);
+    Bytes partial(5 + 10, 0x2a);
+    const std::uint8_t header[] = {1, 0, 0, 0, 100};
+    std::copy(std::begin(header), std::end(header), partial.begin());
     append_bytes(path, partial);
   });
   INFO(report.to_text());
@@ -118,6 +121,54 @@ TEST_CASE_METHOD(TamperFixture, "record-format: an entry that is not a protobuf 
   CHECK(failed(report) == only(Check::record_format));
   CHECK_THAT(first_failure(report, Check::record_format),
              StartsWith(at(leaf::kBallotV1)) && Contains("entry does not parse"));
+}
+
+// §11.1.1: one encoding per entry. A ballot re-signed by its voter with its
+// statement's bytes re-encoded, each breaking one rule: libprotobuf would
+// read the same ballot (under another tracking code); the verifier refuses
+// the entry and names the rule.
+TEST_CASE_METHOD(TamperFixture,
+                 "record-format: a ballot with an unknown field, a padded varint or two bodies",
+                 "[tamper][canonical]") {
+  using Edit = Bytes (*)(senim::ByteView);
+  const std::vector<std::pair<Edit, std::string>> edits{
+      {senim::test::wire::with_unknown_field,
+       "unknown_field: Statement field 127 (wire type 0) is not a field of Statement"},
+      {senim::test::wire::with_padded_length,
+       "noncanonical_varint: Statement.election_id (its length): a varint of 2 bytes"},
+      {senim::test::wire::with_two_bodies,
+       "repeated_field: Statement.body holds both setup and ballot (libprotobuf would keep the "
+       "last)"},
+  };
+  const Bytes honest = b.entries().at(leaf::kBallotV3);
+  const std::string statement = senim::protocol::parse_entry(honest)->entry.statement();
+  for (const auto& [edit, says] : edits) {
+    const Bytes edited = edit(senim::as_bytes(statement));
+    b.replace_entry(leaf::kBallotV3,
+                    senim::protocol::make_entry_from_statement_bytes(
+                        b.voter_key(3), std::string(edited.begin(), edited.end())));
+    retally();  // the board's tally, as if it had counted what it could parse
+    const Report report = verify();
+    INFO(report.to_text());
+    CHECK(failed(report) == only(Check::record_format));
+    CHECK_THAT(first_failure(report, Check::record_format),
+               StartsWith(at(leaf::kBallotV3)) && Contains("entry does not parse: " + says));
+  }
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "record-format: a board re-encodes a signed entry (an unknown field in the Entry)",
+                 "[tamper][canonical]") {
+  // The Entry's own bytes are not signed: the signature still verifies.
+  b.replace_entry(leaf::kBallotV3,
+                  senim::test::wire::with_unknown_field(b.entries().at(leaf::kBallotV3)));
+  retally();
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::record_format));
+  CHECK_THAT(first_failure(report, Check::record_format),
+             StartsWith(at(leaf::kBallotV3)) &&
+                 Contains("unknown_field: Entry field 127 (wire type 0) is not a field of Entry"));
 }
 
 // Not a single-check case: a record that ends inside its only head has lost

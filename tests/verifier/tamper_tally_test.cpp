@@ -107,6 +107,27 @@ TEST_CASE_METHOD(TamperFixture, "result: a published count one higher than the d
   CHECK_FALSE(report.verified_result.has_value());
 }
 
+TEST_CASE_METHOD(TamperFixture,
+                 "result: posted with fewer than k valid partial decryptions (check 18 fails)",
+                 "[tamper]") {
+  // k = 2: spoil trustees 2 and 3, and only trustee 1's partial is valid.
+  // The result may be right, but nothing shows it: check 18 fails, it is not
+  // skipped (docs/verifier-checks.md §18).
+  for (const std::uint64_t partial : {leaf::kPartial1 + 1, leaf::kPartial1 + 2}) {
+    edit(partial, [](Statement& st) {
+      auto* p = st.mutable_partial();
+      p->set_shares(4, p->shares(5));
+    });
+  }
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == std::vector<std::string>{"partial-decryptions", "result"});
+  CHECK_THAT(first_failure(report, Check::result),
+             StartsWith(at(leaf::kResult)) &&
+                 Contains("need partial decryptions from 2 trustees, have 1"));
+  CHECK_FALSE(report.verified_result.has_value());
+}
+
 TEST_CASE_METHOD(TamperFixture, "result: a total that is not the sum of the districts",
                  "[tamper]") {
   edit(leaf::kResult, [](Statement& st) {

@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "net/http_client.hpp"
+#include "protocol/ballot.hpp"
+#include "protocol/canonical.hpp"
 #include "protocol/fork_evidence.hpp"
 #include "sim/election_builder.hpp"
 #include "tests/run_command.hpp"
@@ -33,7 +35,7 @@ using senim::test::TempDir;
 
 namespace {
 
-const std::string kOrigin = "board.test/witness-2026";
+constexpr std::string_view kOrigin = "board.test/witness-2026";
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -57,7 +59,8 @@ struct Harness {
     plan.voters = voters;
     b = std::make_unique<sim::ElectionBuilder>(std::move(plan));
     b->prepare();  // 9 entries: set-up, 3 deals, 3 ready, credentials, open
-    board = std::make_unique<BoardFiles>(tmp.path() + "/board", b->board_key(), kOrigin);
+    board =
+        std::make_unique<BoardFiles>(tmp.path() + "/board", b->board_key(), std::string(kOrigin));
     board->set_entries(b->entries());
     const auto keygen =
         test::run_command(std::string(SENIM_BINARY) +
@@ -69,6 +72,19 @@ struct Harness {
   }
 
   void update_entries() { board->set_entries(b->entries()); }
+  // Starts the witness and has it cosign the opened election; returns its size.
+  std::uint64_t start_and_cosign_opening() {
+    start();
+    const std::uint64_t opened = b->entries().size();
+    require_cosigned(add(0, opened), opened);
+    return opened;
+  }
+  // The first `voters` voters cast a ballot each, into the board's entries.
+  void cast_some(std::uint32_t voters) {
+    for (std::uint32_t v = 0; v < voters; ++v)
+      b->cast(v, demo_choices(v % 3, {1, 0, 0, 0, 1}));
+    update_entries();
+  }
 
   void start(std::vector<std::string> extra = {}) {
     std::vector<std::string> args{"witness", "serve",       "--key",    key_file,
@@ -231,12 +247,13 @@ TEST_CASE(
   SECTION("403: not signed by the board's key, or a bad signature") {
     auto other_key = protocol::SigningKey::from_seed(Bytes(32, 9));
     REQUIRE(other_key.ok());
-    BoardFiles impostor(h.tmp.path() + "/impostor", *other_key, kOrigin);  // same origin
+    BoardFiles impostor(h.tmp.path() + "/impostor", *other_key,
+                        std::string(kOrigin));  // same origin
     impostor.set_entries(h.b->entries());
     require_refused(h.post(impostor.request(n, n)), 403, "note has no signature from a known key");
     std::string forged = h.board->request(n, n);
     forged[forged.size() - 6] = forged[forged.size() - 6] == 'A' ? 'B' : 'A';
-    require_refused(h.post(forged), 403, "invalid signature for key " + kOrigin);
+    require_refused(h.post(forged), 403, "invalid signature for key " + std::string(kOrigin));
   }
   SECTION("409: a stale old size, answered with the witness's size") {
     for (std::uint64_t old : {std::uint64_t{0}, n - 2}) {
@@ -305,9 +322,7 @@ TEST_CASE(
     "evidence",
     "[witness]") {
   Harness h;
-  h.start();
-  const std::uint64_t opened = h.b->entries().size();
-  h.require_cosigned(h.add(0, opened), opened);
+  const std::uint64_t opened = h.start_and_cosign_opening();
   h.b->cast(0, demo_choices(0, {1, 0, 0, 0, 1}));
   h.b->cast(1, demo_choices(1, {0, 1, 0, 0, 1}));
   h.b->cast(2, demo_choices(1, {0, 1, 0, 0, 1}));
@@ -354,7 +369,7 @@ TEST_CASE("the witness refuses a log whose set-up names another board key", "[wi
   // The same entries, but checkpoints signed by a key the set-up does not name.
   auto other_key = protocol::SigningKey::from_seed(Bytes(32, 5));
   REQUIRE(other_key.ok());
-  h.board = std::make_unique<BoardFiles>(h.tmp.path() + "/board", *other_key, kOrigin);
+  h.board = std::make_unique<BoardFiles>(h.tmp.path() + "/board", *other_key, std::string(kOrigin));
   h.update_entries();
   h.start();
   const auto r = h.add(0, h.b->entries().size());
@@ -397,7 +412,7 @@ TEST_CASE(
   sim::ElectionBuilder& b = *h.b;
   std::vector<Bytes> branch = b.entries();
   branch[voted - 1] = branch[voted - 2];  // the board rewrites history
-  BoardFiles other(h.tmp.path() + "/board", b.board_key(), kOrigin);
+  BoardFiles other(h.tmp.path() + "/board", b.board_key(), std::string(kOrigin));
   other.set_entries(branch);
   CHECK(h.post(other.request(voted, voted)).status == 422);
   branch.push_back(b.entries()[opened]);
@@ -460,7 +475,7 @@ TEST_CASE("the witness reads the board over HTTP (a static file server)", "[witn
                        "s.serve_forever()",
                        h.board->dir()},
                       h.tmp.path() + "/files.log");
-  h.board = std::make_unique<BoardFiles>(files.url(), h.b->board_key(), kOrigin);
+  h.board = std::make_unique<BoardFiles>(files.url(), h.b->board_key(), std::string(kOrigin));
   h.update_entries();
   h.start();
   h.require_cosigned(h.post(h.board->request(0, n)), n);
@@ -471,12 +486,8 @@ TEST_CASE(
     "senim-verify --evidence proves it offline",
     "[witness][fork-evidence]") {
   Harness h;
-  h.start();
-  const std::uint64_t opened = h.b->entries().size();
-  h.require_cosigned(h.add(0, opened), opened);
-  for (std::uint32_t v = 0; v < 3; ++v)
-    h.b->cast(v, demo_choices(v % 3, {1, 0, 0, 0, 1}));
-  h.update_entries();
+  const std::uint64_t opened = h.start_and_cosign_opening();
+  h.cast_some(3);
   const std::uint64_t m = h.b->entries().size();
   h.require_cosigned(h.add(opened, m), m);
   const std::string cosigned = h.monitored().body;
@@ -506,7 +517,7 @@ TEST_CASE(
   };
 
   SECTION("from the request's own consistency proof") {
-    BoardFiles other(h.tmp.path() + "/other", h.b->board_key(), kOrigin);
+    BoardFiles other(h.tmp.path() + "/other", h.b->board_key(), std::string(kOrigin));
     other.set_entries(branch);
     require_refused(h.post(other.request(m, n)), 422,
                     "old tree of size " + std::to_string(m) + ": proof leads to ");
@@ -517,7 +528,7 @@ TEST_CASE(
   }
   SECTION("from the board's tiles, when the request's proof proves nothing") {
     // The board now serves the other history's tiles (to this witness, at least).
-    BoardFiles other(h.board->dir(), h.b->board_key(), kOrigin);
+    BoardFiles other(h.board->dir(), h.b->board_key(), std::string(kOrigin));
     other.set_entries(branch);
     other.publish(n);
     std::vector<Hash32> garbage = other.consistency(m, n);
@@ -555,14 +566,10 @@ TEST_CASE(
     "the checkpoint's tree, and changes nothing",
     "[witness]") {
   Harness h;
-  h.start();
-  const std::uint64_t opened = h.b->entries().size();
-  h.require_cosigned(h.add(0, opened), opened);
+  const std::uint64_t opened = h.start_and_cosign_opening();
   const std::string cosigned = h.monitored().body;
   const std::string state = read_file(h.data + "/state.json");
-  for (std::uint32_t v = 0; v < 3; ++v)
-    h.b->cast(v, demo_choices(v % 3, {1, 0, 0, 0, 1}));
-  h.update_entries();
+  h.cast_some(3);
   const std::uint64_t n = h.b->entries().size();
 
   SECTION("503: the tiles of the new checkpoint are not there (yet)") {
@@ -591,4 +598,101 @@ TEST_CASE(
   // Not a refusal of the log: once the board serves its tree, it is cosigned.
   h.require_cosigned(h.add(opened, n), n);
   CHECK(h.status().find("REFUSING") == std::string::npos);
+}
+
+namespace {
+
+// A ballot of `voter` made here, so that its nonces are known: the entry
+// that casts it and one that challenges it (a board admits neither after
+// the other, docs/protocol.md §9.5).
+struct CastAndChallenge {
+  Bytes cast;
+  Bytes challenge;
+};
+
+CastAndChallenge cast_and_challenge(const sim::ElectionBuilder& b, std::uint32_t voter,
+                                    std::uint32_t sequence) {
+  auto made = protocol::encrypt_ballot(*b.state().parameters(), b.voter_public_key(voter), sequence,
+                                       demo_choices(1, {0, 1, 0, 0, 1}));
+  REQUIRE(made.ok());
+  v1::Statement cast = b.statement();
+  *cast.mutable_ballot() = made->ballot;
+  v1::Statement challenge = b.statement();
+  *challenge.mutable_challenge() = protocol::reveal_ballot(*made, protocol::serialize(cast));
+  return {sim::ElectionBuilder::sign(b.voter_key(voter), cast),
+          sim::ElectionBuilder::sign(b.voter_key(voter), challenge)};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "the witness applies the intake rules as the log grows: canonical entries, the re-vote "
+    "limit, no challenged ballot cast and no cast ballot challenged",
+    "[witness]") {
+  Harness h;
+  const std::uint64_t opened = h.start_and_cosign_opening();
+  h.b->cast(0, demo_choices(0, {1, 0, 0, 0, 1}));
+  h.b->cast(1, demo_choices(1, {0, 1, 0, 0, 1}));
+  h.update_entries();
+  const std::uint64_t v = h.b->entries().size();
+  h.require_cosigned(h.add(opened, v), v);
+  std::vector<Bytes> log = h.b->entries();
+  const CastAndChallenge voter2 = cast_and_challenge(*h.b, 2, 1);
+
+  // The board admits each of these, though its own rules refuse them; the
+  // witness, checking the new entries as they come, refuses the checkpoint.
+  std::uint64_t bad = v;  // the entry reported
+  std::string why;
+  SECTION("check 1: an entry that is not canonical (an unknown field appended)") {
+    Bytes entry = h.b->entries()[opened];
+    entry.push_back(0x78);  // field 15, varint
+    entry.push_back(0x01);
+    log.push_back(entry);
+    why = "check 1 (record-format): entry does not parse: unknown_field";
+  }
+  SECTION("check 13: a ballot beyond the re-vote limit") {
+    log.push_back(cast_and_challenge(*h.b, 3, 11).cast);  // max_ballots_per_credential is 10
+    why =
+        "check 13 (no-duplicate-ballot): ballot sequence 11 exceeds the election's "
+        "max_ballots_per_credential, 10";
+  }
+  SECTION("check 15: a challenged ballot cast") {
+    log.push_back(voter2.challenge);
+    log.push_back(voter2.cast);
+    bad = v + 1;
+    why =
+        "check 15 (challenges): ciphertext 1 of this cast ballot was opened by the challenge at "
+        "entry " +
+        std::to_string(v);
+  }
+  SECTION("check 15: a cast ballot challenged, after the witness cosigned the cast") {
+    log.push_back(voter2.cast);
+    h.board->set_entries(log);
+    h.require_cosigned(h.add(v, v + 1), v + 1);
+    log.push_back(voter2.challenge);
+    h.board->set_entries(log);
+    const auto r = h.add(v + 1, v + 2);
+    require_refused(r, 403,
+                    "senim witness: an entry from " + std::to_string(v + 1) + " on makes entry " +
+                        std::to_string(v) +
+                        " of this log fail the election's checks: check 15 "
+                        "(challenges): ciphertext 1 of this cast ballot was opened by the "
+                        "challenge at entry " +
+                        std::to_string(v + 1));
+    // What it cosigned stays good: the same checkpoint is cosigned again.
+    h.require_cosigned(h.add(v + 1, v + 1), v + 1);
+    CHECK(h.status().find("REFUSING   from entry " + std::to_string(v + 1)) != std::string::npos);
+    return;
+  }
+  h.board->set_entries(log);
+  const std::uint64_t size = log.size();
+  require_refused(h.add(v, size), 403,
+                  "senim witness: entry " + std::to_string(bad) +
+                      " of this log fails the election's checks: " + why);
+  // It refuses from that entry on, and still cosigns what came before it.
+  h.require_cosigned(h.add(v, bad), bad);
+  require_refused(h.add(bad, size), 403,
+                  "this log fails the election's checks from entry " + std::to_string(bad));
+  CHECK(h.status().find("REFUSING   from entry " + std::to_string(bad) + ": " + why) !=
+        std::string::npos);
 }
