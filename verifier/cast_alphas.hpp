@@ -4,8 +4,8 @@
 // judged at the challenge, not by a second pass at the end.
 //
 // Each α is kept as an 8-byte keyed fingerprint, SipHash-2-4(key, α) with a
-// random 16-byte key, in an open-addressing set (load at most 3/4): about 11
-// bytes per cast ciphertext. The key makes fingerprints unpredictable, so no
+// random 16-byte key, in an open-addressing set that doubles when 3/4 full:
+// 11 to 22 bytes per cast ciphertext. The key makes fingerprints unpredictable, so no
 // one can post ballots whose fingerprints collide with a challenge's on
 // purpose. A fingerprint found is only a candidate: the caller finds the
 // ballot in the record and compares α itself.
