@@ -2,11 +2,12 @@
 // senim-server on loopback.
 //
 //   bench_ingest [--voters N] [--connections C] [--seconds S] [--server-threads T]
+//                [--server-binary PATH]
 //
 // Prepares an open referendum with N voters (ElectionBuilder, ballots
 // encrypted before the clock starts), then C client threads, each with one
 // keep-alive connection, post the ballots as fast as the server answers. A
-// ballot counts once its receipt (signed head + inclusion proof, sent only
+// ballot counts once its receipt (checkpoint + inclusion proof, sent only
 // after the batch is fsync'ed) is back. Reports ballots/s, p50/p99 latency,
 // group-commit batch sizes and the machine's core count.
 #include <sodium.h>
@@ -21,6 +22,7 @@
 #include <thread>
 
 #include "bench/bench_board.hpp"
+#include "bench/timing.hpp"
 #include "net/http_client.hpp"
 #include "proto/api.pb.h"
 #include "proto/board.pb.h"
@@ -29,17 +31,23 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ms(Clock::duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
+// The size of the checkpoint a receipt is under (docs/protocol.md §11.3):
+// the line after the origin, after the proof's blank line.
+std::uint64_t checkpoint_size(const std::string& proof) {
+  const std::size_t note = proof.find("\n\n");
+  if (note == std::string::npos)
+    return 0;
+  const std::size_t size_line = proof.find('\n', note + 2);
+  if (size_line == std::string::npos)
+    return 0;
+  return std::strtoull(proof.c_str() + size_line + 1, nullptr, 10);
 }
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty())
-    return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+using senim::bench::Clock;
+using senim::bench::percentile;
+
+double ms(Clock::duration d) {
+  return senim::bench::micros(d) / 1000;
 }
 
 }  // namespace
@@ -54,14 +62,24 @@ int main(int argc, char** argv) {
   app.add_option("--connections", connections, "concurrent keep-alive client connections");
   app.add_option("--seconds", seconds, "stop posting after this long");
   app.add_option("--server-threads", server_threads, "senim-server --threads (0: its default)");
+  std::string server_binary;
+  app.add_option("--server-binary", server_binary, "another senim-server to measure instead");
   CLI11_PARSE(app, argc, argv);
+  if (!server_binary.empty())
+    senim::test::ServerProcess::use_binary(server_binary);
   if (sodium_init() < 0)
     return 1;
 
   const senim::test::TempDir dir;
+  // All the clients come from one address: no per-address limit (unless
+  // another server is measured, which may not know the option).
   std::vector<std::string> extra;
-  if (server_threads != 0)
-    extra = {"--threads", std::to_string(server_threads)};
+  if (server_binary.empty())
+    extra = {"--max-connections-per-address", "0"};
+  if (server_threads != 0) {
+    extra.emplace_back("--threads");
+    extra.emplace_back(std::to_string(server_threads));
+  }
   senim::test::ServerProcess server(dir.path() + "/board", extra);
   auto admin = senim::net::HttpClient::create(server.url());
 
@@ -88,7 +106,7 @@ int main(int argc, char** argv) {
   std::atomic<std::size_t> next{0};
   std::mutex mutex;
   std::vector<double> latencies;
-  std::map<std::uint64_t, std::size_t> batches;  // head size → receipts under it
+  std::map<std::uint64_t, std::size_t> batches;  // checkpoint size → receipts under it
   std::size_t failures = 0;
   const auto start = Clock::now();
   const auto deadline =
@@ -109,7 +127,7 @@ int main(int argc, char** argv) {
           continue;
         }
         mine.push_back(ms(Clock::now() - t0));
-        ++heads[receipt.tree_head().tree_size()];
+        ++heads[checkpoint_size(receipt.tlog_proof())];
       }
       const std::lock_guard lock(mutex);
       latencies.insert(latencies.end(), mine.begin(), mine.end());
@@ -135,11 +153,12 @@ int main(int argc, char** argv) {
               static_cast<double>(latencies.size()) / elapsed);
   std::printf("latency               p50 %.1f ms, p99 %.1f ms\n", percentile(latencies, 0.50),
               percentile(latencies, 0.99));
-  std::printf("group commits         %zu heads, %.1f receipts per head on average, largest %zu\n",
-              batches.size(),
-              batches.empty()
-                  ? 0.0
-                  : static_cast<double>(latencies.size()) / static_cast<double>(batches.size()),
-              largest);
+  std::printf(
+      "group commits         %zu checkpoints, %.1f receipts per checkpoint on average, "
+      "largest %zu\n",
+      batches.size(),
+      batches.empty() ? 0.0
+                      : static_cast<double>(latencies.size()) / static_cast<double>(batches.size()),
+      largest);
   return failures == 0 ? 0 : 1;
 }

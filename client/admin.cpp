@@ -15,6 +15,7 @@
 #include "client/output_file.hpp"
 #include "client/replica.hpp"
 #include "proto/files.pb.h"
+#include "protocol/board_checkpoint.hpp"
 #include "protocol/box_key.hpp"
 #include "protocol/decryption.hpp"
 #include "protocol/entry.hpp"
@@ -135,6 +136,15 @@ Status check_trustee_file(const std::string& path, const v1::TrusteePublicFile& 
 
 }  // namespace
 
+std::string default_log_origin(const std::string& public_url, const std::string& election_id) {
+  std::string prefix = public_url;
+  if (const auto scheme = prefix.find("://"); scheme != std::string::npos)
+    prefix = prefix.substr(scheme + 3);
+  while (!prefix.empty() && prefix.back() == '/')
+    prefix.pop_back();
+  return prefix + "/" + election_id;
+}
+
 int admin_keygen(const AdminOptions& o) {
   const auto key = protocol::SigningKey::generate();
   v1::AuthorityKeyFile file;
@@ -219,6 +229,14 @@ int admin_create(const AdminOptions& o) {
   const protocol::PublicKey& board_key = id->key;
   setup->set_board_key(to_string(board_key));
   setup->set_threshold(o.threshold);
+  // §8.2: the board's public URL without its scheme and trailing slashes,
+  // then the election id, unless --origin says otherwise.
+  const std::string origin =
+      o.origin.empty() ? default_log_origin(id->info.public_url(), manifest->election_id())
+                       : o.origin;
+  if (auto c = protocol::check_log_origin(origin); !c)
+    return fail("--origin \"" + protocol::printable(origin) + "\": " + c.error().message);
+  setup->set_log_origin(origin);
   for (const auto& path : o.trustees) {
     v1::TrusteePublicFile t;
     if (auto r = read_message_file(path, t); !r)
@@ -235,14 +253,17 @@ int admin_create(const AdminOptions& o) {
   if (entry.size() > protocol::kMaxEntryBytes) {
     return fail("the set-up entry would be " + std::to_string(entry.size()) +
                 " bytes; an entry holds at most " + std::to_string(protocol::kMaxEntryBytes) +
-                " (docs/protocol.md §11.1): shorten the manifest's texts, or use fewer "
-                "districts or languages");
+                " (docs/protocol.md §11.1): shorten the manifest's texts or its witness "
+                "policy, or use fewer districts or languages");
   }
   auto receipt = s->board.post("setup", entry);
   if (!receipt)
     return fail(receipt.error());
+  auto vkey = protocol::board_verifier_key(origin, board_key);
   std::cout << "election \"" << manifest->election_id() << "\" created on " << o.server << " with "
             << n << " trustees, any " << o.threshold << " of whom can decrypt\n"
+            << "the board's log: " << origin << ", verifier key "
+            << (vkey ? tlog::format_vkey(*vkey) : std::string("?")) << "\n"
             << "next: each trustee runs `senim trustee deal`\n";
   return 0;
 }
@@ -480,6 +501,12 @@ int admin_status(const AdminOptions& o) {
     return fail(info.error());
   std::cout << "board " << o.server << "\n"
             << "  board key    " << to_hex(as_bytes(info->board_key())) << "\n"
+            << "  log origin   "
+            << (info->log_origin().empty() ? "(none yet)" : protocol::printable(info->log_origin()))
+            << "\n"
+            << "  board vkey   "
+            << (info->board_vkey().empty() ? "(none yet)" : protocol::printable(info->board_vkey()))
+            << "\n"
             << "  election     "
             << (info->election_id().empty() ? "(none yet)"
                                             : protocol::printable(info->election_id()))

@@ -74,10 +74,6 @@ Expected<std::vector<Bytes>> BoardClient::entries(std::uint64_t start, std::uint
   return out;
 }
 
-Expected<v1::SignedTreeHead> BoardClient::tree_head() {
-  return get_message<v1::SignedTreeHead>("/v1/tree-head");
-}
-
 Expected<v1::InclusionProof> BoardClient::inclusion(std::uint64_t index, std::uint64_t size) {
   return get_message<v1::InclusionProof>("/v1/proofs/inclusion?index=" + std::to_string(index) +
                                          "&size=" + std::to_string(size));

@@ -27,7 +27,6 @@ class BoardClient {
   };
   Expected<Identity> identity();
   Expected<std::vector<Bytes>> entries(std::uint64_t start, std::uint64_t count);
-  Expected<v1::SignedTreeHead> tree_head();
   Expected<v1::InclusionProof> inclusion(std::uint64_t index, std::uint64_t size);
   Expected<v1::ConsistencyProof> consistency(std::uint64_t old_size, std::uint64_t new_size);
   Expected<v1::BallotStatus> ballot_status(const Hash32& tracking_code);

@@ -20,8 +20,13 @@ struct AdminOptions {
   std::string public_keys;   // register: a file of voters' public keys
   std::string lang = "en";
   std::string counts_out;   // result: also write "district<TAB>contest<TAB>option<TAB>count" lines
+  std::string origin;       // create: the log origin (default: default_log_origin)
   bool check_only = false;  // create --check: check the manifest offline, create nothing
 };
+
+// docs/protocol.md §8.2: the board's public URL without its scheme and
+// trailing slashes, "/", the election id.
+std::string default_log_origin(const std::string& public_url, const std::string& election_id);
 
 int admin_keygen(const AdminOptions& o);
 int admin_create(const AdminOptions& o);
@@ -73,7 +78,9 @@ int credential_keygen(const CredentialOptions& o);
 
 struct CheckOptions {
   std::string receipt;
-  std::string server;  // default: the receipt's
+  std::string server;      // the board, or a mirror over HTTP
+  std::string mirror;      // a mirror directory
+  std::string credential;  // its board URL is the default server
 };
 
 int check(const CheckOptions& o);
@@ -93,5 +100,14 @@ struct WitnessOptions {
 int witness_keygen(const WitnessOptions& o);
 int witness_serve(const WitnessOptions& o);
 int witness_status(const WitnessOptions& o);
+
+// `senim export-tiles`: a mirror of a board's tiled log in a directory
+// (docs/protocol.md §11.5, docs/operator-guide.md).
+struct ExportOptions {
+  std::string from;  // a board URL, a mirror URL or a mirror directory
+  std::string out;   // the mirror directory
+};
+
+int export_tiles(const ExportOptions& o);
 
 }  // namespace senim::client

@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
                        "a trustee's public file (repeat, in order; required unless --check)");
   a_create->add_option("--threshold", admin.threshold,
                        "how many trustees are needed to decrypt (required unless --check)");
+  a_create->add_option("--origin", admin.origin,
+                       "the log's origin (default: the board's public URL without http://, "
+                       "then /ELECTION-ID)");
   a_create->add_flag("--check", admin.check_only,
                      "only check the manifest, offline: nothing is created, no key is needed");
   a_create->add_option("--key", admin.key, "the authority's key file (required unless --check)")
@@ -128,7 +131,8 @@ int main(int argc, char** argv) {
               "challenge one encryption, then cast a fresh one of the same choices")
       ->excludes(challenge_flag);
   v->add_option("--receipt", vote_options.receipt,
-                "where to save the receipt (default CREDENTIAL.receipt)");
+                "where to save the receipt, a c2sp.org/tlog-proof file (default "
+                "CREDENTIAL.tlog-proof)");
   v->add_option("--lang", vote_options.lang, "language for the ballot text (kk, ru, en)");
 
   CredentialOptions credential_options;
@@ -148,8 +152,26 @@ int main(int argc, char** argv) {
   c->add_option("receipt", check_options.receipt, "the receipt file from `senim vote`")
       ->required()
       ->check(CLI::ExistingFile);
-  c->add_option("--server", check_options.server,
-                "the board's URL (default: the one in the receipt)");
+  auto* check_server = c->add_option(
+      "--server", check_options.server,
+      "the board's URL, or a mirror's (default: the one in --credential, else http:// and the "
+      "receipt's origin without its last part)");
+  c->add_option("--mirror", check_options.mirror, "a mirror directory of the board's tiles")
+      ->excludes(check_server)
+      ->check(CLI::ExistingDirectory);
+  c->add_option("--credential", check_options.credential,
+                "your credential file: its board URL is the default --server")
+      ->check(CLI::ExistingFile);
+
+  ExportOptions export_options;
+  auto* e = app.add_subcommand(
+      "export-tiles",
+      "copy a board's tiled log (checkpoint, tiles, entry bundles) into a directory that any "
+      "static web server can serve; run it again to add what is new");
+  e->add_option("--from", export_options.from, "the board's URL, or a mirror's URL or directory")
+      ->required();
+  e->add_option("--out", export_options.out, "the mirror directory (created if missing)")
+      ->required();
 
   WitnessOptions witness;
   auto* w = app.add_subcommand(
@@ -228,5 +250,7 @@ int main(int argc, char** argv) {
     return witness_serve(witness);
   if (w_status->parsed())
     return witness_status(witness);
+  if (e->parsed())
+    return export_tiles(export_options);
   return fail("no command given; see senim --help");
 }

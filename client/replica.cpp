@@ -26,23 +26,28 @@ Status Replica::sync(BoardClient& board,
     if (page->empty())
       return Status::success();
     // Once voting is open, precheck (signatures and proofs: the costly part)
-    // runs on every core; admitting stays in log order.
+    // runs on every core; admitting stays in log order. With a `stop`, a page
+    // is checked a few entries per core at a time, so that a voter who only
+    // needs the set-up does not check a page of other voters' ballots.
+    const unsigned threads = std::max(1U, std::thread::hardware_concurrency());
+    const std::size_t batch = stop ? std::size_t{4} * threads : page->size();
     std::vector<std::optional<Expected<protocol::ElectionState::Prechecked>>> prechecked(
         page->size());
-    if (state_->parameters()) {
-      const unsigned threads = std::max(1U, std::thread::hardware_concurrency());
+    auto precheck_batch = [&](std::size_t begin) {
+      const std::size_t end = std::min(page->size(), begin + batch);
       std::vector<std::thread> pool;
       for (unsigned t = 0; t < threads; ++t) {
         pool.emplace_back([&, t] {
-          for (std::size_t i = t; i < page->size(); i += threads) {
+          for (std::size_t i = begin + t; i < end; i += threads)
             prechecked[i].emplace(state_->precheck((*page)[i]));
-          }
         });
       }
       for (auto& th : pool)
         th.join();
-    }
+    };
     for (std::size_t i = 0; i < page->size(); ++i) {
+      if (i % batch == 0 && state_->parameters())
+        precheck_batch(i);
       Bytes& entry = (*page)[i];
       const std::uint64_t leaf = entries_.size();
       auto pre = prechecked[i] ? std::move(*prechecked[i]) : state_->precheck(entry);

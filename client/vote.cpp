@@ -36,13 +36,17 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
-// Can `path` be written? Creates and removes a scratch file next to it.
-// Renames an existing file to PATH.1, PATH.2, …; returns the new name, or "".
+// Renames an existing file to PATH.1, PATH.2, … (X.1.tlog-proof for
+// X.tlog-proof: the extension stays last); returns the new name, or "".
 std::string keep_existing(const std::string& path) {
   if (!std::filesystem::exists(path))
     return {};
+  constexpr std::string_view kExtension = ".tlog-proof";
+  const bool proof = path.ends_with(kExtension) && path.size() > kExtension.size();
+  const std::string stem = proof ? path.substr(0, path.size() - kExtension.size()) : path;
   for (int n = 1;; ++n) {
-    const std::string kept = path + "." + std::to_string(n);
+    const std::string kept =
+        stem + "." + std::to_string(n) + (proof ? std::string(kExtension) : std::string());
     if (!std::filesystem::exists(kept)) {
       std::error_code ec;
       std::filesystem::rename(path, kept, ec);
@@ -257,7 +261,7 @@ int vote(const VoteOptions& o) {
     return fail(credential.error());
   // Where the receipt will go: checked now, so that a ballot is never cast
   // with nowhere to keep its receipt.
-  const std::string receipt_path = o.receipt.empty() ? o.credential + ".receipt" : o.receipt;
+  const std::string receipt_path = o.receipt.empty() ? o.credential + ".tlog-proof" : o.receipt;
   // The receipt's file is claimed before anything is posted: a ballot cast
   // whose receipt cannot be saved is the half-done command a voter must
   // never get.
@@ -366,15 +370,18 @@ int vote(const VoteOptions& o) {
   auto receipt = board->post("ballots", entry);
   if (!receipt)
     return fail(receipt.error());
-  if (auto s = protocol::verify_receipt(*receipt, config->board, &entry); !s) {
-    return fail("the board's receipt does not check: " + s.error().message);
-  }
+  // docs/protocol.md §11.3: the receipt is for this entry, under a
+  // checkpoint of this election.
+  auto checked = protocol::verify_receipt(receipt->tlog_proof(), *config, &entry);
+  if (!checked)
+    return fail("the board's receipt does not check: " + checked.error().message);
   // An earlier ballot's receipt stays evidence of what the board accepted: keep it.
   const std::string kept = keep_existing(receipt_path);
-  if (auto s = receipt_file->commit(receipt->SerializeAsString()); !s)
+  if (auto s = receipt_file->commit(receipt->tlog_proof()); !s)
     return fail(s.error());
-  std::cout << "cast: your ballot is entry " << receipt->leaf_index()
-            << " of the board, under a tree head the board signed"
+  std::cout << "cast: your ballot is entry " << checked->parts.file.index
+            << " of the board, under a checkpoint the board signed (size "
+            << checked->checkpoint.checkpoint.size << ")"
             << (sequence > 1 ? " (it replaces your earlier ballot)" : "") << "\n"
             << "receipt saved to " << receipt_path << "; check it any time with `senim check "
             << receipt_path << "`\n";
@@ -431,79 +438,6 @@ int credential_keygen(const CredentialOptions& o) {
             << " (keep it secret); give the election authority "
             << "this line, and nothing else:\n";
   std::cout << to_hex(key.public_key()) << (o.district.empty() ? "" : " " + o.district) << "\n";
-  return 0;
-}
-
-int check(const CheckOptions& o) {
-  auto bytes = read_bytes_file(o.receipt);
-  if (!bytes)
-    return fail(bytes.error());
-  v1::Receipt receipt;
-  if (!receipt.ParseFromString(*bytes))
-    return fail(o.receipt + " is not a senim receipt");
-  if (auto s = protocol::verify_receipt(receipt, as_bytes(receipt.board_key())); !s) {
-    return fail("the receipt itself does not check: " + s.error().message);
-  }
-  const std::string server = o.server.empty() ? receipt.server() : o.server;
-  auto board = BoardClient::connect(server);
-  if (!board)
-    return fail(board.error());
-  // First: is this the board that gave the receipt? (Otherwise a mismatch
-  // below would be a false alarm.)
-  auto info = board->info();
-  if (!info)
-    return fail(info.error());
-  if (info->board_key() != receipt.board_key() || info->election_id() != receipt.election_id()) {
-    return fail("the board at " + server +
-                " is not the one that gave this receipt (it holds election \"" +
-                info->election_id() + "\" under board key " +
-                to_hex(as_bytes(info->board_key())).substr(0, 16) + "…; the receipt names \"" +
-                receipt.election_id() + "\" and " +
-                to_hex(as_bytes(receipt.board_key())).substr(0, 16) + "…)");
-  }
-  auto head = board->tree_head();
-  if (!head)
-    return fail(head.error());
-  const auto evidence = [&](const std::string& what) {
-    fail("THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT: " + what);
-    std::cerr
-        << "keep " << protocol::printable(o.receipt)
-        << ": together with the board's current signed head it is evidence anyone can check\n";
-    return 1;
-  };
-  v1::ConsistencyProof consistency;
-  if (head->tree_size() >= receipt.tree_head().tree_size()) {
-    auto proof = board->consistency(receipt.tree_head().tree_size(), head->tree_size());
-    if (!proof)
-      return evidence("the board cannot prove its log extends the one you hold: " +
-                      proof.error().message);
-    consistency = *proof;
-  }
-  if (auto s = protocol::verify_extends(receipt.tree_head(), *head, consistency,
-                                        as_bytes(receipt.board_key()));
-      !s) {
-    return evidence(s.error().message);
-  }
-  auto inclusion = board->inclusion(receipt.leaf_index(), head->tree_size());
-  if (!inclusion)
-    return fail(inclusion.error());
-  if (auto s = protocol::verify_included(receipt, *head, *inclusion); !s) {
-    return fail("YOUR BALLOT IS NOT IN THE BOARD'S CURRENT LOG: " + s.error().message);
-  }
-  std::cout << "your ballot (entry " << receipt.leaf_index()
-            << ") is on the board, and the board's log of " << head->tree_size()
-            << " entries extends the " << receipt.tree_head().tree_size()
-            << " it had when it gave you the receipt\n";
-  if (!receipt.tracking_code().empty()) {
-    Hash32 code{};
-    std::copy_n(receipt.tracking_code().begin(),
-                std::min<std::size_t>(32, receipt.tracking_code().size()), code.begin());
-    auto status = board->ballot_status(code);
-    if (status) {
-      std::cout << "tracking code " << protocol::short_tracking_code(code) << ": "
-                << protocol::printable(status->state()) << "\n";
-    }
-  }
   return 0;
 }
 

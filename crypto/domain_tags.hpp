@@ -22,7 +22,6 @@ inline constexpr std::string_view kDecryption = "senim/v1/decryption";
 // Election protocol (docs/protocol.md §8–§11): hashes and signatures over
 // exact bytes, each prefixed with LP(tag).
 inline constexpr std::string_view kEntrySignature = "senim/v1/entry";
-inline constexpr std::string_view kTreeHeadSignature = "senim/v1/tree-head";
 inline constexpr std::string_view kTrackingCode = "senim/v1/tracking-code";
 inline constexpr std::string_view kBaseHash = "senim/v1/base-hash";
 inline constexpr std::string_view kSetupHash = "senim/v1/setup-hash";

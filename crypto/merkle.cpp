@@ -121,6 +121,15 @@ const Hash32& MerkleLog::perfect_subtree(std::uint64_t begin, std::uint64_t widt
   return levels_[level][begin >> level];
 }
 
+Expected<Hash32> MerkleLog::subtree_hash(unsigned level, std::uint64_t n) const {
+  if (level >= levels_.size() || n >= levels_[level].size()) {
+    return make_error(Errc::invalid_argument,
+                      "the log of " + std::to_string(size()) + " leaves has no complete subtree " +
+                          std::to_string(n) + " of 2^" + std::to_string(level) + " leaves");
+  }
+  return levels_[level][n];
+}
+
 Hash32 MerkleLog::range_hash(std::uint64_t begin, std::uint64_t end) const {
   // §7.2: D[begin:end] is a run of perfect subtrees, one per set bit of its
   // size, largest first, and MTH nests them to the right:

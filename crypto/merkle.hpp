@@ -56,6 +56,11 @@ class MerkleLog {
   // tree_size > size().
   Expected<Hash32> root_at(std::uint64_t tree_size) const;
 
+  // The hash of the perfect subtree of 2^level leaves [n·2^level,
+  // (n+1)·2^level): a tile's hash (docs/protocol.md §13.9.1). Errors:
+  // invalid_argument unless that subtree is complete.
+  Expected<Hash32> subtree_hash(unsigned level, std::uint64_t n) const;
+
   // PATH(index, D[tree_size]) (§7.3), leaf-to-root. Errors: invalid_argument
   // unless index < tree_size <= size().
   Expected<std::vector<Hash32>> inclusion_proof(std::uint64_t index, std::uint64_t tree_size) const;

@@ -34,6 +34,7 @@ struct ClientOptions {
 struct HttpResponse {
   unsigned status = 0;
   std::string content_type;
+  std::string cache_control;  // the Cache-Control header, if any
   std::string body;
 };
 

@@ -5,6 +5,7 @@
 
 #include "crypto/domain_tags.hpp"
 #include "crypto/schnorr_proof.hpp"
+#include "protocol/board_checkpoint.hpp"
 #include "protocol/box_key.hpp"
 #include "protocol/hashing.hpp"
 #include "protocol/text_rules.hpp"
@@ -87,6 +88,8 @@ Expected<ElectionConfig> check_setup(const ParsedEntry& entry) {
     return bad_setup("authority key must be 32 bytes");
   if (!copy_exact(setup.board_key(), config.board))
     return bad_setup("board key must be 32 bytes");
+  if (auto s = check_log_origin(setup.log_origin()); !s)
+    return bad_setup(s.error().message);
   if (entry.entry.signer() != setup.authority_key()) {
     return bad_setup("must be signed by its own authority key");
   }
@@ -116,6 +119,15 @@ Expected<ElectionConfig> check_setup(const ParsedEntry& entry) {
   if (auto s = check_box_keys(config); !s)
     return s.error();
   config.setup_hash = setup_hash(as_bytes(config.statement_bytes));
+  // §11.2, §11.4: what checkpoints and cosignatures are checked against. The
+  // origin and the policy passed their rules above, so neither can fail.
+  config.log_origin = setup.log_origin();
+  auto vkey = board_verifier_key(config.log_origin, config.board);
+  auto witnesses = parse_witness_policy(setup.manifest().witness_policy());
+  if (!vkey || !witnesses)
+    return bad_setup("log origin or witness policy");
+  config.board_vkey = *vkey;
+  config.policy = election_policy(config.board_vkey, *witnesses);
   return config;
 }
 

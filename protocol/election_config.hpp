@@ -14,6 +14,8 @@
 #include "protocol/entry.hpp"
 #include "protocol/manifest_rules.hpp"
 #include "protocol/signing.hpp"
+#include "tlog/policy.hpp"
+#include "tlog/vkey.hpp"
 
 namespace senim::protocol {
 
@@ -27,6 +29,11 @@ struct ElectionConfig {
   PublicKey board{};
   std::vector<PublicKey> trustee_keys;         // signing keys, trustee t at t−1
   std::vector<crypto::BoxPublicKey> box_keys;  // ceremony box keys, trustee t at t−1
+  // The log (§8.2, §11.2): its origin, the board's verifier key, and the
+  // election's witness policy (§11.4: `log <board vkey>` and the manifest's).
+  std::string log_origin;
+  tlog::VerifierKey board_vkey;
+  tlog::Policy policy;
 
   const std::string& election_id() const { return shape.election_id; }
   // The trustee number (1-based) whose signing key is `signer`.
@@ -45,7 +52,7 @@ inline constexpr std::size_t kCredentialsPerList = 500;
 Hash32 setup_hash(ByteView setup_statement_bytes);
 
 // §8.2: the set-up entry's rules: a set-up body, the manifest (§8.1), keys of
-// the right lengths, distinct trustee signing keys, 1 ≤ k ≤ n ≤ 255, the
+// the right lengths, the log origin, distinct trustee signing keys, 1 ≤ k ≤ n ≤ 255, the
 // statement's election id equal to the manifest's, and signed by its
 // authority key (the signature itself is checked by verify_entry_signature);
 // then every trustee's box key (§6.3.1), in order: not repeated and no

@@ -10,6 +10,7 @@
 #include "protocol/entry_sizes.hpp"
 #include "protocol/strict_json.hpp"
 #include "protocol/text_rules.hpp"
+#include "tlog/text.hpp"
 
 namespace senim::protocol {
 namespace {
@@ -186,7 +187,36 @@ Expected<ElectionShape> check_manifest(const v1::Manifest& m) {
   shape.max_ballots = m.max_ballots_per_credential();
   if (auto s = check_entry_sizes(shape); !s)
     return s.error();
+  if (auto policy = parse_witness_policy(m.witness_policy()); !policy)
+    return policy.error();
   return shape;
+}
+
+Expected<tlog::Policy> parse_witness_policy(const std::string& text) {
+  // §8.1 rule 8. Empty: no witnesses.
+  if (text.empty()) {
+    tlog::Policy none;
+    none.quorum = std::string(tlog::kQuorumNone);
+    return none;
+  }
+  auto policy = tlog::parse_policy(text);
+  if (!policy) {
+    return make_error(policy.error().code, "manifest: witness policy: " + policy.error().message);
+  }
+  if (!policy->logs.empty()) {
+    // The policy says which keys; the line number is found here.
+    tlog::LineReader lines(text);
+    while (auto line = lines.next()) {
+      const auto first = line->find_first_not_of(" \t");
+      if (first != std::string_view::npos && line->substr(first).starts_with("log") &&
+          (line->size() == first + 3 || (*line)[first + 3] == ' ' || (*line)[first + 3] == '\t')) {
+        break;
+      }
+    }
+    return bad("witness policy: line " + std::to_string(lines.line_number()) +
+               " names a log; the log is the set-up's board (§11.4)");
+  }
+  return policy;
 }
 
 Expected<v1::Manifest> manifest_from_json(const std::string& json) {

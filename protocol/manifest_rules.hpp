@@ -9,6 +9,7 @@
 
 #include "crypto/error.hpp"
 #include "proto/manifest.pb.h"
+#include "tlog/policy.hpp"
 
 namespace senim::protocol {
 
@@ -48,9 +49,14 @@ struct ElectionShape {
   std::optional<std::size_t> district_index(const std::string& id) const;
 };
 
-// §8.1: validates every rule and returns the shape. Errors are
+// §8.1: validates every rule (the witness policy's too) and returns the shape. Errors are
 // invalid_argument with the offending field named.
 Expected<ElectionShape> check_manifest(const v1::Manifest& manifest);
+
+// §8.1 rule 8: the witnesses and quorum of `Manifest.witness_policy`
+// (empty: `quorum none`). Errors: tlog::parse_policy's, their messages
+// prefixed "manifest: witness policy: "; invalid_argument for a log line.
+Expected<tlog::Policy> parse_witness_policy(const std::string& text);
 
 // Parses a manifest from JSON (protobuf's JSON mapping); errors name the problem.
 Expected<v1::Manifest> manifest_from_json(const std::string& json);

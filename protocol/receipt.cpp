@@ -1,95 +1,125 @@
 #include "protocol/receipt.hpp"
 
+#include <array>
 #include <vector>
 
 #include "crypto/merkle.hpp"
-#include "protocol/tree_head.hpp"
+#include "tlog/note.hpp"
+#include "tlog/stored_hashes.hpp"
 
 namespace senim::protocol {
-namespace {
 
-Expected<std::vector<Hash32>> read_hashes(
-    const google::protobuf::RepeatedPtrField<std::string>& in) {
-  std::vector<Hash32> out;
-  for (const auto& h : in) {
-    auto hash = crypto::merkle::hash_from_bytes(as_bytes(h));
-    if (!hash)
-      return hash.error();
-    out.push_back(*hash);
+Expected<std::string> make_receipt(ByteView entry, std::uint64_t index,
+                                   std::span<const Hash32> inclusion_proof,
+                                   std::string_view checkpoint_note) {
+  tlog::ProofFile file;
+  file.extra = Bytes(entry.begin(), entry.end());
+  file.index = index;
+  file.inclusion_proof.assign(inclusion_proof.begin(), inclusion_proof.end());
+  file.checkpoint = std::string(checkpoint_note);
+  // The format's own checks, so that a receipt the board sends always parses.
+  std::string text = tlog::format_proof_file(file);
+  if (auto parsed = tlog::parse_proof_file(text); !parsed) {
+    return make_error(Errc::invalid_argument,
+                      "cannot make a receipt: " + std::string(errc_name(parsed.error().code)) +
+                          ": " + parsed.error().message);
   }
-  return out;
+  return text;
 }
 
-}  // namespace
-
-Status verify_receipt(const v1::Receipt& receipt, ByteView board_key, const Bytes* entry) {
-  if (!same_bytes(receipt.board_key(), board_key)) {
-    return make_error(Errc::signature_invalid, "the receipt names another board key");
+Expected<ReceiptParts> parse_receipt(std::string_view text) {
+  auto file = tlog::parse_proof_file(text);
+  if (!file)
+    return file.error();
+  if (!file->extra) {
+    return make_error(Errc::invalid_argument,
+                      "the receipt carries no entry (a senim receipt has an extra line, §11.3)");
   }
-  const v1::SignedTreeHead& head = receipt.tree_head();
-  if (auto s = verify_tree_head(head, board_key); !s)
-    return s;
-  if (head.election_id() != receipt.election_id()) {
-    return make_error(Errc::invalid_argument, "the receipt's tree head is for another election");
-  }
-  auto leaf = crypto::merkle::hash_from_bytes(as_bytes(receipt.leaf_hash()));
-  if (!leaf)
-    return leaf.error();
-  if (entry != nullptr && !(*leaf == crypto::merkle::leaf_hash(*entry))) {
-    return make_error(Errc::merkle_root_mismatch, "the receipt's leaf hash is not the entry's");
-  }
-  const v1::InclusionProof& inclusion = receipt.inclusion();
-  if (inclusion.leaf_index() != receipt.leaf_index() || inclusion.tree_size() != head.tree_size()) {
-    return make_error(Errc::merkle_bad_proof, "the inclusion proof is for another leaf or size");
-  }
-  auto path = read_hashes(inclusion.hashes());
-  if (!path)
-    return path.error();
-  return crypto::merkle::verify_inclusion(receipt.leaf_index(), head.tree_size(), *leaf, *path,
-                                          tree_head_root(head));
+  ReceiptParts parts;
+  parts.entry = *file->extra;
+  auto parsed = parse_entry(parts.entry);
+  if (!parsed)
+    return make_error(parsed.error().code, "the receipt's entry: " + parsed.error().message);
+  parts.parsed = std::move(*parsed);
+  parts.leaf_hash = crypto::merkle::leaf_hash(parts.entry);
+  parts.file = std::move(*file);
+  return parts;
 }
 
-Status verify_extends(const v1::SignedTreeHead& earlier, const v1::SignedTreeHead& later,
-                      const v1::ConsistencyProof& proof, ByteView board_key) {
-  if (auto s = verify_tree_head(later, board_key); !s)
-    return s;
-  if (later.election_id() != earlier.election_id()) {
-    return make_error(Errc::invalid_argument, "the board's head is for another election");
+Expected<CheckedReceipt> verify_receipt(std::string_view text, const ElectionConfig& config,
+                                        const Bytes* entry) {
+  auto parts = parse_receipt(text);
+  if (!parts)
+    return parts.error();
+  if (entry != nullptr && *entry != parts->entry) {
+    return make_error(Errc::invalid_argument,
+                      "the receipt is for another entry than the one sent (leaf hash " +
+                          to_hex(parts->leaf_hash) + ", the entry's " +
+                          to_hex(crypto::merkle::leaf_hash(*entry)) + ")");
   }
-  if (later.tree_size() < earlier.tree_size()) {
-    return make_error(Errc::merkle_bad_proof, "the board's log shrank from " +
-                                                  std::to_string(earlier.tree_size()) + " to " +
-                                                  std::to_string(later.tree_size()) + " entries");
+  auto checkpoint = verify_board_checkpoint(parts->file.checkpoint, config.board_vkey);
+  if (!checkpoint)
+    return checkpoint.error();
+  // tlog-proof steps 2–4 with the election's policy: the board's signature,
+  // every policy witness's cosignature, and the inclusion proof.
+  const std::array<tlog::VerifierKey, 1> log_keys{config.board_vkey};
+  auto witnessed = tlog::verify_proof_file(parts->file, parts->leaf_hash, log_keys, config.policy);
+  if (!witnessed)
+    return witnessed.error();
+  return CheckedReceipt{std::move(*parts), std::move(*checkpoint), std::move(*witnessed)};
+}
+
+Status verify_extends(const tlog::Checkpoint& earlier, const tlog::Checkpoint& later,
+                      tlog::TileSource& later_tiles) {
+  const std::string sizes = std::to_string(earlier.size) + " and " + std::to_string(later.size);
+  if (later.size < earlier.size) {
+    return make_error(Errc::out_of_range, "the log's latest checkpoint (size " +
+                                              std::to_string(later.size) +
+                                              ") is older than the one checked against it (size " +
+                                              std::to_string(earlier.size) + ")");
   }
-  if (later.tree_size() == earlier.tree_size()) {
-    if (same_bytes(later.root_hash(), tree_head_root(earlier)))
+  if (later.size == earlier.size) {
+    if (later.root == earlier.root)
       return Status::success();
     return make_error(Errc::merkle_root_mismatch,
-                      "two signed heads of the same size with different roots");
+                      "two checkpoints of size " + std::to_string(later.size) +
+                          " with different roots: " + to_hex(earlier.root) + " and " +
+                          to_hex(later.root));
   }
-  if (proof.old_size() != earlier.tree_size() || proof.new_size() != later.tree_size()) {
-    return make_error(Errc::merkle_bad_proof, "the consistency proof is for other sizes");
+  // The proof is computed from the later tree's tiles, authenticated to its
+  // root (§13.9.3), then checked as anyone would (§7.4).
+  auto proof =
+      tlog::consistency_proof_from_tiles(earlier.size, later.size, later.root, later_tiles);
+  if (!proof)
+    return proof.error();
+  if (auto s = crypto::merkle::verify_consistency(earlier.size, later.size, earlier.root,
+                                                  later.root, *proof);
+      !s) {
+    return make_error(s.error().code, "the checkpoints of sizes " + sizes +
+                                          " are not consistent: " + s.error().message);
   }
-  auto path = read_hashes(proof.hashes());
-  if (!path)
-    return path.error();
-  return crypto::merkle::verify_consistency(earlier.tree_size(), later.tree_size(),
-                                            tree_head_root(earlier), tree_head_root(later), *path);
+  return Status::success();
 }
 
-Status verify_included(const v1::Receipt& receipt, const v1::SignedTreeHead& head,
-                       const v1::InclusionProof& proof) {
-  auto leaf = crypto::merkle::hash_from_bytes(as_bytes(receipt.leaf_hash()));
-  if (!leaf)
-    return leaf.error();
-  if (proof.leaf_index() != receipt.leaf_index() || proof.tree_size() != head.tree_size()) {
-    return make_error(Errc::merkle_bad_proof, "the inclusion proof is for another leaf or size");
+Status verify_leaf(std::uint64_t index, const Hash32& leaf_hash, const tlog::Checkpoint& checkpoint,
+                   tlog::TileSource& tiles) {
+  if (index >= checkpoint.size) {
+    return make_error(Errc::invalid_argument, "leaf " + std::to_string(index) +
+                                                  " is not in the tree of size " +
+                                                  std::to_string(checkpoint.size));
   }
-  auto path = read_hashes(proof.hashes());
-  if (!path)
-    return path.error();
-  return crypto::merkle::verify_inclusion(receipt.leaf_index(), head.tree_size(), *leaf, *path,
-                                          tree_head_root(head));
+  tlog::TileHashReader reader(checkpoint.size, checkpoint.root, tiles);
+  const std::array<std::uint64_t, 1> wanted{tlog::stored_hash_index(0, index)};
+  auto hashes = reader.read_hashes(wanted);
+  if (!hashes)
+    return hashes.error();
+  if (hashes->front() != leaf_hash) {
+    return make_error(Errc::merkle_root_mismatch,
+                      "leaf " + std::to_string(index) + " of the log of size " +
+                          std::to_string(checkpoint.size) + " is " + to_hex(hashes->front()) +
+                          ", not " + to_hex(leaf_hash));
+  }
+  return Status::success();
 }
 
 }  // namespace senim::protocol

@@ -43,7 +43,9 @@ Expected<RecordReader> RecordReader::open(const std::string& path) {
                                 (std::uint32_t{header[9]} << 16) |
                                 (std::uint32_t{header[10]} << 8) | header[11];
   if (version != kRecordVersion) {
-    return corrupt(8, "record version " + std::to_string(version) + " is not supported");
+    return corrupt(8, "record version " + std::to_string(version) +
+                          " is not supported (this reader reads version 2: checkpoints in C2SP "
+                          "signed notes)");
   }
   return reader;
 }
@@ -58,7 +60,7 @@ Expected<std::optional<Frame>> RecordReader::read_frame(std::FILE* file, std::ui
   Frame frame;
   frame.offset = offset;
   if (head[0] != static_cast<std::uint8_t>(FrameKind::entry) &&
-      head[0] != static_cast<std::uint8_t>(FrameKind::tree_head)) {
+      head[0] != static_cast<std::uint8_t>(FrameKind::checkpoint)) {
     return corrupt(offset, "unknown frame kind " + std::to_string(head[0]));
   }
   frame.kind = static_cast<FrameKind>(head[0]);

@@ -1,12 +1,13 @@
 // The election record file (docs/record.md): the board's entries in log
-// order and the signed tree heads, as length-delimited frames, so that a
+// order and the board's checkpoints, as length-delimited frames, so that a
 // verifier can stream it without the server.
 //
-//   file   = "SENIMREC" ‖ u32_be(1) ‖ frame*
+//   file   = "SENIMREC" ‖ u32_be(2) ‖ frame*
 //   frame  = u8 kind ‖ u32_be(length) ‖ payload
 //   kind 1 = an entry (the exact leaf bytes); its leaf index is the number of
 //            entry frames before it
-//   kind 2 = a SignedTreeHead (protobuf) covering exactly the entries before it
+//   kind 2 = a checkpoint note (docs/protocol.md §11.2, with any cosignature
+//            lines) covering exactly the entries before it
 #pragma once
 
 #include <cstdint>
@@ -21,11 +22,11 @@
 namespace senim::protocol {
 
 inline constexpr std::string_view kRecordMagic = "SENIMREC";
-inline constexpr std::uint32_t kRecordVersion = 1;
+inline constexpr std::uint32_t kRecordVersion = 2;
 inline constexpr std::size_t kRecordHeaderBytes = 12;
 inline constexpr std::size_t kMaxFrameBytes = std::size_t{4} * 1024 * 1024;
 
-enum class FrameKind : std::uint8_t { entry = 1, tree_head = 2 };
+enum class FrameKind : std::uint8_t { entry = 1, checkpoint = 2 };
 
 struct Frame {
   FrameKind kind = FrameKind::entry;

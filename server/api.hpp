@@ -35,6 +35,10 @@ Response read(Board& board, const Call& call);
 // returned here (refused before queuing) is the answer instead.
 std::optional<Response> write(Board& board, Committer& committer, const Call& call,
                               const Respond& respond);
+// api_tiles.cpp: GET /checkpoint, /v1/witnessed-checkpoint, /tile/….
+Response checkpoint(Board& board, const Call& call);
+Response witnessed_checkpoint(Board& board, const Call& call);
+Response tile(Board& board, const Call& call);
 // Is `path` one of the POST endpoints? (GET on it is 405, not 404.)
 bool is_write_path(std::string_view path);
 }  // namespace api

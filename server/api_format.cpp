@@ -2,6 +2,10 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+#include <cctype>
+
 #include "proto/api.pb.h"
 
 namespace senim::server {
@@ -15,9 +19,60 @@ Expected<Format> negotiate_format(std::string_view format_param, std::string_vie
     return make_error(Errc::invalid_argument,
                       "format \"" + std::string(format_param) + "\" is not one of json, protobuf");
   }
-  if (accept.find(kJsonType) != std::string_view::npos)
-    return Format::json;
-  return Format::protobuf;
+  return accepts_json(accept) ? Format::json : Format::protobuf;
+}
+
+namespace {
+
+constexpr std::string_view kWhitespace = " \t";
+
+std::string_view trimmed(std::string_view s) {
+  const auto begin = s.find_first_not_of(kWhitespace);
+  if (begin == std::string_view::npos)
+    return {};
+  return s.substr(begin, s.find_last_not_of(kWhitespace) - begin + 1);
+}
+
+// q=0 (or 0.0, 0.000) means "not acceptable" (RFC 9110 §12.4.2).
+bool refuses(std::string_view parameters) {
+  for (const auto& param : boost::beast::http::param_list(
+           boost::beast::string_view(parameters.data(), parameters.size()))) {
+    if (!boost::beast::iequals(param.first, "q"))
+      continue;
+    const std::string_view q(param.second.data(), param.second.size());
+    return !q.empty() && q.find_first_not_of("0.") == std::string_view::npos;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string media_type(std::string_view value) {
+  std::string type(trimmed(value.substr(0, value.find(';'))));
+  for (char& c : type)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type;
+}
+
+bool accepts_json(std::string_view accept) {
+  while (!accept.empty()) {
+    const auto comma = accept.find(',');
+    const std::string_view element = accept.substr(0, comma);
+    const auto semicolon = element.find(';');
+    if (media_type(element) == kJsonType &&
+        (semicolon == std::string_view::npos || !refuses(element.substr(semicolon)))) {
+      return true;
+    }
+    if (comma == std::string_view::npos)
+      break;
+    accept.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+bool is_entry_media_type(std::string_view content_type) {
+  const std::string type = media_type(content_type);
+  return type.empty() || type == kProtobufType || type == "application/octet-stream";
 }
 
 Response encode(const google::protobuf::Message& message, Format format, unsigned status) {

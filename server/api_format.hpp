@@ -5,6 +5,7 @@
 
 #include <google/protobuf/message.h>
 
+#include <string>
 #include <string_view>
 
 #include "crypto/error.hpp"
@@ -20,6 +21,17 @@ inline constexpr std::string_view kJsonType = "application/json";
 // `format=json|protobuf` in the query wins; then an Accept header naming
 // application/json; protobuf otherwise. An unknown `format` value is an error.
 Expected<Format> negotiate_format(std::string_view format_param, std::string_view accept);
+
+// Media types (RFC 9110 §8.3.1) are compared without regard to case, and may
+// carry parameters: "Application/JSON; charset=utf-8" is application/json.
+// The type/subtype of a Content-Type value or of one Accept element, lower
+// case, without parameters or surrounding whitespace.
+std::string media_type(std::string_view value);
+// Does the Accept header name application/json (with a q other than 0)?
+bool accepts_json(std::string_view accept);
+// May a write's body come with this Content-Type? application/x-protobuf,
+// application/octet-stream, or none.
+bool is_entry_media_type(std::string_view content_type);
 
 // 200 with `message` in `format`.
 Response encode(const google::protobuf::Message& message, Format format, unsigned status = 200);

@@ -3,8 +3,11 @@
 
 #include "server/api.hpp"
 #include "server/api_call.hpp"
+#include "server/entry_page_stream.hpp"
 #include "server/limits.hpp"
 #include "server/record_stream.hpp"
+#include "tlog/checkpoint.hpp"
+#include "tlog/note.hpp"
 
 namespace senim::server::api {
 namespace {
@@ -32,16 +35,18 @@ Response entries(Board& board, const Call& call) {
                                          std::to_string(limits::kMaxEntriesPerPage)),
                           call.format);
   }
-  return answer(board.entries(*start, *count), call.format);
-}
-
-Response tree_head(Board& board, const Call& call) {
-  auto head = board.tree_head();
-  if (!head) {
-    return error_response(make_error(Errc::not_found, "the board is empty: no tree head yet"),
-                          call.format);
-  }
-  return encode(*head, call.format);
+  // Streamed: an unread page holds one piece of it (entry_page_stream.hpp).
+  // The first piece is read here, on the worker, so that a storage error
+  // still gets an error answer.
+  auto stream = std::make_shared<EntryPageStream>(board, *start, *count, call.format);
+  auto first = stream->next();
+  if (!first)
+    return error_response(first.error(), call.format);
+  Response r;
+  r.content_type = call.format == Format::json ? kJsonType : kProtobufType;
+  r.body = std::move(first->value());
+  r.stream = [stream] { return stream->next(); };
+  return r;
 }
 
 Response inclusion(Board& board, const Call& call) {
@@ -79,14 +84,28 @@ Response credential(Board& board, const Call& call) {
   return encode(board.credential_status(*key), call.format);
 }
 
+// The size line of a checkpoint note the board made (docs/protocol.md §11.2).
+std::uint64_t note_size(const std::string& note) {
+  auto parsed = tlog::parse_note(note);
+  if (!parsed)
+    return 0;
+  auto checkpoint = tlog::parse_checkpoint(parsed->text);
+  return checkpoint ? checkpoint->size : 0;
+}
+
 Response record(Board& board, const Call& call) {
-  auto head = board.tree_head();
-  if (!head) {
+  auto last = board.cosigned_checkpoint();
+  if (!last) {
     return error_response(make_error(Errc::not_found, "the board is empty: no record yet"),
                           call.format);
   }
-  // A snapshot at the latest head: later entries are not part of this record.
-  auto stream = std::make_shared<RecordStream>(board.storage(), std::move(*head));
+  // A snapshot at the latest checkpoint: later entries are not part of it.
+  std::optional<RecordCheckpoint> witnessed;
+  if (auto note = board.witnessed_checkpoint())
+    witnessed = RecordCheckpoint{note_size(*note), std::move(*note)};
+  RecordCheckpoint final_checkpoint{note_size(*last), std::move(*last)};
+  auto stream = std::make_shared<RecordStream>(board.storage(), std::move(final_checkpoint),
+                                               std::move(witnessed));
   Response r;
   r.content_type = "application/octet-stream";
   r.stream = [stream] { return stream->next(); };
@@ -101,8 +120,12 @@ Response read(Board& board, const Call& call) {
     return encode(board.info(), call.format);
   if (path == "/v1/entries")
     return entries(board, call);
-  if (path == "/v1/tree-head")
-    return tree_head(board, call);
+  if (path == "/checkpoint")
+    return checkpoint(board, call);
+  if (path == "/v1/witnessed-checkpoint")
+    return witnessed_checkpoint(board, call);
+  if (path.starts_with("/tile/"))
+    return tile(board, call);
   if (path == "/v1/proofs/inclusion")
     return inclusion(board, call);
   if (path == "/v1/proofs/consistency")

@@ -95,11 +95,6 @@ std::string kind_name(v1::Statement::BodyCase kind) {
   return protocol::body_name(st);
 }
 
-bool acceptable_content_type(std::string_view type) {
-  const std::string_view media = type.substr(0, type.find(';'));
-  return media.empty() || media == kProtobufType || media == "application/octet-stream";
-}
-
 std::string hex_of(const std::string& bytes) {
   return to_hex(as_bytes(bytes));
 }
@@ -143,7 +138,7 @@ std::optional<Response> write(Board& board, Committer& committer, const Call& ca
                           call.format);
   }
   const std::string& body = call.request.body;
-  if (!acceptable_content_type(call.request.content_type)) {
+  if (!is_entry_media_type(call.request.content_type)) {
     return error_response(415, "unsupported_media_type",
                           "content type " + call.request.content_type +
                               " is not accepted: send the entry's bytes as " +
@@ -200,7 +195,7 @@ std::optional<Response> write(Board& board, Committer& committer, const Call& ca
   // Step 5: the committer admits, stores and answers.
   if (!committer.submit(std::move(*pre), answer_when_committed(call.format, respond))) {
     return error_response(503, "overloaded",
-                          "the intake queue is full (" + std::to_string(limits::kMaxQueuedEntries) +
+                          "the intake queue is full (" + std::to_string(committer.max_queued()) +
                               " entries waiting) or the server is stopping; retry shortly",
                           call.format);
   }

@@ -5,18 +5,9 @@
 #include <mutex>
 
 #include "protocol/entry.hpp"
-#include "protocol/tree_head.hpp"
+#include "protocol/receipt.hpp"
 
 namespace senim::server {
-namespace {
-
-std::uint64_t now_ms() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
-
-}  // namespace
 
 LeafRecord Board::describe(Prechecked&& entry, std::uint64_t index) {
   LeafRecord leaf;
@@ -81,31 +72,58 @@ Status Board::admit(const Prechecked& entry, std::uint64_t leaf) {
   return Status::success();
 }
 
-v1::SignedTreeHead Board::sign_head() const {
-  // Timestamps never go backwards, even if the clock does.
-  const std::uint64_t time = std::max(now_ms(), head_ ? head_->timestamp_ms() : 0);
-  const std::string election_id = state_.config() ? state_.config()->election_id() : "";
-  return protocol::sign_tree_head(key_, election_id, log_.size(), log_.root(), time);
+Expected<StoredCheckpoint> Board::sign_checkpoint() const {
+  const protocol::ElectionConfig* config = state_.config();
+  if (config == nullptr) {
+    return make_error(Errc::invalid_argument,
+                      "no checkpoint before the set-up: the set-up names the log's origin");
+  }
+  // §11.2: the log's size and root under the set-up's origin.
+  StoredCheckpoint checkpoint{log_.size(), log_.root(), {}};
+  auto note =
+      protocol::sign_board_checkpoint(key_, config->log_origin, checkpoint.size, checkpoint.root);
+  if (!note)
+    return note.error();
+  checkpoint.note = std::move(*note);
+  return checkpoint;
 }
 
-v1::Receipt Board::receipt(const LeafRecord& leaf, const v1::SignedTreeHead& head) const {
+protocol::BoardCheckpoint Board::published(const StoredCheckpoint& checkpoint) {
+  // The note was made by sign_checkpoint or checked by check_checkpoint, so
+  // its text is everything before the blank line.
+  const std::string& note = checkpoint.note;
+  const std::size_t blank = note.rfind("\n\n");
+  protocol::BoardCheckpoint out;
+  out.note = note;
+  out.text = note.substr(0, blank + 1);
+  out.checkpoint.size = checkpoint.size;
+  out.checkpoint.root = checkpoint.root;
+  out.checkpoint.origin = note.substr(0, note.find('\n'));
+  return out;
+}
+
+Expected<v1::Receipt> Board::receipt(const LeafRecord& leaf) const {
+  // §11.3: the entry, its inclusion proof in the latest checkpoint's tree,
+  // and that checkpoint as the board signed it.
+  const StoredCheckpoint& checkpoint = *checkpoint_;
+  auto path = log_.inclusion_proof(leaf.index, checkpoint.size);
+  if (!path)
+    return path.error();
+  Bytes entry = leaf.bytes;
+  if (entry.empty()) {
+    auto stored = storage_->leaf(leaf.index);
+    if (!stored)
+      return stored.error();
+    entry = std::move(*stored);
+  }
+  auto proof = protocol::make_receipt(entry, leaf.index, *path, checkpoint.note);
+  if (!proof)
+    return proof.error();
   v1::Receipt r;
-  r.set_election_id(head.election_id());
-  r.set_server(public_url_);
-  r.set_board_key(to_string(key_.public_key()));
   r.set_leaf_index(leaf.index);
-  r.set_leaf_hash(to_string(leaf.leaf_hash));
   if (leaf.tracking_code)
     r.set_tracking_code(to_string(*leaf.tracking_code));
-  *r.mutable_tree_head() = head;
-  r.mutable_inclusion()->set_leaf_index(leaf.index);
-  r.mutable_inclusion()->set_tree_size(head.tree_size());
-  // The leaf is in the log and head covers it: the proof cannot fail.
-  auto path = log_.inclusion_proof(leaf.index, head.tree_size());
-  if (path) {
-    for (const Hash32& h : *path)
-      r.mutable_inclusion()->add_hashes(to_string(h));
-  }
+  r.set_tlog_proof(std::move(*proof));
   return r;
 }
 
@@ -132,10 +150,26 @@ bool Board::log_has(std::uint64_t index, const Hash32& leaf_hash) const {
          crypto::merkle::verify_inclusion(index, log_.size(), leaf_hash, *path, log_.root()).ok();
 }
 
-Status Board::record_head(const v1::SignedTreeHead& head) {
-  const std::string bytes = head.SerializeAsString();
-  return record_->write(RecordedHead{head.tree_size(), protocol::tree_head_root(head),
-                                     Bytes(bytes.begin(), bytes.end())});
+Status Board::record_checkpoint(const StoredCheckpoint& checkpoint) {
+  return record_->write(RecordedHead{checkpoint.size, checkpoint.root,
+                                     Bytes(checkpoint.note.begin(), checkpoint.note.end())});
+}
+
+void Board::publish(const StoredCheckpoint& checkpoint) {
+  if (checkpoint_sizes_.empty() || checkpoint_sizes_.back() < checkpoint.size)
+    checkpoint_sizes_.push_back(checkpoint.size);
+  checkpoint_ = checkpoint;
+}
+
+void Board::make_cosignature_book() {
+  if (cosignatures_ || state_.config() == nullptr)
+    return;
+  cosignatures_ = std::make_unique<CosignatureBook>(state_.config()->policy);
+}
+
+void Board::set_checkpoint_listener(std::function<void()> listener) {
+  const std::unique_lock lock(mutex_);
+  on_checkpoint_ = std::move(listener);
 }
 
 Expected<std::vector<Expected<v1::Receipt>>> Board::commit(std::vector<Prechecked> entries) {
@@ -157,7 +191,7 @@ Expected<std::vector<Expected<v1::Receipt>>> Board::commit(std::vector<Prechecke
     const std::uint64_t leaf = stored_size_ + batch_.size();
     if (auto s = admit(entry, leaf); !s) {
       if (auto found = find_on_board(entry.bytes)) {
-        found->bytes.clear();
+        found->bytes = entry.bytes;  // the same bytes: the same leaf hash
         on_board.emplace_back(outcomes.size(), std::move(*found));
       }
       outcomes.emplace_back(s.error());
@@ -168,27 +202,36 @@ Expected<std::vector<Expected<v1::Receipt>>> Board::commit(std::vector<Prechecke
     batch_.push_back(describe(std::move(entry), leaf));
   }
   if (!batch_.empty()) {
-    // Step 2: the log and one head over the whole batch (§7, §11.2).
+    // Step 2: the log and one checkpoint over the whole batch (§7, §11.2).
     for (const LeafRecord& leaf : batch_)
       log_.append_leaf_hash(leaf.leaf_hash);
-    v1::SignedTreeHead head = sign_head();
-    // Step 3: durable, then recorded as released, then published; or fatal.
-    Status stored = storage_->append(batch_, head);
+    make_cosignature_book();
+    auto checkpoint = sign_checkpoint();
+    // Step 3: durable (with the cosignatures that came meanwhile), then
+    // recorded as released, then published; or fatal.
+    std::vector<StoredCosignature> cosignatures;
+    if (cosignatures_)
+      cosignatures = cosignatures_->take_pending();
+    Status stored = checkpoint ? storage_->append(batch_, *checkpoint, cosignatures)
+                               : Status(checkpoint.error());
     if (stored)
-      stored = record_head(head);
+      stored = record_checkpoint(*checkpoint);
     if (!stored) {
       failed_ = true;
       batch_.clear();
       return stored.error();
     }
-    head_ = std::move(head);
+    publish(*checkpoint);
+    last_commit_ = std::chrono::steady_clock::now().time_since_epoch().count();
+    if (on_checkpoint_)
+      on_checkpoint_();
   }
   // Step 4: receipts, now that every one of them is true.
   for (std::size_t i = 0; i < batch_.size(); ++i) {
-    outcomes[admitted_at[i]] = receipt(batch_[i], *head_);
+    outcomes[admitted_at[i]] = receipt(batch_[i]);
   }
   for (const auto& [slot, leaf] : on_board)
-    outcomes[slot] = receipt(leaf, *head_);
+    outcomes[slot] = receipt(leaf);
   batch_.clear();
   return outcomes;
 }
@@ -208,9 +251,9 @@ Expected<std::optional<v1::Receipt>> Board::existing_receipt(ByteView entry_byte
   if (!*hit)
     return std::optional<v1::Receipt>{};
   const std::shared_lock lock(mutex_);
-  // Storage may already hold a batch whose head is not yet published; its
-  // answer comes from commit().
-  if ((*hit)->index >= log_.size() || !head_)
+  // Storage may already hold a batch whose checkpoint is not yet published;
+  // its answer comes from commit().
+  if (!checkpoint_ || (*hit)->index >= checkpoint_->size)
     return std::optional<v1::Receipt>{};
   LeafRecord& leaf = **hit;
   leaf.leaf_hash = hash;
@@ -219,7 +262,11 @@ Expected<std::optional<v1::Receipt>> Board::existing_receipt(ByteView entry_byte
                                           std::to_string(leaf.index) +
                                           ", which is not this entry: the database is damaged");
   }
-  return std::optional<v1::Receipt>(receipt(leaf, *head_));
+  leaf.bytes.assign(entry_bytes.begin(), entry_bytes.end());
+  auto r = receipt(leaf);
+  if (!r)
+    return r.error();
+  return std::optional<v1::Receipt>(std::move(*r));
 }
 
 }  // namespace senim::server

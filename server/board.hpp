@@ -1,27 +1,32 @@
-// The board: the election state, the Merkle log and the latest signed tree
-// head, kept in step with storage (docs/protocol.md §7, §11, §12).
+// The board: the election state, the Merkle log and the latest checkpoint,
+// kept in step with storage (docs/protocol.md §7, §11, §12).
 //
 // Concurrency. precheck() is the first half of intake and runs on many
 // threads at once: the state's cheap rules under the state's own shared lock
 // (held exclusively only while an entry is admitted, never across a disk
 // write), then the signature and proofs with no lock at all
-// (docs/protocol.md §12.1). commit() is the committer's alone: under the exclusive
-// lock it admits a batch in order, stores it with one new head in one durable
-// transaction, and only then publishes it. Reads take the shared lock, so they
-// only ever see what is durably stored and covered by a signed head.
+// (docs/protocol.md §12.1). commit() is the committer's alone: under the
+// exclusive lock it admits a batch in order, stores it with one new
+// checkpoint in one durable transaction, and only then publishes it. Reads
+// take the shared lock, so they only ever see what is durably stored and
+// covered by a checkpoint. The witnesses' cosignatures (cosignature_book.hpp)
+// have their own lock, so the witness pushers never wait for a commit.
 //
 // A failed storage transaction is fatal: admit() has already changed the
 // in-memory state and there is no undo, so the board refuses every later
 // commit and the server exits; a restart rebuilds the state from storage,
 // where the failed batch never landed (see docs/api.md, "Durability").
 //
-// The board never signs a head inconsistent with one it has released: each
-// new head is recorded in board.head (head_record.hpp) after its batch is
-// stored and before it is published, and at start the log must reach the
-// recorded head with the same root (board_recovery.cpp).
+// The board never signs a checkpoint inconsistent with one it has released:
+// each new checkpoint is recorded in board.head (head_record.hpp) after its
+// batch is stored and before it is published, and at start the log must
+// reach the recorded checkpoint with the same root (board_recovery.cpp).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -31,11 +36,14 @@
 #include "crypto/merkle.hpp"
 #include "proto/api.pb.h"
 #include "proto/board.pb.h"
+#include "protocol/board_checkpoint.hpp"
 #include "protocol/election_state.hpp"
 #include "protocol/record.hpp"
 #include "protocol/signing.hpp"
+#include "server/cosignature_book.hpp"
 #include "server/head_record.hpp"
 #include "server/storage.hpp"
+#include "tlog/tiles.hpp"
 
 namespace senim::server {
 
@@ -47,23 +55,26 @@ class Board {
   // and look-up columns recomputed from its bytes and compared, every entry
   // replayed through ElectionState (prechecks on `threads` threads), the
   // storage's look-ups compared with the leaves, the log checked against
-  // `record` (it must reach the recorded head, with its root), every stored
-  // head checked against the rebuilt log. Refuses (an error naming the leaf,
-  // index or head, and saying what an operator can do) if anything
-  // disagrees. Brings `record` up to the head it will serve.
+  // `record` (it must reach the recorded checkpoint, with its root), every
+  // stored checkpoint checked against the rebuilt log, every stored
+  // cosignature against the witness policy. Refuses (an error naming the
+  // leaf, index or checkpoint, and saying what an operator can do) if
+  // anything disagrees. Brings `record` up to the checkpoint it will serve.
   static Expected<std::unique_ptr<Board>> open(std::unique_ptr<Storage> storage,
                                                protocol::SigningKey key, HeadRecord record,
                                                std::string public_url, unsigned threads);
 
-  // Writes the entries and heads of an election record (protocol/record.hpp)
-  // into `empty` storage (board_restore.cpp): every entry checked as admit()
-  // would, every head verified under `key` and against the log, and the log
-  // checked against `released` (the board's board.head) when given. Nothing
-  // is recorded in board.head. The last head of the record, or why not.
-  static Expected<v1::SignedTreeHead> import_record(std::unique_ptr<Storage> empty,
-                                                    protocol::SigningKey key,
-                                                    protocol::RecordReader& record,
-                                                    const RecordedHead* released, unsigned threads);
+  // Writes the entries and checkpoints of an election record
+  // (protocol/record.hpp) into `empty` storage (board_restore.cpp): every
+  // entry checked as admit() would, every checkpoint verified under `key`
+  // and against the log (with the cosignatures on it that verify for a
+  // policy witness), and the log checked against `released` (the board's
+  // board.head) when given. Nothing is recorded in board.head. The last
+  // checkpoint of the record, or why not.
+  static Expected<StoredCheckpoint> import_record(std::unique_ptr<Storage> empty,
+                                                  protocol::SigningKey key,
+                                                  protocol::RecordReader& record,
+                                                  const RecordedHead* released, unsigned threads);
   Board(const Board&) = delete;
   Board& operator=(const Board&) = delete;
 
@@ -76,27 +87,57 @@ class Board {
   // (ElectionState::preadmit), then the signature and the proofs.
   // Thread-safe, also beside commit(); commit() re-checks it all.
   Expected<Prechecked> precheck(protocol::ParsedEntry parsed, ByteView entry_bytes) const;
-  // Admits `entries` in order; stores the admitted ones and one head over
-  // them durably; returns one outcome per entry: a receipt, or why admit()
-  // refused it (that entry changed nothing). An error for the whole call means
-  // storage failed: nothing was answered with success, and the board is dead.
-  // An entry whose exact bytes are already on the board gets that leaf's
-  // receipt again, against the current head (docs/api.md, "Writes").
+  // Admits `entries` in order; stores the admitted ones, one checkpoint over
+  // them and the cosignatures received since the last batch durably; returns
+  // one outcome per entry: a receipt, or why admit() refused it (that entry
+  // changed nothing). An error for the whole call means storage failed:
+  // nothing was answered with success, and the board is dead. An entry whose
+  // exact bytes are already on the board gets that leaf's receipt again,
+  // against the current checkpoint (docs/api.md, "Writes").
   Expected<std::vector<Expected<v1::Receipt>>> commit(std::vector<Prechecked> entries);
   // The receipt of the leaf whose bytes are `entry_bytes`, against the
-  // current head, if it is on the board and published: an answer that was
-  // lost is sent again. One look-up by leaf hash; no signature or proof is
-  // checked (the entry passed them when it was admitted).
+  // current checkpoint, if it is on the board and published: an answer that
+  // was lost is sent again. One look-up by leaf hash; no signature or proof
+  // is checked (the entry passed them when it was admitted).
   // With `after_commit`, first waits for a commit in progress: for an entry
   // that the state's cheap rules refused because its first copy was being
   // admitted (a retry racing its original), whose receipt that commit makes.
   Expected<std::optional<v1::Receipt>> existing_receipt(ByteView entry_bytes,
                                                         bool after_commit = false) const;
+  // Called, under the board's lock, after each new checkpoint is published
+  // (the witness pushers' wake-up: it must be quick and never block).
+  void set_checkpoint_listener(std::function<void()> listener);
 
+  // --- witnesses (docs/protocol.md §11.4) -----------------------------------
+  // The election's policy, once the set-up is on the board.
+  std::optional<tlog::Policy> policy() const;
+  // A cosignature verified on `checkpoint`: served at once, stored with the
+  // next commit (or by store_pending_cosignatures).
+  void add_cosignature(const protocol::BoardCheckpoint& checkpoint,
+                       const tlog::VerifiedSignature& cosignature);
+  // The largest size `witness` cosigned (0 if none): where a push starts.
+  std::uint64_t cosigned_size(const tlog::VerifierKey& witness) const;
+  // Stores the cosignatures no commit has stored, if no commit ran for
+  // `quiet` (so that it never delays one). Errors: storage's (they are kept
+  // for the next attempt).
+  Status store_pending_cosignatures(std::chrono::steady_clock::duration quiet);
   // --- reads (shared lock) --------------------------------------------------
   v1::BoardInfo info() const;
   std::uint64_t size() const;
-  std::optional<v1::SignedTreeHead> tree_head() const;
+  // The latest checkpoint, with the board's signature only (what the
+  // witnesses are sent), or with the cosignatures held for its size (what
+  // GET /checkpoint serves); and the latest that meets the quorum (§11.4).
+  std::optional<protocol::BoardCheckpoint> latest_checkpoint() const;
+  std::optional<std::string> cosigned_checkpoint() const;
+  std::optional<std::string> witnessed_checkpoint() const;
+  // docs/protocol.md §11.5: a hash tile of the latest checkpoint's tree, or a
+  // partial one of a size the board signed a checkpoint for; an entry bundle
+  // likewise: check_entry_bundle says whether it may be served, and its
+  // entries are then read from storage as it is sent (api_tiles.cpp).
+  // Errors: not_found (beyond the log, or a partial tile no checkpoint
+  // implies), storage's.
+  Expected<Bytes> tile(const tlog::Tile& tile) const;
+  Status check_entry_bundle(const tlog::Tile& tile) const;
   Expected<v1::InclusionProof> inclusion_proof(std::uint64_t index, std::uint64_t tree_size) const;
   Expected<v1::ConsistencyProof> consistency_proof(std::uint64_t old_size,
                                                    std::uint64_t new_size) const;
@@ -118,14 +159,25 @@ class Board {
   Expected<std::vector<std::uint64_t>> find_cast_alpha(const Hash32& alpha) const;
   // admit() and the server's own counters; `leaf` is the index it will get.
   Status admit(const Prechecked& entry, std::uint64_t leaf);
-  v1::SignedTreeHead sign_head() const;
-  v1::Receipt receipt(const LeafRecord& leaf, const v1::SignedTreeHead& head) const;
+  // §11.2: a checkpoint of the log as it is now. Errors: invalid_argument
+  // before the set-up (no origin).
+  Expected<StoredCheckpoint> sign_checkpoint() const;
+  // The checkpoint's parts for the API (its note verified when it was made).
+  static protocol::BoardCheckpoint published(const StoredCheckpoint& checkpoint);
+  Expected<v1::Receipt> receipt(const LeafRecord& leaf) const;
   // A leaf of the batch or of storage whose bytes are `entry_bytes`.
   std::optional<LeafRecord> find_on_board(ByteView entry_bytes) const;
   // Leaf `index` of the log has this leaf hash.
   bool log_has(std::uint64_t index, const Hash32& leaf_hash) const;
-  // board.head := `head`, before anyone can see it.
-  Status record_head(const v1::SignedTreeHead& head);
+  // board.head := `checkpoint`, before anyone can see it.
+  Status record_checkpoint(const StoredCheckpoint& checkpoint);
+  // The checkpoint is published: reads and receipts see it from now on.
+  void publish(const StoredCheckpoint& checkpoint);
+  // The cosignature book, made when the set-up is admitted.
+  void make_cosignature_book();
+  // Is a partial tile of level L, index n, width w implied by a checkpoint
+  // the board signed? (Under the shared lock.)
+  Status check_tile(const tlog::Tile& tile, const std::string& path) const;
   // board_recovery.cpp
   // Prechecks `chunk` (the entries of leaves first_leaf, …; earlier leaves
   // are in storage) in parallel, admits them in order and appends them to
@@ -134,10 +186,12 @@ class Board {
   Status replay_stored(std::uint64_t leaf_count, unsigned threads);
   // The log reaches `released` with its root (`where` names the record).
   Status check_released(const RecordedHead& released, const std::string& where) const;
-  // Signed by this board's key, for this election, with the log's root at
-  // its size.
-  Status check_head(const v1::SignedTreeHead& head) const;
-  Status check_heads(std::uint64_t leaf_count);
+  // A checkpoint of this election (§11.2) with the log's root at its size.
+  Expected<protocol::BoardCheckpoint> check_checkpoint(const std::string& note) const;
+  Status check_checkpoints(std::uint64_t leaf_count);
+  // board_restore.cpp: one checkpoint frame of a record, at `at`.
+  Expected<StoredCheckpoint> import_checkpoint(const std::string& note, const std::string& at);
+  Status load_cosignatures();
 
   // Leaves replayed per round: prechecked in parallel, then admitted in order.
   static constexpr std::size_t kReplayChunk = 512;
@@ -152,10 +206,15 @@ class Board {
   std::vector<LeafRecord> batch_;  // admitted, not yet stored (commit only)
   std::string public_url_;
   protocol::SigningKey key_;
-  std::optional<HeadRecord> record_;        // absent only while import_record() runs
-  mutable std::shared_mutex mutex_;         // guards state_, log_ and everything below
-  std::optional<v1::SignedTreeHead> head_;  // covers exactly log_ outside commit()
-  std::uint32_t trustees_ready_ = 0;        // ElectionState keeps this private
+  std::optional<HeadRecord> record_;  // absent only while import_record() runs
+  mutable std::shared_mutex mutex_;   // guards state_, log_ and everything below
+  // The latest checkpoint; it covers exactly log_ outside commit().
+  std::optional<StoredCheckpoint> checkpoint_;
+  std::vector<std::uint64_t> checkpoint_sizes_;  // every size signed, ascending (partial tiles)
+  std::unique_ptr<CosignatureBook> cosignatures_;
+  std::function<void()> on_checkpoint_;
+  std::atomic<std::chrono::steady_clock::rep> last_commit_{0};
+  std::uint32_t trustees_ready_ = 0;  // ElectionState keeps this private
   bool failed_ = false;
 };
 

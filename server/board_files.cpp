@@ -25,10 +25,10 @@ std::string record_advice(const std::string& dir) {
 Expected<BoardFiles> create_board(const std::string& key_path, const std::string& head_path) {
   auto record = HeadRecord::open(head_path);
   if (record && record->latest().tree_size != 0) {
-    return refuse(key_path + " is missing, but " + head_path + " records a head of size " +
+    return refuse(key_path + " is missing, but " + head_path + " records a checkpoint of size " +
                   std::to_string(record->latest().tree_size) +
                   " that it signed: restore board.key from your backup (a new key would not "
-                  "match the signed heads)");
+                  "match the signed checkpoints)");
   }
   if (!record && record.error().code != Errc::not_found) {
     return refuse(key_path + " is missing and " + record.error().message +
@@ -48,8 +48,9 @@ Expected<BoardFiles> create_board(const std::string& key_path, const std::string
 }  // namespace
 
 std::string restore_advice(const std::string& dir, std::uint64_t size) {
-  return "Starting would sign heads that contradict receipts already given. Put back a copy of "
-         "board.sqlite taken after the head of size " +
+  return "Starting would sign checkpoints that contradict receipts already given. Put back a copy "
+         "of "
+         "board.sqlite taken after the checkpoint of size " +
          std::to_string(size) +
          ", or rebuild the log from an election record that reaches that head (GET /v1/record "
          "from any copy of this board, senim-verify --save): senim-server --data " +
@@ -76,7 +77,7 @@ Expected<BoardFiles> open_board_files(const std::string& dir) {
   auto record = HeadRecord::open(head_path);
   if (!record && record.error().code == Errc::not_found) {
     return refuse(head_path + " is missing, but " + key_path +
-                  " exists: this board may have signed heads, and without the record of the "
+                  " exists: this board may have signed checkpoints, and without the record of the "
                   "largest one it released the server cannot tell a whole log from a damaged "
                   "or replaced one. " +
                   record_advice(dir));
@@ -85,7 +86,8 @@ Expected<BoardFiles> open_board_files(const std::string& dir) {
     return refuse(record.error().message + ". " + record_advice(dir));
   const std::uint64_t released = record->latest().tree_size;
   if (released > 0 && !fs::exists(db_path)) {
-    return refuse(db_path + " is missing, but this board signed and released a head of size " +
+    return refuse(db_path +
+                  " is missing, but this board signed and released a checkpoint of size " +
                   std::to_string(released) + " (recorded in " + head_path + "). " +
                   restore_advice(dir, released));
   }

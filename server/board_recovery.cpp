@@ -4,10 +4,10 @@
 // what an operator can do (docs/api.md, "Start-up and recovery").
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <thread>
 
-#include "protocol/tree_head.hpp"
 #include "server/board.hpp"
 #include "server/board_files.hpp"
 
@@ -81,13 +81,16 @@ Expected<std::unique_ptr<Board>> Board::open(std::unique_ptr<Storage> storage,
     return make_error(s.error().code,
                       s.error().message + ". " + restore_advice(dir, released.tree_size));
   }
-  // Step 3: every head this board ever stored matches the rebuilt log.
-  if (auto h = board->check_heads(*count); !h)
+  // Step 3: every checkpoint this board ever stored matches the rebuilt
+  // log, and every cosignature the policy.
+  if (auto h = board->check_checkpoints(*count); !h)
     return h.error();
-  // Step 4: the head it will serve is recorded before anyone sees it (a
-  // crash between a batch's commit and its record leaves one head beyond).
-  if (board->head_ && board->head_->tree_size() > released.tree_size) {
-    if (auto s = board->record_head(*board->head_); !s)
+  if (auto c = board->load_cosignatures(); !c)
+    return c.error();
+  // Step 4: the checkpoint it will serve is recorded before anyone sees it
+  // (a crash between a batch's commit and its record leaves one beyond).
+  if (board->checkpoint_ && board->checkpoint_->size > released.tree_size) {
+    if (auto s = board->record_checkpoint(*board->checkpoint_); !s)
       return s.error();
   }
   return board;
@@ -171,7 +174,7 @@ Status Board::check_released(const RecordedHead& released, const std::string& wh
   if (log_.size() < released.tree_size) {
     return make_error(Errc::merkle_bad_proof,
                       "the log has " + std::to_string(log_.size()) +
-                          " entries, but this board signed and released a head of size " +
+                          " entries, but this board signed and released a checkpoint of size " +
                           signed_size + " (recorded in " + where + ")");
   }
   const Hash32 root = *log_.root_at(released.tree_size);
@@ -184,63 +187,103 @@ Status Board::check_released(const RecordedHead& released, const std::string& wh
   }
   if (released.tree_size == 0)
     return Status::success();
-  // The record's own signed head is this board's, for that size and root.
-  v1::SignedTreeHead head;
-  const ByteView bytes = released.signed_head;
-  if (!head.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return make_error(Errc::invalid_encoding, where + ": the recorded signed head does not parse");
-  }
-  if (auto v = protocol::verify_tree_head(head, key_.public_key()); !v)
-    return make_error(v.error().code, where + ": the recorded head: " + v.error().message);
-  if (head.tree_size() != released.tree_size || protocol::tree_head_root(head) != released.root) {
+  // The record's own checkpoint is this board's, for that size and root.
+  const std::string note(released.signed_head.begin(), released.signed_head.end());
+  auto checkpoint = check_checkpoint(note);
+  if (!checkpoint)
+    return make_error(checkpoint.error().code,
+                      where + ": the recorded checkpoint: " + checkpoint.error().message);
+  if (checkpoint->checkpoint.size != released.tree_size ||
+      checkpoint->checkpoint.root != released.root) {
     return make_error(Errc::merkle_root_mismatch,
-                      where + ": the recorded signed head is not for the recorded size and root");
+                      where + ": the recorded checkpoint is not for the recorded size and root");
   }
   return Status::success();
 }
 
-Status Board::check_head(const v1::SignedTreeHead& head) const {
-  const std::string election_id = state_.config() ? state_.config()->election_id() : "";
-  const std::string which = "tree head of size " + std::to_string(head.tree_size());
-  if (auto v = protocol::verify_tree_head(head, key_.public_key()); !v) {
-    return make_error(v.error().code, which + ": " + v.error().message);
+Expected<protocol::BoardCheckpoint> Board::check_checkpoint(const std::string& note) const {
+  const protocol::ElectionConfig* config = state_.config();
+  if (config == nullptr) {
+    return make_error(Errc::invalid_argument,
+                      "a checkpoint, but no set-up on the board names the log's origin");
   }
-  if (head.election_id() != election_id) {
-    return make_error(Errc::invalid_argument, which + " names election \"" + head.election_id() +
-                                                  "\", the log holds \"" + election_id + "\"");
-  }
-  auto root = log_.root_at(head.tree_size());
+  auto checkpoint = protocol::verify_board_checkpoint(note, config->board_vkey);
+  if (!checkpoint)
+    return checkpoint.error();
+  const std::uint64_t size = checkpoint->checkpoint.size;
+  const std::string which = "checkpoint of size " + std::to_string(size);
+  auto root = log_.root_at(size);
   if (!root) {
     return make_error(Errc::merkle_bad_proof,
                       which + " exceeds the " + std::to_string(log_.size()) + " leaves");
   }
-  if (*root != protocol::tree_head_root(head)) {
+  if (*root != checkpoint->checkpoint.root) {
     return make_error(Errc::merkle_root_mismatch, which + " has root " +
-                                                      to_hex(as_bytes(head.root_hash())) +
+                                                      to_hex(checkpoint->checkpoint.root) +
                                                       ", the leaves give " + to_hex(*root));
   }
-  return Status::success();
+  return checkpoint;
 }
 
-Status Board::check_heads(std::uint64_t leaf_count) {
-  auto s = storage_->scan_tree_heads([&](const v1::SignedTreeHead& head) -> Status {
-    if (auto c = check_head(head); !c)
-      return make_error(c.error().code, "stored " + c.error().message);
-    head_ = head;
+Status Board::check_checkpoints(std::uint64_t leaf_count) {
+  auto s = storage_->scan_checkpoints([&](StoredCheckpoint stored) -> Status {
+    const std::string which = "stored checkpoint of size " + std::to_string(stored.size);
+    auto c = check_checkpoint(stored.note);
+    if (!c)
+      return make_error(c.error().code, which + ": " + c.error().message);
+    if (c->checkpoint.size != stored.size || c->checkpoint.root != stored.root) {
+      return make_error(Errc::merkle_root_mismatch,
+                        which + ": its size and root columns are not its note's");
+    }
+    publish(stored);
     return Status::success();
   });
   if (!s)
     return s;
-  if (leaf_count == (head_ ? head_->tree_size() : 0))
+  make_cosignature_book();
+  if (leaf_count == (checkpoint_ ? checkpoint_->size : 0))
     return Status::success();
-  // Leaves with no head over them: storage written by something other than
-  // commit(), which stores each batch with its head. They are part of the
-  // log now, so sign and store a head over them before serving.
-  v1::SignedTreeHead head = sign_head();
-  if (auto a = storage_->append({}, head); !a)
+  // Leaves with no checkpoint over them: storage written by something other
+  // than commit(), which stores each batch with its checkpoint. They are
+  // part of the log now, so sign and store a checkpoint over them first.
+  auto checkpoint = sign_checkpoint();
+  if (!checkpoint)
+    return checkpoint.error();
+  if (auto a = storage_->append({}, *checkpoint, {}); !a)
     return a;
-  head_ = std::move(head);
+  publish(*checkpoint);
   return Status::success();
+}
+
+Status Board::load_cosignatures() {
+  if (!cosignatures_)
+    return Status::success();
+  // Rows come by size; the checkpoints of those sizes are looked up once each.
+  std::optional<protocol::BoardCheckpoint> current;
+  std::map<std::uint64_t, std::string> notes;
+  auto s = storage_->scan_checkpoints([&](StoredCheckpoint stored) {
+    notes.emplace(stored.size, std::move(stored.note));
+    return Status::success();
+  });
+  if (!s)
+    return s;
+  return storage_->scan_cosignatures([&](const StoredCosignature& row) -> Status {
+    if (!current || current->checkpoint.size != row.size) {
+      auto note = notes.find(row.size);
+      if (note == notes.end()) {
+        return make_error(Errc::not_found, "a stored cosignature of " + row.key_name +
+                                               " is for size " + std::to_string(row.size) +
+                                               ", which has no stored checkpoint");
+      }
+      auto checked = protocol::verify_board_checkpoint(note->second, state_.config()->board_vkey);
+      if (!checked)
+        return checked.error();  // checked by check_checkpoints: not reached
+      current = std::move(*checked);
+    }
+    if (auto l = cosignatures_->load(*current, row); !l)
+      return make_error(l.error().code, "stored " + l.error().message);
+    return Status::success();
+  });
 }
 
 }  // namespace senim::server

@@ -14,10 +14,10 @@ namespace senim::server {
 
 namespace fs = std::filesystem;
 
-Expected<v1::SignedTreeHead> Board::import_record(std::unique_ptr<Storage> empty,
-                                                  protocol::SigningKey key,
-                                                  protocol::RecordReader& record,
-                                                  const RecordedHead* released, unsigned threads) {
+Expected<StoredCheckpoint> Board::import_record(std::unique_ptr<Storage> empty,
+                                                protocol::SigningKey key,
+                                                protocol::RecordReader& record,
+                                                const RecordedHead* released, unsigned threads) {
   std::unique_ptr<Board> board(new Board(std::move(empty), std::move(key), ""));
   const std::unique_lock lock(board->mutex_);
   std::vector<Bytes> chunk;
@@ -35,7 +35,7 @@ Expected<v1::SignedTreeHead> Board::import_record(std::unique_ptr<Storage> empty
     board->batch_.clear();
     return Status::success();
   };
-  std::optional<v1::SignedTreeHead> last;
+  std::optional<StoredCheckpoint> last;
   for (;;) {
     auto frame = record.next();
     if (!frame)
@@ -49,48 +49,66 @@ Expected<v1::SignedTreeHead> Board::import_record(std::unique_ptr<Storage> empty
     }
     if (auto f = flush(); !f)
       return f.error();
-    if ((*frame)->kind != protocol::FrameKind::tree_head)
+    if ((*frame)->kind != protocol::FrameKind::checkpoint)
       continue;
-    // docs/record.md: a head covers exactly the entries before it.
-    v1::SignedTreeHead head;
-    const Bytes& bytes = (*frame)->payload;
-    if (!head.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-      return make_error(
-          Errc::invalid_encoding,
-          "the tree head at offset " + std::to_string((*frame)->offset) + " does not parse");
-    }
-    if (head.tree_size() != board->log_.size()) {
-      return make_error(Errc::merkle_bad_proof,
-                        "the tree head at offset " + std::to_string((*frame)->offset) +
-                            " has size " + std::to_string(head.tree_size()) + " after " +
-                            std::to_string(board->log_.size()) + " entries");
-    }
-    if (auto c = board->check_head(head); !c)
-      return c.error();
-    if (auto a = board->storage_->append({}, head); !a)
-      return a.error();
-    last = std::move(head);
+    const std::string at = "the checkpoint at offset " + std::to_string((*frame)->offset);
+    auto imported = board->import_checkpoint(
+        std::string((*frame)->payload.begin(), (*frame)->payload.end()), at);
+    if (!imported)
+      return imported.error();
+    last = std::move(*imported);
   }
   if (auto f = flush(); !f)
     return f.error();
   if (!last)
-    return make_error(Errc::invalid_argument, "it holds no signed tree head");
-  if (board->log_.size() != last->tree_size()) {
+    return make_error(Errc::invalid_argument, "it holds no checkpoint");
+  if (board->log_.size() != last->size) {
     return make_error(Errc::invalid_argument,
-                      "it holds " + std::to_string(board->log_.size() - last->tree_size()) +
-                          " entries after its last signed head (docs/record.md: a record ends "
-                          "with a head that covers every entry)");
+                      "it holds " + std::to_string(board->log_.size() - last->size) +
+                          " entries after its last checkpoint (docs/record.md: a record ends "
+                          "with a checkpoint that covers every entry)");
   }
   if (released != nullptr) {
     if (auto s = board->check_released(*released, "board.head"); !s) {
       return make_error(s.error().code,
                         s.error().message +
-                            ". Use a record saved after that head (GET /v1/record from any "
+                            ". Use a record saved after that checkpoint (GET /v1/record from any "
                             "copy of this board that reaches it, or an observer's senim-verify "
                             "--save)");
     }
   }
   return *last;
+}
+
+Expected<StoredCheckpoint> Board::import_checkpoint(const std::string& note,
+                                                    const std::string& at) {
+  // docs/record.md: a checkpoint covers exactly the entries before it.
+  auto checkpoint = check_checkpoint(note);
+  if (!checkpoint)
+    return make_error(checkpoint.error().code, at + ": " + checkpoint.error().message);
+  if (checkpoint->checkpoint.size != log_.size()) {
+    return make_error(Errc::merkle_bad_proof,
+                      at + " has size " + std::to_string(checkpoint->checkpoint.size) + " after " +
+                          std::to_string(log_.size()) + " entries");
+  }
+  // The board's note alone is stored; the cosignatures on it that verify
+  // for a policy witness beside it, and the others dropped.
+  auto split = protocol::split_checkpoint(note, state_.config()->board_vkey);
+  if (!split)
+    return make_error(split.error().code, at + ": " + split.error().message);
+  StoredCheckpoint stored{checkpoint->checkpoint.size, checkpoint->checkpoint.root,
+                          split->board_note};
+  make_cosignature_book();
+  std::vector<StoredCosignature> cosignatures;
+  for (const tlog::NoteSignature& sig : split->others) {
+    StoredCosignature row{stored.size, sig.name, sig.key_id, tlog::format_signature_line(sig)};
+    if (cosignatures_->load(published(stored), row))
+      cosignatures.push_back(std::move(row));
+  }
+  if (auto a = storage_->append({}, stored, cosignatures); !a)
+    return a.error();
+  publish(stored);
+  return stored;
 }
 
 namespace {
@@ -150,17 +168,15 @@ Expected<std::optional<HeadRecord>> released_head(const std::string& path) {
   return record.error();
 }
 
-RecordedHead recorded(const v1::SignedTreeHead& head) {
-  const std::string bytes = head.SerializeAsString();
-  Hash32 root{};
-  copy_exact(head.root_hash(), root);
-  return RecordedHead{head.tree_size(), root, Bytes(bytes.begin(), bytes.end())};
+RecordedHead recorded(const StoredCheckpoint& checkpoint) {
+  return RecordedHead{checkpoint.size, checkpoint.root,
+                      Bytes(checkpoint.note.begin(), checkpoint.note.end())};
 }
 
 // Steps 1-2: RECORD into a new database beside the old one.
-Expected<v1::SignedTreeHead> build_staging(const DataFiles& files, const std::string& record_path,
-                                           const std::optional<HeadRecord>& released,
-                                           unsigned threads) {
+Expected<StoredCheckpoint> build_staging(const DataFiles& files, const std::string& record_path,
+                                         const std::optional<HeadRecord>& released,
+                                         unsigned threads) {
   auto key = load_board_key(files.key);
   if (!key)
     return key.error();
@@ -209,11 +225,11 @@ Expected<std::string> restore_board(const std::string& data_dir, const std::stri
   auto last = build_staging(files, record_path, *released, threads);
   if (!last)
     return last.error();
-  if (old_entries && *old_entries > last->tree_size()) {
+  if (old_entries && *old_entries > last->size) {
     remove_database(files.staging);
     return make_error(Errc::invalid_argument,
                       files.db + " holds " + std::to_string(*old_entries) + " entries and " +
-                          record_path + " only " + std::to_string(last->tree_size()) +
+                          record_path + " only " + std::to_string(last->size) +
                           ": a restore would drop entries; use a record saved later");
   }
   // Step 3: the old files aside (kept), the new database in.
@@ -261,7 +277,7 @@ Expected<std::string> restore_board(const std::string& data_dir, const std::stri
                       "the restored board does not check out, so the old files are back: " +
                           checked.error().message);
   }
-  return "restored " + std::to_string(last->tree_size()) + " entries and their signed head from " +
+  return "restored " + std::to_string(last->size) + " entries and their checkpoint from " +
          record_path + made_record +
          (old_entries || fs::exists(files.db + suffix)
               ? "; the replaced database is " + files.db + suffix

@@ -5,11 +5,13 @@
 
 namespace senim::server {
 
-Committer::Committer(Board& board, std::size_t max_queued, std::size_t max_batch, OnFatal on_fatal)
+Committer::Committer(Board& board, std::size_t max_queued, std::size_t max_batch, OnFatal on_fatal,
+                     OnBatch on_batch)
     : board_(board),
       max_queued_(max_queued),
       max_batch_(max_batch),
       on_fatal_(std::move(on_fatal)),
+      on_batch_(std::move(on_batch)),
       thread_([this] { run(); }) {}
 
 Committer::~Committer() {
@@ -19,8 +21,12 @@ Committer::~Committer() {
 bool Committer::submit(Board::Prechecked entry, Done done) {
   {
     const std::lock_guard lock(mutex_);
-    if (stopping_ || dead_ || queue_.size() >= max_queued_)
+    if (stopping_ || dead_)
       return false;
+    if (queue_.size() >= max_queued_) {
+      refused_.fetch_add(1);
+      return false;
+    }
     queue_.push_back(Item{std::move(entry), std::move(done)});
   }
   wake_.notify_one();
@@ -35,6 +41,11 @@ void Committer::stop() {
   wake_.notify_one();
   if (thread_.joinable())
     thread_.join();
+}
+
+std::size_t Committer::queued() const {
+  const std::lock_guard lock(mutex_);
+  return queue_.size();
 }
 
 void Committer::run() {
@@ -56,7 +67,9 @@ void Committer::run() {
     entries.reserve(items.size());
     for (Item& item : items)
       entries.push_back(std::move(item.entry));
+    committing_ = entries.size();
     auto outcomes = board_.commit(std::move(entries));
+    committing_ = 0;
     if (!outcomes) {
       // Never answer success for a batch that is not durably stored.
       for (Item& item : items)
@@ -69,6 +82,8 @@ void Committer::run() {
         on_fatal_(outcomes.error());
       break;
     }
+    if (on_batch_)
+      on_batch_(items.size());
     for (std::size_t i = 0; i < items.size(); ++i)
       items[i].done(std::move((*outcomes)[i]));
   }

@@ -6,8 +6,10 @@
 // batch, which is what lets the board keep up with many voters.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -24,8 +26,12 @@ class Committer {
   // Called once, from the committer thread, if storage fails: the board is
   // dead and the server should exit (a restart recovers from storage).
   using OnFatal = std::function<void(const Error&)>;
+  // Called from the committer thread after each group commit, with the
+  // number of entries it stored (for the metrics).
+  using OnBatch = std::function<void(std::size_t)>;
 
-  Committer(Board& board, std::size_t max_queued, std::size_t max_batch, OnFatal on_fatal);
+  Committer(Board& board, std::size_t max_queued, std::size_t max_batch, OnFatal on_fatal,
+            OnBatch on_batch = {});
   ~Committer();  // stop()s
   Committer(const Committer&) = delete;
   Committer& operator=(const Committer&) = delete;
@@ -36,6 +42,14 @@ class Committer {
   bool submit(Board::Prechecked entry, Done done);
   // Finishes the batch in progress, fails what is still queued, joins.
   void stop();
+
+  // For the metrics: entries waiting now, entries of the batch being
+  // committed, the queue's bound, and how many submit() refused because the
+  // queue was full.
+  std::size_t queued() const;
+  std::size_t committing() const { return committing_.load(); }
+  std::size_t max_queued() const { return max_queued_; }
+  std::uint64_t refused() const { return refused_.load(); }
 
  private:
   struct Item {
@@ -48,11 +62,14 @@ class Committer {
   const std::size_t max_queued_;
   const std::size_t max_batch_;
   OnFatal on_fatal_;
-  std::mutex mutex_;
+  OnBatch on_batch_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Item> queue_;
   bool stopping_ = false;
   bool dead_ = false;
+  std::atomic<std::uint64_t> refused_{0};
+  std::atomic<std::size_t> committing_{0};
   std::thread thread_;
 };
 

@@ -145,7 +145,7 @@ Status HeadRecord::write(const RecordedHead& head) {
   if (head.tree_size < latest_.tree_size ||
       (head.tree_size == latest_.tree_size && head.root != latest_.root)) {
     return make_error(Errc::invalid_argument,
-                      "refusing to record a head of size " + std::to_string(head.tree_size) +
+                      "refusing to record a checkpoint of size " + std::to_string(head.tree_size) +
                           " and root " + to_hex(head.root) + ": " + path_ + " holds size " +
                           std::to_string(latest_.tree_size) + " and root " + to_hex(latest_.root));
   }

@@ -23,6 +23,7 @@ struct Request {
 struct Response {
   unsigned status = 200;
   std::string content_type;
+  std::string cache_control;  // sent when not empty (tiles, checkpoints: docs/api.md)
   std::string body;
   // Set for an answer produced piece by piece (GET /v1/record), sent with
   // chunked encoding after `body`: called until it returns nullopt. An error

@@ -1,6 +1,8 @@
 // senim-server: the board server (DESIGN.md; docs/api.md).
 //
 //   senim-server --data DIR [--listen 127.0.0.1:PORT] [--public-url URL] [--threads N]
+//                [--access-log FILE] [--max-connections N]
+//                [--max-connections-per-address N] [--max-queued-entries N]
 //   senim-server --data DIR --restore-from RECORD   (board_restore.hpp; then exits)
 //
 // Prints "listening on http://HOST:PORT" on stdout once it serves, so that
@@ -39,6 +41,21 @@ int main(int argc, char** argv) {
   app.add_option("--threads", options.threads,
                  "threads serving requests and checking entries (default: one per core)")
       ->check(CLI::Range(0U, 1024U));
+  app.add_option("--access-log", options.access_log,
+                 "append one line per request to FILE (- for standard error); SIGHUP reopens it");
+  app.add_option("--max-connections", options.max_connections,
+                 "open connections at most; at the cap the longest-idle one is closed to admit "
+                 "another (server/limits.hpp)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  app.add_option("--max-connections-per-address", options.max_connections_per_address,
+                 "open connections from one IPv4 address or IPv6 /64 at most; 0: no limit "
+                 "(behind a reverse proxy)")
+      ->capture_default_str();
+  app.add_option("--max-queued-entries", options.max_queued_entries,
+                 "checked entries waiting for the group commit at most; beyond, 503")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
   CLI11_PARSE(app, argc, argv);
 
   senim::protocol::quiet_protobuf_logging();

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "protocol/record.hpp"
-#include "server/limits.hpp"
+#include "server/leaf_pieces.hpp"
 
 namespace senim::server {
 namespace {
@@ -22,8 +22,12 @@ void append_frame(std::string& out, protocol::FrameKind kind, ByteView payload) 
 
 }  // namespace
 
-RecordStream::RecordStream(Storage& storage, v1::SignedTreeHead head)
-    : storage_(&storage), head_(std::move(head)) {}
+RecordStream::RecordStream(Storage& storage, RecordCheckpoint last,
+                           std::optional<RecordCheckpoint> witnessed)
+    : storage_(&storage), last_(std::move(last)), witnessed_(std::move(witnessed)) {
+  if (witnessed_ && (witnessed_->size >= last_.size || witnessed_->size == 0))
+    witnessed_.reset();
+}
 
 Expected<std::optional<std::string>> RecordStream::next() {
   std::string out;
@@ -32,22 +36,26 @@ Expected<std::optional<std::string>> RecordStream::next() {
     append_u32_be(out, protocol::kRecordVersion);
     header_sent_ = true;
   }
-  if (next_leaf_ < head_.tree_size()) {
-    const std::uint64_t end =
-        std::min<std::uint64_t>(head_.tree_size(), next_leaf_ + limits::kRecordPageEntries);
-    auto s = storage_->scan_leaves(next_leaf_, end, [&](const LeafRecord& leaf) {
-      append_frame(out, protocol::FrameKind::entry, leaf.bytes);
-      return Status::success();
+  if (witnessed_ && next_leaf_ == witnessed_->size) {
+    append_frame(out, protocol::FrameKind::checkpoint, as_bytes(witnessed_->note));
+    witnessed_.reset();
+  }
+  if (next_leaf_ < last_.size) {
+    // A piece stops at the witnessed checkpoint, whose frame goes after it.
+    const std::uint64_t stop = witnessed_ ? witnessed_->size : last_.size;
+    auto next = read_piece(*storage_, next_leaf_, stop, [&](ByteView entry) {
+      append_frame(out, protocol::FrameKind::entry, entry);
+      return true;
     });
-    if (!s)
-      return s.error();
-    next_leaf_ = end;
+    if (!next)
+      return next.error();
+    next_leaf_ = *next;
     return std::optional<std::string>(std::move(out));
   }
-  if (head_sent_)
+  if (last_sent_)
     return std::optional<std::string>{};
-  append_frame(out, protocol::FrameKind::tree_head, as_bytes(head_.SerializeAsString()));
-  head_sent_ = true;
+  append_frame(out, protocol::FrameKind::checkpoint, as_bytes(last_.note));
+  last_sent_ = true;
   return std::optional<std::string>(std::move(out));
 }
 

@@ -6,18 +6,27 @@
 #include <boost/asio/steady_timer.hpp>
 #include <charconv>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "protocol/text_rules.hpp"
+#include "server/access_log.hpp"
 #include "server/api.hpp"
 #include "server/board.hpp"
 #include "server/board_files.hpp"
 #include "server/committer.hpp"
+#include "server/connection_table.hpp"
 #include "server/data_dir.hpp"
 #include "server/http_listener.hpp"
+#include "server/http_service.hpp"
 #include "server/limits.hpp"
+#include "server/metrics.hpp"
 #include "server/sqlite_storage.hpp"
+#include "server/witness_pusher.hpp"
+#include "server/work_lanes.hpp"
 
 namespace senim::server {
 
@@ -67,27 +76,82 @@ struct Server::Parts {
   unsigned threads = 1;
   net::io_context io;
   std::unique_ptr<Board> board;
+  std::unique_ptr<WitnessPusher> pusher;  // destroyed before the board
+  Metrics metrics;
   std::unique_ptr<Committer> committer;
   std::unique_ptr<Api> api;
+  std::unique_ptr<WorkLanes> lanes;
+  std::unique_ptr<AccessLog> access_log;
+  std::unique_ptr<HttpService> service;
   std::shared_ptr<HttpListener> listener;
+  net::steady_timer fatal_grace{io};
   std::atomic<int> exit_code{0};
+  // Made with the parts, before main() prints "listening on": a signal that
+  // arrives from then on waits for run() instead of killing the process
+  // (scripts stop the server as soon as they read that line).
+  net::signal_set stop_signals{io, SIGINT, SIGTERM};
+  net::signal_set hangup{io, SIGHUP};
+
+  // Workers first (they call the API, which calls the committer), then the
+  // committer (which answers through the sessions and notifies the pusher),
+  // then the pusher.
+  void stop_work() {
+    if (lanes)
+      lanes->stop();
+    if (committer)
+      committer->stop();
+    if (pusher)
+      pusher->stop();
+  }
+  Metrics::Gauges gauges() const {
+    Metrics::Gauges g;
+    g.open_connections = service->connections->open();
+    g.idle_connections = service->connections->idle();
+    g.connection_limit = service->connections->limits().total;
+    g.queued_reads = lanes->queued(Lane::read);
+    g.queued_writes = lanes->queued(Lane::write);
+    g.queued_entries = committer->queued();
+    g.committing_entries = committer->committing();
+    g.queued_entries_limit = committer->max_queued();
+    g.intake_refusals = committer->refused();
+    return g;
+  }
 };
 
 Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 
 Server::~Server() {
-  if (parts_ && parts_->committer)
-    parts_->committer->stop();
+  if (parts_)
+    parts_->stop_work();
 }
 
 Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
   auto endpoint = parse_listen(options.listen);
   if (!endpoint)
     return endpoint.error();
+  std::error_code ec;
+  const bool new_directory = !std::filesystem::exists(options.data_dir, ec);
   auto lock = DataDirLock::acquire(options.data_dir);
   if (!lock)
     return lock.error();
   auto parts = std::make_unique<Parts>(std::move(*lock));
+  // Bind before anything is made (a key, a head record, a database): a
+  // server that cannot listen leaves no board behind, and no directory it
+  // created itself. Bound here, the public URL can also name the real port.
+  auto listener = HttpListener::bind(parts->io, *endpoint);
+  if (!listener) {
+    parts.reset();  // releases the lock
+    if (new_directory)
+      std::filesystem::remove_all(options.data_dir, ec);
+    return listener.error();
+  }
+  parts->listener = *listener;
+  if (!options.access_log.empty()) {
+    auto log = AccessLog::open(options.access_log);
+    if (!log)
+      return log.error();
+    parts->access_log = std::move(*log);
+  }
   parts->threads =
       options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
   // The key and the record of released heads first: they decide whether
@@ -98,11 +162,6 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
   auto storage = SqliteStorage::open(options.data_dir + "/board.sqlite");
   if (!storage)
     return make_error(storage.error().code, "refusing to start: " + storage.error().message);
-  // Bind before recovery so the public URL can name the real port.
-  auto listener = HttpListener::bind(parts->io, *endpoint);
-  if (!listener)
-    return listener.error();
-  parts->listener = *listener;
   const std::string url =
       options.public_url.empty() ? url_of(parts->listener->local_endpoint()) : options.public_url;
   auto board = Board::open(std::move(*storage), std::move(files->key), std::move(files->record),
@@ -113,19 +172,34 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
         "refusing to start: the stored board does not check out: " + board.error().message);
   }
   parts->board = std::move(*board);
+  // docs/protocol.md §11.4: checkpoints go to the witnesses off the commit path.
+  parts->pusher =
+      std::make_unique<WitnessPusher>(*parts->board, options.push, [](const std::string& line) {
+        std::cerr << "senim-server: " << protocol::printable(line) << std::endl;
+      });
+  parts->board->set_checkpoint_listener([pusher = parts->pusher.get()] { pusher->notify(); });
   Parts* p = parts.get();
   parts->committer = std::make_unique<Committer>(
-      *parts->board, limits::kMaxQueuedEntries, limits::kMaxBatchEntries, [p](const Error& e) {
+      *parts->board, options.max_queued_entries, limits::kMaxBatchEntries,
+      [p](const Error& e) {
         // The batch was answered with errors; the in-memory state is ahead
         // of storage, so stop and let a restart recover (board.hpp).
         std::cerr << "senim-server: storage failed, stopping: " << e.message << std::endl;
         p->exit_code = 1;
+        // The batch's answers (503) get a moment to go out, then stop.
         net::post(p->io, [p] {
           p->listener->stop();
-          p->io.stop();
+          p->fatal_grace.expires_after(std::chrono::milliseconds(200));
+          p->fatal_grace.async_wait([p](const boost::system::error_code&) { p->io.stop(); });
         });
-      });
+      },
+      [p](std::size_t entries) { p->metrics.group_commit(entries); });
   parts->api = std::make_unique<Api>(*parts->board, *parts->committer);
+  parts->lanes = std::make_unique<WorkLanes>(parts->threads, limits::kWritesPerRead);
+  parts->service = std::make_unique<HttpService>(HttpService{
+      *parts->api, *parts->lanes, parts->metrics,
+      ConnectionTable::create({options.max_connections, options.max_connections_per_address}),
+      parts->access_log.get(), [p] { return p->gauges(); }});
   return std::unique_ptr<Server>(new Server(std::move(parts)));
 }
 
@@ -135,18 +209,31 @@ std::string Server::listening_url() const {
 
 int Server::run() {
   Parts& p = *parts_;
-  p.listener->start(*p.api);
-  net::signal_set signals(p.io, SIGINT, SIGTERM);
+  p.listener->start(*p.service);
+  net::signal_set& hangup = p.hangup;
+  std::function<void()> on_hangup = [&] {
+    hangup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec)
+        return;
+      if (p.access_log) {
+        if (auto s = p.access_log->reopen(); !s)
+          std::cerr << "senim-server: " << s.error().message << std::endl;
+      }
+      on_hangup();
+    });
+  };
+  on_hangup();
   net::steady_timer grace(p.io);
   std::thread stopper;
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
+  p.stop_signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec)
       return;
     p.listener->stop();
+    hangup.cancel();
     // Finish the batch being committed (its answers get a moment to go out),
     // then stop. Off the I/O threads, which must keep running meanwhile.
     stopper = std::thread([&] {
-      p.committer->stop();
+      p.stop_work();
       net::post(p.io, [&] {
         grace.expires_after(std::chrono::milliseconds(200));
         grace.async_wait([&](const boost::system::error_code&) { p.io.stop(); });
@@ -161,7 +248,7 @@ int Server::run() {
     t.join();
   if (stopper.joinable())
     stopper.join();
-  p.committer->stop();
+  p.stop_work();
   return p.exit_code;
 }
 

@@ -3,10 +3,13 @@
 // the HTTP listener on a pool of I/O threads.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
 #include "crypto/error.hpp"
+#include "server/limits.hpp"
+#include "server/push_options.hpp"
 
 namespace senim::server {
 
@@ -15,6 +18,12 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
   std::string public_url;                 // for receipts; default http://<listening address>
   unsigned threads = 0;                   // I/O and precheck threads; 0: one per core
+  PushOptions push;                       // checkpoints to the witnesses
+  // limits.hpp explains each default.
+  std::size_t max_connections = limits::kMaxConnections;
+  std::size_t max_connections_per_address = limits::kMaxConnectionsPerAddress;  // 0: none
+  std::size_t max_queued_entries = limits::kMaxQueuedEntries;
+  std::string access_log;  // a file to append to, "-" for stderr, "" for none
 };
 
 class Server {
@@ -29,6 +38,7 @@ class Server {
   // "http://127.0.0.1:PORT", the address actually bound.
   std::string listening_url() const;
   // Serves until SIGINT/SIGTERM (exit status 0) or a storage failure (1).
+  // SIGHUP reopens the access log (after a rotation).
   int run();
 
  private:

@@ -13,8 +13,10 @@ namespace senim::server {
 namespace {
 
 // docs/api.md, "The data directory". Version 2 added leaves_by_leaf_hash
-// (an entry posted again gets its receipt again, found by its leaf hash).
-constexpr std::int64_t kSchemaVersion = 2;
+// (an entry posted again gets its receipt again, found by its leaf hash);
+// version 3 replaced the signed tree heads by C2SP checkpoints and added the
+// witnesses' cosignatures (docs/protocol.md §11.2, §11.4).
+constexpr std::int64_t kSchemaVersion = 3;
 
 constexpr const char* kSchema = R"sql(
 BEGIN IMMEDIATE;
@@ -35,13 +37,19 @@ CREATE TABLE ballot_alphas (
   leaf INTEGER NOT NULL,
   PRIMARY KEY (alpha_key, leaf)
 ) WITHOUT ROWID;
-CREATE TABLE tree_heads (
+CREATE TABLE checkpoints (
   tree_size INTEGER PRIMARY KEY,
   root_hash BLOB NOT NULL,
-  timestamp_ms INTEGER NOT NULL,
-  head BLOB NOT NULL
+  note TEXT NOT NULL
 );
-INSERT INTO meta (key, value) VALUES ('schema_version', '2');
+CREATE TABLE cosignatures (
+  tree_size INTEGER NOT NULL,
+  key_name TEXT NOT NULL,
+  key_id INTEGER NOT NULL,
+  line TEXT NOT NULL,
+  PRIMARY KEY (tree_size, key_name, key_id)
+);
+INSERT INTO meta (key, value) VALUES ('schema_version', '3');
 COMMIT;
 )sql";
 
@@ -85,15 +93,6 @@ std::array<std::uint8_t, 8> alpha_key_bytes(std::int64_t key) {
     k >>= 8;
   }
   return out;
-}
-
-Expected<v1::SignedTreeHead> parse_head(const Bytes& bytes, std::int64_t size) {
-  v1::SignedTreeHead head;
-  if (!head.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return make_error(Errc::invalid_encoding,
-                      "stored tree head of size " + std::to_string(size) + " does not parse");
-  }
-  return head;
 }
 
 // The index key of an α: its first 8 bytes, little-endian, as SQLite's int64.
@@ -228,12 +227,21 @@ Status SqliteStorage::create_or_check_schema() {
   const std::string found = *row ? version->text(0) : "";
   if (found == std::to_string(kSchemaVersion))
     return Status::success();
+  // Versions 1 and 2 stored signed tree heads of senim's own format, which
+  // no record of this version carries (docs/api.md, "The data directory").
+  const std::string before_checkpoints =
+      found == "1" || found == "2"
+          ? ". Its signed heads predate C2SP checkpoints: only a record written by a server of "
+            "this version can rebuild it; otherwise finish its election with the server that "
+            "made it"
+          : "";
   return make_error(Errc::invalid_encoding,
                     path_ + " has schema version \"" + found + "\"; this server reads version " +
                         std::to_string(kSchemaVersion) +
                         " and never converts a board in place: rebuild it from the board's "
                         "election record with senim-server --restore-from (docs/operator-guide.md "
-                        "§2.4)");
+                        "§2.4)" +
+                        before_checkpoints);
 }
 
 Expected<SqliteStorage::Reader> SqliteStorage::reader() {
@@ -251,65 +259,41 @@ Expected<SqliteStorage::Reader> SqliteStorage::reader() {
   return Reader(this, *db);
 }
 
-Status SqliteStorage::append(std::span<const LeafRecord> leaves, const v1::SignedTreeHead& head) {
-  return store(leaves, &head);
+Status SqliteStorage::append(std::span<const LeafRecord> leaves, const StoredCheckpoint& checkpoint,
+                             std::span<const StoredCosignature> cosignatures) {
+  return store(leaves, &checkpoint, cosignatures);
 }
 
 Status SqliteStorage::append_leaves(std::span<const LeafRecord> leaves) {
-  return store(leaves, nullptr);
+  return store(leaves, nullptr, {});
 }
 
-Status SqliteStorage::store(std::span<const LeafRecord> leaves, const v1::SignedTreeHead* head) {
+Status SqliteStorage::append_cosignatures(std::span<const StoredCosignature> cosignatures) {
+  return store({}, nullptr, cosignatures);
+}
+
+Status SqliteStorage::store(std::span<const LeafRecord> leaves, const StoredCheckpoint* checkpoint,
+                            std::span<const StoredCosignature> cosignatures) {
   const std::lock_guard lock(write_mutex_);
   if (auto s = sqlite::exec(writer_, "BEGIN IMMEDIATE"); !s)
     return s;
   auto body = [&]() -> Status {
-    auto insert = sqlite::Statement::prepare(
-        writer_,
-        "INSERT INTO leaves (idx, bytes, leaf_hash, kind, tracking_code, signer) "
-        "VALUES (?, ?, ?, ?, ?, ?)");
-    if (!insert)
-      return insert.error();
-    for (const LeafRecord& leaf : leaves) {
-      insert->bind(1, static_cast<std::int64_t>(leaf.index))
-          .bind(2, ByteView(leaf.bytes))
-          .bind(3, ByteView(leaf.leaf_hash))
-          .bind(4, leaf.kind)
-          .bind(6, ByteView(leaf.signer));
-      if (leaf.tracking_code) {
-        insert->bind(5, ByteView(*leaf.tracking_code));
-      } else {
-        insert->bind_null(5);
-      }
+    if (auto s = insert_leaves(leaves); !s)
+      return s;
+    if (checkpoint != nullptr) {
+      auto insert = sqlite::Statement::prepare(
+          writer_, "INSERT INTO checkpoints (tree_size, root_hash, note) VALUES (?, ?, ?)");
+      if (!insert)
+        return insert.error();
+      insert->bind(1, static_cast<std::int64_t>(checkpoint->size))
+          .bind(2, ByteView(checkpoint->root))
+          .bind(3, checkpoint->note);
       if (auto s = insert->run(); !s)
         return s;
-      insert->reset();
     }
-    auto index = sqlite::Statement::prepare(
-        writer_, "INSERT OR IGNORE INTO ballot_alphas (alpha_key, leaf) VALUES (?, ?)");
-    if (!index)
-      return index.error();
-    for (const LeafRecord& leaf : leaves) {
-      for (const Hash32& alpha : leaf.alphas) {
-        index->bind(1, alpha_key(alpha)).bind(2, static_cast<std::int64_t>(leaf.index));
-        if (auto s = index->run(); !s)
-          return s;
-        index->reset();
-      }
-    }
-    if (head == nullptr)
-      return Status::success();
-    auto store_head = sqlite::Statement::prepare(
-        writer_,
-        "INSERT INTO tree_heads (tree_size, root_hash, timestamp_ms, head) VALUES (?, ?, ?, ?)");
-    if (!store_head)
-      return store_head.error();
-    const std::string head_bytes = head->SerializeAsString();
-    store_head->bind(1, static_cast<std::int64_t>(head->tree_size()))
-        .bind(2, as_bytes(head->root_hash()))
-        .bind(3, static_cast<std::int64_t>(head->timestamp_ms()))
-        .bind(4, as_bytes(head_bytes));
-    return store_head->run();
+    if (auto s = insert_alphas(leaves); !s)
+      return s;
+    return insert_cosignatures(cosignatures);
   };
   if (auto s = body(); !s) {
     (void)sqlite::exec(writer_, "ROLLBACK");
@@ -319,6 +303,70 @@ Status SqliteStorage::store(std::span<const LeafRecord> leaves, const v1::Signed
   if (auto s = sqlite::exec(writer_, "COMMIT"); !s) {
     (void)sqlite::exec(writer_, "ROLLBACK");
     return s;
+  }
+  return Status::success();
+}
+
+Status SqliteStorage::insert_leaves(std::span<const LeafRecord> leaves) {
+  if (leaves.empty())
+    return Status::success();
+  auto insert = sqlite::Statement::prepare(
+      writer_,
+      "INSERT INTO leaves (idx, bytes, leaf_hash, kind, tracking_code, signer) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  if (!insert)
+    return insert.error();
+  for (const LeafRecord& leaf : leaves) {
+    insert->bind(1, static_cast<std::int64_t>(leaf.index))
+        .bind(2, ByteView(leaf.bytes))
+        .bind(3, ByteView(leaf.leaf_hash))
+        .bind(4, leaf.kind)
+        .bind(6, ByteView(leaf.signer));
+    if (leaf.tracking_code) {
+      insert->bind(5, ByteView(*leaf.tracking_code));
+    } else {
+      insert->bind_null(5);
+    }
+    if (auto s = insert->run(); !s)
+      return s;
+    insert->reset();
+  }
+  return Status::success();
+}
+
+Status SqliteStorage::insert_alphas(std::span<const LeafRecord> leaves) {
+  auto index = sqlite::Statement::prepare(
+      writer_, "INSERT OR IGNORE INTO ballot_alphas (alpha_key, leaf) VALUES (?, ?)");
+  if (!index)
+    return index.error();
+  for (const LeafRecord& leaf : leaves) {
+    for (const Hash32& alpha : leaf.alphas) {
+      index->bind(1, alpha_key(alpha)).bind(2, static_cast<std::int64_t>(leaf.index));
+      if (auto s = index->run(); !s)
+        return s;
+      index->reset();
+    }
+  }
+  return Status::success();
+}
+
+Status SqliteStorage::insert_cosignatures(std::span<const StoredCosignature> cosignatures) {
+  if (cosignatures.empty())
+    return Status::success();
+  // A witness that cosigns one size twice: the first line stays.
+  auto insert = sqlite::Statement::prepare(
+      writer_,
+      "INSERT OR IGNORE INTO cosignatures (tree_size, key_name, key_id, line) VALUES (?, ?, ?, ?)");
+  if (!insert)
+    return insert.error();
+  for (const StoredCosignature& c : cosignatures) {
+    insert->bind(1, static_cast<std::int64_t>(c.size))
+        .bind(2, c.key_name)
+        .bind(3, static_cast<std::int64_t>(c.key_id))
+        .bind(4, c.line);
+    if (auto s = insert->run(); !s)
+      return s;
+    insert->reset();
   }
   return Status::success();
 }
@@ -487,12 +535,12 @@ Expected<std::vector<std::uint64_t>> SqliteStorage::find_alpha(const Hash32& alp
   }
 }
 
-Status SqliteStorage::scan_tree_heads(const HeadVisitor& visit) {
+Status SqliteStorage::scan_checkpoints(const CheckpointVisitor& visit) {
   auto r = reader();
   if (!r)
     return r.error();
-  auto q = sqlite::Statement::prepare(r->db(),
-                                      "SELECT tree_size, head FROM tree_heads ORDER BY tree_size");
+  auto q = sqlite::Statement::prepare(
+      r->db(), "SELECT tree_size, root_hash, note FROM checkpoints ORDER BY tree_size");
   if (!q)
     return q.error();
   for (;;) {
@@ -501,31 +549,38 @@ Status SqliteStorage::scan_tree_heads(const HeadVisitor& visit) {
       return row.error();
     if (!*row)
       return Status::success();
-    auto head = parse_head(q->blob(1), q->int64(0));
-    if (!head)
-      return head.error();
-    if (auto s = visit(*head); !s)
+    StoredCheckpoint c;
+    c.size = static_cast<std::uint64_t>(q->int64(0));
+    c.root = to_hash(q->blob(1));
+    c.note = q->text(2);
+    if (auto s = visit(std::move(c)); !s)
       return s;
   }
 }
 
-Expected<std::optional<v1::SignedTreeHead>> SqliteStorage::latest_tree_head() {
+Status SqliteStorage::scan_cosignatures(const CosignatureVisitor& visit) {
   auto r = reader();
   if (!r)
     return r.error();
   auto q = sqlite::Statement::prepare(
-      r->db(), "SELECT tree_size, head FROM tree_heads ORDER BY tree_size DESC LIMIT 1");
+      r->db(),
+      "SELECT tree_size, key_name, key_id, line FROM cosignatures ORDER BY tree_size, rowid");
   if (!q)
     return q.error();
-  auto row = q->step();
-  if (!row)
-    return row.error();
-  if (!*row)
-    return std::optional<v1::SignedTreeHead>{};
-  auto head = parse_head(q->blob(1), q->int64(0));
-  if (!head)
-    return head.error();
-  return std::optional<v1::SignedTreeHead>(std::move(*head));
+  for (;;) {
+    auto row = q->step();
+    if (!row)
+      return row.error();
+    if (!*row)
+      return Status::success();
+    StoredCosignature c;
+    c.size = static_cast<std::uint64_t>(q->int64(0));
+    c.key_name = q->text(1);
+    c.key_id = static_cast<std::uint32_t>(q->int64(2));
+    c.line = q->text(3);
+    if (auto s = visit(std::move(c)); !s)
+      return s;
+  }
 }
 
 }  // namespace senim::server

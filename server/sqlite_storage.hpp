@@ -3,13 +3,14 @@
 // survives kill -9 and power loss. One writer connection (the committer's)
 // and a pool of reader connections, which WAL lets run beside the writer.
 //
-// Schema (version 2; an older file is refused, never converted in place):
+// Schema (version 3; another version is refused, never converted in place):
 //   leaves(idx PK, bytes, leaf_hash, kind, tracking_code, signer)
 //     + index on tracking_code for GET /v1/ballots and the challenge rule
 //     + index on leaf_hash: an entry posted again gets its receipt again
 //   ballot_alphas(alpha_key, leaf) PK both: the first 8 bytes of each cast
 //     ciphertext's α (a little-endian int64), for the challenge rule (§9.5)
-//   tree_heads(tree_size PK, root_hash, timestamp_ms, head)  head = SignedTreeHead bytes
+//   checkpoints(tree_size PK, root_hash, note)   note = the board-signed checkpoint
+//   cosignatures(tree_size, key_name, key_id, line) PK (tree_size, key_name, key_id)
 //   meta(key PK, value)  schema_version
 //
 // Opening runs PRAGMA quick_check and refuses a damaged file; the indexes'
@@ -36,8 +37,10 @@ class SqliteStorage final : public Storage {
   SqliteStorage(const SqliteStorage&) = delete;
   SqliteStorage& operator=(const SqliteStorage&) = delete;
 
-  Status append(std::span<const LeafRecord> leaves, const v1::SignedTreeHead& head) override;
+  Status append(std::span<const LeafRecord> leaves, const StoredCheckpoint& checkpoint,
+                std::span<const StoredCosignature> cosignatures) override;
   Status append_leaves(std::span<const LeafRecord> leaves) override;
+  Status append_cosignatures(std::span<const StoredCosignature> cosignatures) override;
   Expected<std::uint64_t> leaf_count() override;
   Expected<Bytes> leaf(std::uint64_t index) override;
   Status scan_leaves(std::uint64_t begin, std::uint64_t end, const LeafVisitor& visit) override;
@@ -47,8 +50,8 @@ class SqliteStorage final : public Storage {
   Status check_lookups(const LookupDigests& of_leaves) override;
   Expected<std::vector<std::uint64_t>> find_alpha(const Hash32& alpha,
                                                   std::uint64_t before) override;
-  Status scan_tree_heads(const HeadVisitor& visit) override;
-  Expected<std::optional<v1::SignedTreeHead>> latest_tree_head() override;
+  Status scan_checkpoints(const CheckpointVisitor& visit) override;
+  Status scan_cosignatures(const CosignatureVisitor& visit) override;
 
  private:
   class Reader;  // a pooled reader connection, returned on destruction
@@ -56,7 +59,12 @@ class SqliteStorage final : public Storage {
   Expected<Reader> reader();
   Status quick_check();
   Status create_or_check_schema();
-  Status store(std::span<const LeafRecord> leaves, const v1::SignedTreeHead* head);
+  // One write transaction: the leaves, the checkpoint if given, the cosignatures.
+  Status store(std::span<const LeafRecord> leaves, const StoredCheckpoint* checkpoint,
+               std::span<const StoredCosignature> cosignatures);
+  Status insert_leaves(std::span<const LeafRecord> leaves);
+  Status insert_alphas(std::span<const LeafRecord> leaves);  // cast ballots' α (§9.5)
+  Status insert_cosignatures(std::span<const StoredCosignature> cosignatures);
 
   std::string path_;
   std::mutex write_mutex_;

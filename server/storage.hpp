@@ -1,9 +1,9 @@
-// Where the board keeps its log: every leaf's exact bytes and every signed
-// tree head. An interface, so that a server database can replace the embedded
-// SQLite one (sqlite_storage.hpp) without touching intake or the API.
+// Where the board keeps its log: every leaf's exact bytes, every checkpoint
+// it signed and the witnesses' cosignatures on them. An interface, so that a server database can
+// replace the embedded SQLite one (sqlite_storage.hpp) without touching intake or the API.
 //
 // The one write, append(), is atomic and durable: when it returns success the
-// leaves and the head that covers them survive a crash or a power cut; when it
+// leaves and the checkpoint that covers them survive a crash or a power cut; when it
 // fails, none of them is stored. A receipt is only sent after it returned
 // success (DESIGN.md, "Storage and network").
 #pragma once
@@ -17,7 +17,6 @@
 
 #include "crypto/bytes.hpp"
 #include "crypto/error.hpp"
-#include "proto/board.pb.h"
 #include "protocol/signing.hpp"
 #include "server/lookup_digest.hpp"
 
@@ -34,6 +33,23 @@ struct LeafRecord {
   std::vector<Hash32> alphas;  // cast ballots: the α of each ciphertext (§9.5), indexed
 };
 
+// A checkpoint the board signed (docs/protocol.md §11.2): its size, root and
+// note, with the board's signature only.
+struct StoredCheckpoint {
+  std::uint64_t size = 0;
+  Hash32 root{};
+  std::string note;
+};
+
+// A witness's cosignature on the checkpoint of `size` (§11.4): the note's
+// signature line, "— name base64\n", and the key it is by.
+struct StoredCosignature {
+  std::uint64_t size = 0;
+  std::string key_name;
+  std::uint32_t key_id = 0;
+  std::string line;
+};
+
 // Where a tracking code appears: the leaf and its kind ("ballot" or "challenge").
 struct TrackingCodeHit {
   std::uint64_t index = 0;
@@ -44,12 +60,17 @@ class Storage {
  public:
   virtual ~Storage() = default;
 
-  // Stores `leaves` (consecutive, starting at leaf_count()) and `head` in one
-  // durable transaction. Thread-safe, but meant for one writer.
-  virtual Status append(std::span<const LeafRecord> leaves, const v1::SignedTreeHead& head) = 0;
-  // The same without a head: only for rebuilding a board from an election
-  // record (board_restore.cpp), whose heads come separately.
+  // Stores `leaves` (consecutive, starting at leaf_count()), `checkpoint`
+  // and `cosignatures` (of checkpoints already stored, or of this one) in
+  // one durable transaction. Thread-safe, but meant for one writer.
+  virtual Status append(std::span<const LeafRecord> leaves, const StoredCheckpoint& checkpoint,
+                        std::span<const StoredCosignature> cosignatures) = 0;
+  // The same without a checkpoint: only for rebuilding a board from an
+  // election record (board_restore.cpp), whose checkpoints come separately.
   virtual Status append_leaves(std::span<const LeafRecord> leaves) = 0;
+  // Cosignatures alone, of stored checkpoints; one already stored (the same
+  // size and key) is kept as it was.
+  virtual Status append_cosignatures(std::span<const StoredCosignature> cosignatures) = 0;
 
   // --- reads: thread-safe, see only committed data ---------------------------
   virtual Expected<std::uint64_t> leaf_count() = 0;
@@ -73,10 +94,12 @@ class Storage {
   // index keys on α's first 8 bytes; the caller compares the whole α).
   virtual Expected<std::vector<std::uint64_t>> find_alpha(const Hash32& alpha,
                                                           std::uint64_t before) = 0;
-  // Every stored head, smallest first.
-  using HeadVisitor = std::function<Status(const v1::SignedTreeHead&)>;
-  virtual Status scan_tree_heads(const HeadVisitor& visit) = 0;
-  virtual Expected<std::optional<v1::SignedTreeHead>> latest_tree_head() = 0;
+  // Every stored checkpoint, smallest first.
+  using CheckpointVisitor = std::function<Status(StoredCheckpoint)>;
+  virtual Status scan_checkpoints(const CheckpointVisitor& visit) = 0;
+  // Every stored cosignature, by checkpoint size.
+  using CosignatureVisitor = std::function<Status(StoredCosignature)>;
+  virtual Status scan_cosignatures(const CosignatureVisitor& visit) = 0;
 };
 
 }  // namespace senim::server

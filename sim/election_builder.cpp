@@ -6,10 +6,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "protocol/board_checkpoint.hpp"
 #include "protocol/decryption.hpp"
 #include "protocol/record.hpp"
 #include "protocol/tracking_code.hpp"
-#include "protocol/tree_head.hpp"
 #include "protocol/trustee_messages.hpp"
 
 namespace senim::sim {
@@ -212,6 +212,7 @@ v1::Statement ElectionBuilder::setup_statement() const {
   setup->set_authority_key(to_string(authority_->public_key()));
   setup->set_board_key(to_string(board));
   setup->set_threshold(plan_.threshold);
+  setup->set_log_origin(log_origin());
   for (std::uint32_t t = 0; t < plan_.trustees; ++t) {
     auto* info = setup->add_trustees();
     info->set_name("Trustee " + std::to_string(t + 1));
@@ -450,12 +451,21 @@ void ElectionBuilder::insert_entry(std::size_t i, Bytes bytes) {
   entries_.insert(entries_.begin() + static_cast<std::ptrdiff_t>(i), std::move(bytes));
 }
 
-v1::SignedTreeHead ElectionBuilder::tree_head(std::uint64_t timestamp_ms) const {
+std::string ElectionBuilder::log_origin() const {
+  return plan_.log_origin.empty() ? "senim.example/" + plan_.manifest.election_id()
+                                  : plan_.log_origin;
+}
+
+std::string ElectionBuilder::checkpoint(std::optional<std::uint64_t> size) const {
   crypto::merkle::MerkleLog log;
   for (const auto& e : entries_)
     log.append(e);
-  return protocol::sign_tree_head(*board_, plan_.manifest.election_id(), log.size(), log.root(),
-                                  timestamp_ms);
+  const std::uint64_t n = size.value_or(log.size());
+  auto root = log.root_at(n);
+  must(root.ok() ? Status::success() : Status(root.error()), "checkpoint size");
+  auto note = protocol::sign_board_checkpoint(*board_, log_origin(), n, *root);
+  must(note.ok() ? Status::success() : Status(note.error()), "checkpoint");
+  return *note;
 }
 
 Status ElectionBuilder::write_record(const std::string& path) const {
@@ -466,8 +476,7 @@ Status ElectionBuilder::write_record(const std::string& path) const {
     if (auto s = writer->write(protocol::FrameKind::entry, e); !s)
       return s;
   }
-  const std::string head = tree_head().SerializeAsString();
-  if (auto s = writer->write(protocol::FrameKind::tree_head, as_bytes(head)); !s)
+  if (auto s = writer->write(protocol::FrameKind::checkpoint, as_bytes(checkpoint())); !s)
     return s;
   return writer->finish();
 }

@@ -31,10 +31,13 @@ struct ElectionPlan {
   // records: it verifies every ballot proof).
   bool validate = true;
   // The board key the set-up names. Unset: the builder's own board key, which
-  // also signs tree_head(). Set (e.g. to a real server's key, for tests that
+  // also signs checkpoint(). Set (e.g. to a real server's key, for tests that
   // post the entries to it): the set-up names this key instead, and
-  // tree_head() is still signed by the builder's own key.
+  // checkpoint() is still signed by the builder's own key.
   std::optional<protocol::PublicKey> board_public_key;
+  // The set-up's log origin (docs/protocol.md §8.2). Empty: the builder's
+  // default, "senim.example/" followed by the election id.
+  std::string log_origin;
   // The trustees' signing-key seeds, trustee t's at t − 1, so that the same
   // trustee can serve in two simulated elections. Empty: fresh keys. Box
   // keys are always fresh (docs/protocol.md §6.3.1).
@@ -105,9 +108,12 @@ class ElectionBuilder {
   void replace_entry(std::size_t i, Bytes bytes);
   void erase_entry(std::size_t i);
   void insert_entry(std::size_t i, Bytes bytes);
-  // A head over the current entries, signed by the board key.
-  v1::SignedTreeHead tree_head(std::uint64_t timestamp_ms = 1'700'000'000'000) const;
-  // The record: every entry, then one head over all of them.
+  // The set-up's log origin.
+  std::string log_origin() const;
+  // A checkpoint note over the first `size` entries (all of them by
+  // default), signed by the builder's board key (docs/protocol.md §11.2).
+  std::string checkpoint(std::optional<std::uint64_t> size = std::nullopt) const;
+  // The record: every entry, then one checkpoint over all of them.
   Status write_record(const std::string& path) const;
 
   const protocol::ElectionState& state() const { return *state_; }

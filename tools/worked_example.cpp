@@ -17,6 +17,7 @@
 #include "protocol/tracking_code.hpp"
 #include "sim/deterministic_random.hpp"
 #include "sim/election_builder.hpp"
+#include "tlog/vkey.hpp"
 
 namespace {
 
@@ -163,7 +164,7 @@ int main(int argc, char** argv) {
                            {"count", *dlog.solve(m_g)}});
     }
   }
-  const auto head = b.tree_head();
+  const std::string checkpoint = b.checkpoint();
   ordered_json out{
       {"description",
        "A tiny senim election made by tools/worked_example.cpp with deterministic randomness "
@@ -185,11 +186,9 @@ int main(int argc, char** argv) {
       {"superseded_hash", to_hex(senim::protocol::superseded_hash(state.superseded()))},
       {"lagrange_coefficients", lagrange},
       {"decryption", decrypted},
-      {"tree_head",
-       {{"tree_size", head.tree_size()},
-        {"root", hex(head.root_hash())},
-        {"timestamp_ms", head.timestamp_ms()},
-        {"signature", hex(head.signature())}}}};
+      {"log_origin", config.log_origin},
+      {"board_vkey", senim::tlog::format_vkey(config.board_vkey)},
+      {"checkpoint", checkpoint}};
   std::ofstream json(dir + "/values.json");
   json << out.dump(2) << "\n";
   if (!json)

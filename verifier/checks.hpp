@@ -11,7 +11,7 @@ namespace senim::verifier {
 enum class Check : std::size_t {
   record_format = 1,
   log_root,
-  tree_head_signatures,
+  checkpoint_signatures,
   entry_signatures,
   setup,
   roles_and_phases,
@@ -41,10 +41,10 @@ struct CheckInfo {
 
 inline constexpr std::array<CheckInfo, kCheckCount> kChecks{{
     {Check::record_format, "record-format", "the record is well formed", "frames", "frame"},
-    {Check::log_root, "log-root", "every entry is a leaf of the signed tree", "tree heads",
-     "tree head"},
-    {Check::tree_head_signatures, "tree-head-signatures", "tree heads are signed by the board",
-     "tree heads", "tree head"},
+    {Check::log_root, "log-root", "every entry is a leaf of the signed tree", "checkpoints",
+     "checkpoint"},
+    {Check::checkpoint_signatures, "checkpoint-signatures",
+     "checkpoints are the board's, for this election's log", "checkpoints", "checkpoint"},
     {Check::entry_signatures, "entry-signatures", "every entry is signed by its signer", "entries",
      "entry"},
     {Check::setup, "setup", "the set-up and manifest are well formed", "set-ups", "set-up"},

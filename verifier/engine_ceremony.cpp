@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "crypto/schnorr_proof.hpp"
+#include "protocol/board_checkpoint.hpp"
 #include "verifier/engine.hpp"
 
 namespace senim::verifier {
@@ -55,6 +56,19 @@ std::optional<protocol::ElectionConfig> usable_setup(const protocol::ParsedEntry
     config.box_keys.push_back(box);
   }
   config.setup_hash = protocol::setup_hash(as_bytes(config.statement_bytes));
+  // The log's origin names every checkpoint (check 3): without a valid one
+  // none can be checked. A witness policy that does not parse names no
+  // witness, and its empty quorum name is never met.
+  if (!protocol::check_log_origin(setup.log_origin()))
+    return std::nullopt;
+  config.log_origin = setup.log_origin();
+  auto vkey = protocol::board_verifier_key(config.log_origin, config.board);
+  if (!vkey)
+    return std::nullopt;
+  config.board_vkey = *vkey;
+  auto witnesses = protocol::parse_witness_policy(m.witness_policy());
+  config.policy =
+      protocol::election_policy(config.board_vkey, witnesses ? *witnesses : tlog::Policy{});
   return config;
 }
 

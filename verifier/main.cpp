@@ -1,7 +1,6 @@
 // senim-verify: the public verifier. Anyone can run it on an election record
 // (or a board's URL) to check the count without decrypting a single ballot.
 #include <sodium.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
@@ -13,58 +12,40 @@
 #include <iostream>
 #include <iterator>
 
-#include "net/http_client.hpp"
+#include "net/log_sources.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/fork_evidence.hpp"
 #include "protocol/text_rules.hpp"
 #include "protocol/version.hpp"
 #include "tlog/base64.hpp"
 #include "verifier/record_verifier.hpp"
+#include "verifier/tiled_record.hpp"
 
 namespace {
 
-// GET /v1/record into `path` (docs/api.md).
-senim::Status download(const std::string& server, const std::string& path) {
-  auto http = senim::net::HttpClient::create(server);
-  if (!http)
-    return http.error();
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out)
-    return senim::make_error(senim::Errc::io_error, "cannot write " + path);
-  auto response = http->download("/v1/record", [&](senim::ByteView piece) -> senim::Status {
-    out.write(reinterpret_cast<const char*>(piece.data()),
-              static_cast<std::streamsize>(piece.size()));
-    if (!out)
-      return senim::make_error(senim::Errc::io_error, "cannot write " + path);
-    return senim::Status::success();
-  });
-  if (!response)
-    return senim::make_error(senim::Errc::io_error,
-                             "cannot download from " + server + ": " + response.error().message);
-  if (response->status != 200) {
-    return senim::make_error(senim::Errc::io_error,
-                             "the board answered HTTP " + std::to_string(response->status));
-  }
-  out.close();
-  if (!out)
-    return senim::make_error(senim::Errc::io_error, "cannot write " + path);
-  return senim::Status::success();
-}
-
-// A new, private (0600) file under $TMPDIR (or /tmp) for a downloaded record.
+// A record read from a board without --save goes into a new private (0700)
+// directory under $TMPDIR (or /tmp), which is removed when the check ends:
+// the record and the .tmp file it is written through are out of other users'
+// reach, and nothing is left in the current directory. The record's path.
 senim::Expected<std::string> temporary_record() {
   std::error_code ec;
   std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
   if (ec)
     dir = "/tmp";
   std::string name = (dir / "senim-record-XXXXXX").string();
-  const int fd = ::mkstemp(name.data());
-  if (fd < 0) {
-    return senim::make_error(senim::Errc::io_error, "cannot create a temporary file in " +
+  if (::mkdtemp(name.data()) == nullptr) {
+    return senim::make_error(senim::Errc::io_error, "cannot create a temporary directory in " +
                                                         dir.string() + ": " + std::strerror(errno));
   }
-  ::close(fd);
-  return name;
+  return name + "/record.senim";
+}
+
+// Removes what temporary_record() made (`record` empty: nothing).
+void remove_temporary(const std::string& record) {
+  if (record.empty())
+    return;
+  std::error_code ignored;
+  std::filesystem::remove_all(std::filesystem::path(record).parent_path(), ignored);
 }
 
 // senim-verify --evidence FILE: does the file prove that the board signed
@@ -109,23 +90,30 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", senim::protocol::version_text("senim-verify"));
   std::string record;
   std::string server;
+  std::string mirror;
   std::string save;
   bool json = false;
   bool quiet = false;
   unsigned threads = 0;
   auto* record_opt =
       app.add_option("record", record, "election record file (as exported by the board)");
-  auto* server_opt =
-      app.add_option("--server", server, "download the record from this board's URL first");
+  auto* server_opt = app.add_option(
+      "--server", server,
+      "read the board's log from its tiles at this URL (the board, or a mirror behind any web "
+      "server) into a record first");
+  auto* mirror_opt = app.add_option("--mirror", mirror,
+                                    "read the board's log from a mirror directory of its tiles "
+                                    "(senim export-tiles) into a record first");
   record_opt->excludes(server_opt);
+  record_opt->excludes(mirror_opt);
+  server_opt->excludes(mirror_opt);
   std::string evidence;
   auto* evidence_opt = app.add_option(
       "--evidence", evidence,
       "check a fork evidence file offline instead: exit 0 only if it proves that the board signed "
       "two checkpoints that cannot both be true");
-  evidence_opt->excludes(record_opt)->excludes(server_opt);
-  app.add_option("--save", save, "with --server: where to keep the downloaded record")
-      ->needs(server_opt);
+  evidence_opt->excludes(record_opt)->excludes(server_opt)->excludes(mirror_opt);
+  app.add_option("--save", save, "with --server or --mirror: where to keep the record");
   bool partial = false;
   app.add_flag("--partial", partial,
                "accept a record that ends before the result (a live board): exit 0 if nothing "
@@ -142,15 +130,18 @@ int main(int argc, char** argv) {
   }
   if (!evidence.empty())
     return check_evidence(evidence);
-  if (record.empty() && server.empty()) {
-    std::cerr << "senim-verify: give a record file or --server URL (see --help)\n";
+  if (record.empty() && server.empty() && mirror.empty()) {
+    std::cerr << "senim-verify: give a record file, --server URL or --mirror DIR (see --help)\n";
+    return 2;
+  }
+  if (!save.empty() && !record.empty()) {
+    std::cerr << "senim-verify: --save goes with --server or --mirror\n";
     return 2;
   }
   std::string remove_at_end;
-  if (!server.empty()) {
-    // Without --save the record is only read once: it goes to a private
-    // temporary file that is removed when the check ends, not into the
-    // current directory.
+  if (record.empty()) {
+    const std::string& location = server.empty() ? mirror : server;
+    // Without --save the record is only read once (temporary_record).
     if (save.empty()) {
       auto temporary = temporary_record();
       if (!temporary) {
@@ -162,14 +153,28 @@ int main(int argc, char** argv) {
     } else {
       record = save;
     }
-    if (auto s = download(server, record); !s) {
-      std::remove(record.c_str());  // nothing half-downloaded is left behind
-      std::cerr << "senim-verify: " << senim::protocol::printable(s.error().message) << "\n";
+    auto source = senim::net::open_log_source(server.empty() ? "file://" + mirror : server);
+    senim::Status saved = source ? senim::Status() : senim::Status(source.error());
+    if (saved) {
+      saved = senim::verifier::save_record_from_tiles(**source, record, [&](std::uint64_t n) {
+        if (!quiet && n % 100000 < 256)
+          std::fprintf(stderr, "senim-verify: %llu entries read\n",
+                       static_cast<unsigned long long>(n));
+      });
+    }
+    if (!saved) {
+      std::remove(record.c_str());  // nothing half-written is left behind
+      std::remove((record + ".tmp").c_str());
+      remove_temporary(remove_at_end);
+      std::cerr << "senim-verify: cannot read the board's log from "
+                << senim::protocol::printable(location) << ": "
+                << senim::protocol::printable(saved.error().message) << "\n";
       return 2;
     }
     if (!quiet)
-      std::cerr << "senim-verify: downloaded the record from " << senim::protocol::printable(server)
-                << " to " << senim::protocol::printable(record) << "\n";
+      std::cerr << "senim-verify: read the board's log from "
+                << senim::protocol::printable(location) << " into "
+                << senim::protocol::printable(record) << "\n";
   }
   senim::verifier::Options options;
   options.threads = threads;
@@ -182,8 +187,7 @@ int main(int argc, char** argv) {
   }
   senim::verifier::Report report = senim::verifier::verify_record(record, options);
   report.partial = partial;
-  if (!remove_at_end.empty())
-    std::remove(remove_at_end.c_str());
+  remove_temporary(remove_at_end);
   if (report.unreadable) {
     std::cerr << "senim-verify: cannot read " << senim::protocol::printable(record) << ": "
               << senim::protocol::printable(*report.unreadable) << "\n";

@@ -9,8 +9,10 @@
 
 #include "crypto/bytes.hpp"
 #include "crypto/merkle_compact_range.hpp"
+#include "protocol/board_checkpoint.hpp"
 #include "protocol/record.hpp"
-#include "protocol/tree_head.hpp"
+#include "tlog/checkpoint.hpp"
+#include "tlog/note.hpp"
 #include "verifier/engine.hpp"
 #include "verifier/snapshot.hpp"
 #include "verifier/thread_pool.hpp"
@@ -89,38 +91,46 @@ class LogVerifier::Impl {
       apply_front();
   }
 
-  // Checks 2 and 3 for a head covering exactly the entries so far.
-  void on_tree_head(const Bytes& payload) {
+  // Checks 1–3 for a checkpoint covering exactly the entries so far
+  // (docs/verifier-checks.md): its syntax, its size and root, and that it is
+  // a checkpoint of the election (docs/protocol.md §11.2). False if the frame
+  // is not a checkpoint at all: it then covers nothing.
+  bool on_checkpoint(const Bytes& payload) {
+    const std::string note(payload.begin(), payload.end());
+    auto parsed = tlog::parse_note(note);
+    auto checkpoint =
+        parsed ? tlog::parse_checkpoint(parsed->text) : Expected<tlog::Checkpoint>(parsed.error());
+    if (!checkpoint) {
+      report_.fail(Check::record_format, leaves_,
+                   "a checkpoint frame is not a checkpoint note: " +
+                       std::string(errc_name(checkpoint.error().code)) + ": " +
+                       checkpoint.error().message);
+      return false;
+    }
     ended_with_head_ = true;
     ++heads_;
     report_.item(Check::log_root);
-    report_.item(Check::tree_head_signatures);
-    v1::SignedTreeHead head;
-    if (!head.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-      report_.fail(Check::record_format, std::nullopt, "a tree head frame does not parse");
-      return;
-    }
-    last_head_size_ = head.tree_size();
-    if (head.tree_size() != leaves_) {
+    report_.item(Check::checkpoint_signatures);
+    last_head_size_ = checkpoint->size;
+    if (checkpoint->size != leaves_) {
       report_.fail(Check::log_root, leaves_,
-                   "a tree head of size " + std::to_string(head.tree_size()) + " follows " +
+                   "a checkpoint of size " + std::to_string(checkpoint->size) + " follows " +
                        std::to_string(leaves_) + " entries");
-    } else if (!same_bytes(head.root_hash(), log_.root())) {
+    } else if (checkpoint->root != log_.root()) {
       report_.fail(Check::log_root, leaves_,
                    "the signed root for size " + std::to_string(leaves_) +
                        " is not the Merkle root of the entries (an entry changed after signing?)");
     }
     const protocol::ElectionConfig* config = engine_.config();
     if (config == nullptr) {
-      report_.fail(Check::tree_head_signatures, leaves_, "no set-up names the board key");
-      return;
+      report_.fail(Check::checkpoint_signatures, leaves_, "no set-up names the board's key");
+      return true;
     }
-    if (auto s = protocol::verify_tree_head(head, config->board); !s) {
-      report_.fail(Check::tree_head_signatures, leaves_, s.error().message);
-    } else if (head.election_id() != engine_.election_id()) {
-      report_.fail(Check::tree_head_signatures, leaves_,
-                   "the tree head is for election \"" + head.election_id() + "\"");
+    if (auto v = protocol::verify_board_checkpoint(note, config->board_vkey); !v) {
+      report_.fail(Check::checkpoint_signatures, leaves_,
+                   std::string(errc_name(v.error().code)) + ": " + v.error().message);
     }
+    return true;
   }
 
   // The record has ended: every entry must be covered by a signed head.
@@ -128,7 +138,8 @@ class LogVerifier::Impl {
     if (ended_with_head_ && heads_ > 0) {
       // The tree people compare with what they saw: the one recomputed from
       // every entry, when the record's last signed head is that tree.
-      if (report_.result(Check::log_root).passed()) {
+      if (report_.result(Check::log_root).passed() &&
+          report_.result(Check::checkpoint_signatures).passed()) {
         report_.tree_size = leaves_;
         report_.root_hex = to_hex(log_.root());
       }
@@ -137,9 +148,9 @@ class LogVerifier::Impl {
     report_.item(Check::log_root);
     report_.fail(Check::log_root, std::nullopt,
                  heads_ == 0
-                     ? "the record has no signed tree head"
+                     ? "the record has no checkpoint"
                      : "entries " + std::to_string(last_head_size_) + " to " +
-                           std::to_string(leaves_ - 1) + " are not covered by a signed tree head");
+                           std::to_string(leaves_ - 1) + " are not covered by a checkpoint");
   }
 
   std::uint64_t leaves() const { return leaves_; }
@@ -202,10 +213,10 @@ void LogVerifier::add_entry(Bytes payload, std::uint64_t offset) {
   impl_->on_entry(protocol::Frame{protocol::FrameKind::entry, std::move(payload), offset});
 }
 
-void LogVerifier::add_tree_head(const Bytes& payload) {
+bool LogVerifier::add_checkpoint(const Bytes& payload) {
   impl_->report().item(Check::record_format);
   impl_->drain();
-  impl_->on_tree_head(payload);
+  return impl_->on_checkpoint(payload);
 }
 
 void LogVerifier::settle() {
@@ -321,8 +332,8 @@ void verify_frames(const std::string& path, const Options& options, Report& repo
     if (!frame->has_value())
       break;
     const std::uint64_t bytes_read = (*frame)->offset + 5 + (*frame)->payload.size();
-    if ((*frame)->kind == protocol::FrameKind::tree_head)
-      log.add_tree_head((*frame)->payload);
+    if ((*frame)->kind == protocol::FrameKind::checkpoint)
+      log.add_checkpoint((*frame)->payload);
     else
       log.add_entry(std::move((*frame)->payload), (*frame)->offset);
     if (options.progress && Clock::now() - last_progress >= std::chrono::seconds(2)) {

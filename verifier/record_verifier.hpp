@@ -52,8 +52,10 @@ class LogVerifier {
 
   // The next entry (its exact bytes) and the offset of its frame in the record.
   void add_entry(Bytes payload, std::uint64_t offset);
-  // A tree-head frame covering exactly the entries fed so far (checks 2, 3).
-  void add_tree_head(const Bytes& payload);
+  // A checkpoint frame (a signed note, docs/record.md) covering exactly the
+  // entries fed so far (checks 1–3). False if it is not a checkpoint at all
+  // (then it covers nothing).
+  bool add_checkpoint(const Bytes& payload);
   // Applies every ballot still being checked: afterwards the report covers
   // every entry fed.
   void settle();

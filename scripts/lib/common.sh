@@ -12,7 +12,9 @@ SENIM_PACKAGES=(
   libboost-dev libcli11-dev libsqlite3-dev
   catch2 libbenchmark-dev nlohmann-json3-dev
   golang-go golang-golang-x-mod-dev
+  python3
   curl ca-certificates
+  python3 sqlite3 jq
 )
 
 senim_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

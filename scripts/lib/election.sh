@@ -173,7 +173,7 @@ vote_one() {
     local extra=()
     [ "$mode" = challenge-first ] && extra=(--challenge-first)
     "$SENIM" vote --credential "$file" --choose "referendum=$ref" --choose "council=$council" "${extra[@]}"
-    "$SENIM" check "$file.receipt"
+    "$SENIM" check "$file.tlog-proof"
   } >"$log" 2>&1 || { echo "voter $file failed; see $log" >&2; cat "$log" >&2; return 1; }
 }
 export -f vote_one

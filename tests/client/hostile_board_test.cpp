@@ -22,11 +22,12 @@
 #include "proto/files.pb.h"
 #include "protocol/entry.hpp"
 #include "protocol/manifest_rules.hpp"
+#include "protocol/receipt.hpp"
 #include "protocol/signing.hpp"
 #include "protocol/text_rules.hpp"
-#include "protocol/tree_head.hpp"
 #include "sim/election_builder.hpp"
 #include "tests/run_command.hpp"
+#include "tlog/entry_bundle.hpp"
 
 using Catch::Matchers::Contains;
 using senim::test::Answer;
@@ -68,11 +69,10 @@ class Workdir {
     return senim::test::run_command("cd '" + path_ + "' && " + SENIM_BINARY + " " + args +
                                     " </dev/null 2>&1");
   }
-  // Writes `receipt` to NAME here.
-  void write(const std::string& name, const v1::Receipt& receipt) const {
+  // Writes `bytes` to NAME here.
+  void write(const std::string& name, const std::string& bytes) const {
     std::FILE* f = std::fopen(file(name).c_str(), "wb");
     REQUIRE(f != nullptr);
-    const std::string bytes = receipt.SerializeAsString();
     REQUIRE(std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size());
     REQUIRE(std::fclose(f) == 0);
   }
@@ -184,57 +184,64 @@ TEST_CASE("senim admin create names a hostile board's election escaped", "[clien
   CHECK_THAT(run.out, Contains("already holds election \"" + shown() + "\""));
 }
 
-TEST_CASE("senim check shows a hostile board's election id and ballot state escaped",
+TEST_CASE("senim check shows a hostile board's ballot state and a receipt's election id escaped",
           "[client][text]") {
-  // A one-entry log whose head the hostile board signed, under a hostile
-  // election id; the receipt is the file a voter would hold.
-  const auto key = senim::protocol::SigningKey::generate();
-  const senim::Bytes entry{1, 2, 3};
-  const senim::Hash32 leaf = senim::crypto::merkle::leaf_hash(entry);
-  const v1::SignedTreeHead head =
-      senim::protocol::sign_tree_head(key, kHostile, 1, leaf, 1'700'000'000'000);
-  v1::InclusionProof inclusion;
-  inclusion.set_leaf_index(0);
-  inclusion.set_tree_size(1);
-  v1::ConsistencyProof consistency;
-  consistency.set_old_size(1);
-  consistency.set_new_size(1);
+  // A real election's log up to one ballot, served as tiles (senim check
+  // reads and authenticates them) by a board that lies in its ballot status.
+  senim::sim::ElectionPlan plan;
+  plan.manifest = senim::sim::referendum_manifest("e1");
+  plan.voters = 1;
+  plan.trustees = 1;
+  plan.threshold = 1;
+  senim::sim::ElectionBuilder builder(std::move(plan));
+  builder.prepare();
+  builder.cast(0, senim::protocol::BallotChoices{{{1U, 0U}}});
+  const auto& entries = builder.entries();
+  const std::uint64_t n = entries.size();
+  const std::string note = builder.checkpoint();
+  senim::crypto::merkle::MerkleLog log;
+  std::string tile;
+  for (const senim::Bytes& e : entries) {
+    log.append(e);
+    const senim::Hash32 leaf = senim::crypto::merkle::leaf_hash(e);
+    tile.append(leaf.begin(), leaf.end());
+  }
+  const auto bundle = senim::tlog::encode_entry_bundle(entries);
+  REQUIRE(bundle.ok());
+  const std::string width = "000.p/" + std::to_string(n);
   v1::BallotStatus status;
   status.set_state(kHostile);
-  v1::Receipt receipt;
-  receipt.set_election_id(kHostile);
-  receipt.set_board_key(senim::to_string(key.public_key()));
-  receipt.set_leaf_index(0);
-  receipt.set_leaf_hash(senim::to_string(leaf));
-  receipt.set_tracking_code(std::string(32, '\x07'));
-  *receipt.mutable_tree_head() = head;
-  *receipt.mutable_inclusion() = inclusion;
+  HostileBoard board{{{"/checkpoint", {200, note}},
+                      {"/tile/0/" + width, {200, tile}},
+                      {"/tile/entries/" + width, {200, senim::to_string(*bundle)}},
+                      {"/v1/ballots/", {200, status.SerializeAsString()}}},
+                     Answer{404, api_error()}};
   Workdir w;
 
   SECTION("the board is the receipt's: the ballot's state is printed") {
-    HostileBoard board{{{"/v1/election", {200, board_info(kHostile, key.public_key())}},
-                        {"/v1/tree-head", {200, head.SerializeAsString()}},
-                        {"/v1/proofs/consistency", {200, consistency.SerializeAsString()}},
-                        {"/v1/proofs/inclusion", {200, inclusion.SerializeAsString()}},
-                        {"/v1/ballots/", {200, status.SerializeAsString()}}},
-                       Answer{400, api_error()}};
-    receipt.set_server(board.url());
-    w.write("my.receipt", receipt);
-    const Run run = w.senim("check my.receipt");
+    auto receipt =
+        senim::protocol::make_receipt(entries.back(), n - 1, *log.inclusion_proof(n - 1, n), note);
+    REQUIRE(receipt.ok());
+    w.write("my.tlog-proof", *receipt);
+    const Run run = w.senim("check my.tlog-proof --server " + board.url());
     check_terminal_safe(run);
     CHECK(run.status == 0);
-    CHECK_THAT(run.out, Contains("your ballot (entry 0) is on the board") &&
-                            Contains(": " + shown() + "\n"));
+    CHECK_THAT(run.out,
+               Contains("your ballot (entry " + std::to_string(n - 1) + ") is on the board") &&
+                   Contains(": " + shown() + "\n"));
   }
-  SECTION("another board: both election ids are named") {
-    HostileBoard board{{{"/v1/election", {200, board_info("other\x1b[1A", key.public_key())}}},
-                       Answer{400, api_error()}};
-    receipt.set_server(board.url());
-    w.write("my.receipt", receipt);
-    const Run run = w.senim("check my.receipt");
+  SECTION("a receipt for another election: both election ids are named") {
+    v1::Statement st;
+    st.set_election_id(kHostile);
+    st.mutable_close();
+    const senim::Bytes entry = senim::protocol::make_entry(builder.authority_key(), st);
+    auto receipt = senim::protocol::make_receipt(entry, 0, {}, note);
+    REQUIRE(receipt.ok());
+    w.write("my.tlog-proof", *receipt);
+    const Run run = w.senim("check my.tlog-proof --server " + board.url());
     check_terminal_safe(run);
     CHECK(run.status == 1);
-    CHECK_THAT(run.out, Contains("it holds election \"other\\x1b[1A\"") &&
+    CHECK_THAT(run.out, Contains("it holds election \"e1\"") &&
                             Contains("the receipt names \"" + shown() + "\""));
   }
 }

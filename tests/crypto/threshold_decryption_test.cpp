@@ -75,7 +75,8 @@ Point combine_by_hand(const std::vector<PartialDecryption>& partials, const Ciph
 }
 }  // namespace
 
-TEST_CASE("every k trustees decrypt the homomorphic total; k - 1 cannot", "[threshold][proof]") {
+TEST_CASE("every k trustees decrypt the homomorphic total, and k - 1 cannot",
+          "[threshold][proof]") {
   const DiscreteLog dlog(1000);
   for (auto [n, k] : {std::pair{1U, 1U}, std::pair{3U, 2U}, std::pair{5U, 3U}, std::pair{4U, 4U}}) {
     DYNAMIC_SECTION("n = " << n << ", k = " << k) {

@@ -8,7 +8,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 source "$HERE/../../scripts/lib/election.sh"
 WORK="$(mktemp -d /tmp/senim-e2e.XXXXXX)"
 NEXT_PID=
-trap 'stop_board; [ -n "$NEXT_PID" ] && kill "$NEXT_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+STATIC_PID=
+trap 'stop_board; [ -n "$NEXT_PID" ] && kill "$NEXT_PID" 2>/dev/null; [ -n "$STATIC_PID" ] && kill "$STATIC_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 # Expect a command to fail with a message containing TEXT.
 refuses() {
@@ -53,6 +54,10 @@ while_voting() {
   after=$("$SENIM" admin status | sed -n 's/ *entries *//p')
   [ "$before" = "$after" ] || { echo "FAIL: mistakes changed the board ($before -> $after entries)" >&2; return 1; }
   echo "the board is unchanged: $after entries"
+  step "an observer mirrors the board while voting is open"
+  "$SENIM" export-tiles --from "$SENIM_SERVER" --out mirror | tee export-1.log
+  grep -q "new files since size 0)" export-1.log || { echo "FAIL: the first export" >&2; return 1; }
+  cp -r mirror mirror-while-voting
 }
 
 run_election "$WORK/election" 16 4 4242
@@ -77,19 +82,23 @@ refuses "already holds election" "$SENIM" admin create --key authority.key --man
 # A voter who voted twice keeps both receipts.
 revoter=$(awk -F'\t' '$2 == "revote" {print $1; exit}' plan.tsv)
 if [ -n "$revoter" ]; then
-  [ -f "$revoter.receipt" ] && [ -f "$revoter.receipt.1" ] ||
+  [ -f "$revoter.tlog-proof" ] && [ -f "$revoter.1.tlog-proof" ] ||
     { echo "FAIL: $revoter should have two receipts" >&2; exit 1; }
-  echo "a re-voter keeps both receipts: $revoter.receipt and $revoter.receipt.1"
+  echo "a re-voter keeps both receipts: $revoter.tlog-proof and $revoter.1.tlog-proof"
 fi
 
-# A receipt that was tampered with does not check.
-# The file ends with the last hash of the inclusion proof: flip its last bit.
-cp "$CRED.receipt" tampered.receipt
-last=$(($(stat -c %s tampered.receipt) - 1))
-byte=$(od -An -tu1 -j "$last" -N1 tampered.receipt | tr -d ' ')
-printf "\\$(printf '%03o' $((byte ^ 1)))" | dd of=tampered.receipt bs=1 seek="$last" conv=notrunc status=none
-cmp -s "$CRED.receipt" tampered.receipt && { echo "FAIL: the receipt was not changed" >&2; exit 1; }
-refuses "the receipt itself does not check" "$SENIM" check tampered.receipt
+# A receipt is a c2sp.org/tlog-proof@v1 file under the board's checkpoint.
+head -n1 "$CRED.tlog-proof" | grep -qx 'c2sp.org/tlog-proof@v1' ||
+  { echo "FAIL: the receipt is not a tlog-proof file" >&2; exit 1; }
+[ -f "$CRED.tlog-proof.checkpoint" ] ||
+  { echo "FAIL: senim check kept no checkpoint beside the receipt" >&2; exit 1; }
+
+# A receipt that was tampered with does not check: the first hash of its
+# inclusion proof (the line after "index"), its first character changed.
+awk 'done == 0 && prev ~ /^index / { $0 = (substr($0, 1, 1) == "A" ? "B" : "A") substr($0, 2); done = 1 }
+     { print; prev = $0 }' "$CRED.tlog-proof" >tampered.tlog-proof
+cmp -s "$CRED.tlog-proof" tampered.tlog-proof && { echo "FAIL: the receipt was not changed" >&2; exit 1; }
+refuses "the receipt itself does not check" "$SENIM" check tampered.tlog-proof
 
 # Nothing above changed the board.
 size_after=$("$SENIM" admin status | sed -n 's/ *entries *//p')
@@ -137,8 +146,49 @@ refuses "trustee-1.key.state belongs to election \"demo-2026\" on board" \
 refuses "already holds election" \
   "$SENIM" trustee box-key --server "$NEXT" --key trustee-1.key --election demo-2026 --state late.state
 "$SENIM" trustee deal --server "$NEXT" --key trustee-1.key --state next-1.state
+# The new board is another log: a receipt of the first is not checked
+# against it, and the first board's mirror does not take it.
+refuses "is not the one that gave this receipt" "$SENIM" check "$CRED.tlog-proof" --server "$NEXT"
+refuses "mirrors another election's board" "$SENIM" export-tiles --from "$NEXT" --out mirror
 kill "$NEXT_PID"
 NEXT_PID=
+
+# A mirror: the export is incremental, a static web server serves it, and
+# senim-verify and senim check read the board from it as from the board.
+step "the mirror, again, and served by python3 -m http.server"
+first_size=$(sed -n 's/.*the board.s log of \([0-9]*\) entries.*/\1/p' export-1.log)
+"$SENIM" export-tiles --from "$URL" --out mirror | tee export-2.log
+grep -q "new files since size $first_size)" export-2.log ||
+  { echo "FAIL: the second export did not start at size $first_size" >&2; exit 1; }
+cmp -s mirror/checkpoint <(curl -s "$URL/checkpoint") ||
+  { echo "FAIL: the mirror's checkpoint is not the board's" >&2; exit 1; }
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory mirror >static.log 2>&1 &
+STATIC_PID=$!
+for _ in $(seq 100); do grep -q "Serving HTTP" static.log && break; sleep 0.1; done
+STATIC="http://127.0.0.1:$(sed -n 's/.* port \([0-9]*\) .*/\1/p' static.log | head -n1)"
+"$SENIM_BUILD/verifier/senim-verify" -q --server "$STATIC" --save mirrored.senim >verify-static.log ||
+  { cat verify-static.log; echo "FAIL: senim-verify on the static mirror" >&2; exit 1; }
+"$SENIM" check "$CRED.tlog-proof" --server "$STATIC" | tee check-static.log
+grep -q "checked against $STATIC" check-static.log || { echo "FAIL: senim check on the static mirror" >&2; exit 1; }
+"$SENIM_BUILD/verifier/senim-verify" -q --mirror mirror >verify-dir.log ||
+  { cat verify-dir.log; echo "FAIL: senim-verify on the mirror directory" >&2; exit 1; }
+"$SENIM" check "$CRED.tlog-proof" --mirror mirror >/dev/null
+kill "$STATIC_PID"
+STATIC_PID=
+# Refusals, each leaving the mirror as it was: a source behind it, and a
+# source whose latest entry bundle was changed.
+cp mirror/checkpoint checkpoint-before
+refuses "is behind the mirror" "$SENIM" export-tiles --from mirror-while-voting --out mirror
+cp -r mirror tampered-mirror
+size=$(sed -n 2p mirror/checkpoint)
+bundle="tampered-mirror/tile/entries/000.p/$size"
+at=$(($(stat -c %s "$bundle") - 3))
+byte=$(od -An -tu1 -j "$at" -N1 "$bundle" | tr -d ' ')
+printf "\\$(printf '%03o' $((byte ^ 1)))" | dd of="$bundle" bs=1 seek="$at" conv=notrunc status=none
+refuses "of its bundle is not leaf $((size - 1))" "$SENIM" export-tiles --from tampered-mirror --out fresh-mirror
+[ ! -e fresh-mirror/checkpoint ] || { echo "FAIL: a refused export wrote a checkpoint" >&2; exit 1; }
+refuses "cannot read the board's log" "$SENIM_BUILD/verifier/senim-verify" -q --mirror tampered-mirror
+cmp -s mirror/checkpoint checkpoint-before || { echo "FAIL: a refused export changed the mirror" >&2; exit 1; }
 
 # The verifier rejects a record with one flipped byte in a ballot.
 cp record.senim tampered.senim

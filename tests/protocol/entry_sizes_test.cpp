@@ -167,8 +167,9 @@ TEST_CASE("the largest ballot the manifest rules allow fits, and one option more
   run_and_measure(accepted, 2);
 }
 
-TEST_CASE("the most districts the manifest rules allow fit a partial decryption; one more does not",
-          "[protocol][entry-size]") {
+TEST_CASE(
+    "the most districts the manifest rules allow fit a partial decryption, and one more does not",
+    "[protocol][entry-size]") {
   // The demo's two contests (8 tally ciphertexts per district), districts
   // added until a partial decryption (a share and a proof each) would not fit.
   v1::Manifest m = base("largest-tally");

@@ -12,6 +12,7 @@
 #include "crypto/elgamal.hpp"
 #include "crypto/merkle.hpp"
 #include "crypto/threshold_decryption.hpp"
+#include "protocol/board_checkpoint.hpp"
 #include "protocol/election_config.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/record.hpp"
@@ -78,7 +79,7 @@ TEST_CASE("the worked example's intermediate values follow from its record", "[w
   const auto v = senim::test::load_json("worked-example/values.json");
   const auto report = senim::verifier::verify_record(record);
   INFO(report.to_text());
-  REQUIRE(report.passed());
+  REQUIRE(report.outcome() == senim::verifier::Outcome::verified);
 
   const auto entries = read_entries(record);
   REQUIRE(entries.size() == v["entries"].size());
@@ -87,11 +88,18 @@ TEST_CASE("the worked example's intermediate values follow from its record", "[w
     CHECK(to_hex(senim::crypto::merkle::leaf_hash(entries[i])) == v["entries"][i]["leaf_hash"]);
     log.append(entries[i]);
   }
-  CHECK(to_hex(log.root()) == v["tree_head"]["root"]);
 
   // §8.2 and §8.4: the set-up hash and the base hash.
   const auto setup = *senim::protocol::parse_entry(entries[0]);
   const auto config = *senim::protocol::check_setup(setup);
+  // §11.2: the board's vkey and its checkpoint over every entry.
+  CHECK(config.log_origin == v["log_origin"]);
+  CHECK(senim::tlog::format_vkey(config.board_vkey) == v["board_vkey"]);
+  const auto checkpoint = senim::protocol::verify_board_checkpoint(
+      v["checkpoint"].get<std::string>(), config.board_vkey);
+  REQUIRE(checkpoint.ok());
+  CHECK(checkpoint->checkpoint.size == entries.size());
+  CHECK(checkpoint->checkpoint.root == log.root());
   CHECK(to_hex(config.setup_hash) == v["setup_hash"]);
   std::vector<senim::crypto::Element> shares;
   Point joint;

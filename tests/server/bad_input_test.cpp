@@ -13,6 +13,7 @@
 #include "server/limits.hpp"
 #include "tests/protocol/wire_edits.hpp"
 #include "tests/server/board_fixture.hpp"
+#include "tlog/vkey.hpp"
 
 using senim::Bytes;
 using senim::protocol::BallotChoices;
@@ -364,6 +365,66 @@ TEST_CASE("a set-up with a bad box key is refused, and the board stays empty",
   }
 }
 
+// §8.1 rule 8 and §8.2 at the board: a set-up whose log origin or witness
+// policy breaks its rule is refused with the rule's error, the board stays
+// empty and signs nothing.
+TEST_CASE("a set-up with a bad log origin or witness policy is refused, and the board stays empty",
+          "[server][bad-input][checkpoint]") {
+  ElectionFixture f(1);
+  auto& b = *f.builder;
+  const std::string board_vkey = senim::tlog::format_vkey(f.vkey);
+  const auto w = senim::protocol::SigningKey::generate();
+  const std::string witness_vkey =
+      senim::tlog::format_vkey(*senim::tlog::make_verifier_key("w1.example", 0x04, w.public_key()));
+  struct Case {
+    const char* name;
+    std::function<void(v1::Statement&)> edit;
+    std::string code;
+    std::string message;
+  };
+  const std::vector<Case> cases{
+      {"no origin", [](v1::Statement& st) { st.mutable_setup()->clear_log_origin(); },
+       "invalid_argument", "set-up: log origin must be 1 to 255 bytes, not 0"},
+      {"an origin with a space",
+       [](v1::Statement& st) { st.mutable_setup()->set_log_origin("board kz/ref"); },
+       "invalid_argument", "set-up: log origin byte 5 is 0x20"},
+      {"an origin with '+'",
+       [](v1::Statement& st) { st.mutable_setup()->set_log_origin("board+kz/ref"); },
+       "invalid_argument", "set-up: log origin byte 5 is 0x2b"},
+      {"a policy with a log line",
+       [&](v1::Statement& st) {
+         st.mutable_setup()->mutable_manifest()->set_witness_policy(
+             "log " + board_vkey + "\nwitness w1 " + witness_vkey + "\nquorum w1\n");
+       },
+       "invalid_argument", "manifest: witness policy: line 1 names a log"},
+      {"a policy without a quorum",
+       [&](v1::Statement& st) {
+         st.mutable_setup()->mutable_manifest()->set_witness_policy("witness w1 " + witness_vkey +
+                                                                    "\n");
+       },
+       "invalid_encoding", "manifest: witness policy: "},
+      {"a witness with the board's key type",
+       [&](v1::Statement& st) {
+         st.mutable_setup()->mutable_manifest()->set_witness_policy("witness w1 " + board_vkey +
+                                                                    "\nquorum w1\n");
+       },
+       "invalid_argument", "manifest: witness policy: policy line 1"},
+  };
+  for (const Case& c : cases) {
+    v1::Statement st = b.setup_statement();
+    c.edit(st);
+    const auto answer = senim::test::post_entry(
+        *f.client, senim::sim::ElectionBuilder::sign(b.authority_key(), st), "/v1/setup");
+    INFO(c.name << ": " << answer.status << " " << answer.error.code() << ": "
+                << answer.error.message());
+    CHECK(answer.status == 400);
+    CHECK(answer.error.code() == c.code);
+    CHECK(answer.error.message().find(c.message) != std::string::npos);
+    CHECK(senim::test::snapshot(*f.client).size == 0);
+    CHECK(f.client->get("/checkpoint")->status == 404);
+  }
+}
+
 // Issue 7, item 2, at the board: trustee 1 complained in an earlier ceremony
 // of this election on another board, revealing its box key. A set-up naming
 // that key again, with the trustee's old signature, is refused by the new
@@ -555,8 +616,9 @@ TEST_CASE("a ballot encrypted with every nonce 0 is refused: anyone could read i
 
 // --- docs/protocol.md §9.6: last < sequence ≤ max_ballots_per_credential ------
 
-TEST_CASE("sequence numbers run from 1 to the manifest's limit; 2^32-1 no longer ends re-voting",
-          "[server][bad-input][revote]") {
+TEST_CASE(
+    "sequence numbers run from 1 to the manifest's limit, and 2^32-1 no longer ends re-voting",
+    "[server][bad-input][revote]") {
   Voting v(2, 2);
   auto ballot = [&](std::uint32_t sequence) {
     return v.cast(0, v.statement(v.encrypt(0, sequence, yes()).ballot));

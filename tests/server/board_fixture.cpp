@@ -5,7 +5,8 @@
 
 #include "crypto/merkle.hpp"
 #include "protocol/entry.hpp"
-#include "protocol/tree_head.hpp"
+#include "protocol/receipt.hpp"
+#include "tlog/note.hpp"
 
 namespace senim::test {
 
@@ -77,50 +78,70 @@ protocol::PublicKey fetch_board_key(net::HttpClient& client) {
   return *key;
 }
 
-v1::SignedTreeHead fetch_tree_head(net::HttpClient& client) {
-  v1::SignedTreeHead head;
-  const unsigned status = get_message(client, "/v1/tree-head", head);
-  REQUIRE((status == 200 || status == 404));
-  return head;
+protocol::BoardCheckpoint parse_checkpoint_note(const std::string& note) {
+  auto parsed = tlog::parse_note(note);
+  INFO(note);
+  REQUIRE(parsed.ok());
+  auto checkpoint = tlog::parse_checkpoint(parsed->text);
+  REQUIRE(checkpoint.ok());
+  return protocol::BoardCheckpoint{note, parsed->text, *checkpoint};
+}
+
+protocol::BoardCheckpoint fetch_checkpoint(net::HttpClient& client) {
+  auto r = client.get("/checkpoint");
+  REQUIRE(r.ok());
+  REQUIRE((r->status == 200 || r->status == 404));
+  if (r->status == 404)
+    return {};
+  CHECK(r->content_type == "text/plain; charset=utf-8");
+  return parse_checkpoint_note(r->body);
+}
+
+protocol::BoardCheckpoint receipt_checkpoint(const v1::Receipt& receipt) {
+  auto file = tlog::parse_proof_file(receipt.tlog_proof());
+  REQUIRE(file.ok());
+  return parse_checkpoint_note(file->checkpoint);
+}
+
+std::uint64_t receipt_size(const v1::Receipt& receipt) {
+  return receipt_checkpoint(receipt).checkpoint.size;
 }
 
 BoardSnapshot snapshot(net::HttpClient& client) {
-  const v1::SignedTreeHead head = fetch_tree_head(client);
-  return {head.tree_size(), head.root_hash()};
+  const protocol::BoardCheckpoint checkpoint = fetch_checkpoint(client);
+  return {checkpoint.checkpoint.size, checkpoint.checkpoint.root};
 }
 
-void check_receipt(const v1::Receipt& receipt, const Bytes& entry, ByteView board_key) {
-  REQUIRE(same_bytes(receipt.board_key(), board_key));
-  REQUIRE(protocol::verify_tree_head(receipt.tree_head(), board_key).ok());
-  const Hash32 leaf = crypto::merkle::leaf_hash(entry);
-  REQUIRE(same_bytes(receipt.leaf_hash(), leaf));
-  REQUIRE(receipt.inclusion().leaf_index() == receipt.leaf_index());
-  REQUIRE(receipt.inclusion().tree_size() == receipt.tree_head().tree_size());
-  REQUIRE(receipt.election_id() == receipt.tree_head().election_id());
-  std::vector<Hash32> path;
-  for (const std::string& h : receipt.inclusion().hashes()) {
-    auto hash = crypto::merkle::hash_from_bytes(as_bytes(h));
-    REQUIRE(hash.ok());
-    path.push_back(*hash);
-  }
-  const auto verified =
-      crypto::merkle::verify_inclusion(receipt.leaf_index(), receipt.tree_head().tree_size(), leaf,
-                                       path, protocol::tree_head_root(receipt.tree_head()));
+void check_receipt(const v1::Receipt& receipt, const Bytes& entry,
+                   const tlog::VerifierKey& board_vkey) {
+  auto parts = protocol::parse_receipt(receipt.tlog_proof());
+  INFO(receipt.tlog_proof());
+  REQUIRE(parts.ok());
+  REQUIRE(parts->entry == entry);
+  REQUIRE(parts->file.index == receipt.leaf_index());
+  auto checkpoint = protocol::verify_board_checkpoint(parts->file.checkpoint, board_vkey);
+  INFO((checkpoint ? std::string() : checkpoint.error().message));
+  REQUIRE(checkpoint.ok());
+  const auto verified = crypto::merkle::verify_inclusion(
+      parts->file.index, checkpoint->checkpoint.size, crypto::merkle::leaf_hash(entry),
+      parts->file.inclusion_proof, checkpoint->checkpoint.root);
   INFO((verified ? std::string() : verified.error().message));
   REQUIRE(verified.ok());
 }
 
-void check_consistent(net::HttpClient& client, const v1::SignedTreeHead& older,
-                      const v1::SignedTreeHead& newer) {
-  REQUIRE(older.tree_size() <= newer.tree_size());
-  if (older.tree_size() == newer.tree_size()) {
-    REQUIRE(older.root_hash() == newer.root_hash());
+void check_consistent(net::HttpClient& client, const protocol::BoardCheckpoint& older,
+                      const protocol::BoardCheckpoint& newer) {
+  const tlog::Checkpoint& a = older.checkpoint;
+  const tlog::Checkpoint& b = newer.checkpoint;
+  REQUIRE(a.size <= b.size);
+  if (a.size == b.size) {
+    REQUIRE(a.root == b.root);
     return;
   }
   v1::ConsistencyProof proof;
   REQUIRE(get_message(client,
-                      "/v1/proofs/consistency?old=" + std::to_string(older.tree_size()) +
-                          "&new=" + std::to_string(newer.tree_size()),
+                      "/v1/proofs/consistency?old=" + std::to_string(a.size) +
+                          "&new=" + std::to_string(b.size),
                       proof) == 200);
   std::vector<Hash32> path;
   for (const std::string& h : proof.hashes()) {
@@ -128,17 +149,17 @@ void check_consistent(net::HttpClient& client, const v1::SignedTreeHead& older,
     REQUIRE(hash.ok());
     path.push_back(*hash);
   }
-  const auto verified = crypto::merkle::verify_consistency(older.tree_size(), newer.tree_size(),
-                                                           protocol::tree_head_root(older),
-                                                           protocol::tree_head_root(newer), path);
-  INFO("heads of size " << older.tree_size() << " and " << newer.tree_size() << ": "
-                        << (verified ? std::string() : verified.error().message));
+  const auto verified = crypto::merkle::verify_consistency(a.size, b.size, a.root, b.root, path);
+  INFO("checkpoints of size " << a.size << " and " << b.size << ": "
+                              << (verified ? std::string() : verified.error().message));
   REQUIRE(verified.ok());
 }
 
 ElectionFixture::ElectionFixture(std::uint32_t voters, std::uint32_t trustees,
-                                 std::uint32_t threshold, bool validate) {
-  server = std::make_unique<ServerProcess>(dir.path() + "/board");
+                                 std::uint32_t threshold, bool validate,
+                                 const PolicyMaker& witnesses,
+                                 std::vector<std::string> server_args) {
+  server = std::make_unique<ServerProcess>(dir.path() + "/board", std::move(server_args));
   auto c = net::HttpClient::create(server->url());
   REQUIRE(c.ok());
   client = std::make_unique<net::HttpClient>(std::move(*c));
@@ -150,6 +171,12 @@ ElectionFixture::ElectionFixture(std::uint32_t voters, std::uint32_t trustees,
   plan.threshold = threshold;
   plan.board_public_key = board_key;
   plan.validate = validate;
+  plan.log_origin = "senim.example/server-test-2026";
+  auto made = protocol::board_verifier_key(plan.log_origin, board_key);
+  REQUIRE(made.ok());
+  vkey = *made;
+  if (witnesses)
+    plan.manifest.set_witness_policy(witnesses(vkey));
   builder = std::make_unique<sim::ElectionBuilder>(std::move(plan));
 }
 
@@ -160,7 +187,7 @@ void ElectionFixture::post_range(std::size_t begin, std::size_t end) {
     INFO("entry " << i << ": " << posted.error.code() << ": " << posted.error.message());
     REQUIRE(posted.status == 200);
     REQUIRE(posted.receipt.leaf_index() == i);
-    check_receipt(posted.receipt, entry, board_key);
+    check_receipt(posted.receipt, entry, vkey);
   }
 }
 
@@ -173,7 +200,7 @@ std::vector<v1::Receipt> ElectionFixture::open_and_vote(std::uint32_t ballots) {
     builder->cast(v, protocol::BallotChoices{{{v % 2 == 0 ? 1U : 0U, v % 2 == 0 ? 0U : 1U}}});
     const Posted posted = post_entry(*client, builder->entries().back());
     REQUIRE(posted.status == 200);
-    check_receipt(posted.receipt, builder->entries().back(), board_key);
+    check_receipt(posted.receipt, builder->entries().back(), vkey);
     receipts.push_back(posted.receipt);
   }
   return receipts;

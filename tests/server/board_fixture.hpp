@@ -4,6 +4,7 @@
 // that server's board key.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "net/http_client.hpp"
 #include "proto/api.pb.h"
 #include "proto/board.pb.h"
+#include "protocol/board_checkpoint.hpp"
 #include "protocol/signing.hpp"
 #include "sim/election_builder.hpp"
 #include "tests/server/server_process.hpp"
@@ -30,25 +32,32 @@ struct Posted {
 Posted post_entry(net::HttpClient& client, const Bytes& entry, std::string path = {});
 
 protocol::PublicKey fetch_board_key(net::HttpClient& client);
-// The latest head; tree_size 0 and no root if the board is empty.
-v1::SignedTreeHead fetch_tree_head(net::HttpClient& client);
+// A checkpoint note, parsed (not verified); REQUIREs that it parses.
+protocol::BoardCheckpoint parse_checkpoint_note(const std::string& note);
+// GET /checkpoint, parsed; size 0 and no note if the board is empty (404).
+protocol::BoardCheckpoint fetch_checkpoint(net::HttpClient& client);
+// The checkpoint a receipt is under, and its size.
+protocol::BoardCheckpoint receipt_checkpoint(const v1::Receipt& receipt);
+std::uint64_t receipt_size(const v1::Receipt& receipt);
 // GET `target` as protobuf into `message`; the HTTP status.
 unsigned get_message(net::HttpClient& client, const std::string& target,
                      google::protobuf::Message& message);
 
-// The receipt holds: its head is signed by `board_key`, its leaf hash is the
-// hash of `entry`, and its inclusion proof leads to the head's root.
-void check_receipt(const v1::Receipt& receipt, const Bytes& entry, ByteView board_key);
+// The receipt holds (docs/protocol.md §11.3): its entry is `entry`, its
+// checkpoint is signed under `board_vkey`, and its inclusion proof leads to
+// the checkpoint's root.
+void check_receipt(const v1::Receipt& receipt, const Bytes& entry,
+                   const tlog::VerifierKey& board_vkey);
 
 // `older` is a prefix of `newer`: equal roots at equal sizes, otherwise the
 // board's consistency proof between them verifies (docs/protocol.md §7.4).
-void check_consistent(net::HttpClient& client, const v1::SignedTreeHead& older,
-                      const v1::SignedTreeHead& newer);
+void check_consistent(net::HttpClient& client, const protocol::BoardCheckpoint& older,
+                      const protocol::BoardCheckpoint& newer);
 
 // Board state that bad input must not change.
 struct BoardSnapshot {
   std::uint64_t size = 0;
-  std::string root;
+  Hash32 root{};
   bool operator==(const BoardSnapshot&) const = default;
 };
 BoardSnapshot snapshot(net::HttpClient& client);
@@ -57,8 +66,14 @@ BoardSnapshot snapshot(net::HttpClient& client);
 struct ElectionFixture {
   // `validate`: ElectionPlan::validate (false: the builder skips verifying
   // its own ballots, for tests that make many).
+  // `witnesses(origin, board vkey)`, if given, makes the manifest's witness
+  // policy (docs/protocol.md §8.1 rule 8) once the board's key is known.
+  // `server_args`: more senim-server options (limits, for instance).
+  using PolicyMaker = std::function<std::string(const tlog::VerifierKey& board_vkey)>;
   explicit ElectionFixture(std::uint32_t voters = 4, std::uint32_t trustees = 2,
-                           std::uint32_t threshold = 2, bool validate = true);
+                           std::uint32_t threshold = 2, bool validate = true,
+                           const PolicyMaker& witnesses = {},
+                           std::vector<std::string> server_args = {});
 
   // Posts builder entries [begin, end) and requires a valid receipt for each.
   void post_range(std::size_t begin, std::size_t end);
@@ -75,6 +90,7 @@ struct ElectionFixture {
   std::unique_ptr<net::HttpClient> client;
   protocol::PublicKey board_key{};
   std::unique_ptr<sim::ElectionBuilder> builder;
+  tlog::VerifierKey vkey;  // the board's, under the builder's origin (§11.2)
 };
 
 }  // namespace senim::test

@@ -6,13 +6,12 @@
 #include <set>
 #include <thread>
 
-#include "protocol/tree_head.hpp"
 #include "tests/server/board_fixture.hpp"
 
 using senim::Bytes;
 namespace v1 = senim::v1;
 
-TEST_CASE("concurrent clients all get valid receipts and heads only grow",
+TEST_CASE("concurrent clients all get valid receipts and checkpoints only grow",
           "[server][concurrency]") {
   constexpr std::uint32_t kVoters = 320;
   constexpr std::size_t kClients = 16;
@@ -24,14 +23,13 @@ TEST_CASE("concurrent clients all get valid receipts and heads only grow",
   b.cast_many(senim::sim::referendum_votes(kVoters), 2);
 
   std::atomic<bool> done{false};
-  std::vector<v1::SignedTreeHead> seen;  // by the watcher, in order
+  std::vector<std::string> seen;  // checkpoint notes, by the watcher, in order
   std::thread watcher([&] {
     auto client = senim::net::HttpClient::create(f.server->url());
     while (!done) {
-      auto r = client->get("/v1/tree-head");
-      v1::SignedTreeHead head;
-      if (r && r->status == 200 && head.ParseFromString(r->body))
-        seen.push_back(head);
+      auto r = client->get("/checkpoint");
+      if (r && r->status == 200)
+        seen.push_back(r->body);
     }
   });
   std::mutex mutex;
@@ -64,22 +62,26 @@ TEST_CASE("concurrent clients all get valid receipts and heads only grow",
   INFO((failures.empty() ? std::string() : failures.front()));
   REQUIRE(failures.empty());
   REQUIRE(receipts.size() == kVoters);
-  const v1::SignedTreeHead final_head = senim::test::fetch_tree_head(*f.client);
-  CHECK(final_head.tree_size() == first_ballot + kVoters);
+  const auto final_checkpoint = senim::test::fetch_checkpoint(*f.client);
+  CHECK(final_checkpoint.checkpoint.size == first_ballot + kVoters);
   std::set<std::uint64_t> leaves;
   for (const auto& [i, receipt] : receipts) {
-    senim::test::check_receipt(receipt, b.entries()[i], f.board_key);
+    senim::test::check_receipt(receipt, b.entries()[i], f.vkey);
     leaves.insert(receipt.leaf_index());
-    senim::test::check_consistent(*f.client, receipt.tree_head(), final_head);
+    senim::test::check_consistent(*f.client, senim::test::receipt_checkpoint(receipt),
+                                  final_checkpoint);
   }
   CHECK(leaves.size() == kVoters);  // one leaf each
-  // Group commit: far fewer heads than ballots, when clients overlap.
-  INFO(seen.size() << " heads seen by the watcher");
-  for (std::size_t i = 1; i < seen.size(); ++i) {
-    REQUIRE(seen[i - 1].tree_size() <= seen[i].tree_size());
-    REQUIRE(seen[i - 1].timestamp_ms() <= seen[i].timestamp_ms());
-    if (seen[i - 1].tree_size() != seen[i].tree_size()) {
-      senim::test::check_consistent(*f.client, seen[i - 1], seen[i]);
-    }
+  // Every checkpoint the watcher saw is the board's, and they only grow.
+  INFO(seen.size() << " checkpoints seen by the watcher");
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    REQUIRE(senim::protocol::verify_board_checkpoint(seen[i], f.vkey).ok());
+    if (i == 0)
+      continue;
+    const auto before = senim::test::parse_checkpoint_note(seen[i - 1]);
+    const auto after = senim::test::parse_checkpoint_note(seen[i]);
+    REQUIRE(before.checkpoint.size <= after.checkpoint.size);
+    if (before.checkpoint.size != after.checkpoint.size)
+      senim::test::check_consistent(*f.client, before, after);
   }
 }

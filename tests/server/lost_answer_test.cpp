@@ -19,18 +19,22 @@ senim::protocol::BallotChoices yes() {
 }
 
 // Posting `entry` again answers the receipt of leaf `index` against the
-// board's current head, and changes nothing.
+// board's current checkpoint, and changes nothing.
 void check_posted_again(senim::net::HttpClient& client, const Bytes& entry, std::uint64_t index,
-                        const senim::protocol::PublicKey& board_key) {
+                        const senim::test::ElectionFixture& f) {
   const auto before = senim::test::snapshot(client);
   const auto again = senim::test::post_entry(client, entry);
   INFO("leaf " << index << ": " << again.error.code() << ": " << again.error.message());
   REQUIRE(again.status == 200);
   CHECK(again.receipt.leaf_index() == index);
-  CHECK(senim::protocol::verify_receipt(again.receipt, board_key, &entry).ok());
-  senim::test::check_receipt(again.receipt, entry, board_key);
-  CHECK(again.receipt.tree_head().tree_size() == before.size);
-  CHECK(again.receipt.tree_head().root_hash() == before.root);
+  auto checked = senim::protocol::verify_receipt(again.receipt.tlog_proof(),
+                                                 *f.builder->state().config(), &entry);
+  INFO((checked ? std::string() : checked.error().message));
+  CHECK(checked.ok());
+  senim::test::check_receipt(again.receipt, entry, f.vkey);
+  const auto under = senim::test::receipt_checkpoint(again.receipt).checkpoint;
+  CHECK(under.size == before.size);
+  CHECK(under.root == before.root);
   CHECK(senim::test::snapshot(client) == before);
 }
 
@@ -45,11 +49,11 @@ TEST_CASE("every kind of entry posted again gets its receipt again", "[server][l
   b.finish();
   for (std::size_t i = 0; i < b.entries().size(); ++i) {
     f.post_range(i, i + 1);
-    check_posted_again(*f.client, b.entries()[i], i, f.board_key);
+    check_posted_again(*f.client, b.entries()[i], i, f);
   }
   // And at the end, against the final head.
   for (std::size_t i = 0; i < b.entries().size(); ++i)
-    check_posted_again(*f.client, b.entries()[i], i, f.board_key);
+    check_posted_again(*f.client, b.entries()[i], i, f);
   // The endpoint still has to match: the kind is checked first.
   const Bytes& ballot = b.entries().at(f.index_of(v1::Statement::kBallot));
   const auto wrong = senim::test::post_entry(*f.client, ballot, "/v1/challenges");
@@ -73,7 +77,7 @@ TEST_CASE("a complaint posted again gets its receipt again", "[server][lost-answ
   const Bytes entry = senim::protocol::make_entry(b.trustee_key(1), complaint);
   const auto first = senim::test::post_entry(*f.client, entry);
   REQUIRE(first.status == 200);
-  check_posted_again(*f.client, entry, first.receipt.leaf_index(), f.board_key);
+  check_posted_again(*f.client, entry, first.receipt.leaf_index(), f);
 }
 
 TEST_CASE("after kill -9 and a restart, a ballot posted again gets its receipt again",
@@ -81,13 +85,13 @@ TEST_CASE("after kill -9 and a restart, a ballot posted again gets its receipt a
   ElectionFixture f(3);
   const auto receipts = f.open_and_vote(2);
   const Bytes ballot = f.builder->entries().back();
-  const std::uint64_t size = receipts.back().tree_head().tree_size();
+  const std::uint64_t size = senim::test::receipt_size(receipts.back());
   f.server->kill9();  // the answer was lost with the server
   f.server = std::make_unique<senim::test::ServerProcess>(f.data_dir());
   auto client = senim::net::HttpClient::create(f.server->url());
   REQUIRE(client.ok());
-  check_posted_again(*client, ballot, receipts.back().leaf_index(), f.board_key);
-  CHECK(senim::test::fetch_tree_head(*client).tree_size() == size);
+  check_posted_again(*client, ballot, receipts.back().leaf_index(), f);
+  CHECK(senim::test::fetch_checkpoint(*client).checkpoint.size == size);
   v1::BoardInfo info;
   REQUIRE(senim::test::get_message(*client, "/v1/election", info) == 200);
   CHECK(info.ballots_cast() == 2);
@@ -126,10 +130,10 @@ TEST_CASE("two copies of one entry posted at once both get the receipt of one le
     t.join();
   for (std::size_t i = 0; i < kVoters; ++i) {
     INFO("ballot " << i);
-    REQUIRE(got[0][i].has_tree_head());
-    REQUIRE(got[1][i].has_tree_head());
+    REQUIRE(!got[0][i].tlog_proof().empty());
+    REQUIRE(!got[1][i].tlog_proof().empty());
     CHECK(got[0][i].leaf_index() == got[1][i].leaf_index());
-    senim::test::check_receipt(got[1][i], b.entries()[first_ballot + i], f.board_key);
+    senim::test::check_receipt(got[1][i], b.entries()[first_ballot + i], f.vkey);
   }
-  CHECK(senim::test::fetch_tree_head(*f.client).tree_size() == first_ballot + kVoters);
+  CHECK(senim::test::fetch_checkpoint(*f.client).checkpoint.size == first_ballot + kVoters);
 }

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "crypto/merkle.hpp"
-#include "protocol/tree_head.hpp"
+#include "protocol/board_checkpoint.hpp"
 #include "tests/server/board_fixture.hpp"
 
 using senim::test::ElectionFixture;
@@ -68,10 +68,13 @@ TEST_CASE("every read endpoint answers protobuf and JSON", "[server][reads]") {
   CHECK(info.ballots_cast() == 1);
   CHECK(info.joint_key().size() == 32);
   CHECK(senim::same_bytes(info.board_key(), f.board_key));
+  CHECK(info.log_origin() == b.log_origin());
+  CHECK(info.board_vkey() == senim::tlog::format_vkey(f.vkey));
+  CHECK(info.public_url() == f.server->url());
 
-  const auto head = read_all_ways<v1::SignedTreeHead>(c, "/v1/tree-head");
-  CHECK(head.tree_size() == size);
-  CHECK(senim::protocol::verify_tree_head(head, f.board_key).ok());
+  const auto checkpoint = senim::test::fetch_checkpoint(c);
+  CHECK(checkpoint.checkpoint.size == size);
+  CHECK(senim::protocol::verify_board_checkpoint(checkpoint.note, f.vkey).ok());
 
   const auto list = read_all_ways<v1::EntryList>(c, "/v1/entries?start=1&count=3");
   CHECK(list.start() == 1);
@@ -88,7 +91,7 @@ TEST_CASE("every read endpoint answers protobuf and JSON", "[server][reads]") {
     path.push_back(*senim::crypto::merkle::hash_from_bytes(senim::as_bytes(h)));
   CHECK(senim::crypto::merkle::verify_inclusion(2, size,
                                                 senim::crypto::merkle::leaf_hash(b.entries()[2]),
-                                                path, senim::protocol::tree_head_root(head))
+                                                path, checkpoint.checkpoint.root)
             .ok());
 
   const auto consistency = read_all_ways<v1::ConsistencyProof>(
@@ -120,7 +123,9 @@ TEST_CASE("read endpoints refuse bad parameters with the values in the message",
           "[server][reads]") {
   ElectionFixture f(2);
   auto& c = *f.client;
-  CHECK(read_error(c, "/v1/tree-head", 404).code() == "not_found");
+  CHECK(read_error(c, "/checkpoint", 404).code() == "not_found");
+  CHECK(read_error(c, "/v1/witnessed-checkpoint", 404).code() == "not_found");
+  CHECK(read_error(c, "/tile/0/000.p/1", 404).code() == "not_found");
   CHECK(read_error(c, "/v1/record", 404).code() == "not_found");
   f.builder->prepare();
   f.post_range(0, f.builder->entries().size());

@@ -11,7 +11,6 @@
 #include <mutex>
 #include <thread>
 
-#include "protocol/tree_head.hpp"
 #include "tests/server/board_fixture.hpp"
 
 using senim::Bytes;
@@ -25,28 +24,29 @@ struct Receipted {
   v1::Receipt receipt;
 };
 
-// Every head in the server's database, smallest first (read-only, beside
-// the running server: WAL allows it).
-std::vector<v1::SignedTreeHead> stored_heads(const std::string& path) {
+// Every checkpoint note in the server's database, smallest first
+// (read-only, beside the running server: WAL allows it).
+std::vector<std::string> stored_checkpoints(const std::string& path) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
   sqlite3_stmt* q = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "SELECT head FROM tree_heads ORDER BY tree_size", -1, &q,
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT note FROM checkpoints ORDER BY tree_size", -1, &q,
                              nullptr) == SQLITE_OK);
-  std::vector<v1::SignedTreeHead> heads;
+  std::vector<std::string> notes;
   while (sqlite3_step(q) == SQLITE_ROW) {
-    heads.emplace_back();
-    REQUIRE(heads.back().ParseFromArray(sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0)));
+    notes.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)),
+                       static_cast<std::size_t>(sqlite3_column_bytes(q, 0)));
   }
   sqlite3_finalize(q);
   sqlite3_close(db);
-  return heads;
+  return notes;
 }
 
 }  // namespace
 
-TEST_CASE("after kill -9 mid-stream every receipted ballot is kept and every head is consistent",
-          "[server][recovery]") {
+TEST_CASE(
+    "after kill -9 mid-stream every receipted ballot is kept and every checkpoint is consistent",
+    "[server][recovery]") {
   constexpr std::uint32_t kVoters = 240;
   ElectionFixture f(kVoters, 2, 2, false);
   auto& b = *f.builder;
@@ -93,28 +93,28 @@ TEST_CASE("after kill -9 mid-stream every receipted ballot is kept and every hea
   auto client = senim::net::HttpClient::create(f.server->url());
   REQUIRE(client.ok());
   REQUIRE(senim::test::fetch_board_key(*client) == f.board_key);
-  const v1::SignedTreeHead head = senim::test::fetch_tree_head(*client);
-  REQUIRE(senim::protocol::verify_tree_head(head, f.board_key).ok());
+  const auto latest = senim::test::fetch_checkpoint(*client);
+  REQUIRE(senim::protocol::verify_board_checkpoint(latest.note, f.vkey).ok());
 
   // Every receipted ballot is where its receipt says, and its head is a
   // prefix of the new one.
   for (const Receipted& r : receipted) {
-    senim::test::check_receipt(r.receipt, ballots[r.ballot], f.board_key);
+    senim::test::check_receipt(r.receipt, ballots[r.ballot], f.vkey);
     v1::EntryList list;
     REQUIRE(senim::test::get_message(
                 *client, "/v1/entries?start=" + std::to_string(r.receipt.leaf_index()) + "&count=1",
                 list) == 200);
     REQUIRE(list.entries_size() == 1);
     CHECK(senim::same_bytes(list.entries(0), ballots[r.ballot]));
-    senim::test::check_consistent(*client, r.receipt.tree_head(), head);
+    senim::test::check_consistent(*client, senim::test::receipt_checkpoint(r.receipt), latest);
   }
-  // So is every head the board ever stored.
-  const auto heads = stored_heads(f.dir.path() + "/board/board.sqlite");
-  REQUIRE(!heads.empty());
-  CHECK(heads.back().SerializeAsString() == head.SerializeAsString());
-  for (const v1::SignedTreeHead& h : heads) {
-    REQUIRE(senim::protocol::verify_tree_head(h, f.board_key).ok());
-    senim::test::check_consistent(*client, h, head);
+  // So is every checkpoint the board ever stored.
+  const auto notes = stored_checkpoints(f.dir.path() + "/board/board.sqlite");
+  REQUIRE(!notes.empty());
+  CHECK(notes.back() == latest.note);
+  for (const std::string& note : notes) {
+    REQUIRE(senim::protocol::verify_board_checkpoint(note, f.vkey).ok());
+    senim::test::check_consistent(*client, senim::test::parse_checkpoint_note(note), latest);
   }
 
   // Every ballot can be posted again: one that was never stored gets a new
@@ -127,7 +127,7 @@ TEST_CASE("after kill -9 mid-stream every receipted ballot is kept and every hea
     const auto posted = senim::test::post_entry(*client, ballots[i]);
     INFO("ballot " << i << ": " << posted.status << " " << posted.error.message());
     REQUIRE(posted.status == 200);
-    senim::test::check_receipt(posted.receipt, ballots[i], f.board_key);
+    senim::test::check_receipt(posted.receipt, ballots[i], f.vkey);
     if (receipted_at.count(i) != 0)
       CHECK(posted.receipt.leaf_index() == receipted_at[i]);
   }

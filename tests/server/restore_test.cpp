@@ -37,33 +37,34 @@ TEST_CASE(
     "[server][restore]") {
   ElectionFixture f(8, 2, 2, false);
   const auto receipts = f.open_and_vote(8);
-  const std::uint64_t released = receipts.back().tree_head().tree_size();
+  const std::uint64_t released = senim::test::receipt_size(receipts.back());
   const std::string record = f.dir.path() + "/saved.senim";
   save_record(*f.client, record);  // e.g. an observer's copy
   f.server->kill9();
   senim::test::cut_file(f.data_dir() + "/board.sqlite-wal", 0);
   const std::string why = ServerProcess::refusal(f.data_dir());
-  REQUIRE_THAT(why, Catch::Contains("but this board signed and released a head of size " +
+  REQUIRE_THAT(why, Catch::Contains("but this board signed and released a checkpoint of size " +
                                     std::to_string(released)));
 
   const auto restored = restore(f.data_dir(), record);
   INFO(restored.output);
   REQUIRE(restored.status == 0);
   CHECK_THAT(restored.output, Catch::StartsWith("restored " + std::to_string(released) +
-                                                " entries and their signed head from " + record));
+                                                " entries and their checkpoint from " + record));
   CHECK_THAT(restored.output, Catch::Contains("; the replaced database is " + f.data_dir() +
                                               "/board.sqlite.before-restore-"));
 
   f.server = std::make_unique<ServerProcess>(f.data_dir());
   auto client = senim::net::HttpClient::create(f.server->url());
   REQUIRE(client.ok());
-  const v1::SignedTreeHead head = senim::test::fetch_tree_head(*client);
-  CHECK(head.tree_size() == released);
+  const auto latest = senim::test::fetch_checkpoint(*client);
+  CHECK(latest.checkpoint.size == released);
   const auto& entries = f.builder->entries();
   for (const v1::Receipt& r : receipts) {
     const Bytes& ballot = entries.at(r.leaf_index());
-    CHECK(senim::protocol::verify_receipt(r, f.board_key, &ballot).ok());
-    senim::test::check_consistent(*client, r.tree_head(), head);
+    CHECK(senim::protocol::verify_receipt(r.tlog_proof(), *f.builder->state().config(), &ballot)
+              .ok());
+    senim::test::check_consistent(*client, senim::test::receipt_checkpoint(r), latest);
     v1::EntryList list;
     REQUIRE(senim::test::get_message(
                 *client, "/v1/entries?start=" + std::to_string(r.leaf_index()) + "&count=1",
@@ -83,7 +84,7 @@ TEST_CASE("a restore from a record older than the released head is refused and c
   auto receipts = f.open_and_vote(3);
   const std::string early = f.dir.path() + "/early.senim";
   save_record(*f.client, early);
-  const std::uint64_t early_size = receipts.back().tree_head().tree_size();
+  const std::uint64_t early_size = senim::test::receipt_size(receipts.back());
   for (std::uint32_t v = 3; v < 6; ++v) {
     f.builder->cast(v, senim::protocol::BallotChoices{{{1U, 0U}}});
     REQUIRE(senim::test::post_entry(*f.client, f.builder->entries().back()).status == 200);
@@ -99,10 +100,10 @@ TEST_CASE("a restore from a record older than the released head is refused and c
   CHECK_THAT(restored.output,
              Catch::Contains("senim-server: restore refused: " + early +
                              " cannot be restored: the log has " + std::to_string(early_size) +
-                             " entries, but this board signed and released a head of size " +
+                             " entries, but this board signed and released a checkpoint of size " +
                              std::to_string(released) +
                              " (recorded in board.head). Use a "
-                             "record saved after that head"));
+                             "record saved after that checkpoint"));
   CHECK(!fs::exists(f.data_dir() + "/board.sqlite.restoring"));
   CHECK(senim::test::read_file(f.data_dir() + "/board.head") == head_file);
   // The board refuses exactly as before (the database was not touched).
@@ -145,7 +146,7 @@ TEST_CASE("a deleted board.head is made again from a record, and a restore never
   const ServerProcess server(f.data_dir());
   auto client = senim::net::HttpClient::create(server.url());
   REQUIRE(client.ok());
-  CHECK(senim::test::fetch_tree_head(*client).tree_size() == size);
+  CHECK(senim::test::fetch_checkpoint(*client).checkpoint.size == size);
 }
 
 TEST_CASE("a board of an older server (no board.head, schema version 1) is rebuilt by a restore",
@@ -165,8 +166,8 @@ TEST_CASE("a board of an older server (no board.head, schema version 1) is rebui
   const ServerProcess server(f.data_dir());
   auto client = senim::net::HttpClient::create(server.url());
   REQUIRE(client.ok());
-  CHECK(senim::test::fetch_tree_head(*client).tree_size() ==
-        receipts.back().tree_head().tree_size());
+  CHECK(senim::test::fetch_checkpoint(*client).checkpoint.size ==
+        senim::test::receipt_size(receipts.back()));
   for (const v1::Receipt& r : receipts) {
     const auto again = senim::test::post_entry(*client, f.builder->entries().at(r.leaf_index()));
     REQUIRE(again.status == 200);

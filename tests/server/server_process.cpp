@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +18,11 @@ namespace senim::test {
 namespace {
 
 std::atomic<int> counter{0};
+
+std::string& binary() {
+  static std::string path = SENIM_SERVER_BINARY;
+  return path;
+}
 
 // Waits for "listening on URL\n" on `fd`; "" if the child closed stdout first.
 std::string read_url(int fd, std::chrono::seconds timeout) {
@@ -41,16 +47,16 @@ std::string read_url(int fd, std::chrono::seconds timeout) {
 }
 
 // In the child after fork(): stdout to `out`, stderr to `err`, then
-// `binary` (senim-server by default) with `args`.
+// `program` (the senim-server in use by default) with `args`.
 [[noreturn]] void exec_server(std::vector<std::string> args, int out, int err,
-                              const std::string& binary = SENIM_SERVER_BINARY) {
+                              const std::string& program = binary()) {
   ::dup2(out, STDOUT_FILENO);
   ::dup2(err, STDERR_FILENO);
   if (out > STDERR_FILENO)
     ::close(out);
   if (err > STDERR_FILENO && err != out)
     ::close(err);
-  args.insert(args.begin(), binary);
+  args.insert(args.begin(), program);
   std::vector<char*> argv;
   argv.reserve(args.size() + 1);
   for (std::string& a : args)
@@ -75,19 +81,35 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::string> extra)
-    : ServerProcess(
-          SENIM_SERVER_BINARY,
-          [&] {
-            std::vector<std::string> args{"--data", data_dir, "--listen", "127.0.0.1:0"};
-            args.insert(args.end(), extra.begin(), extra.end());
-            return args;
-          }(),
-          data_dir + "-server-" + std::to_string(counter++) + ".log") {}
+namespace {
+std::vector<std::string> server_args(const std::string& data_dir, std::vector<std::string> extra) {
+  std::vector<std::string> args{"--data", data_dir, "--listen", "127.0.0.1:0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+std::string server_log_path(const std::string& data_dir) {
+  return data_dir + "-server-" + std::to_string(counter++) + ".log";
+}
+}  // namespace
 
-ServerProcess::ServerProcess(const std::string& binary, std::vector<std::string> args,
-                             const std::string& log_path)
-    : log_path_(log_path) {
+ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::string> extra) {
+  start(binary(), server_args(data_dir, std::move(extra)), server_log_path(data_dir), 0);
+}
+
+ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::string> extra,
+                             std::uint64_t max_file_bytes) {
+  start(binary(), server_args(data_dir, std::move(extra)), server_log_path(data_dir),
+        max_file_bytes);
+}
+
+ServerProcess::ServerProcess(const std::string& program, std::vector<std::string> args,
+                             const std::string& log_path) {
+  start(program, std::move(args), log_path, 0);
+}
+
+void ServerProcess::start(const std::string& program, std::vector<std::string> args,
+                          const std::string& log_path, std::uint64_t max_file_bytes) {
+  log_path_ = log_path;
   int out[2];
   if (::pipe(out) != 0)
     throw std::runtime_error("pipe failed");
@@ -97,14 +119,19 @@ ServerProcess::ServerProcess(const std::string& binary, std::vector<std::string>
   if (pid_ == 0) {
     std::FILE* err = std::fopen(log_path_.c_str(), "a");
     ::close(out[0]);
-    exec_server(std::move(args), out[1], err != nullptr ? ::fileno(err) : STDERR_FILENO, binary);
+    if (max_file_bytes != 0) {
+      ::signal(SIGXFSZ, SIG_IGN);  // kept across exec: a too-large write fails with EFBIG
+      const rlimit limit{max_file_bytes, max_file_bytes};
+      ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    exec_server(std::move(args), out[1], err != nullptr ? ::fileno(err) : STDERR_FILENO, program);
   }
   ::close(out[1]);
   stdout_fd_ = out[0];
   url_ = read_url(stdout_fd_, std::chrono::seconds(60));
   if (url_.empty()) {
     kill9();
-    throw std::runtime_error(std::filesystem::path(binary).filename().string() +
+    throw std::runtime_error(std::filesystem::path(program).filename().string() +
                              " did not start: " + log());
   }
 }
@@ -132,6 +159,25 @@ int ServerProcess::stop() {
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void ServerProcess::use_binary(std::string path) {
+  binary() = std::move(path);
+}
+
+std::optional<int> ServerProcess::wait_for_exit(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (pid_ > 0) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    if (std::chrono::steady_clock::now() >= deadline)
+      return std::nullopt;
+    ::usleep(20'000);
+  }
+  return std::nullopt;
 }
 
 std::string ServerProcess::log() const {

@@ -5,6 +5,9 @@
 
 #include <sys/types.h>
 
+#include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +44,10 @@ class ServerProcess {
   // exactly `args`, stderr to `log_path`, waiting for its "listening on" line.
   ServerProcess(const std::string& binary, std::vector<std::string> args,
                 const std::string& log_path);
+  // The same, with the server's files limited to `max_file_bytes` each
+  // (RLIMIT_FSIZE, SIGXFSZ ignored): writes beyond fail as on a full disk.
+  ServerProcess(const std::string& data_dir, std::vector<std::string> extra,
+                std::uint64_t max_file_bytes);
   ~ServerProcess();  // SIGKILL if still running
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -51,14 +58,24 @@ class ServerProcess {
   void kill9();
   // SIGTERM and wait; the exit status.
   int stop();
+  // Waits up to `timeout` for the server to exit on its own; its exit status,
+  // or nullopt if it is still running.
+  std::optional<int> wait_for_exit(std::chrono::milliseconds timeout);
   // What the server wrote on stderr so far.
   std::string log() const;
+
+  // Later ServerProcesses run `path` instead of the senim-server this was
+  // built with (bench_attack --server-binary, to compare with another build).
+  static void use_binary(std::string path);
 
   // Runs the server expecting it NOT to start (e.g. a tampered database) and
   // returns why (its stderr). Throws if it does start.
   static std::string refusal(const std::string& data_dir);
 
  private:
+  void start(const std::string& program, std::vector<std::string> args, const std::string& log_path,
+             std::uint64_t max_file_bytes);
+
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   std::string url_;

@@ -12,6 +12,7 @@
 
 #include "protocol/ballot.hpp"
 #include "protocol/entry.hpp"
+#include "tests/run_command.hpp"
 #include "tests/server/board_fixture.hpp"
 #include "tests/server/data_dir_tools.hpp"
 
@@ -25,7 +26,8 @@ namespace v1 = senim::v1;
 namespace {
 
 constexpr const char* kBehind = "the log has ";
-constexpr const char* kReleased = " entries, but this board signed and released a head of size ";
+constexpr const char* kReleased =
+    " entries, but this board signed and released a checkpoint of size ";
 
 // What the refusal says when the log is behind the released head.
 std::string behind(std::uint64_t entries, std::uint64_t released) {
@@ -42,7 +44,7 @@ void remove_database(const std::string& dir) {
 TEST_CASE("an emptied database (truncate -s0) is refused", "[server][damage]") {
   ElectionFixture f(3);
   const auto receipts = f.open_and_vote(3);
-  const std::uint64_t released = receipts.back().tree_head().tree_size();
+  const std::uint64_t released = senim::test::receipt_size(receipts.back());
   REQUIRE(f.server->stop() == 0);
   REQUIRE(!fs::exists(f.data_dir() + "/board.sqlite-wal"));  // folded in at the clean stop
   fs::resize_file(f.data_dir() + "/board.sqlite", 0);
@@ -57,13 +59,13 @@ TEST_CASE("an emptied database (truncate -s0) is refused", "[server][damage]") {
 TEST_CASE("a deleted database is refused and not made again", "[server][damage]") {
   ElectionFixture f(2);
   const auto receipts = f.open_and_vote(2);
-  const std::uint64_t released = receipts.back().tree_head().tree_size();
+  const std::uint64_t released = senim::test::receipt_size(receipts.back());
   REQUIRE(f.server->stop() == 0);
   remove_database(f.data_dir());
   const std::string why = ServerProcess::refusal(f.data_dir());
   CHECK_THAT(why, Catch::Contains("refusing to start: " + f.data_dir() +
                                   "/board.sqlite is missing, but this board signed and released "
-                                  "a head of size " +
+                                  "a checkpoint of size " +
                                   std::to_string(released)));
   CHECK(!fs::exists(f.data_dir() + "/board.sqlite"));
 }
@@ -72,7 +74,7 @@ TEST_CASE("a write-ahead log cut to 60 %, 20 % or 0 % after kill -9 is refused",
           "[server][damage]") {
   ElectionFixture f(12, 2, 2, false);
   const auto receipts = f.open_and_vote(12);
-  const std::uint64_t released = receipts.back().tree_head().tree_size();
+  const std::uint64_t released = senim::test::receipt_size(receipts.back());
   f.server->kill9();
   const std::string wal = f.data_dir() + "/board.sqlite-wal";
   REQUIRE(fs::exists(wal));
@@ -90,7 +92,7 @@ TEST_CASE("a write-ahead log cut to 60 %, 20 % or 0 % after kill -9 is refused",
   const ServerProcess whole(f.data_dir());
   auto client = senim::net::HttpClient::create(whole.url());
   REQUIRE(client.ok());
-  CHECK(senim::test::fetch_tree_head(*client).tree_size() == released);
+  CHECK(senim::test::fetch_checkpoint(*client).checkpoint.size == released);
 }
 
 TEST_CASE("a database put back from an old backup is refused", "[server][damage]") {
@@ -114,8 +116,9 @@ TEST_CASE("a database put back from an old backup is refused", "[server][damage]
   fs::copy_file(backup, f.data_dir() + "/board.sqlite");
   const std::string why = ServerProcess::refusal(f.data_dir());
   CHECK_THAT(why, Catch::Contains(behind(at_backup, b.entries().size())));
-  CHECK_THAT(why, Catch::Contains("Put back a copy of board.sqlite taken after the head of size " +
-                                  std::to_string(b.entries().size())));
+  CHECK_THAT(why,
+             Catch::Contains("Put back a copy of board.sqlite taken after the checkpoint of size " +
+                             std::to_string(b.entries().size())));
 }
 
 namespace {
@@ -138,8 +141,8 @@ CastTwin cast_twin_then_refused_challenge(ElectionFixture& f) {
   const auto shown = senim::protocol::parse_entry(challenge)->statement.challenge();
   const Bytes cast =
       senim::protocol::make_entry_from_statement_bytes(b.voter_key(1), shown.ballot_statement());
-  twin.alphas = senim::protocol::ciphertext_alphas(
-      senim::protocol::parse_entry(cast)->statement.ballot());
+  twin.alphas =
+      senim::protocol::ciphertext_alphas(senim::protocol::parse_entry(cast)->statement.ballot());
   f.post_range(0, b.entries().size());
   REQUIRE(senim::test::post_entry(*f.client, cast).status == 200);
   const auto refused = senim::test::post_entry(*f.client, challenge);
@@ -238,9 +241,9 @@ TEST_CASE("a flipped bit in the cast-ciphertext table is refused, naming the tab
   // accept a challenge that opens a cast ballot. SQLite's own check passes.
   CHECK(quick_check(path) == "ok");
   const std::string why = ServerProcess::refusal(f.data_dir());
-  CHECK_THAT(why, Catch::Contains("refusing to start: the stored board does not check out: " +
-                                  path +
-                                  ": index ballot_alphas does not match the leaves it indexes"));
+  CHECK_THAT(why,
+             Catch::Contains("refusing to start: the stored board does not check out: " + path +
+                             ": index ballot_alphas does not match the leaves it indexes"));
   CHECK_THAT(why, Catch::Contains("--restore-from RECORD"));
 }
 
@@ -295,7 +298,7 @@ TEST_CASE("a damaged board.head falls back to its other slot, and is refused whe
           "[server][damage]") {
   ElectionFixture f(3);
   const auto receipts = f.open_and_vote(3);
-  const std::uint64_t released = receipts.back().tree_head().tree_size();
+  const std::uint64_t released = senim::test::receipt_size(receipts.back());
   REQUIRE(f.server->stop() == 0);
   const std::string head = f.data_dir() + "/board.head";
   REQUIRE(senim::test::file_size(head) == 8192);
@@ -317,7 +320,7 @@ TEST_CASE("a damaged board.head falls back to its other slot, and is refused whe
     const ServerProcess server(f.data_dir());
     auto client = senim::net::HttpClient::create(server.url());
     REQUIRE(client.ok());
-    CHECK(senim::test::fetch_tree_head(*client).tree_size() == released);
+    CHECK(senim::test::fetch_checkpoint(*client).checkpoint.size == released);
   }
   // (The start above re-recorded the head it serves in the damaged slot.)
   senim::test::flip_byte(head, 100);
@@ -372,11 +375,18 @@ TEST_CASE("a database of an older schema is refused, not converted", "[server][d
   ElectionFixture f(2);
   f.open_and_vote(1);
   REQUIRE(f.server->stop() == 0);
-  senim::test::exec_sql(f.data_dir(), "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
-  const std::string why = ServerProcess::refusal(f.data_dir());
+  senim::test::exec_sql(f.data_dir(), "UPDATE meta SET value = '4' WHERE key = 'schema_version'");
+  std::string why = ServerProcess::refusal(f.data_dir());
   CHECK_THAT(why, Catch::Contains("refusing to start: " + f.data_dir() +
-                                  "/board.sqlite has schema version \"1\"; this server reads "
-                                  "version 2 and never converts a board in place"));
+                                  "/board.sqlite has schema version \"4\"; this server reads "
+                                  "version 3 and never converts a board in place"));
+  CHECK_THAT(why, !Catch::Contains("predate C2SP checkpoints"));
+  // A board from before checkpoints (signed tree heads, schema 2) is told so.
+  senim::test::exec_sql(f.data_dir(), "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+  why = ServerProcess::refusal(f.data_dir());
+  CHECK_THAT(why, Catch::Contains("has schema version \"2\"; this server reads version 3") &&
+                      Catch::Contains("Its signed heads predate C2SP checkpoints: only a record "
+                                      "written by a server of this version can rebuild it"));
 }
 
 TEST_CASE("a new board starts only where nothing was released", "[server][damage]") {
@@ -402,9 +412,26 @@ TEST_CASE("a new board starts only where nothing was released", "[server][damage
   fs::remove(f.data_dir() + "/board.key");
   remove_database(f.data_dir());
   const std::string why = ServerProcess::refusal(f.data_dir());
-  CHECK_THAT(why, Catch::Contains(
-                      "refusing to start: " + f.data_dir() + "/board.key is missing, but " +
-                      f.data_dir() + "/board.head records a head of size " +
-                      std::to_string(receipts.back().tree_head().tree_size()) + " that it signed"));
+  CHECK_THAT(why,
+             Catch::Contains("refusing to start: " + f.data_dir() + "/board.key is missing, but " +
+                             f.data_dir() + "/board.head records a checkpoint of size " +
+                             std::to_string(senim::test::receipt_size(receipts.back())) +
+                             " that it signed"));
   CHECK(!fs::exists(f.data_dir() + "/board.key"));
+}
+
+TEST_CASE("a server that cannot listen leaves no board and no directory behind",
+          "[server][damage]") {
+  senim::test::TempDir dir;
+  // The port is taken by a first server; a second, on a new data
+  // directory, is refused before it makes a key, a head record or a database.
+  ServerProcess first(dir.path() + "/first");
+  const std::string port = first.url().substr(first.url().rfind(':') + 1);
+  const std::string data = dir.path() + "/second";
+  const senim::test::CommandRun run =
+      senim::test::run_command(std::string(SENIM_SERVER_BINARY) + " --data '" + data +
+                               "' --listen 127.0.0.1:" + port + " 2>&1");
+  CHECK(run.status == 1);
+  CHECK_THAT(run.out, Catch::Contains("senim-server: cannot bind 127.0.0.1:" + port));
+  CHECK_FALSE(fs::exists(data));
 }

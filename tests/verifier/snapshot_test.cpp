@@ -67,7 +67,7 @@ verifier::Report resume_at(const std::string& record, const std::vector<Frame>& 
       if (frames[i].kind == protocol::FrameKind::entry)
         log.add_entry(frames[i].payload, frames[i].offset);
       else
-        log.add_tree_head(frames[i].payload);
+        log.add_checkpoint(frames[i].payload);
     }
     const std::uint64_t next =
         stop_after < frames.size() ? frames[stop_after].offset : std::filesystem::file_size(record);
@@ -83,7 +83,7 @@ verifier::Report resume_at(const std::string& record, const std::vector<Frame>& 
     if (frames[i].kind == protocol::FrameKind::entry)
       (*log)->add_entry(frames[i].payload, frames[i].offset);
     else
-      (*log)->add_tree_head(frames[i].payload);
+      (*log)->add_checkpoint(frames[i].payload);
   }
   (*log)->finish();
   report.entries = (*log)->size();
@@ -268,7 +268,7 @@ void require_judged_live(tamper::TamperFixture& f, std::uint64_t breaking, std::
   for (; i < frames.size() && frames[i].kind == protocol::FrameKind::entry; ++i)
     (*live)->add_entry(frames[i].payload, frames[i].offset);
   for (; i < frames.size(); ++i)
-    (*live)->add_tree_head(frames[i].payload);
+    (*live)->add_checkpoint(frames[i].payload);
   (*live)->finish();
   resumed.item(verifier::Check::record_format);  // the file's header, as verify_record counts it
   resumed.entries = (*live)->size();

@@ -12,17 +12,15 @@
 #include "crypto/key_ceremony.hpp"
 #include "crypto/merkle.hpp"
 #include "crypto/polynomial.hpp"
+#include "protocol/board_checkpoint.hpp"
 #include "protocol/decryption.hpp"
 #include "protocol/election_config.hpp"
 #include "protocol/entry.hpp"
-#include "protocol/tree_head.hpp"
 #include "protocol/trustee_messages.hpp"
 #include "verifier/record_verifier.hpp"
 
 namespace senim::tamper {
 namespace {
-
-constexpr std::uint64_t kHeadTime = 1'700'000'000'000;
 
 sim::ElectionPlan plan() {
   sim::ElectionPlan p;
@@ -321,19 +319,19 @@ std::vector<RecordFrame> TamperFixture::frames() const {
   std::vector<RecordFrame> out;
   for (const Bytes& e : b.entries())
     out.push_back({protocol::FrameKind::entry, e});
-  out.push_back(head_frame(head(b.entries().size())));
+  out.push_back(checkpoint_frame(checkpoint(b.entries().size())));
   return out;
 }
 
-v1::SignedTreeHead TamperFixture::head(std::uint64_t size, const protocol::SigningKey* key,
-                                       const std::string& election_id) const {
+std::string TamperFixture::checkpoint(std::uint64_t size, const protocol::SigningKey* key,
+                                      const std::string& origin) const {
   crypto::merkle::MerkleLog log;
   for (std::uint64_t i = 0; i < size; ++i)
     log.append(b.entries().at(i));
-  return protocol::sign_tree_head(
-      key != nullptr ? *key : b.board_key(),
-      election_id.empty() ? b.plan().manifest.election_id() : election_id, size, log.root(),
-      kHeadTime);
+  return must(
+      protocol::sign_board_checkpoint(key != nullptr ? *key : b.board_key(),
+                                      origin.empty() ? b.log_origin() : origin, size, log.root()),
+      "sign a checkpoint");
 }
 
 std::string temp_record_path(const std::string& name) {
@@ -354,9 +352,8 @@ void write_frames(const std::string& path, const std::vector<RecordFrame>& frame
     throw std::runtime_error("tamper fixture: finish record: " + s.error().message);
 }
 
-RecordFrame head_frame(const v1::SignedTreeHead& head) {
-  const std::string bytes = head.SerializeAsString();
-  return {protocol::FrameKind::tree_head, Bytes(bytes.begin(), bytes.end())};
+RecordFrame checkpoint_frame(const std::string& note) {
+  return {protocol::FrameKind::checkpoint, Bytes(note.begin(), note.end())};
 }
 
 verifier::Report verify_file(const std::string& path) {

@@ -2,7 +2,7 @@
 // honest election, and the tools of a malicious board that holds every key
 // in it. It can re-sign any statement as its author, make new ballots and
 // challenges, recompute the tally, the partial decryptions and the result
-// over whatever the log now holds, and sign a fresh tree head over it all.
+// over whatever the log now holds, and sign a fresh checkpoint over it all.
 //
 // Each tamper case changes the honest record precisely, recomputes what a
 // board hiding its tampering would recompute, and asserts that senim-verify
@@ -127,9 +127,10 @@ class TamperFixture {
   verifier::Report verify() const;
   // The honest layout of the current entries: every entry, then a head over all.
   std::vector<RecordFrame> frames() const;
-  // A head over the first `size` entries, signed by `key` (the board's by default).
-  v1::SignedTreeHead head(std::uint64_t size, const protocol::SigningKey* key = nullptr,
-                          const std::string& election_id = {}) const;
+  // A checkpoint note over the first `size` entries, signed by `key` (the
+  // board's by default) under the key name `origin` (the set-up's by default).
+  std::string checkpoint(std::uint64_t size, const protocol::SigningKey* key = nullptr,
+                         const std::string& origin = {}) const;
 
  private:
   struct Cast {
@@ -155,7 +156,7 @@ class TamperFixture {
 // A fresh path in the temporary directory (unique per process and call).
 std::string temp_record_path(const std::string& name);
 void write_frames(const std::string& path, const std::vector<RecordFrame>& frames);
-RecordFrame head_frame(const v1::SignedTreeHead& head);
+RecordFrame checkpoint_frame(const std::string& note);
 verifier::Report verify_file(const std::string& path);
 
 // The ids of the failed checks, in check order; only(c) is {c's id}.

@@ -5,9 +5,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "crypto/merkle.hpp"
+#include "protocol/board_checkpoint.hpp"
 #include "protocol/entry.hpp"
 #include "tests/protocol/wire_edits.hpp"
 #include "tests/verifier/tamper_fixture.hpp"
+#include "tlog/base64.hpp"
+#include "tlog/cosignature.hpp"
+#include "tlog/note.hpp"
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
@@ -44,7 +49,7 @@ Report verify_frames(const std::vector<RecordFrame>& frames) {
   return report;
 }
 
-// The current entries as frames, without a head.
+// The current entries as frames, without a checkpoint.
 std::vector<RecordFrame> entry_frames(const TamperFixture& f, std::uint64_t count) {
   std::vector<RecordFrame> out;
   for (std::uint64_t i = 0; i < count; ++i)
@@ -86,7 +91,8 @@ TEST_CASE_METHOD(TamperFixture, "record-format: a file without the record magic"
 }
 
 TEST_CASE_METHOD(TamperFixture,
-                 "record-format: a record cut off inside a frame after its last head", "[tamper]") {
+                 "record-format: a record cut off inside a frame after its last checkpoint",
+                 "[tamper]") {
   const Report report = verify_damaged(*this, [](const std::string& path) {
     // An entry frame announcing 100 bytes, of which only 10 arrived.
     Bytes partial(5 + 10, 0x2a);
@@ -100,7 +106,8 @@ TEST_CASE_METHOD(TamperFixture,
              StartsWith("record: ") && Contains("truncated frame payload"));
 }
 
-TEST_CASE_METHOD(TamperFixture, "record-format: a frame of an unknown kind after the last head",
+TEST_CASE_METHOD(TamperFixture,
+                 "record-format: a frame of an unknown kind after the last checkpoint",
                  "[tamper]") {
   const Report report = verify_damaged(*this, [](const std::string& path) {
     append_bytes(path, {7, 0, 0, 0, 0});
@@ -171,10 +178,52 @@ TEST_CASE_METHOD(TamperFixture,
                  Contains("unknown_field: Entry field 127 (wire type 0) is not a field of Entry"));
 }
 
-// Not a single-check case: a record that ends inside its only head has lost
-// the board's signature over its entries too.
 TEST_CASE_METHOD(TamperFixture,
-                 "record-format and log-root: a record cut off inside its only tree head",
+                 "record-format: a checkpoint frame that is not a signed note, before the last one",
+                 "[tamper]") {
+  std::vector<RecordFrame> frames = entry_frames(*this, leaf::kOpen);
+  const std::string junk = "board\n9\nnot base64\n";
+  frames.push_back(checkpoint_frame(junk));
+  for (std::uint64_t i = leaf::kOpen; i < leaf::kCount; ++i)
+    frames.push_back({senim::protocol::FrameKind::entry, b.entries().at(i)});
+  frames.push_back(checkpoint_frame(checkpoint(leaf::kCount)));
+  const Report report = verify_frames(frames);
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::record_format));
+  CHECK_THAT(first_failure(report, Check::record_format),
+             StartsWith(at(leaf::kOpen)) &&
+                 Contains("a checkpoint frame is not a checkpoint note: invalid_encoding"));
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "record-format: a board-signed note whose root is 31 bytes, before the last one",
+                 "[tamper]") {
+  // Signed by the board's key under its origin: a note, but not a checkpoint.
+  const std::string text =
+      b.log_origin() + "\n8\n" + senim::tlog::base64_encode(Bytes(31, 7)) + "\n";
+  const auto vkey =
+      *senim::protocol::board_verifier_key(b.log_origin(), b.board_key().public_key());
+  const auto signer = *senim::tlog::ed25519_note_signer(
+      vkey, [this](senim::ByteView m) { return b.board_key().sign(m); });
+  const std::vector<senim::tlog::NoteSigner> signers{signer};
+  const auto note = senim::tlog::sign_note(text, signers);
+  REQUIRE(note.ok());
+  std::vector<RecordFrame> frames = entry_frames(*this, leaf::kOpen);
+  frames.push_back(checkpoint_frame(*note));
+  for (std::uint64_t i = leaf::kOpen; i < leaf::kCount; ++i)
+    frames.push_back({senim::protocol::FrameKind::entry, b.entries().at(i)});
+  frames.push_back(checkpoint_frame(checkpoint(leaf::kCount)));
+  const Report report = verify_frames(frames);
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::record_format));
+  CHECK_THAT(first_failure(report, Check::record_format),
+             StartsWith(at(leaf::kOpen)) && Contains("invalid_length"));
+}
+
+// Not a single-check case: a record that ends inside its only checkpoint has
+// lost the board's signature over its entries too.
+TEST_CASE_METHOD(TamperFixture,
+                 "record-format and log-root: a record cut off inside its only checkpoint",
                  "[tamper]") {
   const Report report = verify_damaged(*this, [](const std::string& path) {
     std::filesystem::resize_file(path, std::filesystem::file_size(path) - 10);
@@ -183,19 +232,20 @@ TEST_CASE_METHOD(TamperFixture,
   CHECK(failed(report) == std::vector<std::string>{"record-format", "log-root"});
   CHECK_THAT(first_failure(report, Check::record_format), Contains("truncated frame payload"));
   CHECK_THAT(first_failure(report, Check::log_root),
-             StartsWith("record: ") && Contains("the record has no signed tree head"));
+             StartsWith("record: ") && Contains("the record has no checkpoint"));
 }
 
 // --- 2 log-root ----------------------------------------------------------------
 
 TEST_CASE_METHOD(TamperFixture,
-                 "log-root: an entry changed after its head was signed (re-signed by its author)",
+                 "log-root: an entry changed after its checkpoint was signed (re-signed by its "
+                 "author)",
                  "[tamper]") {
-  const auto signed_head = head(leaf::kCount);
+  const auto signed_checkpoint = checkpoint(leaf::kCount);
   // Voter 2 "challenged" another ballot: a valid challenge, signed by voter 2.
   b.replace_entry(leaf::kChallengeV2, challenge(2, 1, demo_choices(1, {1, 0, 0, 0, 0})));
   std::vector<RecordFrame> frames = entry_frames(*this, leaf::kCount);
-  frames.push_back(head_frame(signed_head));
+  frames.push_back(checkpoint_frame(signed_checkpoint));
   const Report report = verify_frames(frames);
   INFO(report.to_text());
   CHECK(failed(report) == only(Check::log_root));
@@ -204,51 +254,125 @@ TEST_CASE_METHOD(TamperFixture,
       StartsWith(at(leaf::kCount)) && Contains("signed root for size 22 is not the Merkle root"));
 }
 
-TEST_CASE_METHOD(TamperFixture, "log-root: an entry after the last tree head", "[tamper]") {
+TEST_CASE_METHOD(TamperFixture, "log-root: an entry after the last checkpoint", "[tamper]") {
   std::vector<RecordFrame> frames = entry_frames(*this, leaf::kResult);
-  frames.push_back(head_frame(head(leaf::kResult)));
+  frames.push_back(checkpoint_frame(checkpoint(leaf::kResult)));
   frames.push_back({senim::protocol::FrameKind::entry, b.entries().at(leaf::kResult)});
   const Report report = verify_frames(frames);
   INFO(report.to_text());
   CHECK(failed(report) == only(Check::log_root));
   CHECK_THAT(
       first_failure(report, Check::log_root),
-      StartsWith("record: ") && Contains("entries 21 to 21 are not covered by a signed tree head"));
+      StartsWith("record: ") && Contains("entries 21 to 21 are not covered by a checkpoint"));
 }
 
-TEST_CASE_METHOD(TamperFixture, "log-root: a tree head whose size is not the entries before it",
+TEST_CASE_METHOD(TamperFixture, "log-root: a checkpoint whose size is not the entries before it",
                  "[tamper]") {
   std::vector<RecordFrame> frames = entry_frames(*this, leaf::kCount);
-  frames.push_back(head_frame(head(leaf::kCount - 1)));
+  frames.push_back(checkpoint_frame(checkpoint(leaf::kCount - 1)));
   const Report report = verify_frames(frames);
   INFO(report.to_text());
   CHECK(failed(report) == only(Check::log_root));
-  CHECK_THAT(first_failure(report, Check::log_root),
-             StartsWith(at(leaf::kCount)) && Contains("a tree head of size 21 follows 22 entries"));
+  CHECK_THAT(
+      first_failure(report, Check::log_root),
+      StartsWith(at(leaf::kCount)) && Contains("a checkpoint of size 21 follows 22 entries"));
 }
 
-// --- 3 tree-head-signatures -----------------------------------------------------
+// --- 3 checkpoint-signatures -----------------------------------------------------
 
-TEST_CASE_METHOD(TamperFixture, "tree-head-signatures: a head signed by the authority's key",
-                 "[tamper]") {
-  std::vector<RecordFrame> frames = entry_frames(*this, leaf::kCount);
-  frames.push_back(head_frame(head(leaf::kCount, &b.authority_key())));
-  const Report report = verify_frames(frames);
-  INFO(report.to_text());
-  CHECK(failed(report) == only(Check::tree_head_signatures));
-  CHECK_THAT(first_failure(report, Check::tree_head_signatures),
-             StartsWith(at(leaf::kCount)) && Contains("is not signed by board key"));
+namespace {
+
+// A record of every entry and then `note` as its checkpoint.
+Report verify_with_checkpoint(const TamperFixture& f, const std::string& note) {
+  std::vector<RecordFrame> frames = entry_frames(f, leaf::kCount);
+  frames.push_back(checkpoint_frame(note));
+  return verify_frames(frames);
 }
 
-TEST_CASE_METHOD(TamperFixture, "tree-head-signatures: a head signed for another election",
+}  // namespace
+
+TEST_CASE_METHOD(TamperFixture, "checkpoint-signatures: a checkpoint signed by the authority's key",
                  "[tamper]") {
-  std::vector<RecordFrame> frames = entry_frames(*this, leaf::kCount);
-  frames.push_back(head_frame(head(leaf::kCount, nullptr, "another-election")));
-  const Report report = verify_frames(frames);
+  const Report report = verify_with_checkpoint(*this, checkpoint(leaf::kCount, &b.authority_key()));
   INFO(report.to_text());
-  CHECK(failed(report) == only(Check::tree_head_signatures));
-  CHECK_THAT(first_failure(report, Check::tree_head_signatures),
-             StartsWith(at(leaf::kCount)) && Contains("for election \"another-election\""));
+  CHECK(failed(report) == only(Check::checkpoint_signatures));
+  CHECK_THAT(first_failure(report, Check::checkpoint_signatures),
+             StartsWith(at(leaf::kCount)) && Contains("note_unverified"));
+  // A tree the board did not sign is not printed for comparison.
+  CHECK_FALSE(report.tree_size.has_value());
+  CHECK(report.to_text().find("tree head: size") == std::string::npos);
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "checkpoint-signatures: a checkpoint by the board's key for another origin",
+                 "[tamper]") {
+  const Report report =
+      verify_with_checkpoint(*this, checkpoint(leaf::kCount, nullptr, "board.example/another"));
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::checkpoint_signatures));
+  CHECK_THAT(first_failure(report, Check::checkpoint_signatures),
+             StartsWith(at(leaf::kCount)) &&
+                 Contains("invalid_argument: the checkpoint is for origin "
+                          "\"board.example/another\"; the election's log is \"" +
+                          b.log_origin() + "\""));
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "checkpoint-signatures: a checkpoint whose board signature has a flipped bit",
+                 "[tamper]") {
+  std::string note = checkpoint(leaf::kCount);
+  // A base64 character inside the signature, changed: the line still
+  // decodes (canonically), to another signature.
+  char& c = note[note.size() - 10];
+  c = c == 'A' ? 'Q' : 'A';
+  const Report report = verify_with_checkpoint(*this, note);
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::checkpoint_signatures));
+  CHECK_THAT(first_failure(report, Check::checkpoint_signatures),
+             StartsWith(at(leaf::kCount)) && Contains("signature_invalid"));
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "checkpoint-signatures: a board-signed checkpoint with an extension line",
+                 "[tamper]") {
+  senim::crypto::merkle::MerkleLog log;
+  for (const Bytes& e : b.entries())
+    log.append(e);
+  const auto text = senim::tlog::format_checkpoint(
+      senim::tlog::Checkpoint{b.log_origin(), log.size(), log.root(), {"time 1700000000"}});
+  REQUIRE(text.ok());
+  const auto vkey =
+      *senim::protocol::board_verifier_key(b.log_origin(), b.board_key().public_key());
+  const auto signer = *senim::tlog::ed25519_note_signer(
+      vkey, [this](senim::ByteView m) { return b.board_key().sign(m); });
+  const std::vector<senim::tlog::NoteSigner> signers{signer};
+  const auto note = senim::tlog::sign_note(*text, signers);
+  REQUIRE(note.ok());
+  const Report report = verify_with_checkpoint(*this, *note);
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::checkpoint_signatures));
+  CHECK_THAT(first_failure(report, Check::checkpoint_signatures),
+             StartsWith(at(leaf::kCount)) && Contains("has 1 extension lines"));
+}
+
+// Not a tamper: cosignatures of keys the policy does not name are ignored
+// by checks 2 and 3 (signed-note: unknown keys' lines are ignored).
+TEST_CASE_METHOD(TamperFixture,
+                 "a checkpoint with a cosignature by a key the policy does not name passes",
+                 "[tamper]") {
+  const auto witness = senim::protocol::SigningKey::generate();
+  const auto vkey = *senim::tlog::make_verifier_key(
+      "stranger.example", senim::tlog::kSignatureTypeCosignatureV1, witness.public_key());
+  const auto cosigner = *senim::tlog::cosignature_v1_signer(
+      vkey, [&](senim::ByteView m) { return witness.sign(m); }, 1700000000);
+  std::string note = checkpoint(leaf::kCount);
+  const std::string text = note.substr(0, note.rfind("\n\n") + 1);
+  const auto line = senim::tlog::sign_note_text(text, cosigner);
+  REQUIRE(line.ok());
+  note += senim::tlog::format_signature_line(*line);
+  const Report report = verify_with_checkpoint(*this, note);
+  INFO(report.to_text());
+  CHECK(failed(report).empty());
 }
 
 // --- 4 entry-signatures ---------------------------------------------------------

@@ -86,7 +86,7 @@ TEST_CASE_METHOD(TamperFixture,
   std::vector<RecordFrame> frames;
   for (std::uint64_t i = 0; i < leaf::kPartial1; ++i)
     frames.push_back({senim::protocol::FrameKind::entry, b.entries().at(i)});
-  frames.push_back(head_frame(head(leaf::kPartial1)));
+  frames.push_back(checkpoint_frame(checkpoint(leaf::kPartial1)));
   const std::string path = temp_record_path("incomplete");
   write_frames(path, frames);
   const Run text = run_verify("-q '" + path + "'");

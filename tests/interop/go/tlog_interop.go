@@ -8,7 +8,8 @@
 // cosigV1Verifier below implements that one check from the specification,
 // independently of senim's code.
 //
-// Usage: tlog-interop-go DIR. Exit status 0 only if every check passes.
+// Usage: tlog-interop-go DIR (and `board …`, board_interop.go). Exit status
+// 0 only if every check passes.
 package main
 
 import (
@@ -377,8 +378,12 @@ func signForSenim(cpText string) {
 }
 
 func main() {
+	if len(os.Args) >= 2 && os.Args[1] == "board" {
+		board(os.Args[2:])
+		return
+	}
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: tlog-interop-go DIR")
+		fmt.Fprintln(os.Stderr, "usage: tlog-interop-go DIR | tlog-interop-go board VKEY URL MIRROR RECEIPT...")
 		os.Exit(2)
 	}
 	dir = os.Args[1]

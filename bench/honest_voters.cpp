@@ -1,0 +1,104 @@
+#include "bench/honest_voters.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace senim::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One run of `senim vote --credential FILE --choose …`, its stderr kept in
+// FILE.err.
+VoteResult vote_once(const std::string& senim, const std::string& credential) {
+  std::vector<std::string> args{
+      senim,      "vote",           "--credential", credential,
+      "--choose", "referendum=yes", "--choose",     "council=candidate-1,candidate-4"};
+  std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string err = credential + ".err";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  VoteResult r;
+  const auto t0 = Clock::now();
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, senim.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
+    r.error = "posix_spawn failed";
+    return r;
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (r.status != 0) {
+    std::ifstream in(err);
+    std::stringstream s;
+    s << in.rdbuf();
+    r.error = s.str();
+  }
+  return r;
+}
+
+}  // namespace
+
+std::vector<VoteResult> vote_for(const std::string& senim_binary,
+                                 const std::vector<std::string>& credentials, std::size_t& next,
+                                 double per_second, std::chrono::duration<double> seconds,
+                                 unsigned max_parallel) {
+  std::mutex mutex;
+  std::vector<VoteResult> results;
+  std::vector<std::thread> voters;
+  std::atomic<unsigned> running{0};
+  const auto start = Clock::now();
+  const auto period = std::chrono::duration<double>(1.0 / per_second);
+  for (std::size_t n = 0;; ++n) {
+    const auto at = start + std::chrono::duration_cast<Clock::duration>(period * n);
+    if (at - start >= seconds || next >= credentials.size())
+      break;
+    std::this_thread::sleep_until(at);
+    while (running >= max_parallel)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ++running;
+    voters.emplace_back([&, credential = credentials[next++]] {
+      VoteResult r = vote_once(senim_binary, credential);
+      const std::lock_guard lock(mutex);
+      results.push_back(std::move(r));
+      --running;
+    });
+  }
+  for (auto& t : voters)
+    t.join();
+  return results;
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty())
+    return 0;
+  std::sort(values.begin(), values.end());
+  // Nearest rank: the smallest value with at least p of the values at or below it.
+  const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(values.size())));
+  return values[std::min(values.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+}  // namespace senim::bench

@@ -1,0 +1,1 @@
+"""scripts/check-transcripts: the guides' transcripts, replayed with the real binaries."""
