@@ -74,8 +74,7 @@ int run(unsigned ballots, unsigned runs, unsigned step) {
   const std::string record = tmp.path() + "/record.senim";
   if (!b.write_record(record).ok())
     return 1;
-  senim::test::BoardFiles board(tmp.path() + "/tiles", b.board_key(),
-                                "bench.example/bench-witness");
+  senim::test::BoardFiles board(tmp.path() + "/tiles", b.board_key(), b.log_origin());
   board.set_entries(b.entries());
   const std::uint64_t size = b.entries().size();
   board.publish(size);

@@ -9,6 +9,7 @@
 #include "client/common.hpp"
 #include "client/key_files.hpp"
 #include "crypto/secret_memory.hpp"
+#include "net/log_sources.hpp"
 #include "net/url.hpp"
 #include "proto/witness.pb.h"
 #include "protocol/signing.hpp"
@@ -82,7 +83,7 @@ int witness_serve(const WitnessOptions& o) {
   auto listen = parse_listen(o.listen);
   if (!listen)
     return fail(listen.error());
-  auto board = witness::BoardSource::open(o.board);
+  auto board = net::open_log_source(o.board);
   if (!board)
     return fail(board.error());
   witness::WitnessConfig config;

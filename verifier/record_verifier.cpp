@@ -238,9 +238,8 @@ Hash32 LogVerifier::root() const {
   return impl_->root();
 }
 
-const protocol::PublicKey* LogVerifier::board_key() const {
-  const protocol::ElectionConfig* config = impl_->engine().config();
-  return config == nullptr ? nullptr : &config->board;
+const protocol::ElectionConfig* LogVerifier::config() const {
+  return impl_->engine().config();
 }
 
 Status LogVerifier::save_snapshot(const std::string& path, std::uint64_t record_bytes) {

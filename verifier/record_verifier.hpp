@@ -16,7 +16,7 @@
 
 #include "crypto/bytes.hpp"
 #include "crypto/error.hpp"
-#include "protocol/signing.hpp"
+#include "protocol/election_config.hpp"
 #include "verifier/report.hpp"
 
 namespace senim::verifier {
@@ -64,8 +64,9 @@ class LogVerifier {
 
   std::uint64_t size() const;  // entries fed
   Hash32 root() const;         // their Merkle root (docs/protocol.md §7.2)
-  // The board key the set-up names, if there is a usable set-up.
-  const protocol::PublicKey* board_key() const;
+  // The election the set-up defines (its board vkey, log origin and witness
+  // policy), if there is a usable set-up.
+  const protocol::ElectionConfig* config() const;
 
   // Writes the state, settled first, to `path` (verifier/snapshot.hpp), with
   // `record_bytes`, the length of the record file that holds the entries fed.

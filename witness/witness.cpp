@@ -73,7 +73,7 @@ Answer Witness::add_checkpoint(std::string_view body) {
   }
   if (checkpoint.size > engine_->size()) {
     if (auto s = check_new_entries(checkpoint, request->note); !s)
-      return s.error().code == Errc::io_error
+      return s.error().code == Errc::io_error || s.error().code == Errc::not_found
                  ? Answer{503, std::string(kText), s.error().message + "\n", 1}
                  : refuse(403, s.error(), request->note);
   }

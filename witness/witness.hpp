@@ -22,12 +22,12 @@
 
 #include "crypto/error.hpp"
 #include "proto/witness.pb.h"
+#include "protocol/log_source.hpp"
 #include "tlog/checkpoint.hpp"
 #include "tlog/note.hpp"
 #include "tlog/vkey.hpp"
 #include "tlog/witness_protocol.hpp"
 #include "verifier/record_verifier.hpp"
-#include "witness/board_source.hpp"
 #include "witness/mirror.hpp"
 
 namespace senim::witness {
@@ -37,8 +37,8 @@ struct WitnessConfig {
   std::string log_vkey;       // the board's vkey (type 0x01; its name is the origin)
   tlog::VerifierKey witness;  // the witness's own key (type 0x04)
   tlog::Ed25519SignFn sign;   // signs with the witness's secret key
-  std::unique_ptr<BoardSource> board;
-  unsigned threads = 1;  // the engine's workers
+  std::unique_ptr<protocol::LogSource> board;  // its tiles (net::open_log_source)
+  unsigned threads = 1;                        // the engine's workers
   // A snapshot of the engine after this many new entries, or this long
   // since the last one (whichever comes first, at a cosignature).
   std::uint64_t snapshot_entries = 100'000;

@@ -3,10 +3,8 @@
 // and pass every check of the public verifier.
 #include <algorithm>
 
-#include "crypto/merkle.hpp"
-#include "tlog/entry_bundle.hpp"
+#include "protocol/log_source.hpp"
 #include "tlog/proof_file.hpp"
-#include "tlog/stored_hashes.hpp"
 #include "tlog/tile_reader.hpp"
 #include "witness/witness.hpp"
 #include "witness/witness_state.hpp"
@@ -22,63 +20,48 @@ std::string str(std::uint64_t n) {
 }
 
 // The entries [begin, end) of the tree `checkpoint` names, each proven to be
-// that tree's leaf: the level-0 tiles are authenticated against the root
-// (TileHashReader), and each bundle entry must hash to its tile's hash.
-Expected<std::vector<Bytes>> fetch_proven_entries(BoardSource& board,
+// that tree's leaf by the shared reader (protocol::CheckpointedLog: the
+// level-0 tiles authenticated against the root, each bundle entry hashed to
+// its tile's hash).
+Expected<std::vector<Bytes>> fetch_proven_entries(protocol::LogSource& board,
                                                   const tlog::Checkpoint& checkpoint,
                                                   std::uint64_t begin, std::uint64_t end) {
-  tlog::TileHashReader tiles(checkpoint.size, checkpoint.root, board);
-  std::vector<std::uint64_t> indexes;
-  for (std::uint64_t i = begin; i < end; ++i)
-    indexes.push_back(tlog::stored_hash_index(0, i));
-  auto leaf_hashes = tiles.read_hashes(indexes);
-  if (!leaf_hashes)
-    return leaf_hashes.error();
+  protocol::CheckpointedLog log(board, checkpoint);
   std::vector<Bytes> out;
+  out.reserve(end - begin);
   for (std::uint64_t b = begin / tlog::kFullTileWidth; b * tlog::kFullTileWidth < end; ++b) {
-    const std::uint64_t first = b * tlog::kFullTileWidth;
-    tlog::Tile tile{0, b, tlog::kFullTileWidth};
-    if (first + tlog::kFullTileWidth > checkpoint.size)
-      tile.width = static_cast<std::uint16_t>(checkpoint.size - first);
-    auto bundle = board.read_entry_bundle(tile);
+    auto bundle = log.bundle(b);
     if (!bundle)
       return bundle.error();
-    auto entries = tlog::decode_entry_bundle(*bundle);
-    if (!entries)
-      return make_error(entries.error().code,
-                        tlog::entry_bundle_path(tile) + ": " + entries.error().message);
-    if (entries->size() != tile.width) {
-      return make_error(Errc::invalid_length, tlog::entry_bundle_path(tile) + " holds " +
-                                                  str(entries->size()) + " entries, not " +
-                                                  str(tile.width));
-    }
-    for (std::uint64_t i = std::max(first, begin); i < std::min(first + tile.width, end); ++i) {
-      Bytes& entry = (*entries)[i - first];
-      if (crypto::merkle::leaf_hash(entry) != (*leaf_hashes)[i - begin]) {
-        return make_error(
-            Errc::merkle_root_mismatch,
-            "entry " + str(i) + " in " + tlog::entry_bundle_path(tile) +
-                " is not the leaf the board's tiles give for the checkpoint of size " +
-                str(checkpoint.size));
-      }
-      out.push_back(std::move(entry));
-    }
+    const std::uint64_t first = b * tlog::kFullTileWidth;
+    for (std::uint64_t i = std::max(first, begin); i < std::min(first + bundle->size(), end); ++i)
+      out.push_back(std::move((*bundle)[i - first]));
   }
   return out;
 }
 
 }  // namespace
 
+// docs/protocol.md §14.3: the log this witness was configured with (--log)
+// is the one the set-up names: its origin (§8.2) and its board key.
 Status Witness::check_setup_names_board() {
-  const protocol::PublicKey* board = engine_->board_key();
-  if (board == nullptr || *board == log_key_.public_key)
+  const protocol::ElectionConfig* config = engine_->config();
+  if (config == nullptr)
     return Status::success();  // no usable set-up is check 5's to report
-  return make_error(Errc::not_authorized, "the set-up names the board key " + to_hex(*board) +
-                                              ", but the log's checkpoints are signed by " +
-                                              to_hex(log_key_.public_key));
+  if (config->log_origin != log_key_.name) {
+    return make_error(Errc::unknown_log, "the set-up names the log origin \"" + config->log_origin +
+                                             "\", but this witness watches the log \"" +
+                                             log_key_.name + "\" (its --log vkey's name)");
+  }
+  if (config->board == log_key_.public_key)
+    return Status::success();
+  return make_error(Errc::not_authorized,
+                    "the set-up names the board key " + to_hex(config->board) +
+                        ", but the log's checkpoints are signed by " + to_hex(log_key_.public_key));
 }
 
-// Errors: io_error (the board could not be read: try again later);
+// Errors: io_error, not_found (the board could not be read, or does not
+// serve the tiles yet: try again later);
 // merkle_root_mismatch, invalid_length, invalid_encoding (the board's
 // tiles or bundles are not the checkpoint's tree); not_authorized (an entry
 // fails a check: from now on the witness refuses the log from that entry).
@@ -156,7 +139,7 @@ Status Witness::check_new_entries(const tlog::Checkpoint& checkpoint, const std:
     return undo(s.error());
   state_ = std::move(next);
   keep_entry_evidence(checkpoint, note, leaf, why);
-  return undo(make_error(Errc::not_authorized, message));
+  return undo(make_error(board ? Errc::not_authorized : board.error().code, message));
 }
 
 // evidence/entry-N.tlog-proof: the failing entry with its inclusion proof

@@ -53,10 +53,13 @@ struct Harness {
   std::unique_ptr<ServerProcess> process;
   int starts = 0;
 
-  explicit Harness(std::uint32_t voters = 6) {
+  // `setup_origin`: the log origin the set-up names (§8.2); the board's
+  // files are signed under kOrigin whatever it is.
+  explicit Harness(std::uint32_t voters = 6, std::string setup_origin = std::string(kOrigin)) {
     sim::ElectionPlan plan;
     plan.manifest = sim::demo_manifest("witness-2026", 2);
     plan.voters = voters;
+    plan.log_origin = std::move(setup_origin);
     b = std::make_unique<sim::ElectionBuilder>(std::move(plan));
     b->prepare();  // 9 entries: set-up, 3 deals, 3 ready, credentials, open
     board =
@@ -378,6 +381,24 @@ TEST_CASE("the witness refuses a log whose set-up names another board key", "[wi
   CHECK(h.monitored().status == 404);
 }
 
+TEST_CASE("the witness refuses a log whose set-up names another log origin than --log's",
+          "[witness]") {
+  // A board key the set-up names, but checkpoints under an origin the set-up
+  // does not name: the witness was configured (--log) for another log.
+  Harness h(6, "board.test/other-2026");
+  h.start();
+  const auto r = h.add(0, h.b->entries().size());
+  CHECK(r.status == 403);
+  CHECK(r.body.find("entry 0 of this log fails the election's checks: the set-up names the log "
+                    "origin \"board.test/other-2026\", but this witness watches the log "
+                    "\"board.test/witness-2026\" (its --log vkey's name)") != std::string::npos);
+  CHECK(h.monitored().status == 404);
+  const std::string status = h.status();
+  INFO(status);
+  CHECK(status.find("REFUSING") != std::string::npos);
+  CHECK(status.find("the set-up names the log origin") != std::string::npos);
+}
+
 TEST_CASE(
     "the witness survives kill -9 with its state, resumes from a snapshot, and never "
     "cosigns two inconsistent checkpoints",
@@ -574,7 +595,8 @@ TEST_CASE(
 
   SECTION("503: the tiles of the new checkpoint are not there (yet)") {
     const auto r = h.post(h.board->request(opened, n));  // not published
-    require_refused(r, 503, "the board has neither tile/0/000.p/" + std::to_string(n));
+    // Neither the partial bundle nor a full one at its place.
+    require_refused(r, 503, "/tile/entries/000 does not exist");
   }
   SECTION("403: a bundle whose entry is not the tiles' leaf") {
     h.board->publish(n);
@@ -590,8 +612,8 @@ TEST_CASE(
         .write(reinterpret_cast<const char*>(bundle->data()),
                static_cast<std::streamsize>(bundle->size()));
     require_refused(h.post(h.board->request(opened, n)), 403,
-                    "entry " + std::to_string(opened) + " in tile/entries/000.p/" +
-                        std::to_string(n) + " is not the leaf the board's tiles give");
+                    "entry " + std::to_string(opened) + " of its bundle is not leaf " +
+                        std::to_string(opened) + " of the log of size " + std::to_string(n));
   }
   CHECK(h.monitored().body == cosigned);
   CHECK(read_file(h.data + "/state.json") == state);
