@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace senim::test {
 namespace {
@@ -67,6 +68,16 @@ std::string read_url(int fd, std::chrono::seconds timeout) {
 }
 
 }  // namespace
+
+bool eventually(const std::function<bool()>& done, int seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done())
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
 
 TempDir::TempDir() {
   std::string pattern =

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ struct CommandResult {
   std::string output;
 };
 CommandResult run_server_command(const std::vector<std::string>& args);
+
+// Polls `done` every 50 ms until it holds or `seconds` pass; whether it held.
+bool eventually(const std::function<bool()>& done, int seconds);
 
 class ServerProcess {
  public:

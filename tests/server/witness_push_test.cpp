@@ -23,18 +23,9 @@ using senim::test::StubWitness;
 namespace v1 = senim::v1;
 using Clock = std::chrono::steady_clock;
 
-namespace {
+using senim::test::eventually;
 
-// Polls until `done` or `seconds` pass; whether it got done.
-bool eventually(const std::function<bool()>& done, int seconds) {
-  const auto deadline = Clock::now() + std::chrono::seconds(seconds);
-  while (Clock::now() < deadline) {
-    if (done())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
+namespace {
 
 std::string witness_line(const std::string& name, const StubWitness& w) {
   return "witness " + name + " " + senim::tlog::format_vkey(w.vkey()) + " " + w.url() + "\n";
