@@ -11,6 +11,7 @@
 #include "crypto/merkle_compact_range.hpp"
 #include "protocol/board_checkpoint.hpp"
 #include "protocol/record.hpp"
+#include "protocol/witness_quorum.hpp"
 #include "tlog/checkpoint.hpp"
 #include "tlog/note.hpp"
 #include "verifier/engine.hpp"
@@ -129,12 +130,63 @@ class LogVerifier::Impl {
     if (auto v = protocol::verify_board_checkpoint(note, config->board_vkey); !v) {
       report_.fail(Check::checkpoint_signatures, leaves_,
                    std::string(errc_name(v.error().code)) + ": " + v.error().message);
+      return true;
     }
+    check_cosignatures(note, *config);
     return true;
   }
 
-  // The record has ended: every entry must be covered by a signed head.
+  // Check 19 on one checkpoint the board signed: every cosignature of a
+  // policy witness on it verifies. Which of them cosigned the last one is
+  // kept for the quorum (judge_quorum).
+  void check_cosignatures(const std::string& note, const protocol::ElectionConfig& config) {
+    last_note_ = note;
+    final_.reset();
+    if (config.policy.quorum == tlog::kQuorumNone)
+      return;
+    report_.item(Check::witness_quorum);
+    auto w = protocol::witnessing(note, config.policy);
+    if (!w) {
+      report_.fail(Check::witness_quorum, leaves_,
+                   std::string(errc_name(w.error().code)) + ": " + w.error().message);
+      return;
+    }
+    final_ = std::move(*w);
+  }
+
+  // Check 19 at the end: the record's final checkpoint meets the quorum of
+  // the election's witness policy (docs/verifier-checks.md).
+  void judge_quorum() {
+    const protocol::ElectionConfig* config = engine_.config();
+    if (config == nullptr) {
+      report_.skip(Check::witness_quorum, "no set-up names the witness policy");
+      return;
+    }
+    report_.quorum = protocol::describe_quorum(config->policy);
+    if (config->policy.quorum == tlog::kQuorumNone) {
+      report_.skip(Check::witness_quorum,
+                   "the election's witness policy is `quorum none`: no cosignature is required");
+      return;
+    }
+    if (!ended_with_head_ || heads_ == 0) {
+      report_.item(Check::witness_quorum);
+      report_.fail(Check::witness_quorum, std::nullopt,
+                   "quorum_not_met: the record does not end with a checkpoint");
+      return;
+    }
+    if (!final_)
+      return;  // the final checkpoint failed check 3 or 19 already
+    report_.cosigners.assign(final_->witnesses.begin(), final_->witnesses.end());
+    if (auto q = protocol::require_quorum(*final_, config->policy); !q) {
+      report_.fail(Check::witness_quorum, std::nullopt,
+                   std::string(errc_name(q.error().code)) + ": " + q.error().message);
+    }
+  }
+
+  // The record has ended: every entry must be covered by a signed head, and
+  // the last one must meet the quorum.
   void check_heads_cover_log() {
+    judge_quorum();
     if (ended_with_head_ && heads_ > 0) {
       // The tree people compare with what they saw: the one recomputed from
       // every entry, when the record's last signed head is that tree.
@@ -166,6 +218,7 @@ class LogVerifier::Impl {
     out.set_heads(heads_);
     out.set_last_head_size(last_head_size_);
     out.set_ended_with_head(ended_with_head_);
+    out.set_last_checkpoint(last_note_);
     for (const Hash32& h : log_.subtrees())
       out.add_subtrees(reinterpret_cast<const char*>(h.data()), h.size());
     engine_.save(*out.mutable_engine());
@@ -184,7 +237,17 @@ class LogVerifier::Impl {
     heads_ = in.heads();
     last_head_size_ = in.last_head_size();
     ended_with_head_ = in.ended_with_head();
-    return engine_.restore(in.engine());
+    last_note_ = in.last_checkpoint();
+    if (auto s = engine_.restore(in.engine()); !s)
+      return s;
+    // What check 19 found on the last checkpoint, found again (its
+    // failures, if any, are in the report restored).
+    const protocol::ElectionConfig* config = engine_.config();
+    if (config != nullptr && !last_note_.empty() && config->policy.quorum != tlog::kQuorumNone) {
+      if (auto w = protocol::witnessing(last_note_, config->policy))
+        final_ = std::move(*w);
+    }
+    return Status::success();
   }
 
  private:
@@ -197,6 +260,8 @@ class LogVerifier::Impl {
   std::uint64_t heads_ = 0;
   std::uint64_t last_head_size_ = 0;
   bool ended_with_head_ = false;
+  std::string last_note_;                      // the last checkpoint frame's note
+  std::optional<protocol::Witnessing> final_;  // check 19 on it, if it passed
   std::vector<BallotTask> batch_;
   std::deque<
       std::pair<std::shared_ptr<std::vector<BallotTask>>, std::future<std::vector<BallotOutcome>>>>

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <set>
 #include <thread>
@@ -84,10 +85,20 @@ TEST_CASE(
   ElectionFixture f(4, 2, 2, true, [&](const tlog::VerifierKey& board) {
     return ws.start_and_name(board, f.server->url());
   });
-  f.open_and_vote(4);
+  const auto receipts = f.open_and_vote(4);
   const std::uint64_t size = f.builder->entries().size();
   const std::set<std::string> all{"w1", "w2", "w3"};
   REQUIRE(eventually([&] { return cosigners_at(f, size) == all; }, 30));
+  // A voter's senim check says who vouches for the log covering the ballot.
+  const std::string receipt = ws.tmp.path() + "/ballot.tlog-proof";
+  std::ofstream(receipt) << receipts.back().tlog_proof();
+  const auto checked = test::run_command(std::string(SENIM_BINARY) + " check " + receipt +
+                                         " --server " + f.server->url() + " 2>&1");
+  INFO(checked.out);
+  CHECK(checked.status == 0);
+  CHECK(checked.out.find("witnessed: the latest checkpoint (size " + std::to_string(size) +
+                         ") is cosigned by w1, w2, w3 — quorum observers: 2 of w1, w2, w3, "
+                         "met") != std::string::npos);
   const std::string note = get_body(f.server->url(), "/checkpoint");
   CHECK(verify(f, note).quorum_met);
   auto parsed = tlog::parse_note(note);
@@ -147,9 +158,11 @@ TEST_CASE(
   REQUIRE(test::fetch_board_key(*client_b) == f.board_key);
   for (std::uint64_t i = 0; i + 2 < n; ++i)
     REQUIRE(test::post_entry(*client_b, f.builder->entries()[i]).status == 200);
+  test::Posted on_b;
   for (std::uint32_t v : {2U, 3U, 4U}) {
     f.builder->cast(v, protocol::BallotChoices{{{v % 2 == 0 ? 1U : 0U, v % 2 == 0 ? 0U : 1U}}});
-    REQUIRE(test::post_entry(*client_b, f.builder->entries().back()).status == 200);
+    on_b = test::post_entry(*client_b, f.builder->entries().back());
+    REQUIRE(on_b.status == 200);
   }
   const auto b_latest = verify(f, get_body(b.url(), "/checkpoint"));
   REQUIRE(b_latest.checkpoint.size == n + 1);
@@ -182,6 +195,17 @@ TEST_CASE(
     CHECK(verify(f, monitored).checkpoint.root == verify(f, seen_a).checkpoint.root);
     CHECK(w->status().find("HTTP 422: ") != std::string::npos);
   }
+  // The voter B gave a receipt to is told, loudly, that no witness vouches
+  // for B's log.
+  const std::string receipt = ws.tmp.path() + "/b.tlog-proof";
+  std::ofstream(receipt) << on_b.receipt.tlog_proof();
+  const auto checked = test::run_command(std::string(SENIM_BINARY) + " check " + receipt +
+                                         " --server " + b.url() + " 2>&1");
+  INFO(checked.out);
+  CHECK(checked.out.find("NOT YET WITNESSED: no checkpoint covering your ballot carries the "
+                         "quorum yet (the latest, of size " +
+                         std::to_string(n + 1) + ", is cosigned by no witness") !=
+        std::string::npos);
   // B got no cosignature at all; A's checkpoint still has its three.
   CHECK(verify(f, get_body(b.url(), "/checkpoint")).witnesses.empty());
   CHECK(cosigners_at(f, n) == all);
