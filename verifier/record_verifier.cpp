@@ -32,9 +32,9 @@ using Clock = std::chrono::steady_clock;
 class LogVerifier::Impl {
  public:
   Impl(std::string path, Report& report, unsigned threads, Mode mode)
-      : path_(std::move(path)),
+      : engine_(path, report, mode == Mode::live),
         report_(report),
-        engine_(path_, report, mode == Mode::live),
+        path_(std::move(path)),
         pool_(threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : threads) {}
 
   void on_entry(protocol::Frame frame) {
@@ -251,21 +251,22 @@ class LogVerifier::Impl {
   }
 
  private:
-  const std::string path_;
-  Report& report_;
+  // In the order that packs them (clang-tidy's padding check).
   Engine engine_;
-  ThreadPool pool_;
-  crypto::merkle::CompactRange log_;
+  Report& report_;
   std::uint64_t leaves_ = 0;
   std::uint64_t heads_ = 0;
   std::uint64_t last_head_size_ = 0;
-  bool ended_with_head_ = false;
-  std::string last_note_;                      // the last checkpoint frame's note
-  std::optional<protocol::Witnessing> final_;  // check 19 on it, if it passed
   std::vector<BallotTask> batch_;
+  const std::string path_;
+  crypto::merkle::CompactRange log_;
+  std::string last_note_;  // the last checkpoint frame's note
   std::deque<
       std::pair<std::shared_ptr<std::vector<BallotTask>>, std::future<std::vector<BallotOutcome>>>>
       in_flight_;
+  std::optional<protocol::Witnessing> final_;  // check 19 on it, if it passed
+  ThreadPool pool_;                            // last but one: its workers stop first
+  bool ended_with_head_ = false;
 };
 
 LogVerifier::LogVerifier(std::string record_path, Report& report, unsigned threads, Mode mode)

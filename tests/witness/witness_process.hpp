@@ -28,6 +28,7 @@ class WitnessProcess {
   const std::string& vkey() const { return vkey_; }
   const std::string& data() const { return data_; }
   const std::string& url() const { return process_->url(); }
+  pid_t pid() const { return process_->pid(); }
   std::string log() const { return process_ ? process_->log() : std::string(); }
   // The policy line naming it (docs/protocol.md §13.7): `witness NAME VKEY URL`.
   std::string policy_line() const { return "witness " + name_ + " " + vkey_ + " " + url() + "\n"; }
