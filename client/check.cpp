@@ -22,6 +22,7 @@
 #include "protocol/record_log_source.hpp"
 #include "protocol/text_rules.hpp"
 #include "protocol/tracking_code.hpp"
+#include "protocol/witness_quorum.hpp"
 #include "tlog/note.hpp"
 
 namespace senim::client {
@@ -200,6 +201,58 @@ int check_code(const CheckOptions& o) {
               " (of election \"" + protocol::printable(served->config.election_id()) + "\")");
 }
 
+// docs/protocol.md §11.3, "Checking it later", and §11.4: which of the
+// election's witnesses vouch for a checkpoint covering the receipt, and
+// whether they meet the quorum. Never overstated: a checkpoint without the
+// quorum is "not yet witnessed". Errors: a policy witness's cosignature that
+// does not verify, or a witnessed checkpoint the log does not extend.
+Status report_witnesses(const protocol::ElectionConfig& config, const std::string& latest_note,
+                        const tlog::Checkpoint& mine, protocol::LogSource& source) {
+  const tlog::Policy& policy = config.policy;
+  if (policy.quorum == tlog::kQuorumNone) {
+    std::cout << "witnesses: none (the election's policy is `quorum none`): only the board "
+                 "vouches for this log\n";
+    return Status::success();
+  }
+  auto latest = protocol::witnessing(latest_note, policy);
+  if (!latest)
+    return latest.error();
+  auto names = [](const protocol::Witnessing& w) {
+    std::string out;
+    for (const std::string& n : w.witnesses)
+      out += (out.empty() ? "" : ", ") + protocol::printable(n);
+    return out.empty() ? std::string("no witness") : out;
+  };
+  const std::string quorum = protocol::describe_quorum(policy);
+  if (latest->quorum_met) {
+    std::cout << "witnessed: the latest checkpoint (size " << latest->size << ") is cosigned by "
+              << names(*latest) << " — " << protocol::printable(quorum) << ", met\n";
+    return Status::success();
+  }
+  // The board's latest witnessed checkpoint, if it covers the receipt.
+  auto witnessed_note = source.witnessed_checkpoint();
+  if (witnessed_note && witnessed_note->has_value()) {
+    auto w = protocol::witnessing(**witnessed_note, policy);
+    if (!w)
+      return w.error();
+    auto parsed = protocol::verify_board_checkpoint(**witnessed_note, config.board_vkey);
+    if (w->quorum_met && w->size >= mine.size && parsed) {
+      if (auto s = protocol::verify_extends(mine, parsed->checkpoint, source); !s)
+        return s;
+      std::cout << "witnessed: the checkpoint of size " << w->size
+                << ", which covers your ballot, is cosigned by " << names(*w) << " — "
+                << protocol::printable(quorum) << ", met\n";
+      return Status::success();
+    }
+  }
+  std::cout << "NOT YET WITNESSED: no checkpoint covering your ballot carries the quorum yet "
+               "(the latest, of size "
+            << latest->size << ", is cosigned by " << names(*latest) << "; "
+            << protocol::printable(quorum) << "). Check again later: a receipt that never "
+            << "reaches the quorum means the election's observers did not vouch for it.\n";
+  return Status::success();
+}
+
 }  // namespace
 
 int check(const CheckOptions& o) {
@@ -283,6 +336,9 @@ int check(const CheckOptions& o) {
               << " it had when it gave you the receipt\n"
               << "checked offline against " << protocol::printable(*location)
               << "; its last checkpoint is kept in " << kept_path << "\n";
+    if (auto s = report_witnesses(config, served->latest.note, mine, *source); !s)
+      return fail("a witness cosignature on the record's checkpoint does not check: " +
+                  s.error().message);
     show_record_status(*opened->record, checked->parts.file.index, checked->parts.parsed);
     return 0;
   }
@@ -291,6 +347,9 @@ int check(const CheckOptions& o) {
             << " entries extends the " << mine.size << " it had when it gave you the receipt\n"
             << "checked against " << protocol::printable(*location)
             << "; its latest checkpoint is kept in " << kept_path << "\n";
+  if (auto s = report_witnesses(config, served->latest.note, mine, *source); !s)
+    return fail("a witness cosignature on the board's checkpoint does not check: " +
+                s.error().message);
   show_status(*location, checked->parts);
   return 0;
 }

@@ -87,6 +87,22 @@ struct CheckOptions {
 
 int check(const CheckOptions& o);
 
+// `senim witness …`: an observer's witness (docs/observer-guide.md).
+struct WitnessOptions {
+  std::string name;  // keygen: the witness's key name
+  std::string key;   // its key file
+  std::string data;  // its data directory
+  std::string listen = "127.0.0.1:7380";
+  std::string log;    // the board's vkey
+  std::string board;  // where its tiles are: URL or directory
+  unsigned threads = 1;
+  std::uint64_t snapshot_entries = 100'000;
+};
+
+int witness_keygen(const WitnessOptions& o);
+int witness_serve(const WitnessOptions& o);
+int witness_status(const WitnessOptions& o);
+
 // `senim export-tiles`: a mirror of a board's tiled log in a directory
 // (docs/protocol.md §11.5, docs/operator-guide.md).
 struct ExportOptions {

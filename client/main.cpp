@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
       "  senim trustee   a trustee's part: keys, box key, key ceremony, decryption\n"
       "  senim admin     the election authority: keygen, create, credentials, register, open, "
       "close,\n"
-      "                  tally, result, status"};
+      "                  tally, result, status\n"
+      "  senim witness   an observer's witness: keygen, serve, status"};
   app.set_version_flag("--version", senim::protocol::version_text("senim"));
   app.require_subcommand(1);
 
@@ -182,6 +183,38 @@ int main(int argc, char** argv) {
   e->add_option("--out", export_options.out, "the mirror directory (created if missing)")
       ->required();
 
+  WitnessOptions witness;
+  auto* w = app.add_subcommand(
+      "witness", "an observer's witness: checks the board's entries, then cosigns its checkpoints");
+  w->require_subcommand(1);
+  auto* w_keygen = w->add_subcommand("keygen", "make the witness's cosigning key");
+  w_keygen->add_option("--name", witness.name, "the witness's key name, e.g. witness1.example.kz")
+      ->required();
+  w_keygen->add_option("--out", witness.key, "key file to write (kept secret)")->required();
+  auto* w_serve = w->add_subcommand(
+      "serve",
+      "answer the board's add-checkpoint requests (tlog-witness) and serve the latest "
+      "cosigned checkpoint");
+  w_serve->add_option("--key", witness.key, "the witness's key file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  w_serve->add_option("--log", witness.log, "the board's vkey (senim admin status shows it)")
+      ->required();
+  w_serve
+      ->add_option("--board", witness.board,
+                   "where to read the board's tiles: its URL, or a directory mirroring them")
+      ->required();
+  w_serve->add_option("--listen", witness.listen,
+                      "HOST:PORT to answer on (default 127.0.0.1:7380)");
+  w_serve->add_option("--threads", witness.threads, "threads checking ballots (default 1)");
+  w_serve->add_option("--snapshot-every", witness.snapshot_entries,
+                      "save the engine's state after this many new entries (default 100000; "
+                      "also every 5 minutes)");
+  auto* w_status = w->add_subcommand(
+      "status", "what the witness has verified and cosigned, and what it refused and why");
+  for (auto* cmd : {w_serve, w_status})
+    cmd->add_option("--data", witness.data, "the witness's data directory")->required();
+
   CLI11_PARSE(app, argc, argv);
   senim::protocol::quiet_protobuf_logging();
   if (sodium_init() < 0)
@@ -221,6 +254,12 @@ int main(int argc, char** argv) {
     return credential_keygen(credential_options);
   if (c->parsed())
     return check(check_options);
+  if (w_keygen->parsed())
+    return witness_keygen(witness);
+  if (w_serve->parsed())
+    return witness_serve(witness);
+  if (w_status->parsed())
+    return witness_status(witness);
   if (e->parsed())
     return export_tiles(export_options);
   return fail("no command given; see senim --help");

@@ -44,6 +44,8 @@ std::string_view errc_name(Errc code) {
       return "size_conflict";
     case Errc::quorum_not_met:
       return "quorum_not_met";
+    case Errc::not_a_fork:
+      return "not_a_fork";
     case Errc::noncanonical_varint:
       return "noncanonical_varint";
     case Errc::unknown_field:

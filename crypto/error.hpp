@@ -32,6 +32,7 @@ enum class Errc {
   unknown_log,           // a checkpoint's origin is not a log the reader knows
   size_conflict,         // a witness's latest tree size differs from the claimed old size
   quorum_not_met,        // the verified cosigners do not satisfy the witness policy
+  not_a_fork,            // fork evidence whose two checkpoints can both be true
   // Not the canonical encoding of a message (docs/protocol.md §11.1.1), one code per rule:
   noncanonical_varint,  // a varint longer than needed, or wider than its field
   unknown_field,        // a field number (or wire type) the schema does not have

@@ -282,30 +282,17 @@ Status verify_inclusion(std::uint64_t index, std::uint64_t tree_size, const Hash
   return Status::success();
 }
 
-Status verify_consistency(std::uint64_t old_size, std::uint64_t new_size, const Hash32& old_root,
-                          const Hash32& new_root, std::span<const Hash32> proof) {
-  // §7.5 policy, outside RFC 9162 §2.1.4.2 (which assumes 0 < first < second).
-  if (old_size == 0) {
-    return bad_proof("consistency from the empty tree (old size 0) proves nothing");
+Expected<ConsistencyRoots> roots_from_consistency_proof(std::uint64_t old_size,
+                                                        std::uint64_t new_size,
+                                                        const Hash32& power_of_two_prefix,
+                                                        std::span<const Hash32> proof) {
+  if (old_size == 0 || old_size >= new_size) {
+    return bad_proof("consistency proof roots need 0 < old size < new size, not " + str(old_size) +
+                     " and " + str(new_size));
   }
-  if (old_size > new_size) {
-    return bad_proof("old size " + str(old_size) + " exceeds new size " + str(new_size));
-  }
-  if (old_size == new_size) {
-    if (!proof.empty()) {
-      return bad_proof("consistency proof between equal sizes " + str(old_size) + " has " +
-                       str(proof.size()) + " hashes, want 0");
-    }
-    if (old_root != new_root) {
-      return make_error(Errc::merkle_root_mismatch,
-                        "trees of equal size " + str(old_size) + " have different roots " +
-                            to_hex(old_root) + " and " + to_hex(new_root));
-    }
-    return Status::success();
-  }
-  // 0 < old_size < new_size. Step numbers below are RFC 9162 §2.1.4.2's
-  // (docs/protocol.md §7.4 lists them). The length check also covers step 1
-  // (an empty proof), as every such proof has at least one hash.
+  // Step numbers below are RFC 9162 §2.1.4.2's (docs/protocol.md §7.4 lists
+  // them). The length check also covers step 1 (an empty proof), as every
+  // such proof has at least one hash.
   const std::uint64_t want = consistency_proof_length(old_size, new_size);
   if (proof.size() != want) {
     return bad_proof("consistency proof from size " + str(old_size) + " to " + str(new_size) +
@@ -315,7 +302,7 @@ Status verify_consistency(std::uint64_t old_size, std::uint64_t new_size, const 
   std::vector<Hash32> path;
   path.reserve(proof.size() + 1);
   if (std::has_single_bit(old_size))
-    path.push_back(old_root);
+    path.push_back(power_of_two_prefix);
   path.insert(path.end(), proof.begin(), proof.end());
 
   std::uint64_t fn = old_size - 1;  // step 3
@@ -348,6 +335,36 @@ Status verify_consistency(std::uint64_t old_size, std::uint64_t new_size, const 
   if (sn != 0) {  // (unreachable after the length check)
     return bad_proof("consistency proof shorter than the path");
   }
+  return ConsistencyRoots{fr, sr};
+}
+
+Status verify_consistency(std::uint64_t old_size, std::uint64_t new_size, const Hash32& old_root,
+                          const Hash32& new_root, std::span<const Hash32> proof) {
+  // §7.5 policy, outside RFC 9162 §2.1.4.2 (which assumes 0 < first < second).
+  if (old_size == 0) {
+    return bad_proof("consistency from the empty tree (old size 0) proves nothing");
+  }
+  if (old_size > new_size) {
+    return bad_proof("old size " + str(old_size) + " exceeds new size " + str(new_size));
+  }
+  if (old_size == new_size) {
+    if (!proof.empty()) {
+      return bad_proof("consistency proof between equal sizes " + str(old_size) + " has " +
+                       str(proof.size()) + " hashes, want 0");
+    }
+    if (old_root != new_root) {
+      return make_error(Errc::merkle_root_mismatch,
+                        "trees of equal size " + str(old_size) + " have different roots " +
+                            to_hex(old_root) + " and " + to_hex(new_root));
+    }
+    return Status::success();
+  }
+  // 0 < old_size < new_size.
+  auto roots = roots_from_consistency_proof(old_size, new_size, old_root, proof);
+  if (!roots)
+    return roots.error();
+  const Hash32& fr = roots->old_root;
+  const Hash32& sr = roots->new_root;
   if (fr != old_root) {
     return make_error(Errc::merkle_root_mismatch,
                       root_mismatch_message("old tree of size " + str(old_size), fr, old_root));

@@ -91,6 +91,24 @@ Expected<Hash32> root_from_inclusion_proof(std::uint64_t index, std::uint64_t tr
 Status verify_inclusion(std::uint64_t index, std::uint64_t tree_size, const Hash32& leaf,
                         std::span<const Hash32> proof, const Hash32& root);
 
+// §7.4 verification steps 4–10 (RFC 9162 §2.1.4.2 steps 1–6): the roots of
+// the tree of old_size leaves and of the tree of new_size leaves that the
+// proof's subtrees hash up to. When old_size is a power of two the proof
+// leaves out the old tree's root (the verifier has it): the path starts with
+// `power_of_two_prefix` instead, which a verifier sets to the old root it
+// holds and fork evidence to the larger tree's own hash of its first
+// old_size leaves (docs/protocol.md §14.6). Ignored otherwise. Errors:
+// merkle_bad_proof unless 0 < old_size < new_size and the proof has the
+// length these sizes need.
+struct ConsistencyRoots {
+  Hash32 old_root;
+  Hash32 new_root;
+};
+Expected<ConsistencyRoots> roots_from_consistency_proof(std::uint64_t old_size,
+                                                        std::uint64_t new_size,
+                                                        const Hash32& power_of_two_prefix,
+                                                        std::span<const Hash32> proof);
+
 // §7.4 verification (RFC 9162 §2.1.4.2): the tree of old_size leaves with
 // root old_root is a prefix of the tree of new_size leaves with root new_root.
 // Policy (§7.5): old_size == 0 is always rejected; old_size == new_size is

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "crypto/error.hpp"
 #include "crypto/merkle.hpp"
 
 namespace senim::crypto::merkle {
@@ -18,6 +19,13 @@ class CompactRange {
   // MTH of the leaves appended so far: the subtrees folded right to left,
   // MTH = node(S_1, node(S_2, … node(S_{k−1}, S_k))).
   Hash32 root() const;
+
+  // The subtree hashes, largest first: with size(), all a range is, so that
+  // a verifier can save it and resume (verifier/snapshot.hpp).
+  const std::vector<Hash32>& subtrees() const { return subtrees_; }
+  // A range restored from size() and subtrees(). Errors: invalid_length
+  // unless there is one subtree per set bit of `size`.
+  static Expected<CompactRange> restore(std::uint64_t size, std::vector<Hash32> subtrees);
 
  private:
   std::vector<Hash32> subtrees_;  // largest (leftmost) first

@@ -100,14 +100,29 @@ Expected<Frame> RecordReader::read_at(std::uint64_t offset) {
   return std::move(**frame);
 }
 
+Bytes record_header() {
+  Bytes header(kRecordMagic.begin(), kRecordMagic.end());
+  append_u32_be(header, kRecordVersion);
+  return header;
+}
+
+Expected<Bytes> record_frame(FrameKind kind, ByteView payload) {
+  if (payload.size() > kMaxFrameBytes) {
+    return make_error(Errc::invalid_length, "frame exceeds 4 MiB");
+  }
+  Bytes frame{static_cast<std::uint8_t>(kind)};
+  append_u32_be(frame, static_cast<std::uint32_t>(payload.size()));
+  frame.insert(frame.end(), payload.begin(), payload.end());
+  return frame;
+}
+
 Expected<RecordWriter> RecordWriter::create(const std::string& path) {
   RecordWriter writer;
   writer.path_ = path;
   writer.file_.reset(std::fopen((path + ".tmp").c_str(), "wb"));
   if (!writer.file_)
     return io("cannot create " + path + ".tmp");
-  Bytes header(kRecordMagic.begin(), kRecordMagic.end());
-  append_u32_be(header, kRecordVersion);
+  const Bytes header = record_header();
   if (std::fwrite(header.data(), 1, header.size(), writer.file_.get()) != header.size()) {
     return io("cannot write record header");
   }
@@ -115,14 +130,10 @@ Expected<RecordWriter> RecordWriter::create(const std::string& path) {
 }
 
 Status RecordWriter::write(FrameKind kind, ByteView payload) {
-  if (payload.size() > kMaxFrameBytes) {
-    return make_error(Errc::invalid_length, "frame exceeds 4 MiB");
-  }
-  Bytes head{static_cast<std::uint8_t>(kind)};
-  append_u32_be(head, static_cast<std::uint32_t>(payload.size()));
-  if (std::fwrite(head.data(), 1, head.size(), file_.get()) != head.size() ||
-      (!payload.empty() &&
-       std::fwrite(payload.data(), 1, payload.size(), file_.get()) != payload.size())) {
+  auto frame = record_frame(kind, payload);
+  if (!frame)
+    return frame.error();
+  if (std::fwrite(frame->data(), 1, frame->size(), file_.get()) != frame->size()) {
     return io("cannot write record frame");
   }
   return Status::success();

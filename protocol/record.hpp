@@ -56,6 +56,12 @@ class RecordReader {
   std::uint64_t offset_ = kRecordHeaderBytes;
 };
 
+// The file's first kRecordHeaderBytes, and a frame's bytes (for a writer
+// that appends to a record in place, such as a witness's mirror). Errors:
+// invalid_length for a payload over kMaxFrameBytes.
+Bytes record_header();
+Expected<Bytes> record_frame(FrameKind kind, ByteView payload);
+
 // Writes to PATH.tmp and renames over PATH on finish(), so a reader never
 // sees a half-written record.
 class RecordWriter {

@@ -172,6 +172,18 @@ Expected<DecodedTally> decode_tally(const ElectionShape& shape, const v1::Encryp
   return out;
 }
 
+Status TallyAccumulator::restore(const v1::EncryptedTally& saved) {
+  auto decoded = decode_tally(shape_, saved);
+  if (!decoded)
+    return decoded.error();
+  for (std::size_t d = 0; d < sums_.size(); ++d) {
+    for (std::size_t i = 0; i < sums_[d].size(); ++i)
+      sums_[d][i] = decoded->sums[d][i].value();
+    counted_[d] = decoded->ballots_counted[d];
+  }
+  return Status::success();
+}
+
 Status compare_tally(const ElectionShape& shape, const TallyAccumulator& expected,
                      const DecodedTally& published) {
   for (std::size_t d = 0; d < shape.districts.size(); ++d) {

@@ -28,6 +28,10 @@ class TallyAccumulator {
   const std::vector<crypto::Ciphertext>& district(std::size_t d) const { return sums_[d]; }
   // §10.1: the EncryptedTally message (encodes every ciphertext).
   v1::EncryptedTally to_message() const;
+  // Replaces the sums and counts with those of a saved to_message() (a
+  // verifier resuming from a snapshot, verifier/snapshot.hpp). Errors: those
+  // of decode_tally; on error nothing changes.
+  Status restore(const v1::EncryptedTally& saved);
 
  private:
   const ElectionShape& shape_;

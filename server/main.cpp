@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <thread>
 
@@ -56,7 +57,15 @@ int main(int argc, char** argv) {
                  "checked entries waiting for the group commit at most; beyond, 503")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  unsigned witness_timeout = 60;
+  app.add_option("--witness-timeout", witness_timeout,
+                 "seconds a witness may take to answer a pushed checkpoint (a senim witness "
+                 "answers once it has checked every new entry: catching up after a stop takes "
+                 "about 0.4 ms per ballot per core; docs/protocol.md §11.4)")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 3600U));
   CLI11_PARSE(app, argc, argv);
+  options.push.timeout = std::chrono::seconds(witness_timeout);
 
   senim::protocol::quiet_protobuf_logging();
   if (sodium_init() < 0) {

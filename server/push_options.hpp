@@ -11,8 +11,12 @@ struct PushOptions {
   // subsequence of the checkpoints, and a quorum one checkpoint a second.
   std::chrono::milliseconds interval{1000};
   // Connecting, sending and answering, each: a witness that takes longer is
-  // treated as down, and only its own thread waits.
-  std::chrono::milliseconds timeout{5000};
+  // treated as down, and only its own thread waits. A senim witness answers
+  // after checking every new entry (docs/protocol.md §14.3), which after a
+  // stop of hours is minutes of ballots: long enough for that, so that a
+  // catch-up is not cut off and restarted forever (senim-server
+  // --witness-timeout).
+  std::chrono::milliseconds timeout{60000};
   // Retries after a failure: 1 s, doubling, at most a minute apart.
   std::chrono::milliseconds first_backoff{1000};
   std::chrono::milliseconds max_backoff{60000};

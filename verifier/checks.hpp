@@ -27,9 +27,10 @@ enum class Check : std::size_t {
   aggregate,
   partial_decryptions,
   result,
+  witness_quorum,
 };
 
-inline constexpr std::size_t kCheckCount = 18;
+inline constexpr std::size_t kCheckCount = 19;
 
 struct CheckInfo {
   Check check;
@@ -78,6 +79,9 @@ inline constexpr std::array<CheckInfo, kCheckCount> kChecks{{
      "every partial decryption is proven correct", "partial decryptions", "partial decryption"},
     {Check::result, "result", "the published counts are the decryption of the tally", "counts",
      "count"},
+    {Check::witness_quorum, "witness-quorum",
+     "the witnesses' cosignatures verify, and the final checkpoint meets the quorum", "checkpoints",
+     "checkpoint"},
 }};
 
 inline const CheckInfo& info(Check c) {

@@ -44,6 +44,29 @@ void CredentialTable::add(const Hash32& key, std::uint32_t district, std::uint64
   s.record.list_index_ = index;
 }
 
+void CredentialTable::for_each(
+    const std::function<void(const Hash32&, const CredentialRecord&, std::uint32_t)>& visit) const {
+  for (std::size_t i = 0; i < size_; ++i)
+    visit(slots_[i].key, slots_[i].record, slots_[i].record.list_index_);
+}
+
+void CredentialTable::restore(const Hash32& key, const CredentialRecord& record,
+                              std::uint32_t list_index) {
+  add(key, record.district, record.last_offset, list_index);
+  Slot& s = slots_[size_ - 1];
+  s.record = record;
+  s.record.list_index_ = list_index;
+}
+
+bool CredentialTable::restore_sealed() {
+  for (std::size_t i = 1; i < size_; ++i) {
+    if (!key_less(slots_[i - 1].key, slots_[i].key))
+      return false;
+  }
+  sealed_ = true;
+  return true;
+}
+
 std::vector<CredentialTable::Duplicate> CredentialTable::seal() {
   std::vector<Duplicate> repeats;
   if (sealed_)

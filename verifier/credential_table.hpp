@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -63,6 +64,17 @@ class CredentialTable {
   const CredentialRecord* find(const Hash32& key) const;
   bool contains(const Hash32& key) const { return find(key) != nullptr; }
   std::size_t size() const { return size_; }
+
+  // Snapshots (verifier/engine_snapshot.cpp): every slot, in the table's
+  // order. Before seal(), a record's last_offset is its list's leaf and
+  // `list_index` its place in that list (after, 0).
+  void for_each(const std::function<void(const Hash32& key, const CredentialRecord& record,
+                                         std::uint32_t list_index)>& visit) const;
+  // Puts back, in the same order, a slot that for_each() gave.
+  void restore(const Hash32& key, const CredentialRecord& record, std::uint32_t list_index);
+  // After every restore() of a table that was saved sealed. False (and not
+  // sealed) if its keys are not strictly ascending, as seal() leaves them.
+  bool restore_sealed();
   bool empty() const { return size_ == 0; }
 
  private:

@@ -4,7 +4,10 @@
 
 namespace senim::verifier {
 
-Engine::Engine(std::string path, Report& report) : report_(report), path_(std::move(path)) {}
+Engine::Engine(std::string path, Report& report, bool live)
+    : report_(report),
+      path_(std::move(path)),
+      cast_alphas_(live ? std::make_unique<CastAlphaIndex>() : nullptr) {}
 
 void Engine::on_entry(std::uint64_t leaf, std::uint64_t /*offset*/,
                       const protocol::ParsedEntry& e) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 #include "crypto/key_ceremony.hpp"
 #include "crypto/merkle_compact_range.hpp"
 #include "crypto/threshold_decryption.hpp"
+#include "proto/verifier.pb.h"
 #include "protocol/ceremony_keys.hpp"
 #include "protocol/election_config.hpp"
 #include "protocol/election_state.hpp"
@@ -27,8 +29,10 @@
 #include "protocol/tally.hpp"
 #include "protocol/voting_parameters.hpp"
 #include "verifier/ballot_batch.hpp"
+#include "verifier/cast_alphas.hpp"
 #include "verifier/credential_table.hpp"
 #include "verifier/report.hpp"
+#include "verifier/snapshot.hpp"
 
 namespace senim::verifier {
 
@@ -36,9 +40,21 @@ namespace senim::verifier {
 // complaint the ceremony has failed and no message is allowed (§12).
 enum class Stage { before_setup, ceremony, ceremony_failed, voting, closed, tallied, finished };
 
+// What a set-up that check 5 refused still says unambiguously,
+// so that later messages are judged by the checks they break
+// (engine_ceremony.cpp; used again when a snapshot is restored).
+std::optional<protocol::ElectionConfig> usable_setup(const protocol::ParsedEntry& e);
+
+// α of challenged ciphertexts → the leaf of the challenge that opened them.
+using OpenedAlphas = std::unordered_map<Hash32, std::uint64_t, protocol::Hash32Hasher>;
+
 class Engine {
  public:
-  Engine(std::string path, Report& report);
+  // `live`: the log grows while it is checked (a witness): every judgment
+  // that can be made at an entry is made there, keeping what that needs
+  // (the α of every cast ciphertext, cast_alphas.hpp). Otherwise (a record,
+  // senim-verify) what needs the whole log is judged once, at finish().
+  Engine(std::string path, Report& report, bool live = false);
 
   // One entry, in log order. Ballots and challenges of the voting period go
   // through the worker pool instead: see ballot_task() / apply_ballot().
@@ -53,6 +69,22 @@ class Engine {
 
   const std::string& election_id() const { return election_id_; }
   const protocol::ElectionConfig* config() const { return config_ ? &*config_ : nullptr; }
+
+  // engine_snapshot.cpp: the engine's state, to resume from
+  // (verifier/snapshot.hpp). save() is called between entries, with every
+  // ballot applied; restore() on a fresh engine over the same record, the
+  // credentials after the rest.
+  void save(v1::EngineState& out) const;
+  Status restore(const v1::EngineState& in);
+  std::size_t credential_count() const { return credentials_.size(); }
+  void save_credentials(const std::function<void(ByteView record)>& sink) const;
+  Status restore_credential(ByteView record);
+  // After the last restore_credential().
+  Status finish_restoring_credentials();
+  // Live engines only: the cast α fingerprints (8 bytes each, big-endian).
+  std::uint64_t cast_alpha_count() const { return cast_alphas_ ? cast_alphas_->size() : 0; }
+  void save_cast_alphas(const std::function<void(ByteView record)>& sink) const;
+  Status restore_cast_alpha(ByteView record);
 
  private:
   // engine_ceremony.cpp
@@ -70,8 +102,14 @@ class Engine {
   void on_partial(std::uint64_t leaf, const protocol::ParsedEntry& e);
   void on_result(std::uint64_t leaf, const protocol::ParsedEntry& e);
   void check_revote_rule(std::uint64_t leaf, const v1::EncryptedTally& tally);
-  // Check 15's second pass: no cast ballot holds a ciphertext a challenge opened.
-  void check_challenged_never_cast();
+  // engine_voting.cpp: check 15's rule that no cast ballot holds a ciphertext
+  // a challenge opened (§9.5). At finish() for a record: one second pass.
+  // Live: at each cast ballot, and at each challenge (cast_alphas_ names the
+  // candidates, the record confirms them).
+  void check_cast_not_opened(std::uint64_t leaf, const v1::Ballot& ballot);
+  void check_opened_not_cast(std::uint64_t leaf, const std::vector<Hash32>& opened);
+  // Reports every cast ballot before `end_leaf` that holds an α of `opened`.
+  void report_cast_ballots_holding(const OpenedAlphas& opened, std::uint64_t end_leaf);
   void check_aggregate(std::uint64_t leaf);
   struct LoadedBallot {
     std::uint32_t district;
@@ -108,9 +146,11 @@ class Engine {
   std::string path_;
   std::string election_id_;
   std::vector<bool> ready_;
-  CredentialTable credentials_;  // sealed (sorted) when voting opens
+  bool credentials_sealed() const;  // once voting opened (seal_credentials())
+  CredentialTable credentials_;     // sealed (sorted) when voting opens
   // α of every ciphertext a valid challenge opened → its leaf (§9.5).
-  std::unordered_map<Hash32, std::uint64_t, protocol::Hash32Hasher> challenged_alphas_;
+  OpenedAlphas challenged_alphas_;
+  std::unique_ptr<CastAlphaIndex> cast_alphas_;  // live engines only
   std::optional<protocol::DecodedTally> tally_;
   std::optional<protocol::ElectionConfig> config_;
   Stage stage_ = Stage::before_setup;

@@ -7,7 +7,6 @@
 #include "verifier/engine.hpp"
 
 namespace senim::verifier {
-namespace {
 
 // A set-up that check 5 refused may still say unambiguously what the
 // election is: contests whose sizes give ballots a shape, districts, keys of
@@ -72,6 +71,8 @@ std::optional<protocol::ElectionConfig> usable_setup(const protocol::ParsedEntry
       protocol::election_policy(config.board_vkey, witnesses ? *witnesses : tlog::Policy{});
   return config;
 }
+
+namespace {
 
 std::string label(const v1::Text& text) {
   for (const char* lang : {"en", "ru", "kk"}) {

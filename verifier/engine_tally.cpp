@@ -180,8 +180,10 @@ void Engine::finish() {
     report_.item(Check::setup);
     report_.fail(Check::setup, std::nullopt, "the record has no election set-up");
   }
-  // A challenged ballot is never cast, let alone counted (§9.5).
-  check_challenged_never_cast();
+  // A challenged ballot is never cast, let alone counted (§9.5): for a
+  // record, the second pass; a live engine judged it entry by entry.
+  if (!cast_alphas_)
+    report_cast_ballots_holding(challenged_alphas_, close_leaf_);
   // Why a check had nothing to do (the first reason given is kept).
   auto ends = [this](const char* otherwise) -> std::string {
     return stage_ == Stage::ceremony_failed ? "the key ceremony failed" : otherwise;

@@ -1,11 +1,20 @@
 // Checks 4, 10–13 and 15 for the ballots and challenges of the voting
 // period, applied in log order from the workers' outcomes; and check 15's
-// second pass over the record.
+// rule that no cast ballot holds a challenged ciphertext.
 #include <algorithm>
 
 #include "verifier/engine.hpp"
 
 namespace senim::verifier {
+namespace {
+
+std::string opened_by(std::size_t ciphertext, std::uint64_t challenge_leaf) {
+  return "ciphertext " + std::to_string(ciphertext + 1) +
+         " of this cast ballot was opened by the challenge at entry " +
+         std::to_string(challenge_leaf) + ": its vote is public";
+}
+
+}  // namespace
 
 void Engine::apply_ballot(const BallotTask& task, const BallotOutcome& o) {
   const protocol::ParsedEntry& e = task.parsed;
@@ -45,6 +54,7 @@ void Engine::apply_ballot(const BallotTask& task, const BallotOutcome& o) {
         break;
       }
     }
+    check_opened_not_cast(leaf, o.opened_alphas);
     return;
   }
 
@@ -59,6 +69,7 @@ void Engine::apply_ballot(const BallotTask& task, const BallotOutcome& o) {
   }
   if (cred == nullptr)
     return;  // no district: it cannot be counted anywhere
+  check_cast_not_opened(leaf, e.statement.ballot());
 
   CredentialRecord& c = *cred;
   const std::uint32_t sequence = e.statement.ballot().sequence();
@@ -86,11 +97,42 @@ void Engine::apply_ballot(const BallotTask& task, const BallotOutcome& o) {
 
 // §9.5: no cast ballot (of a listed credential, in the voting period, of
 // this election) holds a ciphertext whose α a challenge opened, whichever
-// came first. Challenges are few; cast ballots are many, so instead of
-// remembering them the record is read a second time, keeping nothing per
-// ballot. Only needed when something was challenged.
-void Engine::check_challenged_never_cast() {
-  if (challenged_alphas_.empty())
+// came first. A record is judged at its end by one second pass: challenges
+// are few, cast ballots many, so instead of remembering them the record is
+// read a second time, keeping nothing per ballot (finish()). A live engine
+// judges each cast ballot against the challenges before it, here, and each
+// challenge against the ballots cast before it (check_opened_not_cast).
+void Engine::check_cast_not_opened(std::uint64_t leaf, const v1::Ballot& ballot) {
+  if (!cast_alphas_)
+    return;
+  const std::vector<Hash32> alphas = protocol::ciphertext_alphas(ballot);
+  for (std::size_t i = 0; i < alphas.size(); ++i) {
+    if (auto hit = challenged_alphas_.find(alphas[i]); hit != challenged_alphas_.end()) {
+      report_.fail(Check::challenges, leaf, opened_by(i, hit->second));
+      break;
+    }
+  }
+  for (const Hash32& alpha : alphas)
+    cast_alphas_->insert(alpha);
+}
+
+// Live: the ballots cast before the challenge at `leaf` that may hold what it
+// opened are found in the record (rarely: only a fingerprint that matches)
+// and reported at their own entries, as the second pass would.
+void Engine::check_opened_not_cast(std::uint64_t leaf, const std::vector<Hash32>& opened) {
+  if (!cast_alphas_)
+    return;
+  OpenedAlphas candidates;
+  for (const Hash32& alpha : opened) {
+    if (cast_alphas_->may_contain(alpha))
+      candidates.emplace(alpha, leaf);
+  }
+  if (!candidates.empty())
+    report_cast_ballots_holding(candidates, leaf);
+}
+
+void Engine::report_cast_ballots_holding(const OpenedAlphas& opened, std::uint64_t end_leaf) {
+  if (opened.empty())
     return;
   auto reader = protocol::RecordReader::open(path_);
   if (!reader)
@@ -98,7 +140,7 @@ void Engine::check_challenged_never_cast() {
   std::uint64_t leaf = 0;
   for (;;) {
     auto frame = reader->next();
-    if (!frame || !frame->has_value() || leaf >= close_leaf_)
+    if (!frame || !frame->has_value() || leaf >= end_leaf)
       return;
     if ((*frame)->kind != protocol::FrameKind::entry)
       continue;
@@ -112,11 +154,8 @@ void Engine::check_challenged_never_cast() {
     }
     const std::vector<Hash32> alphas = protocol::ciphertext_alphas(e->statement.ballot());
     for (std::size_t i = 0; i < alphas.size(); ++i) {
-      if (auto hit = challenged_alphas_.find(alphas[i]); hit != challenged_alphas_.end()) {
-        report_.fail(Check::challenges, at,
-                     "ciphertext " + std::to_string(i + 1) +
-                         " of this cast ballot was opened by the challenge at entry " +
-                         std::to_string(hit->second) + ": its vote is public");
+      if (auto hit = opened.find(alphas[i]); hit != opened.end()) {
+        report_.fail(Check::challenges, at, opened_by(i, hit->second));
         break;
       }
     }

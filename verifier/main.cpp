@@ -8,12 +8,16 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "net/log_sources.hpp"
 #include "protocol/entry.hpp"
+#include "protocol/fork_evidence.hpp"
 #include "protocol/text_rules.hpp"
 #include "protocol/version.hpp"
+#include "tlog/base64.hpp"
 #include "verifier/record_verifier.hpp"
 #include "verifier/tiled_record.hpp"
 
@@ -44,6 +48,38 @@ void remove_temporary(const std::string& record) {
   std::filesystem::remove_all(std::filesystem::path(record).parent_path(), ignored);
 }
 
+// senim-verify --evidence FILE: does the file prove that the board signed
+// two checkpoints that cannot both be true (docs/protocol.md §14.6)? Exit
+// 0 only if it does; 1 if it does not; 2 if it cannot be read.
+int check_evidence(const std::string& path) {
+  using senim::protocol::printable;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "senim-verify: cannot read " << printable(path) << "\n";
+    return 2;
+  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::cout << "fork evidence " << printable(path) << "\n";
+  auto evidence = senim::protocol::parse_fork_evidence(text);
+  auto proven = evidence ? senim::protocol::verify_fork_evidence(*evidence)
+                         : senim::Expected<senim::protocol::ProvenFork>(evidence.error());
+  if (!proven) {
+    std::cout << "NOT PROVEN (" << senim::errc_name(proven.error().code)
+              << "): " << printable(proven.error().message) << "\n";
+    return 1;
+  }
+  auto line = [](const senim::tlog::Checkpoint& c) {
+    return "size " + std::to_string(c.size) + ", root " + senim::tlog::base64_encode(c.root);
+  };
+  std::cout << "  board       " << printable(evidence->board_vkey) << "\n"
+            << "  origin      " << printable(proven->board.name) << "\n"
+            << "  checkpoint  " << line(proven->smaller) << "  (signed by the board)\n"
+            << "  checkpoint  " << line(proven->larger) << "  (signed by the board)\n"
+            << "PROVEN: " << printable(proven->explanation)
+            << ". The board showed different people different logs.\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -71,6 +107,12 @@ int main(int argc, char** argv) {
   record_opt->excludes(server_opt);
   record_opt->excludes(mirror_opt);
   server_opt->excludes(mirror_opt);
+  std::string evidence;
+  auto* evidence_opt = app.add_option(
+      "--evidence", evidence,
+      "check a fork evidence file offline instead: exit 0 only if it proves that the board signed "
+      "two checkpoints that cannot both be true");
+  evidence_opt->excludes(record_opt)->excludes(server_opt)->excludes(mirror_opt);
   app.add_option("--save", save, "with --server or --mirror: where to keep the record");
   bool partial = false;
   app.add_flag("--partial", partial,
@@ -89,6 +131,8 @@ int main(int argc, char** argv) {
     std::cerr << "senim-verify: libsodium failed to initialise\n";
     return 2;
   }
+  if (!evidence.empty())
+    return check_evidence(evidence);
   if (record.empty() && server.empty() && mirror.empty()) {
     std::cerr << "senim-verify: give a record file, --server URL or --mirror DIR (see --help)\n";
     return 2;

@@ -50,6 +50,16 @@ std::string with_commas(std::uint64_t n) {
 
 }  // namespace
 
+std::optional<std::pair<std::uint64_t, Check>> Report::first_failed_entry() const {
+  std::optional<std::pair<std::uint64_t, Check>> first;
+  for (const CheckInfo& c : kChecks) {
+    const CheckResult& r = result(c.check);
+    if (r.failures > 0 && r.first_entry && (!first || *r.first_entry < first->first))
+      first = std::pair{*r.first_entry, c.check};
+  }
+  return first;
+}
+
 void Report::fail(Check c, std::optional<std::uint64_t> entry, const std::string& message) {
   CheckResult& r = results_[index(c)];
   if (r.failures == 0) {
@@ -177,7 +187,10 @@ std::string Report::to_text() const {
   }
   out << "\n";
   if (tree_size) {
-    out << "tree head: size " << with_commas(*tree_size) << ", root " << root_hex << "\n\n";
+    out << "tree head: size " << with_commas(*tree_size) << ", root " << root_hex << "\n";
+    if (!quorum.empty())
+      out << "witnessed: " << witnessed_text() << "\n";
+    out << "\n";
   }
   const Outcome o = outcome();
   if (o == Outcome::verified && verified_result)
@@ -235,6 +248,19 @@ std::string Report::result_text() const {
   return out.str();
 }
 
+std::string Report::witnessed_text() const {
+  const CheckResult& r = result(Check::witness_quorum);
+  std::string names;
+  for (const std::string& n : cosigners)
+    names += (names.empty() ? "" : ", ") + n;
+  if (r.verdict() == Verdict::not_applicable)
+    return protocol::printable(quorum);
+  return (cosigners.empty() ? std::string("no witness")
+                            : "cosigned by " + protocol::printable(names)) +
+         " (" + protocol::printable(quorum) +
+         (r.verdict() == Verdict::passed ? ": met" : ": NOT met") + ")";
+}
+
 std::string Report::to_json() const {
   std::ostringstream out;
   out << "{\"record\":" << json_string(record);
@@ -255,6 +281,12 @@ std::string Report::to_json() const {
     out << ",\"incomplete_because\":" << json_string(incomplete_because());
   if (tree_size)
     out << ",\"tree_size\":" << *tree_size << ",\"root\":" << json_string(root_hex);
+  if (!quorum.empty()) {
+    out << ",\"quorum\":" << json_string(quorum) << ",\"cosigners\":[";
+    for (std::size_t i = 0; i < cosigners.size(); ++i)
+      out << (i == 0 ? "" : ",") << json_string(cosigners[i]);
+    out << "]";
+  }
   out << ",\"checks\":[";
   bool first = true;
   for (const CheckInfo& c : kChecks) {

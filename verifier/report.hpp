@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "proto/tally.pb.h"
 #include "verifier/checks.hpp"
@@ -44,6 +45,11 @@ class Report {
   // or a reason already.
   void skip(Check c, const std::string& why);
   const CheckResult& result(Check c) const { return results_[index(c)]; }
+  // Puts back a result saved earlier (a verifier resuming, verifier/snapshot.hpp).
+  void restore_result(Check c, CheckResult r) { results_[index(c)] = std::move(r); }
+  // The failure that comes first in the log, over every check: the leaf
+  // index and the check, or nullopt if no failure names an entry.
+  std::optional<std::pair<std::uint64_t, Check>> first_failed_entry() const;
   // No check failed (some may not have applied).
   bool passed() const;
   std::size_t failed_checks() const;
@@ -55,6 +61,10 @@ class Report {
   std::string record;
   std::string election_id;
   std::string board_key_hex;
+  // Check 19: the election's quorum, for people, and the witnesses whose
+  // cosignatures on the final checkpoint verified (policy names).
+  std::string quorum;
+  std::vector<std::string> cosigners;
   std::uint64_t entries = 0;
   std::uint64_t ballots = 0;
   double seconds = 0;
@@ -82,6 +92,8 @@ class Report {
   std::string to_json() const;
   // The verified counts (every check passed), a line per district and the total.
   std::string result_text() const;
+  // Check 19 for people: who cosigned the final checkpoint, against the quorum.
+  std::string witnessed_text() const;
   // The exit status of senim-verify for this report (docs/verifier-checks.md).
   int exit_status() const;
 

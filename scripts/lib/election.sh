@@ -9,7 +9,35 @@
 #   call stop_board when done. If the caller defines a function while_voting,
 #   it runs after the voters have voted and before the close.
 
-stop_board() { [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; SERVER_PID=; }
+stop_board() {
+  local pid
+  for pid in ${WITNESS_PIDS[@]+"${WITNESS_PIDS[@]}"}; do kill "$pid" 2>/dev/null || true; done
+  WITNESS_PIDS=()
+  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null
+  SERVER_PID=
+}
+
+# board_vkey URL ORIGIN: the board's verifier key (docs/protocol.md §11.2):
+# ORIGIN+hex(SHA-256(ORIGIN ‖ 0x0A ‖ 0x01 ‖ key)[:4])+base64(0x01 ‖ key).
+board_vkey() {
+  python3 - "$1" "$2" <<'PY'
+import base64, hashlib, json, sys, urllib.request
+url, origin = sys.argv[1], sys.argv[2]
+key = base64.b64decode(json.load(urllib.request.urlopen(url + "/v1/election?format=json"))["board_key"])
+key_id = hashlib.sha256(origin.encode() + b"\n\x01" + key).digest()[:4].hex()
+print(origin + "+" + key_id + "+" + base64.b64encode(b"\x01" + key).decode())
+PY
+}
+
+# witness_cosigners URL: how many cosignature lines the board's /checkpoint carries.
+witness_cosigners() {
+  python3 - "$1" <<'PY'
+import sys, urllib.request
+note = urllib.request.urlopen(sys.argv[1] + "/checkpoint").read().decode()
+origin = note.split("\n", 1)[0]
+print(sum(1 for l in note.split("\n\n", 1)[1].splitlines() if not l.startswith("\u2014 " + origin + " ")))
+PY
+}
 
 # start_board DATA_DIR LOG: starts a senim-server on a free loopback port;
 # sets STARTED_PID and STARTED_URL. Returns 1 if it does not come up.
@@ -44,6 +72,29 @@ SERVER_PID=$STARTED_PID
 URL=$STARTED_URL
 export SENIM_SERVER="$URL"
 echo "board: $URL (data in $OUT/board)"
+
+step "three observers start their witnesses (docs/observer-guide.md; quorum: 2 of 3)"
+BOARD_VKEY=$(board_vkey "$URL" "${URL#http://}/demo-2026")
+echo "board vkey: $BOARD_VKEY"
+POLICY=""
+WITNESS_PIDS=()
+for w in 1 2 3; do
+  "$SENIM" witness keygen --name "witness-$w.observers.demo" --out "witness-$w.key" \
+    >"logs/witness-$w-keygen.log"
+  WVKEY=$(sed -n 's/^vkey //p' "logs/witness-$w-keygen.log")
+  "$SENIM" witness serve --key "witness-$w.key" --data "witness-$w" --log "$BOARD_VKEY" \
+    --board "$URL" --listen 127.0.0.1:0 >"logs/witness-$w.out" 2>"logs/witness-$w.log" &
+  WITNESS_PIDS+=($!)
+  for _ in $(seq 100); do
+    grep -q "listening on" "logs/witness-$w.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  WURL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "logs/witness-$w.out" | head -n1)
+  [ -n "$WURL" ] || { cat "logs/witness-$w.log"; echo "witness $w did not start" >&2; return 1; }
+  echo "witness w$w: $WURL"
+  POLICY+="witness w$w $WVKEY $WURL"$'\n'
+done
+POLICY+="group observers 2 w1 w2 w3"$'\n'"quorum observers"$'\n'
 
 step "the authority and three trustees make their long-term keys"
 "$SENIM" admin keygen --out authority.key
@@ -84,6 +135,9 @@ cat >manifest.json <<'EOF'
   ]
 }
 EOF
+
+jq --arg policy "$POLICY" '. + {witness_policy: $policy}' manifest.json >manifest.tmp
+mv manifest.tmp manifest.json
 
 step "each trustee makes a fresh box key for this election's key ceremony on this board"
 for t in 1 2 3; do "$SENIM" trustee box-key --key "trustee-$t.key" --election demo-2026; done
@@ -208,6 +262,13 @@ else
   echo "NO: the result differs from the intended votes:" >&2
   cat result-vs-intended.diff >&2
 fi
+
+step "the witnesses cosign the board's final checkpoint"
+for _ in $(seq 150); do
+  [ "$(witness_cosigners "$URL")" -ge 2 ] && break
+  sleep 0.2
+done
+python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1] + "/checkpoint").read().decode(), end="")' "$URL"
 
 step "an observer runs the public verifier on the board"
 set +e

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace senim::test {
 namespace {
@@ -47,15 +48,16 @@ std::string read_url(int fd, std::chrono::seconds timeout) {
 }
 
 // In the child after fork(): stdout to `out`, stderr to `err`, then
-// senim-server with `args`.
-[[noreturn]] void exec_server(std::vector<std::string> args, int out, int err) {
+// `program` (the senim-server in use by default) with `args`.
+[[noreturn]] void exec_server(std::vector<std::string> args, int out, int err,
+                              const std::string& program = binary()) {
   ::dup2(out, STDOUT_FILENO);
   ::dup2(err, STDERR_FILENO);
   if (out > STDERR_FILENO)
     ::close(out);
   if (err > STDERR_FILENO && err != out)
     ::close(err);
-  args.insert(args.begin(), binary());
+  args.insert(args.begin(), program);
   std::vector<char*> argv;
   argv.reserve(args.size() + 1);
   for (std::string& a : args)
@@ -66,6 +68,16 @@ std::string read_url(int fd, std::chrono::seconds timeout) {
 }
 
 }  // namespace
+
+bool eventually(const std::function<bool()>& done, int seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done())
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
 
 TempDir::TempDir() {
   std::string pattern =
@@ -80,23 +92,38 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
+namespace {
+std::vector<std::string> server_args(const std::string& data_dir, std::vector<std::string> extra) {
+  std::vector<std::string> args{"--data", data_dir, "--listen", "127.0.0.1:0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+std::string server_log_path(const std::string& data_dir) {
+  return data_dir + "-server-" + std::to_string(counter++) + ".log";
+}
+}  // namespace
+
 ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::string> extra) {
-  start(data_dir, std::move(extra), 0);
+  start(binary(), server_args(data_dir, std::move(extra)), server_log_path(data_dir), 0);
 }
 
 ServerProcess::ServerProcess(const std::string& data_dir, std::vector<std::string> extra,
                              std::uint64_t max_file_bytes) {
-  start(data_dir, std::move(extra), max_file_bytes);
+  start(binary(), server_args(data_dir, std::move(extra)), server_log_path(data_dir),
+        max_file_bytes);
 }
 
-void ServerProcess::start(const std::string& data_dir, std::vector<std::string> extra,
-                          std::uint64_t max_file_bytes) {
-  log_path_ = data_dir + "-server-" + std::to_string(counter++) + ".log";
+ServerProcess::ServerProcess(const std::string& program, std::vector<std::string> args,
+                             const std::string& log_path) {
+  start(program, std::move(args), log_path, 0);
+}
+
+void ServerProcess::start(const std::string& program, std::vector<std::string> args,
+                          const std::string& log_path, std::uint64_t max_file_bytes) {
+  log_path_ = log_path;
   int out[2];
   if (::pipe(out) != 0)
     throw std::runtime_error("pipe failed");
-  std::vector<std::string> args{"--data", data_dir, "--listen", "127.0.0.1:0"};
-  args.insert(args.end(), extra.begin(), extra.end());
   pid_ = ::fork();
   if (pid_ < 0)
     throw std::runtime_error("fork failed");
@@ -108,14 +135,15 @@ void ServerProcess::start(const std::string& data_dir, std::vector<std::string> 
       const rlimit limit{max_file_bytes, max_file_bytes};
       ::setrlimit(RLIMIT_FSIZE, &limit);
     }
-    exec_server(std::move(args), out[1], err != nullptr ? ::fileno(err) : STDERR_FILENO);
+    exec_server(std::move(args), out[1], err != nullptr ? ::fileno(err) : STDERR_FILENO, program);
   }
   ::close(out[1]);
   stdout_fd_ = out[0];
   url_ = read_url(stdout_fd_, std::chrono::seconds(60));
   if (url_.empty()) {
     kill9();
-    throw std::runtime_error("senim-server did not start: " + log());
+    throw std::runtime_error(std::filesystem::path(program).filename().string() +
+                             " did not start: " + log());
   }
 }
 

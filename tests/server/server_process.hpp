@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,12 +35,19 @@ struct CommandResult {
 };
 CommandResult run_server_command(const std::vector<std::string>& args);
 
+// Polls `done` every 50 ms until it holds or `seconds` pass; whether it held.
+bool eventually(const std::function<bool()>& done, int seconds);
+
 class ServerProcess {
  public:
   // Starts senim-server --data `data_dir` --listen 127.0.0.1:0 `extra`… and
   // waits (up to 60 s) for it to print its URL; throws if it exits first.
   // Its stderr goes to `data_dir`/../server-<n>.log (see log()).
   explicit ServerProcess(const std::string& data_dir, std::vector<std::string> extra = {});
+  // Any of senim's servers (e.g. `senim witness serve`): `binary` with
+  // exactly `args`, stderr to `log_path`, waiting for its "listening on" line.
+  ServerProcess(const std::string& binary, std::vector<std::string> args,
+                const std::string& log_path);
   // The same, with the server's files limited to `max_file_bytes` each
   // (RLIMIT_FSIZE, SIGXFSZ ignored): writes beyond fail as on a full disk.
   ServerProcess(const std::string& data_dir, std::vector<std::string> extra,
@@ -69,7 +77,7 @@ class ServerProcess {
   static std::string refusal(const std::string& data_dir);
 
  private:
-  void start(const std::string& data_dir, std::vector<std::string> extra,
+  void start(const std::string& program, std::vector<std::string> args, const std::string& log_path,
              std::uint64_t max_file_bytes);
 
   pid_t pid_ = -1;

@@ -104,6 +104,8 @@ void StubWitness::serve() {
     http::read(socket, buffer, request, ec);
     if (ec)
       continue;
+    if (mode_ == Mode::slow)
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_.load()));
     Answer a = request.method() == http::verb::post && request.target() == "/add-checkpoint"
                    ? answer(request.body())
                    : Answer{404, "text/plain", "stub witness: POST /add-checkpoint only\n"};

@@ -32,6 +32,7 @@ class StubWitness {
     hang,       // holds the connection and never answers
     fail,       // 500 to everything
     wrong_key,  // cosigns, with another key than its vkey's
+    slow,       // cosigns, answering after set_delay() (a witness catching up)
   };
   struct Request {
     std::uint64_t old_size = 0;
@@ -49,11 +50,13 @@ class StubWitness {
   std::string url() const;
   const tlog::VerifierKey& vkey() const { return vkey_; }
   void set_mode(Mode mode) { mode_ = mode; }
+  void set_delay(std::chrono::milliseconds delay) { delay_ms_ = delay.count(); }
   std::vector<Request> requests() const;
   std::optional<tlog::Checkpoint> latest() const;
 
  private:
   void serve();
+  std::atomic<long long> delay_ms_{0};
   // The answer to one add-checkpoint body: status, content type, body.
   struct Answer {
     unsigned status;

@@ -23,18 +23,9 @@ using senim::test::StubWitness;
 namespace v1 = senim::v1;
 using Clock = std::chrono::steady_clock;
 
-namespace {
+using senim::test::eventually;
 
-// Polls until `done` or `seconds` pass; whether it got done.
-bool eventually(const std::function<bool()>& done, int seconds) {
-  const auto deadline = Clock::now() + std::chrono::seconds(seconds);
-  while (Clock::now() < deadline) {
-    if (done())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
+namespace {
 
 std::string witness_line(const std::string& name, const StubWitness& w) {
   return "witness " + name + " " + senim::tlog::format_vkey(w.vkey()) + " " + w.url() + "\n";
@@ -137,12 +128,14 @@ TEST_CASE(
 TEST_CASE("a witness that hangs or is down delays no receipt, and catches up when it is back",
           "[server][witness]") {
   std::unique_ptr<StubWitness> w1, w2;
-  ElectionFixture f(6, 2, 2, false, [&](const senim::tlog::VerifierKey& board) {
-    w1 = std::make_unique<StubWitness>("w1.observers.example", board);
-    w2 = std::make_unique<StubWitness>("w2.observers.example", board);
-    return witness_line("w1", *w1) + witness_line("w2", *w2) +
-           "group observers any w1 w2\nquorum observers\n";
-  });
+  ElectionFixture f(6, 2, 2, false,
+                    [&](const senim::tlog::VerifierKey& board) {
+                      w1 = std::make_unique<StubWitness>("w1.observers.example", board);
+                      w2 = std::make_unique<StubWitness>("w2.observers.example", board);
+                      return witness_line("w1", *w1) + witness_line("w2", *w2) +
+                             "group observers any w1 w2\nquorum observers\n";
+                    },
+                    {"--witness-timeout", "5"});
   w2->set_mode(StubWitness::Mode::hang);
   f.builder->prepare();
   f.post_range(0, f.builder->entries().size());
@@ -175,6 +168,37 @@ TEST_CASE("a witness that hangs or is down delays no receipt, and catches up whe
   REQUIRE(requests.size() == 1);  // the hung and refused attempts never reached it
   CHECK(requests[0].old_size == 0);
   CHECK(requests[0].status == 200);
+}
+
+TEST_CASE(
+    "the board waits --witness-timeout for a witness that is catching up: a slower answer is "
+    "cut off, a faster one is stored",
+    "[server][witness]") {
+  std::unique_ptr<StubWitness> w1;
+  auto policy = [&](const senim::tlog::VerifierKey& board) {
+    w1 = std::make_unique<StubWitness>("w1.observers.example", board);
+    w1->set_mode(StubWitness::Mode::slow);
+    w1->set_delay(std::chrono::milliseconds(2500));
+    return witness_line("w1", *w1) + "quorum w1\n";
+  };
+  SECTION("a 1 s timeout: the 2.5 s answer never counts") {
+    ElectionFixture f(1, 2, 2, false, policy, {"--witness-timeout", "1"});
+    f.builder->prepare();
+    f.post_range(0, f.builder->entries().size());
+    REQUIRE(eventually([&] { return !w1->requests().empty(); }, 10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+    CHECK(get_note(*f.client, "/v1/witnessed-checkpoint").empty());
+    CHECK_THAT(f.server->log(), Contains("witness w1: cannot reach"));
+  }
+  SECTION("the default (60 s): the 2.5 s answer is stored, as a catch-up would be") {
+    ElectionFixture f(1, 2, 2, false, policy);
+    f.builder->prepare();
+    f.post_range(0, f.builder->entries().size());
+    const std::uint64_t size = f.builder->entries().size();
+    REQUIRE(eventually([&] { return witnessed_size(f, "/v1/witnessed-checkpoint") == size; }, 20));
+    CHECK(witnessed(f, get_note(*f.client, "/checkpoint")).witnesses ==
+          std::set<std::string>{"w1"});
+  }
 }
 
 TEST_CASE("a witness's 409 tells the board the size it cosigned, and the push is made again",

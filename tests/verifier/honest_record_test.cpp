@@ -42,7 +42,9 @@ TEST_CASE("an honest record with districts, re-votes, challenges and an absent t
   for (const auto& c : kChecks) {
     INFO(c.id);
     CHECK(report.result(c.check).passed());
-    CHECK(report.result(c.check).items > 0);
+    // Check 19 has nothing to check in an election without witnesses.
+    CHECK((report.result(c.check).items > 0) ==
+          (c.check != senim::verifier::Check::witness_quorum));
   }
   CHECK(report.ballots == 6);
   REQUIRE(report.verified_result.has_value());

@@ -66,7 +66,8 @@ TEST_CASE_METHOD(TamperFixture, "the tamper fixture's honest record passes every
   CHECK(failed(report).empty());
   for (const auto& c : senim::verifier::kChecks) {
     INFO(c.id);
-    CHECK(report.result(c.check).items > 0);
+    // Check 19 has nothing to check in an election without witnesses.
+    CHECK((report.result(c.check).items > 0) == (c.check != Check::witness_quorum));
   }
   // What the board recomputes after a tamper is, on an honest log, what it posted.
   retally();

@@ -48,7 +48,7 @@ TEST_CASE_METHOD(TamperFixture, "senim-verify exits 0 on an honest record", "[ta
   INFO(text.out);
   CHECK(text.status == 0);
   CHECK_THAT(text.out,
-             Contains("VERIFIED: all 18 checks passed") &&
+             Contains("VERIFIED: 18 passed, 0 failed, 1 not applicable") &&
                  Contains("tree head: size " + std::to_string(leaf::kCount) + ", root ") &&
                  Contains("verified result\n"));
 
@@ -57,14 +57,14 @@ TEST_CASE_METHOD(TamperFixture, "senim-verify exits 0 on an honest record", "[ta
   CHECK(json.status == 0);
   const auto report = nlohmann::json::parse(json.out);
   CHECK(report.at("passed").get<bool>());
-  CHECK(report.at("checks").size() == 18);
+  CHECK(report.at("checks").size() == 19);
   CHECK(failed_ids(report).empty());
   CHECK(report.at("entries").get<std::uint64_t>() == leaf::kCount);
   // protobuf's JSON mapping writes 64-bit integers as strings.
   CHECK(report.at("result").at("total").at("ballots_counted") == "5");
   CHECK(report.at("verdict") == "verified");
   CHECK(report.at("checks_passed") == 18);
-  CHECK(report.at("checks_not_applicable") == 0);
+  CHECK(report.at("checks_not_applicable") == 1);  // check 19: quorum none
   CHECK(report.at("tree_size") == leaf::kCount);
   CHECK(report.at("root").get<std::string>().size() == 64);
   // Every count names its district, contest and option by id and label.
@@ -98,7 +98,7 @@ TEST_CASE_METHOD(TamperFixture,
   CHECK_THAT(text.out,
              Contains("17 partial-decryptions   n/a     (no partial decryption was posted)") &&
                  Contains("18 result                n/a     (the record ends before the result)"));
-  CHECK_THAT(text.out, Contains("INCOMPLETE: 16 passed, 0 failed, 2 not applicable; the record "
+  CHECK_THAT(text.out, Contains("INCOMPLETE: 16 passed, 0 failed, 3 not applicable; the record "
                                 "ends before the result, so no result is verified"));
   CHECK(text.out.find("verified result") == std::string::npos);
   CHECK(text.out.find("checks passed") == std::string::npos);
@@ -128,7 +128,7 @@ TEST_CASE_METHOD(TamperFixture,
   CHECK(text.status == 1);
   CHECK_THAT(text.out,
              Contains("18 result                FAILED") &&
-                 Contains("1 of 18 checks FAILED (17 passed, 1 failed, 0 not applicable); no "
+                 Contains("1 of 19 checks FAILED (17 passed, 1 failed, 1 not applicable); no "
                           "result is verified"));
   // A record with a failed check shows no "verified result", whatever passed.
   CHECK(text.out.find("verified result") == std::string::npos);
@@ -180,7 +180,7 @@ TEST_CASE_METHOD(TamperFixture, "senim-verify prints a hostile label escaped, in
              Contains(" 5 setup                 FAILED") &&
                  Contains("district region-1 name (en): bidirectional control U+202E at byte 0"));
   CHECK_THAT(text.out, Contains("senim-verify " + senim::protocol::printable(path) + "\n") &&
-                           Contains("esc\\x1b[2K\\u202e") && Contains("1 of 18 checks FAILED"));
+                           Contains("esc\\x1b[2K\\u202e") && Contains("1 of 19 checks FAILED"));
   // A failed record shows no result block, so its labels are not printed;
   // how the block escapes them is the next test's.
   CHECK(text.out.find("verified result") == std::string::npos);
@@ -208,7 +208,7 @@ TEST_CASE("senim-verify exits non-zero on a file that is not a record", "[tamper
   const auto report = nlohmann::json::parse(json.out);
   CHECK(failed_ids(report) == std::vector<std::string>{"record-format"});
   CHECK(report.at("checks").at(0).at("first_failure").at("entry").is_null());
-  CHECK(report.at("checks_not_applicable") == 17);
+  CHECK(report.at("checks_not_applicable") == 18);
   CHECK(report.at("checks_passed") == 0);
 }
 
@@ -253,7 +253,7 @@ TEST_CASE("the verified-result block and the JSON counts escape hostile labels",
   CHECK(text.find("\xE2\x80\xAE") == std::string::npos);
   CHECK_THAT(text, Contains("verified result\n") && Contains("\n  \\u202e1 noigeR\\u009b31m (") &&
                        Contains("Baurzhan\\x1b[2K\\x0dAigul 1") &&
-                       Contains("VERIFIED: all 18 checks passed"));
+                       Contains("VERIFIED: all 19 checks passed"));
   const auto json = nlohmann::json::parse(report.to_json());
   CHECK(json.at("counts").at(0).at("label") == "Baurzhan\x1b[2K\rAigul");  // lossless
   CHECK(report.to_json().find('\x1b') == std::string::npos);

@@ -1,4 +1,4 @@
-#include "server/durable_file.hpp"
+#include "protocol/durable_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <utility>
 
-namespace senim::server {
+namespace senim::protocol {
 
 Error io_error(const std::string& what) {
   return make_error(Errc::io_error, what + ": " + std::strerror(errno));
@@ -78,4 +78,18 @@ Status rename_durably(const std::string& from, const std::string& to) {
   return sync_parent_directory(to);
 }
 
-}  // namespace senim::server
+Status replace_file_durably(const std::string& path, ByteView bytes, int mode) {
+  const std::string tmp = path + ".tmp";
+  {
+    const UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+    if (!fd.valid())
+      return io_error("cannot create " + tmp);
+    if (auto s = write_all_at(fd.get(), bytes, 0, tmp); !s)
+      return s;
+    if (::fsync(fd.get()) != 0)
+      return io_error("cannot fsync " + tmp);
+  }
+  return rename_durably(tmp, path);
+}
+
+}  // namespace senim::protocol

@@ -1,0 +1,171 @@
+// Receipt to quorum (issue 12 §7; docs/performance.md, "Witnesses"): the real
+// senim-server with three real `senim witness serve` processes named in the
+// manifest (quorum 2 of 3), all on this machine. Ballots are posted at a
+// steady rate; a poller reads GET /checkpoint (the baseline: the board's own
+// signed checkpoint, as fast as the poller can see it) and GET
+// /v1/witnessed-checkpoint every 20 ms. For each ballot: the time from its
+// receipt to the first witnessed checkpoint covering its leaf. Also each
+// witness's resident memory before and after the ballots, per ballot.
+#include <sodium.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "bench/bench_board.hpp"
+#include "net/http_client.hpp"
+#include "protocol/board_checkpoint.hpp"
+#include "tests/server/server_process.hpp"
+#include "tests/witness/witness_process.hpp"
+#include "tlog/checkpoint.hpp"
+#include "tlog/note.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::uint64_t note_size(const std::string& note) {
+  auto n = senim::tlog::parse_note(note);
+  auto c = n ? senim::tlog::parse_checkpoint(n->text)
+             : senim::Expected<senim::tlog::Checkpoint>(n.error());
+  return c ? c->size : 0;
+}
+
+// VmRSS of `pid`, in KiB.
+long rss_kib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("VmRSS:", 0) == 0)
+      return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"bench_quorum: receipt to a quorum-cosigned checkpoint, three witnesses"};
+  std::uint32_t voters = 2000;
+  double rate = 200;
+  app.add_option("--voters", voters, "ballots posted (one per voter)");
+  app.add_option("--rate", rate, "ballots per second");
+  CLI11_PARSE(app, argc, argv);
+  if (sodium_init() < 0)
+    return 1;
+  const senim::test::TempDir dir;
+  senim::test::ServerProcess server(dir.path() + "/board");
+  auto admin = senim::net::HttpClient::create(server.url());
+  senim::v1::BoardInfo info;
+  info.ParseFromString(admin->get("/v1/election")->body);
+  senim::protocol::PublicKey board_key{};
+  std::copy(info.board_key().begin(), info.board_key().end(), board_key.begin());
+  senim::sim::ElectionPlan plan;
+  plan.manifest = senim::sim::referendum_manifest("bench-quorum");
+  plan.log_origin = "bench.example/bench-quorum";
+  auto vkey = senim::protocol::board_verifier_key(plan.log_origin, board_key);
+  std::vector<std::unique_ptr<senim::test::WitnessProcess>> witnesses;
+  std::string policy;
+  for (const char* name : {"w1", "w2", "w3"}) {
+    witnesses.push_back(
+        std::make_unique<senim::test::WitnessProcess>(SENIM_BINARY, dir.path(), name));
+    witnesses.back()->start(senim::tlog::format_vkey(*vkey), server.url());
+    policy += witnesses.back()->policy_line();
+  }
+  plan.manifest.set_witness_policy(policy + "group observers 2 w1 w2 w3\nquorum observers\n");
+  plan.voters = voters;
+  plan.trustees = 2;
+  plan.threshold = 2;
+  plan.validate = false;
+  const auto builder = senim::bench::open_election(*admin, std::move(plan));
+  if (!builder)
+    return 1;
+  const std::size_t opened = builder->entries().size();
+  builder->cast_many(senim::sim::referendum_votes(voters),
+                     std::max(1U, std::thread::hardware_concurrency()));
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // the opening witnessed
+  std::vector<long> rss_before;
+  for (const auto& w : witnesses)
+    rss_before.push_back(rss_kib(w->pid()));
+
+  // The poller: (time, size) of each change of /checkpoint and the witnessed one.
+  std::mutex mutex;
+  std::vector<std::pair<Clock::time_point, std::uint64_t>> signed_seen, witnessed_seen;
+  std::atomic<bool> stop{false};
+  std::thread poller([&] {
+    auto http = senim::net::HttpClient::create(server.url());
+    while (!stop) {
+      const auto a = http->get("/checkpoint");
+      const auto b = http->get("/v1/witnessed-checkpoint");
+      const auto now = Clock::now();
+      const std::lock_guard lock(mutex);
+      if (a && a->status == 200)
+        signed_seen.emplace_back(now, note_size(a->body));
+      if (b && b->status == 200)
+        witnessed_seen.emplace_back(now, note_size(b->body));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  // The voters: one ballot each, at `rate`, from one connection; the receipt times.
+  std::vector<std::pair<Clock::time_point, std::uint64_t>> receipts;
+  auto http = senim::net::HttpClient::create(server.url());
+  const auto start = Clock::now();
+  for (std::size_t i = opened; i < builder->entries().size(); ++i) {
+    std::this_thread::sleep_until(
+        start + std::chrono::microseconds(static_cast<long>(1e6 * (i - opened) / rate)));
+    auto r = http->post("/v1/ballots", senim::bench::view(builder->entries()[i]));
+    if (!r || r->status != 200) {
+      std::fprintf(stderr, "ballot %zu refused\n", i);
+      return 1;
+    }
+    receipts.emplace_back(Clock::now(), i);
+  }
+  const std::uint64_t last = builder->entries().size();
+  senim::test::eventually(
+      [&] {
+        const std::lock_guard lock(mutex);
+        return !witnessed_seen.empty() && witnessed_seen.back().second >= last;
+      },
+      120);
+  stop = true;
+  poller.join();
+  // First time each series covered leaf i (size > i).
+  auto delays = [&](const std::vector<std::pair<Clock::time_point, std::uint64_t>>& seen) {
+    std::vector<double> out;
+    for (const auto& [at, leaf] : receipts) {
+      for (const auto& [t, size] : seen) {
+        if (t >= at && size > leaf) {
+          out.push_back(std::chrono::duration<double>(t - at).count());
+          break;
+        }
+      }
+    }
+    return out;
+  };
+  const auto base = delays(signed_seen);
+  const auto quorum = delays(witnessed_seen);
+  std::printf("%u ballots at %.0f/s, 3 witnesses (quorum 2 of 3), %u cores\n", voters, rate,
+              std::thread::hardware_concurrency());
+  std::printf("receipt -> board checkpoint seen (baseline)  p50 %.3f s  p99 %.3f s  (%zu)\n",
+              percentile(base, 0.5), percentile(base, 0.99), base.size());
+  std::printf("receipt -> quorum-cosigned checkpoint        p50 %.3f s  p99 %.3f s  (%zu)\n",
+              percentile(quorum, 0.5), percentile(quorum, 0.99), quorum.size());
+  for (std::size_t w = 0; w < witnesses.size(); ++w) {
+    const long after = rss_kib(witnesses[w]->pid());
+    std::printf("witness %s RSS %ld KiB -> %ld KiB: %.1f bytes per ballot\n",
+                witnesses[w]->name().c_str(), rss_before[w], after,
+                1024.0 * static_cast<double>(after - rss_before[w]) / voters);
+  }
+  return quorum.size() == receipts.size() ? 0 : 1;
+}

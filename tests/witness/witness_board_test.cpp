@@ -1,0 +1,212 @@
+// senim witnesses against the real senim-server (docs/protocol.md §11.4,
+// §14): the manifest's witness policy names three `senim witness serve`
+// processes, the board pushes its checkpoints to them, each checks every new
+// entry from the board's tiles before it cosigns, and the board serves the
+// cosignatures on /checkpoint. A second board with the same key and origin
+// but other entries (a split view) gets no cosignature from a witness that
+// saw the first, and the fork evidence the witness keeps is proven offline
+// by senim-verify --evidence.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <thread>
+
+#include "protocol/board_checkpoint.hpp"
+#include "tests/run_command.hpp"
+#include "tests/server/board_fixture.hpp"
+#include "tests/witness/witness_process.hpp"
+#include "tlog/note.hpp"
+#include "tlog/witness_protocol.hpp"
+
+using namespace senim;
+using senim::test::ElectionFixture;
+using senim::test::ServerProcess;
+using senim::test::WitnessProcess;
+using Clock = std::chrono::steady_clock;
+
+using senim::test::eventually;
+
+namespace {
+
+std::string get_body(const std::string& url, const std::string& path, unsigned want = 200) {
+  auto http = net::HttpClient::create(url);
+  REQUIRE(http.ok());
+  auto r = http->get(path);
+  REQUIRE(r.ok());
+  REQUIRE(r->status == want);
+  return r->body;
+}
+
+// Three witnesses, quorum 2 of 3, for the manifest of a board at `board_url`
+// with verifier key `board`: each started watching it, on its own port.
+struct Witnesses {
+  test::TempDir tmp;
+  std::vector<std::unique_ptr<WitnessProcess>> all;
+
+  Witnesses() {
+    for (const char* name : {"w1", "w2", "w3"})
+      all.push_back(std::make_unique<WitnessProcess>(SENIM_BINARY, tmp.path(), name));
+  }
+  std::string start_and_name(const tlog::VerifierKey& board, const std::string& board_url) {
+    std::string policy;
+    for (auto& w : all) {
+      w->start(tlog::format_vkey(board), board_url);
+      policy += w->policy_line();
+    }
+    return policy + "group observers 2 w1 w2 w3\nquorum observers\n";
+  }
+};
+
+tlog::CheckpointVerification verify(const ElectionFixture& f, const std::string& note) {
+  auto v = protocol::verify_witnessed_checkpoint(note, f.builder->state().config()->policy);
+  INFO(note << (v ? std::string() : v.error().message));
+  REQUIRE(v.ok());
+  return *v;
+}
+
+// The witnesses' names whose cosignatures /checkpoint carries at `size`.
+std::set<std::string> cosigners_at(const ElectionFixture& f, std::uint64_t size) {
+  const auto v = verify(f, get_body(f.server->url(), "/checkpoint"));
+  return v.checkpoint.size == size ? v.witnesses : std::set<std::string>{};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "senim witnesses named in the manifest check and cosign the real board's checkpoints, and "
+    "/checkpoint serves the quorum",
+    "[witness][e2e]") {
+  Witnesses ws;
+  // The fixture's server runs when it asks for the policy (its own members
+  // are set by then): the witnesses watch it.
+  ElectionFixture f(4, 2, 2, true, [&](const tlog::VerifierKey& board) {
+    return ws.start_and_name(board, f.server->url());
+  });
+  const auto receipts = f.open_and_vote(4);
+  const std::uint64_t size = f.builder->entries().size();
+  const std::set<std::string> all{"w1", "w2", "w3"};
+  REQUIRE(eventually([&] { return cosigners_at(f, size) == all; }, 30));
+  // A voter's senim check says who vouches for the log covering the ballot.
+  const std::string receipt = ws.tmp.path() + "/ballot.tlog-proof";
+  std::ofstream(receipt) << receipts.back().tlog_proof();
+  const auto checked = test::run_command(std::string(SENIM_BINARY) + " check " + receipt +
+                                         " --server " + f.server->url() + " 2>&1");
+  INFO(checked.out);
+  CHECK(checked.status == 0);
+  CHECK(checked.out.find("witnessed: the latest checkpoint (size " + std::to_string(size) +
+                         ") is cosigned by w1, w2, w3 — quorum observers: 2 of w1, w2, w3, "
+                         "met") != std::string::npos);
+  const std::string note = get_body(f.server->url(), "/checkpoint");
+  CHECK(verify(f, note).quorum_met);
+  auto parsed = tlog::parse_note(note);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->signatures.size() == 4);  // the board's and three cosignatures
+  const std::string origin = f.builder->log_origin();
+  for (const auto& w : ws.all) {
+    INFO(w->name() << ": " << w->log());
+    // Each serves the checkpoint it cosigned on its monitoring endpoint,
+    // and says what it checked.
+    const std::string seen =
+        get_body(w->url(), "/" + tlog::origin_hash_hex(origin) + "/checkpoint");
+    CHECK(verify(f, seen).checkpoint.size == size);
+    CHECK(verify(f, seen).witnesses == std::set<std::string>{w->name()});
+    const std::string status = w->status();
+    INFO(status);
+    CHECK(status.find("cosigned   size " + std::to_string(size) + ", root") != std::string::npos);
+    CHECK(status.find("REFUSING") == std::string::npos);
+  }
+}
+
+TEST_CASE(
+    "a split view: a second board with the same key and origin but other entries gets no "
+    "cosignature from the witnesses that saw the first, and their fork evidence is proven",
+    "[witness][e2e]") {
+  Witnesses ws;
+  ElectionFixture f(5, 2, 2, true, [&](const tlog::VerifierKey& board) {
+    return ws.start_and_name(board, f.server->url());
+  });
+  // Board B's files, before board A holds anything: the same board key and
+  // the same (empty) record of the largest checkpoint it released.
+  const std::string dir_b = f.dir.path() + "/board-b";
+  std::filesystem::create_directories(dir_b);
+  for (const char* file : {"board.key", "board.head"}) {
+    if (std::filesystem::exists(f.data_dir() + "/" + file))
+      std::filesystem::copy_file(f.data_dir() + "/" + file, dir_b + "/" + file);
+  }
+  // Board A (the fixture's): the election opened, voters 0 and 1's ballots.
+  f.open_and_vote(2);
+  const std::uint64_t n = f.builder->entries().size();
+  // Not a power of two: then the consistency proof B sends from n on holds
+  // B's own hash of its first n entries, and the witness can prove the fork
+  // from the request alone (docs/protocol.md §14.6; at a power of two it
+  // would need B's tiles, which it does not read).
+  REQUIRE((n & (n - 1)) != 0);
+  const std::set<std::string> all{"w1", "w2", "w3"};
+  REQUIRE(eventually([&] { return cosigners_at(f, n) == all; }, 30));
+  const std::string seen_a = get_body(f.server->url(), "/checkpoint");
+
+  // Board B: the same board key, so the same origin
+  // and the same set-up; the same entries up to the ballots, then voters 2,
+  // 3 and 4 instead of voters 0 and 1. Its policy is the manifest's: it pushes to the
+  // same witnesses.
+  ServerProcess b(dir_b);
+  auto client_b = net::HttpClient::create(b.url());
+  REQUIRE(client_b.ok());
+  REQUIRE(test::fetch_board_key(*client_b) == f.board_key);
+  for (std::uint64_t i = 0; i + 2 < n; ++i)
+    REQUIRE(test::post_entry(*client_b, f.builder->entries()[i]).status == 200);
+  test::Posted on_b;
+  for (std::uint32_t v : {2U, 3U, 4U}) {
+    f.builder->cast(v, protocol::BallotChoices{{{v % 2 == 0 ? 1U : 0U, v % 2 == 0 ? 0U : 1U}}});
+    on_b = test::post_entry(*client_b, f.builder->entries().back());
+    REQUIRE(on_b.status == 200);
+  }
+  const auto b_latest = verify(f, get_body(b.url(), "/checkpoint"));
+  REQUIRE(b_latest.checkpoint.size == n + 1);
+
+  // Each witness refuses B's checkpoints and keeps the evidence of the fork.
+  auto evidence_of = [](const WitnessProcess& w) {
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(w.data() + "/evidence", ec)) {
+      if (e.path().filename().string().starts_with("fork-"))
+        files.push_back(e.path().string());
+    }
+    return files;
+  };
+  for (const auto& w : ws.all) {
+    INFO(w->name() << ": " << w->log());
+    if (!eventually([&] { return !evidence_of(*w).empty(); }, 30))
+      FAIL("no fork evidence; the witness: " << w->log() << "\nboard B: " << b.log());
+    const std::string file = evidence_of(*w).front();
+    const auto proven =
+        test::run_command(std::string(SENIM_VERIFY_BINARY) + " --evidence " + file + " 2>&1");
+    INFO(proven.out);
+    CHECK(proven.status == 0);
+    CHECK(proven.out.find("PROVEN: ") != std::string::npos);
+    CHECK(proven.out.find("The board showed different people different logs.") !=
+          std::string::npos);
+    // What it cosigned is still A's checkpoint.
+    const std::string monitored =
+        get_body(w->url(), "/" + tlog::origin_hash_hex(f.builder->log_origin()) + "/checkpoint");
+    CHECK(verify(f, monitored).checkpoint.root == verify(f, seen_a).checkpoint.root);
+    CHECK(w->status().find("HTTP 422: ") != std::string::npos);
+  }
+  // The voter B gave a receipt to is told, loudly, that no witness vouches
+  // for B's log.
+  const std::string receipt = ws.tmp.path() + "/b.tlog-proof";
+  std::ofstream(receipt) << on_b.receipt.tlog_proof();
+  const auto checked = test::run_command(std::string(SENIM_BINARY) + " check " + receipt +
+                                         " --server " + b.url() + " 2>&1");
+  INFO(checked.out);
+  CHECK(checked.out.find("NOT YET WITNESSED: no checkpoint covering your ballot carries the "
+                         "quorum yet (the latest, of size " +
+                         std::to_string(n + 1) + ", is cosigned by no witness") !=
+        std::string::npos);
+  // B got no cosignature at all; A's checkpoint still has its three.
+  CHECK(verify(f, get_body(b.url(), "/checkpoint")).witnesses.empty());
+  CHECK(cosigners_at(f, n) == all);
+}
