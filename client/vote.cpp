@@ -249,6 +249,26 @@ int challenge(BoardClient& board, const protocol::ElectionState& state,
   return 0;
 }
 
+// Why the board gave no voter view, in the voter's words: before the open,
+// an unlisted credential, or a board of another election (the board's word,
+// from GET /v1/election); otherwise the board's own refusal.
+Error explain_missing_view(BoardClient& board, const std::string& server,
+                           const std::string& election_id, const Error& refused) {
+  const bool before_open = refused.message.find("(wrong_phase, HTTP 409)") != std::string::npos;
+  const bool unlisted = refused.message.find("(not_found, HTTP 404)") != std::string::npos;
+  if (!before_open && !unlisted)
+    return refused;
+  auto info = board.info();
+  if (info && info->election_id() != election_id) {
+    return make_error(Errc::invalid_argument,
+                      "the board at " + server + " does not hold election \"" + election_id + "\"");
+  }
+  if (before_open)
+    return make_error(Errc::wrong_phase, "voting has not opened yet");
+  return make_error(Errc::not_found, "this credential is not on the election's credential list (" +
+                                         refused.message + ")");
+}
+
 // What the checkpoint of a voter's view is worth (docs/protocol.md §11.6):
 // said exactly, never more.
 std::string witnessing(const protocol::CheckedVoterView& v, const tlog::Policy& policy) {
@@ -326,32 +346,11 @@ int vote(const VoteOptions& o) {
     return fail(board.error());
   const DownloadReport report(o.show_download, *board);
 
-  // The board's word on where the election stands, for a clear message;
-  // what counts is checked from the voter's view below.
-  auto info = board->info();
-  if (!info)
-    return fail(info.error());
-  if (info->election_id() != file.election_id()) {
-    return fail("the board at " + server + " does not hold election \"" + file.election_id() +
-                "\"");
-  }
-  if (info->phase() == "empty" || info->phase() == "ceremony" ||
-      info->phase() == "ceremony-failed") {
-    return fail("voting has not opened yet");
-  }
-  if (info->phase() != "voting")
-    return fail("voting is over (the election is " + info->phase() + ")");
-
   // Check the election's set-up ourselves, up to the opening of the vote,
   // from the entries this voter needs (docs/protocol.md §11.6).
   auto view = board->voter_view(credential->public_key());
-  if (!view) {
-    if (view.error().message.find("(not_found, HTTP 404)") != std::string::npos) {
-      return fail("this credential is not on the election's credential list (" +
-                  view.error().message + ")");
-    }
-    return fail(view.error());
-  }
+  if (!view)
+    return fail(explain_missing_view(*board, server, file.election_id(), view.error()));
   auto checked = protocol::check_voter_view(*view, file.election_id(), credential->public_key());
   if (!checked)
     return fail("the board's view of the election does not check: " + checked.error().message);
@@ -364,6 +363,13 @@ int vote(const VoteOptions& o) {
             << config->ceremony.threshold << " can decrypt; joint key "
             << to_hex(state.joint_key()->bytes).substr(0, 16) << "…; your credential is listed\n"
             << witnessing(*checked, config->policy);
+  // The view proves the open; whether voting has closed since is the
+  // board's word (a closed board refuses the ballot anyway).
+  auto info = board->info();
+  if (!info)
+    return fail(info.error());
+  if (info->phase() != "voting")
+    return fail("voting is over (the election is " + info->phase() + ")");
 
   const bool interactive = o.choose.empty() && ::isatty(STDIN_FILENO) != 0;
   protocol::BallotChoices choices;
