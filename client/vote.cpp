@@ -354,6 +354,13 @@ int vote(const VoteOptions& o) {
   auto checked = protocol::check_voter_view(*view, file.election_id(), credential->public_key());
   if (!checked)
     return fail("the board's view of the election does not check: " + checked.error().message);
+  // The view proves the open; whether voting has closed since is the
+  // board's word (a closed board refuses the ballot anyway).
+  auto info = board->info();
+  if (!info)
+    return fail(info.error());
+  if (info->phase() != "voting")
+    return fail("voting is over (the election is " + info->phase() + ")");
   const protocol::ElectionState& state = *checked->state;
   const auto* config = state.config();
   const v1::Manifest& manifest = config->setup.manifest();
@@ -363,13 +370,6 @@ int vote(const VoteOptions& o) {
             << config->ceremony.threshold << " can decrypt; joint key "
             << to_hex(state.joint_key()->bytes).substr(0, 16) << "…; your credential is listed\n"
             << witnessing(*checked, config->policy);
-  // The view proves the open; whether voting has closed since is the
-  // board's word (a closed board refuses the ballot anyway).
-  auto info = board->info();
-  if (!info)
-    return fail(info.error());
-  if (info->phase() != "voting")
-    return fail("voting is over (the election is " + info->phase() + ")");
 
   const bool interactive = o.choose.empty() && ::isatty(STDIN_FILENO) != 0;
   protocol::BallotChoices choices;
