@@ -7,6 +7,9 @@
 
 #include "crypto/merkle.hpp"
 #include "sim/election_builder.hpp"
+#include "tlog/cosignature.hpp"
+#include "tlog/note.hpp"
+#include "tlog/vkey.hpp"
 
 using senim::Errc;
 using senim::protocol::check_voter_view;
@@ -17,13 +20,24 @@ namespace {
 constexpr const char* kElection = "view-2026";
 constexpr std::uint32_t kVoter = 700;  // on the second of three lists
 
+// A witness of the election's policy (§11.4), when it names one.
+struct Witness {
+  senim::protocol::SigningKey key = senim::protocol::SigningKey::generate();
+  senim::tlog::VerifierKey vkey =
+      *senim::tlog::make_verifier_key("w1.example", 0x04, key.public_key());
+  std::string policy() const {
+    return "witness w1 " + senim::tlog::format_vkey(vkey) + "\nquorum w1\n";
+  }
+};
+
 struct Election {
+  Witness witness;
   senim::sim::ElectionBuilder builder;
   senim::crypto::merkle::MerkleLog log;
   std::size_t first_list = 0;
   std::size_t open = 0;
 
-  Election() : builder(plan()) {
+  explicit Election(bool witnessed = false) : builder(plan(witnessed ? witness.policy() : "")) {
     builder.prepare();
     builder.cast(1, senim::protocol::BallotChoices{{{1U, 0U}}});  // the log goes on past the open
     for (const senim::Bytes& e : builder.entries())
@@ -32,9 +46,10 @@ struct Election {
     open = *builder.find(v1::Statement::kOpen);
   }
 
-  static senim::sim::ElectionPlan plan() {
+  static senim::sim::ElectionPlan plan(const std::string& witness_policy) {
     senim::sim::ElectionPlan p;
     p.manifest = senim::sim::referendum_manifest(kElection, false, 3);
+    p.manifest.set_witness_policy(witness_policy);
     p.trustees = 3;
     p.threshold = 2;
     p.voters = 1200;
@@ -223,4 +238,29 @@ TEST_CASE("voter view: out of order, not from the set-up, empty, another electio
   require_refused(check_voter_view(e.view(), "other-2026", e.builder.voter_public_key(kVoter)),
                   Errc::invalid_argument,
                   "the board holds election \"view-2026\", not \"other-2026\"");
+}
+
+TEST_CASE("voter view: the checkpoint's witnesses, reported; a cosignature that fails, refused",
+          "[protocol][voter-view]") {
+  const Election e(true);
+  v1::VoterView v = e.view();
+  auto alone = e.check(v);
+  REQUIRE(alone.ok());
+  CHECK(!alone->checkpoint.quorum_met);  // the board's word only
+  CHECK(alone->checkpoint.witnesses.empty());
+
+  const auto text = senim::tlog::parse_note(v.checkpoint())->text;
+  const auto cosigner = *senim::tlog::cosignature_v1_signer(
+      e.witness.vkey, [&](senim::ByteView m) { return e.witness.key.sign(m); }, 1700000000);
+  auto line = *senim::tlog::sign_note_text(text, cosigner);
+  v.set_checkpoint(v.checkpoint() + senim::tlog::format_signature_line(line));
+  auto cosigned = e.check(v);
+  REQUIRE(cosigned.ok());
+  CHECK(cosigned->checkpoint.quorum_met);
+  CHECK(cosigned->checkpoint.witnesses == std::set<std::string>{"w1"});
+
+  line.signature.back() ^= 0x01;
+  v1::VoterView forged = e.view();
+  forged.set_checkpoint(forged.checkpoint() + senim::tlog::format_signature_line(line));
+  require_refused(e.check(forged), Errc::signature_invalid, "the voter view's checkpoint: ");
 }
