@@ -240,7 +240,7 @@ TEST_CASE("voter view: out of order, not from the set-up, empty, another electio
                   "the board holds election \"view-2026\", not \"other-2026\"");
 }
 
-TEST_CASE("voter view: the checkpoint's witnesses, reported; a cosignature that fails, refused",
+TEST_CASE("voter view: the checkpoint's witnesses are reported and a failing cosignature refused",
           "[protocol][voter-view]") {
   const Election e(true);
   v1::VoterView v = e.view();
