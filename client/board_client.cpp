@@ -94,6 +94,10 @@ Expected<v1::CredentialStatus> BoardClient::credential_status(ByteView key) {
   return get_message<v1::CredentialStatus>("/v1/credentials/" + to_hex(key));
 }
 
+Expected<v1::VoterView> BoardClient::voter_view(ByteView key) {
+  return get_message<v1::VoterView>("/v1/voter-view/" + to_hex(key));
+}
+
 Expected<v1::Receipt> BoardClient::post(const std::string& kind, const Bytes& entry) {
   auto response = http_.post(
       "/v1/" + kind, std::string_view(reinterpret_cast<const char*>(entry.data()), entry.size()),

@@ -31,6 +31,8 @@ class BoardClient {
   Expected<v1::ConsistencyProof> consistency(std::uint64_t old_size, std::uint64_t new_size);
   Expected<v1::BallotStatus> ballot_status(const Hash32& tracking_code);
   Expected<v1::CredentialStatus> credential_status(ByteView key);
+  // GET /v1/voter-view/{key}: unchecked (protocol::check_voter_view checks it).
+  Expected<v1::VoterView> voter_view(ByteView key);
   // POSTs an entry to /v1/<kind> ("ballots", "setup", …). A refusal is an
   // Error whose message is the board's, prefixed "the board refused: ".
   Expected<v1::Receipt> post(const std::string& kind, const Bytes& entry);
@@ -38,6 +40,8 @@ class BoardClient {
   Status download_record(const std::string& path);
 
   const std::string& url() const { return url_; }
+  // Bytes of every answer read so far (net::HttpClient::bytes_received).
+  std::uint64_t bytes_received() const { return http_.bytes_received(); }
 
  private:
   BoardClient(std::string url, net::HttpClient http)

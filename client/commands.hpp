@@ -61,6 +61,7 @@ struct VoteOptions {
   bool challenge_first = false;     // challenge one ballot, then cast a fresh one
   std::string receipt;              // default: CREDENTIAL.receipt
   std::string lang = "en";
+  bool show_download = false;  // print the bytes downloaded on stderr
 };
 
 int vote(const VoteOptions& o);

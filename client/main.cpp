@@ -134,6 +134,8 @@ int main(int argc, char** argv) {
                 "where to save the receipt, a c2sp.org/tlog-proof file (default "
                 "CREDENTIAL.tlog-proof)");
   v->add_option("--lang", vote_options.lang, "language for the ballot text (kk, ru, en)");
+  v->add_flag("--show-download", vote_options.show_download,
+              "print on stderr how many bytes this vote downloaded from the board");
 
   CredentialOptions credential_options;
   auto* k = app.add_subcommand("keygen",

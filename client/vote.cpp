@@ -21,6 +21,7 @@
 #include "protocol/receipt.hpp"
 #include "protocol/text_rules.hpp"
 #include "protocol/tracking_code.hpp"
+#include "protocol/voter_view.hpp"
 
 namespace senim::client {
 namespace {
@@ -205,9 +206,10 @@ struct Ballot {
   Hash32 code{};
 };
 
-Expected<Ballot> encrypt(const Replica& replica, const protocol::SigningKey& credential,
-                         std::uint32_t sequence, const protocol::BallotChoices& choices) {
-  const auto params = replica.state().parameters();
+Expected<Ballot> encrypt(const protocol::ElectionState& state,
+                         const protocol::SigningKey& credential, std::uint32_t sequence,
+                         const protocol::BallotChoices& choices) {
+  const auto params = state.parameters();
   auto encrypted = protocol::encrypt_ballot(*params, credential.public_key(), sequence, choices);
   if (!encrypted)
     return encrypted.error();
@@ -225,10 +227,11 @@ void show_code(const Hash32& code) {
 }
 
 // Posts a Benaloh challenge and checks it as anyone could.
-int challenge(BoardClient& board, const Replica& replica, const protocol::SigningKey& credential,
-              const Ballot& ballot, const std::string& lang) {
+int challenge(BoardClient& board, const protocol::ElectionState& state,
+              const protocol::SigningKey& credential, const Ballot& ballot,
+              const std::string& lang) {
   v1::Statement st;
-  const auto params = replica.state().parameters();
+  const auto params = state.parameters();
   st.set_election_id(params->shape.election_id);
   *st.mutable_challenge() = protocol::reveal_ballot(ballot.encrypted, ballot.statement);
   auto receipt = board.post("challenges", protocol::make_entry(credential, st));
@@ -241,10 +244,73 @@ int challenge(BoardClient& board, const Replica& replica, const protocol::Signin
   std::cout << "challenged: ballot " << protocol::short_tracking_code(ballot.code)
             << " is on the board (entry " << receipt->leaf_index()
             << ") with its secrets revealed, and it encrypts exactly:\n"
-            << describe(replica.state().config()->setup.manifest(), opened->choices, lang)
+            << describe(state.config()->setup.manifest(), opened->choices, lang)
             << "it will never be counted; anyone can re-check it on the board\n";
   return 0;
 }
+
+// Why the board gave no voter view, in the voter's words: before the open,
+// an unlisted credential, or a board of another election (the board's word,
+// from GET /v1/election); otherwise the board's own refusal.
+Error explain_missing_view(BoardClient& board, const std::string& server,
+                           const std::string& election_id, const Error& refused) {
+  const bool before_open = refused.message.find("(wrong_phase, HTTP 409)") != std::string::npos;
+  const bool unlisted = refused.message.find("(not_found, HTTP 404)") != std::string::npos;
+  if (!before_open && !unlisted)
+    return refused;
+  auto info = board.info();
+  if (info && info->election_id() != election_id) {
+    return make_error(Errc::invalid_argument,
+                      "the board at " + server + " does not hold election \"" + election_id + "\"");
+  }
+  if (before_open)
+    return make_error(Errc::wrong_phase, "voting has not opened yet");
+  return make_error(Errc::not_found, "this credential is not on the election's credential list (" +
+                                         refused.message + ")");
+}
+
+// What the checkpoint of a voter's view is worth (docs/protocol.md §11.6):
+// said exactly, never more.
+std::string witnessing(const protocol::CheckedVoterView& v, const tlog::Policy& policy) {
+  std::ostringstream out;
+  out << "proven in the board's checkpoint of " << v.checkpoint.checkpoint.size << " entries";
+  std::string cosigners;
+  for (const auto& name : v.checkpoint.witnesses)
+    cosigners += (cosigners.empty() ? "" : ", ") + protocol::printable(name);
+  if (policy.quorum == tlog::kQuorumNone && cosigners.empty()) {
+    out << "; the election names no witnesses, so the set-up is checked against the board's "
+           "word only\n";
+  } else if (v.checkpoint.quorum_met) {
+    out << ", cosigned by " << cosigners
+        << " (the election's quorum): they saw this same log, and no other\n";
+  } else {
+    out << (cosigners.empty() ? ", not yet witnessed"
+                              : ", cosigned by " + cosigners + " (not yet the quorum)")
+        << ": the set-up is checked against the board's word only\n";
+  }
+  if (v.skipped > 0) {
+    out << "the other " << v.skipped << (v.skipped == 1 ? " entry" : " entries")
+        << " before the opening are credential lists on the board's word; "
+           "senim-verify checks the whole board\n";
+  }
+  return out.str();
+}
+
+// --show-download: what this vote downloaded, on stderr, however it ends.
+class DownloadReport {
+ public:
+  DownloadReport(bool enabled, const BoardClient& board) : enabled_(enabled), board_(board) {}
+  DownloadReport(const DownloadReport&) = delete;
+  DownloadReport& operator=(const DownloadReport&) = delete;
+  ~DownloadReport() {
+    if (enabled_)
+      std::cerr << "senim: downloaded " << board_.bytes_received() << " bytes from the board\n";
+  }
+
+ private:
+  bool enabled_;
+  const BoardClient& board_;
+};
 
 }  // namespace
 
@@ -278,36 +344,32 @@ int vote(const VoteOptions& o) {
   auto board = BoardClient::connect(server);
   if (!board)
     return fail(board.error());
+  const DownloadReport report(o.show_download, *board);
 
-  // Check the election's set-up ourselves, up to the opening of the vote.
-  Replica replica;
-  if (auto s = replica.sync(*board,
-                            [](const protocol::ParsedEntry& e) { return e.statement.has_open(); });
-      !s) {
-    return fail(s.error());
-  }
-  const auto& state = replica.state();
-  const auto* config = state.config();
-  if (config == nullptr || config->election_id() != file.election_id()) {
-    return fail("the board at " + server + " does not hold election \"" + file.election_id() +
-                "\"");
-  }
-  if (state.phase() != protocol::Phase::voting)
-    return fail("voting has not opened yet");
+  // Check the election's set-up ourselves, up to the opening of the vote,
+  // from the entries this voter needs (docs/protocol.md §11.6).
+  auto view = board->voter_view(credential->public_key());
+  if (!view)
+    return fail(explain_missing_view(*board, server, file.election_id(), view.error()));
+  auto checked = protocol::check_voter_view(*view, file.election_id(), credential->public_key());
+  if (!checked)
+    return fail("the board's view of the election does not check: " + checked.error().message);
+  // The view proves the open; whether voting has closed since is the
+  // board's word (a closed board refuses the ballot anyway).
   auto info = board->info();
   if (!info)
     return fail(info.error());
   if (info->phase() != "voting")
     return fail("voting is over (the election is " + info->phase() + ")");
-  if (!state.district_of(credential->public_key())) {
-    return fail("this credential is not on the election's credential list");
-  }
+  const protocol::ElectionState& state = *checked->state;
+  const auto* config = state.config();
   const v1::Manifest& manifest = config->setup.manifest();
   std::cout << localized(manifest.title(), o.lang) << " (" << config->election_id() << ")\n"
             << "checked the set-up: " << config->ceremony.trustees
             << (config->ceremony.trustees == 1 ? " trustee, any " : " trustees, any ")
             << config->ceremony.threshold << " can decrypt; joint key "
-            << to_hex(state.joint_key()->bytes).substr(0, 16) << "…; your credential is listed\n";
+            << to_hex(state.joint_key()->bytes).substr(0, 16) << "…; your credential is listed\n"
+            << witnessing(*checked, config->policy);
 
   const bool interactive = o.choose.empty() && ::isatty(STDIN_FILENO) != 0;
   protocol::BallotChoices choices;
@@ -322,28 +384,27 @@ int vote(const VoteOptions& o) {
   if (auto s = protocol::check_choices(config->shape, choices); !s)
     return fail(s.error());
 
-  auto status = board->credential_status(credential->public_key());
-  if (!status)
-    return fail(status.error());
   // §9.6: the next number after the board's last; the manifest caps them.
+  // The board's word (§11.6): a lie gets the ballot refused, or skips numbers.
+  const std::uint32_t last_sequence = checked->last_sequence;
   const std::uint32_t allowed = config->shape.max_ballots;
-  if (status->last_sequence() >= allowed) {
-    return fail("this credential has cast " + std::to_string(status->last_sequence()) +
+  if (last_sequence >= allowed) {
+    return fail("this credential has cast " + std::to_string(last_sequence) +
                 " ballots, the most this election allows (max_ballots_per_credential = " +
                 std::to_string(allowed) + "); your last ballot is the one counted");
   }
-  const std::uint32_t sequence = status->last_sequence() + 1;
+  const std::uint32_t sequence = last_sequence + 1;
 
-  auto ballot = encrypt(replica, *credential, sequence, choices);
+  auto ballot = encrypt(state, *credential, sequence, choices);
   if (!ballot)
     return fail(ballot.error());
   show_code(ballot->code);
 
   bool do_challenge = o.challenge;
   if (o.challenge_first) {
-    if (int rc = challenge(*board, replica, *credential, *ballot, o.lang); rc != 0)
+    if (int rc = challenge(*board, state, *credential, *ballot, o.lang); rc != 0)
       return rc;
-    ballot = encrypt(replica, *credential, sequence, choices);  // fresh nonces
+    ballot = encrypt(state, *credential, sequence, choices);  // fresh nonces
     if (!ballot)
       return fail(ballot.error());
     std::cout << "\nencrypted again for casting:";
@@ -364,7 +425,7 @@ int vote(const VoteOptions& o) {
     }
   }
   if (do_challenge)
-    return challenge(*board, replica, *credential, *ballot, o.lang);
+    return challenge(*board, state, *credential, *ballot, o.lang);
 
   const Bytes entry = protocol::make_entry_from_statement_bytes(*credential, ballot->statement);
   auto receipt = board->post("ballots", entry);
@@ -372,16 +433,16 @@ int vote(const VoteOptions& o) {
     return fail(receipt.error());
   // docs/protocol.md §11.3: the receipt is for this entry, under a
   // checkpoint of this election.
-  auto checked = protocol::verify_receipt(receipt->tlog_proof(), *config, &entry);
-  if (!checked)
-    return fail("the board's receipt does not check: " + checked.error().message);
+  auto cast = protocol::verify_receipt(receipt->tlog_proof(), *config, &entry);
+  if (!cast)
+    return fail("the board's receipt does not check: " + cast.error().message);
   // An earlier ballot's receipt stays evidence of what the board accepted: keep it.
   const std::string kept = keep_existing(receipt_path);
   if (auto s = receipt_file->commit(receipt->tlog_proof()); !s)
     return fail(s.error());
-  std::cout << "cast: your ballot is entry " << checked->parts.file.index
+  std::cout << "cast: your ballot is entry " << cast->parts.file.index
             << " of the board, under a checkpoint the board signed (size "
-            << checked->checkpoint.checkpoint.size << ")"
+            << cast->checkpoint.checkpoint.size << ")"
             << (sequence > 1 ? " (it replaces your earlier ballot)" : "") << "\n"
             << "receipt saved to " << receipt_path << "; check it any time with `senim check "
             << receipt_path << "`\n";

@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
+#include <type_traits>
 
 namespace senim::net {
 
@@ -41,11 +42,24 @@ struct HttpClient::Connection {
   beast::flat_buffer buffer;
   bool open = false;
 
+  // Bytes the answers' parsers took from the socket (headers, body and
+  // chunk framing): a read's handler gets (error, bytes), a connect's
+  // (error, endpoint) and a write's (error, bytes sent), so `counted` says
+  // which to count.
+  std::uint64_t received = 0;
+
   template <class Start>
-  beast::error_code run(std::chrono::milliseconds timeout, Start start) {
+  beast::error_code run(std::chrono::milliseconds timeout, Start start, bool counted = false) {
     beast::error_code result = asio::error::would_block;
     stream.expires_after(timeout);
-    start([&result](beast::error_code ec, auto&&...) { result = ec; });
+    start([this, &result, counted](beast::error_code ec, auto&&... rest) {
+      result = ec;
+      if constexpr (sizeof...(rest) == 1 &&
+                    (std::is_integral_v<std::remove_cvref_t<decltype(rest)>> && ...)) {
+        if (counted)
+          ((received += static_cast<std::uint64_t>(rest)), ...);
+      }
+    });
     io.restart();
     io.run();
     return result;
@@ -63,6 +77,10 @@ Expected<HttpClient> HttpClient::create(std::string_view base_url, ClientOptions
   if (!url)
     return url.error();
   return HttpClient(std::move(*url), options);
+}
+
+std::uint64_t HttpClient::bytes_received() const {
+  return connection_->received;
 }
 
 void HttpClient::disconnect() {
@@ -128,9 +146,10 @@ Expected<HttpResponse> HttpClient::request(bool post, std::string_view target,
     if (!ec) {
       parser.emplace();
       parser->body_limit(options_.max_body_bytes);
-      ec = c.run(options_.timeout, [&](auto handler) {
-        http::async_read_header(c.stream, c.buffer, *parser, handler);
-      });
+      ec = c.run(
+          options_.timeout,
+          [&](auto handler) { http::async_read_header(c.stream, c.buffer, *parser, handler); },
+          true);
     }
     if (ec) {
       disconnect();
@@ -150,9 +169,10 @@ Expected<HttpResponse> HttpClient::request(bool post, std::string_view target,
       while (!stream_parser.is_done()) {
         stream_parser.get().body().data = piece.data();
         stream_parser.get().body().size = piece.size();
-        ec = c.run(options_.timeout, [&](auto handler) {
-          http::async_read(c.stream, c.buffer, stream_parser, handler);
-        });
+        ec = c.run(
+            options_.timeout,
+            [&](auto handler) { http::async_read(c.stream, c.buffer, stream_parser, handler); },
+            true);
         if (ec == http::error::need_buffer)
           ec = {};
         if (ec) {
@@ -166,8 +186,9 @@ Expected<HttpResponse> HttpClient::request(bool post, std::string_view target,
         }
       }
     } else if (!parser->is_done()) {
-      ec = c.run(options_.timeout,
-                 [&](auto handler) { http::async_read(c.stream, c.buffer, *parser, handler); });
+      ec = c.run(
+          options_.timeout,
+          [&](auto handler) { http::async_read(c.stream, c.buffer, *parser, handler); }, true);
       if (ec) {
         disconnect();
         return io(std::string(post ? "POST " : "GET ") + std::string(target) + " (body)", ec);

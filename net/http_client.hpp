@@ -62,6 +62,9 @@ class HttpClient {
                                   const std::function<Status(ByteView)>& sink);
 
   const Url& url() const { return url_; }
+  // Every byte of every answer read so far (status line, headers, body and
+  // chunk framing), on all connections: what the client downloaded.
+  std::uint64_t bytes_received() const;
   // Closes the connection; the next request opens a new one.
   void disconnect();
 

@@ -121,4 +121,12 @@ Expected<tlog::CheckpointVerification> verify_witnessed_checkpoint(std::string_v
   return tlog::verify_checkpoint(note, log_keys, policy);
 }
 
+std::uint64_t checkpoint_note_size(std::string_view note) {
+  auto parsed = tlog::parse_note(note);
+  if (!parsed)
+    return 0;
+  auto checkpoint = tlog::parse_checkpoint(parsed->text);
+  return checkpoint ? checkpoint->size : 0;
+}
+
 }  // namespace senim::protocol

@@ -50,6 +50,10 @@ struct BoardCheckpoint {
 Expected<BoardCheckpoint> verify_board_checkpoint(std::string_view note,
                                                   const tlog::VerifierKey& board_vkey);
 
+// The size a checkpoint note states, parsed but not verified (for notes
+// the board itself made); 0 if it does not parse.
+std::uint64_t checkpoint_note_size(std::string_view note);
+
 // A checkpoint note split into the note with the board's signature only
 // (what the board stores and pushes, §11.4) and its other signature lines
 // (cosignatures, to be checked against the policy). Errors: parse_note's.

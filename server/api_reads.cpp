@@ -14,6 +14,7 @@ namespace {
 
 constexpr std::string_view kBallots = "/v1/ballots/";
 constexpr std::string_view kCredentials = "/v1/credentials/";
+constexpr std::string_view kVoterView = "/v1/voter-view/";
 
 template <class T>
 Response answer(const Expected<T>& value, Format format) {
@@ -76,21 +77,20 @@ Response ballot(Board& board, const Call& call) {
   return answer(board.ballot_status(*code), call.format);
 }
 
+// docs/api.md, "GET /v1/voter-view/{key-hex}".
+Response voter_view(Board& board, const Call& call) {
+  auto key = hex32(std::string_view(call.target.path).substr(kVoterView.size()), "credential key");
+  if (!key)
+    return error_response(key.error(), call.format);
+  return answer(board.voter_view(*key), call.format);
+}
+
 Response credential(Board& board, const Call& call) {
   auto key =
       hex32(std::string_view(call.target.path).substr(kCredentials.size()), "credential key");
   if (!key)
     return error_response(key.error(), call.format);
   return encode(board.credential_status(*key), call.format);
-}
-
-// The size line of a checkpoint note the board made (docs/protocol.md §11.2).
-std::uint64_t note_size(const std::string& note) {
-  auto parsed = tlog::parse_note(note);
-  if (!parsed)
-    return 0;
-  auto checkpoint = tlog::parse_checkpoint(parsed->text);
-  return checkpoint ? checkpoint->size : 0;
 }
 
 Response record(Board& board, const Call& call) {
@@ -102,8 +102,8 @@ Response record(Board& board, const Call& call) {
   // A snapshot at the latest checkpoint: later entries are not part of it.
   std::optional<RecordCheckpoint> witnessed;
   if (auto note = board.witnessed_checkpoint())
-    witnessed = RecordCheckpoint{note_size(*note), std::move(*note)};
-  RecordCheckpoint final_checkpoint{note_size(*last), std::move(*last)};
+    witnessed = RecordCheckpoint{protocol::checkpoint_note_size(*note), std::move(*note)};
+  RecordCheckpoint final_checkpoint{protocol::checkpoint_note_size(*last), std::move(*last)};
   auto stream = std::make_shared<RecordStream>(board.storage(), std::move(final_checkpoint),
                                                std::move(witnessed));
   Response r;
@@ -138,6 +138,8 @@ Response read(Board& board, const Call& call) {
     return std::move(*readable);
   if (path.starts_with(kCredentials))
     return credential(board, call);
+  if (path.starts_with(kVoterView))
+    return voter_view(board, call);
   if (is_write_path(path)) {
     return error_response(405, "method_not_allowed", path + " only takes POST", call.format);
   }

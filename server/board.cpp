@@ -19,6 +19,10 @@ LeafRecord Board::describe(Prechecked&& entry, std::uint64_t index) {
   }
   if (entry.parsed.statement.has_ballot())
     leaf.alphas = std::move(entry.alphas);
+  if (entry.parsed.statement.has_credentials()) {
+    for (const v1::Credential& c : entry.parsed.statement.credentials().credentials())
+      leaf.credential_keys.push_back(to_hash32(c.key()));  // 32 bytes: admit checked
+  }
   const std::string& signer = entry.parsed.entry.signer();  // 32 bytes: parse_entry checked
   std::copy_n(signer.begin(), std::min(signer.size(), leaf.signer.size()), leaf.signer.begin());
   leaf.bytes = std::move(entry.bytes);
@@ -65,8 +69,15 @@ Expected<std::vector<std::uint64_t>> Board::find_cast_alpha(const Hash32& alpha)
 
 Status Board::admit(const Prechecked& entry, std::uint64_t leaf) {
   next_leaf_ = leaf;
+  const bool before_open =
+      state_.phase() == protocol::Phase::empty || state_.phase() == protocol::Phase::ceremony;
   if (auto s = state_.admit(entry, leaf); !s)
     return s;
+  // docs/protocol.md §11.6: what every voter's view holds besides its list.
+  if (before_open && !entry.parsed.statement.has_credentials())
+    setup_leaves_.push_back(leaf);
+  if (entry.parsed.statement.has_open())
+    open_leaf_ = leaf;
   if (entry.parsed.statement.has_ready())
     ++trustees_ready_;
   return Status::success();

@@ -159,6 +159,11 @@ class Board {
   // Leaves [start, start + count) that exist, decoded.
   Expected<v1::ReadableEntries> readable_entries(std::uint64_t start, std::uint64_t count) const;
   v1::CredentialStatus credential_status(const protocol::PublicKey& credential) const;
+  // docs/protocol.md §11.6 (board_voter_view.cpp): the set-up's entries, the
+  // credential's list and the open, proven against the latest checkpoint
+  // that meets the quorum (else the latest). Errors: wrong_phase (no open
+  // in the latest checkpoint), not_found (an unlisted credential), storage's.
+  Expected<v1::VoterView> voter_view(const protocol::PublicKey& credential) const;
   // Entries [start, start + count) that exist, at most limits::kMaxEntryPageBytes
   // of them (but at least one).
   Expected<v1::EntryList> entries(std::uint64_t start, std::uint64_t count) const;
@@ -231,6 +236,10 @@ class Board {
   std::function<void()> on_checkpoint_;
   std::atomic<std::chrono::steady_clock::rep> last_commit_{0};
   std::uint32_t trustees_ready_ = 0;  // ElectionState keeps this private
+  // §11.6: the leaves before the open that are not credential lists, and
+  // the open, in log order (at most 2 + 3·255 of them), and the open's leaf.
+  std::vector<std::uint64_t> setup_leaves_;
+  std::optional<std::uint64_t> open_leaf_;
   bool failed_ = false;
 };
 

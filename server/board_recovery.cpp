@@ -56,6 +56,8 @@ void add_lookups(LookupDigests& digests, const LeafRecord& leaf) {
       keys.end());
   for (ByteView key : keys)
     digests.by_alpha.add(key, leaf.index);
+  for (const protocol::PublicKey& key : leaf.credential_keys)
+    digests.by_credential.add(key, leaf.index);
 }
 
 }  // namespace

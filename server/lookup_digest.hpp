@@ -30,12 +30,14 @@ class PairDigest {
 };
 
 // What the board's look-ups must agree with: every (tracking code, leaf) of
-// a ballot or challenge, every (leaf hash, leaf), and every (first 8 bytes
-// of a cast ciphertext's α, leaf) of a ballot (docs/protocol.md §9.5).
+// a ballot or challenge, every (leaf hash, leaf), every (first 8 bytes
+// of a cast ciphertext's α, leaf) of a ballot (docs/protocol.md §9.5), and
+// every (credential key, leaf) of a credential list (§11.6).
 struct LookupDigests {
   PairDigest by_tracking_code;
   PairDigest by_leaf_hash;
   PairDigest by_alpha;
+  PairDigest by_credential;
 };
 
 }  // namespace senim::server

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "protocol/entry.hpp"
 #include "server/sqlite_statement.hpp"
 
 namespace senim::server {
@@ -15,8 +16,17 @@ namespace {
 // docs/api.md, "The data directory". Version 2 added leaves_by_leaf_hash
 // (an entry posted again gets its receipt again, found by its leaf hash);
 // version 3 replaced the signed tree heads by C2SP checkpoints and added the
-// witnesses' cosignatures (docs/protocol.md §11.2, §11.4).
-constexpr std::int64_t kSchemaVersion = 3;
+// witnesses' cosignatures (docs/protocol.md §11.2, §11.4); version 4 added
+// credential_leaves, the credential list of each key (the voter's view,
+// §11.6), which an open upgrades a version-3 file to.
+constexpr std::int64_t kSchemaVersion = 4;
+
+constexpr const char* kCredentialLeavesTable = R"sql(
+CREATE TABLE credential_leaves (
+  key BLOB PRIMARY KEY,
+  leaf INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
 
 constexpr const char* kSchema = R"sql(
 BEGIN IMMEDIATE;
@@ -37,6 +47,10 @@ CREATE TABLE ballot_alphas (
   leaf INTEGER NOT NULL,
   PRIMARY KEY (alpha_key, leaf)
 ) WITHOUT ROWID;
+CREATE TABLE credential_leaves (
+  key BLOB PRIMARY KEY,
+  leaf INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE checkpoints (
   tree_size INTEGER PRIMARY KEY,
   root_hash BLOB NOT NULL,
@@ -49,7 +63,7 @@ CREATE TABLE cosignatures (
   line TEXT NOT NULL,
   PRIMARY KEY (tree_size, key_name, key_id)
 );
-INSERT INTO meta (key, value) VALUES ('schema_version', '3');
+INSERT INTO meta (key, value) VALUES ('schema_version', '4');
 COMMIT;
 )sql";
 
@@ -73,6 +87,8 @@ constexpr IndexScan kLeafHashIndex{
     false, kReindex};
 constexpr IndexScan kAlphaTable{"ballot_alphas", "SELECT alpha_key, leaf FROM ballot_alphas", true,
                                 kRestore};
+constexpr IndexScan kCredentialTable{"credential_leaves", "SELECT key, leaf FROM credential_leaves",
+                                     false, kRestore};
 
 // The command that rebuilds a look-up, with the database's path and directory.
 std::string rebuild_command(std::string command, const std::string& db) {
@@ -227,6 +243,8 @@ Status SqliteStorage::create_or_check_schema() {
   const std::string found = *row ? version->text(0) : "";
   if (found == std::to_string(kSchemaVersion))
     return Status::success();
+  if (found == "3")
+    return upgrade_from_3();
   // Versions 1 and 2 stored signed tree heads of senim's own format, which
   // no record of this version carries (docs/api.md, "The data directory").
   const std::string before_checkpoints =
@@ -235,13 +253,14 @@ Status SqliteStorage::create_or_check_schema() {
             "this version can rebuild it; otherwise finish its election with the server that "
             "made it"
           : "";
-  return make_error(Errc::invalid_encoding,
-                    path_ + " has schema version \"" + found + "\"; this server reads version " +
-                        std::to_string(kSchemaVersion) +
-                        " and never converts a board in place: rebuild it from the board's "
-                        "election record with senim-server --restore-from (docs/operator-guide.md "
-                        "§2.4)" +
-                        before_checkpoints);
+  return make_error(
+      Errc::invalid_encoding,
+      path_ + " has schema version \"" + found + "\"; this server reads version " +
+          std::to_string(kSchemaVersion) +
+          " (and upgrades version 3) and converts no other in place: rebuild it from the board's "
+          "election record with senim-server --restore-from (docs/operator-guide.md "
+          "§2.4)" +
+          before_checkpoints);
 }
 
 Expected<SqliteStorage::Reader> SqliteStorage::reader() {
@@ -292,6 +311,8 @@ Status SqliteStorage::store(std::span<const LeafRecord> leaves, const StoredChec
         return s;
     }
     if (auto s = insert_alphas(leaves); !s)
+      return s;
+    if (auto s = insert_credential_keys(leaves); !s)
       return s;
     return insert_cosignatures(cosignatures);
   };
@@ -348,6 +369,89 @@ Status SqliteStorage::insert_alphas(std::span<const LeafRecord> leaves) {
     }
   }
   return Status::success();
+}
+
+Status SqliteStorage::insert_credential_keys(std::span<const LeafRecord> leaves) {
+  auto insert = sqlite::Statement::prepare(
+      writer_, "INSERT INTO credential_leaves (key, leaf) VALUES (?, ?)");
+  if (!insert)
+    return insert.error();
+  for (const LeafRecord& leaf : leaves) {
+    for (const protocol::PublicKey& key : leaf.credential_keys) {
+      insert->bind(1, ByteView(key)).bind(2, static_cast<std::int64_t>(leaf.index));
+      if (auto s = insert->run(); !s)
+        return s;
+      insert->reset();
+    }
+  }
+  return Status::success();
+}
+
+Status SqliteStorage::upgrade_from_3() {
+  // The keys come from the stored lists' bytes; the start-up checks then
+  // compare the table with the replayed leaves (check_lookups), as for a
+  // board of this version, so a damaged list is refused there.
+  auto body = [&]() -> Status {
+    if (auto s = sqlite::exec(writer_, kCredentialLeavesTable); !s)
+      return s;
+    auto lists = sqlite::Statement::prepare(
+        writer_, "SELECT idx, bytes FROM leaves WHERE kind = 'credentials' ORDER BY idx");
+    if (!lists)
+      return lists.error();
+    std::vector<LeafRecord> records;
+    for (;;) {
+      auto row = lists->step();
+      if (!row)
+        return row.error();
+      if (!*row)
+        break;
+      LeafRecord leaf;
+      leaf.index = static_cast<std::uint64_t>(lists->int64(0));
+      auto parsed = protocol::parse_entry(lists->blob(1));
+      if (!parsed || !parsed->statement.has_credentials()) {
+        return make_error(Errc::invalid_encoding,
+                          "leaf " + std::to_string(leaf.index) +
+                              " is stored as a credential list but is not one");
+      }
+      for (const v1::Credential& c : parsed->statement.credentials().credentials())
+        leaf.credential_keys.push_back(to_hash32(c.key()));
+      records.push_back(std::move(leaf));
+    }
+    if (auto s = insert_credential_keys(records); !s)
+      return s;
+    return sqlite::exec(writer_, "UPDATE meta SET value = '4' WHERE key = 'schema_version'");
+  };
+  if (auto s = sqlite::exec(writer_, "BEGIN IMMEDIATE"); !s)
+    return s;
+  if (auto s = body(); !s) {
+    (void)sqlite::exec(writer_, "ROLLBACK");
+    return make_error(s.error().code, path_ +
+                                          ": cannot upgrade the board from schema version 3 "
+                                          "to 4 (nothing was changed): " +
+                                          s.error().message);
+  }
+  if (auto s = sqlite::exec(writer_, "COMMIT"); !s) {
+    (void)sqlite::exec(writer_, "ROLLBACK");
+    return s;
+  }
+  return Status::success();
+}
+
+Expected<std::optional<std::uint64_t>> SqliteStorage::find_credential_list(
+    const protocol::PublicKey& key) {
+  auto r = reader();
+  if (!r)
+    return r.error();
+  auto q = sqlite::Statement::prepare(r->db(), "SELECT leaf FROM credential_leaves WHERE key = ?");
+  if (!q)
+    return q.error();
+  q->bind(1, ByteView(key));
+  auto row = q->step();
+  if (!row)
+    return row.error();
+  if (!*row)
+    return std::optional<std::uint64_t>{};
+  return std::optional<std::uint64_t>(static_cast<std::uint64_t>(q->int64(0)));
 }
 
 Status SqliteStorage::insert_cosignatures(std::span<const StoredCosignature> cosignatures) {
@@ -521,7 +625,8 @@ Status SqliteStorage::check_lookups(const LookupDigests& of_leaves) {
     return r.error();
   for (const auto& [scan, expected] : {std::pair{kTrackingCodeIndex, &of_leaves.by_tracking_code},
                                        std::pair{kLeafHashIndex, &of_leaves.by_leaf_hash},
-                                       std::pair{kAlphaTable, &of_leaves.by_alpha}}) {
+                                       std::pair{kAlphaTable, &of_leaves.by_alpha},
+                                       std::pair{kCredentialTable, &of_leaves.by_credential}}) {
     auto q = sqlite::Statement::prepare(r->db(), scan.sql);
     if (!q)
       return q.error();

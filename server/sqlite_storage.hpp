@@ -3,12 +3,14 @@
 // survives kill -9 and power loss. One writer connection (the committer's)
 // and a pool of reader connections, which WAL lets run beside the writer.
 //
-// Schema (version 3; another version is refused, never converted in place):
+// Schema (version 4; version 3 is upgraded at open, another is refused):
 //   leaves(idx PK, bytes, leaf_hash, kind, tracking_code, signer)
 //     + index on tracking_code for GET /v1/ballots and the challenge rule
 //     + index on leaf_hash: an entry posted again gets its receipt again
 //   ballot_alphas(alpha_key, leaf) PK both: the first 8 bytes of each cast
 //     ciphertext's α (a little-endian int64), for the challenge rule (§9.5)
+//   credential_leaves(key PK, leaf) WITHOUT ROWID: the credential list that
+//     holds each credential key, for the voter's view (docs/protocol.md §11.6)
 //   checkpoints(tree_size PK, root_hash, note)   note = the board-signed checkpoint
 //   cosignatures(tree_size, key_name, key_id, line) PK (tree_size, key_name, key_id)
 //   meta(key PK, value)  schema_version
@@ -52,6 +54,8 @@ class SqliteStorage final : public Storage {
   Status check_lookups(const LookupDigests& of_leaves) override;
   Expected<std::vector<std::uint64_t>> find_alpha(const Hash32& alpha,
                                                   std::uint64_t before) override;
+  Expected<std::optional<std::uint64_t>> find_credential_list(
+      const protocol::PublicKey& key) override;
   Status scan_checkpoints(const CheckpointVisitor& visit) override;
   Status scan_cosignatures(const CosignatureVisitor& visit) override;
 
@@ -61,11 +65,15 @@ class SqliteStorage final : public Storage {
   Expected<Reader> reader();
   Status quick_check();
   Status create_or_check_schema();
+  // Schema 3 → 4: credential_leaves, built from the stored credential
+  // lists, in one transaction (docs/api.md, "The data directory").
+  Status upgrade_from_3();
   // One write transaction: the leaves, the checkpoint if given, the cosignatures.
   Status store(std::span<const LeafRecord> leaves, const StoredCheckpoint* checkpoint,
                std::span<const StoredCosignature> cosignatures);
   Status insert_leaves(std::span<const LeafRecord> leaves);
-  Status insert_alphas(std::span<const LeafRecord> leaves);  // cast ballots' α (§9.5)
+  Status insert_alphas(std::span<const LeafRecord> leaves);           // cast ballots' α (§9.5)
+  Status insert_credential_keys(std::span<const LeafRecord> leaves);  // lists' keys (§11.6)
   Status insert_cosignatures(std::span<const StoredCosignature> cosignatures);
 
   std::string path_;

@@ -31,6 +31,9 @@ struct LeafRecord {
   std::optional<Hash32> tracking_code;  // ballots and challenges (§9.4)
   protocol::PublicKey signer{};
   std::vector<Hash32> alphas;  // cast ballots: the α of each ciphertext (§9.5), indexed
+  // Credential lists: every key the list holds (§8.5), indexed for the
+  // voter's view (docs/protocol.md §11.6).
+  std::vector<protocol::PublicKey> credential_keys;
 };
 
 // A checkpoint the board signed (docs/protocol.md §11.2): its size, root and
@@ -88,10 +91,13 @@ class Storage {
                                                                   std::size_t limit) = 0;
   // The leaf with this leaf hash, every column but the bytes.
   virtual Expected<std::optional<LeafRecord>> find_leaf_hash(const Hash32& leaf_hash) = 0;
-  // Compares the look-up structures behind find_tracking_code and
-  // find_leaf_hash, read on their own, with `of_leaves`, the digests of the
-  // leaves as the board replayed them; an error names the structure that
-  // differs. (Integrity checks of the engine itself run at open.)
+  // The credential list that holds this credential key (§8.5), if any.
+  virtual Expected<std::optional<std::uint64_t>> find_credential_list(
+      const protocol::PublicKey& key) = 0;
+  // Compares the look-up structures behind find_tracking_code,
+  // find_leaf_hash, find_alpha and find_credential_list, read on their own, with `of_leaves`, the
+  // digests of the leaves as the board replayed them; an error names the structure that differs.
+  // (Integrity checks of the engine itself run at open.)
   virtual Status check_lookups(const LookupDigests& of_leaves) = 0;
   // §9.5: the ballots before leaf `before` that may hold a ciphertext whose
   // α is `alpha`: every one that does, and rarely one that does not (the

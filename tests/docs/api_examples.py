@@ -104,7 +104,7 @@ def main():
     expected_endpoints = ["/v1/manifest", "/v1/turnout", "/v1/result", "/v1/challenges/", "/v1/log",
                           "/v1/ballots/", "/v1/election", "/v1/entries", "/checkpoint", "/tile/",
                           "/v1/proofs/consistency", "/v1/record", "/metrics", "/web/", "/v1/witnessed-checkpoint",
-                          "/v1/proofs/inclusion", "/v1/credentials/"]
+                          "/v1/proofs/inclusion", "/v1/credentials/", "/v1/voter-view/"]
     commands = " ".join(c for c, _ in examples(markdown))
     missing = [e for e in expected_endpoints if e not in commands]
     for e in missing:

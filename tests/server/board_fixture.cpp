@@ -157,15 +157,15 @@ void check_consistent(net::HttpClient& client, const protocol::BoardCheckpoint& 
 
 ElectionFixture::ElectionFixture(std::uint32_t voters, std::uint32_t trustees,
                                  std::uint32_t threshold, bool validate,
-                                 const PolicyMaker& witnesses,
-                                 std::vector<std::string> server_args) {
+                                 const PolicyMaker& witnesses, std::vector<std::string> server_args,
+                                 std::uint32_t districts) {
   server = std::make_unique<ServerProcess>(dir.path() + "/board", std::move(server_args));
   auto c = net::HttpClient::create(server->url());
   REQUIRE(c.ok());
   client = std::make_unique<net::HttpClient>(std::move(*c));
   board_key = fetch_board_key(*client);
   sim::ElectionPlan plan;
-  plan.manifest = sim::referendum_manifest("server-test-2026");
+  plan.manifest = sim::referendum_manifest("server-test-2026", false, districts);
   plan.voters = voters;
   plan.trustees = trustees;
   plan.threshold = threshold;

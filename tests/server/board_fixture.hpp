@@ -69,11 +69,12 @@ struct ElectionFixture {
   // `witnesses(origin, board vkey)`, if given, makes the manifest's witness
   // policy (docs/protocol.md §8.1 rule 8) once the board's key is known.
   // `server_args`: more senim-server options (limits, for instance).
+  // `districts`: the referendum's districts (sim::referendum_manifest).
   using PolicyMaker = std::function<std::string(const tlog::VerifierKey& board_vkey)>;
   explicit ElectionFixture(std::uint32_t voters = 4, std::uint32_t trustees = 2,
                            std::uint32_t threshold = 2, bool validate = true,
                            const PolicyMaker& witnesses = {},
-                           std::vector<std::string> server_args = {});
+                           std::vector<std::string> server_args = {}, std::uint32_t districts = 0);
 
   // Posts builder entries [begin, end) and requires a valid receipt for each.
   void post_range(std::size_t begin, std::size_t end);

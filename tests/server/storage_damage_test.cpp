@@ -371,20 +371,22 @@ TEST_CASE("a database that fails SQLite's quick_check is refused", "[server][dam
   CHECK_THAT(why, Catch::Contains("--restore-from"));
 }
 
-TEST_CASE("a database of an older schema is refused, not converted", "[server][damage]") {
+TEST_CASE("a database of another schema (not 3 or 4) is refused, not converted",
+          "[server][damage]") {
   ElectionFixture f(2);
   f.open_and_vote(1);
   REQUIRE(f.server->stop() == 0);
-  senim::test::exec_sql(f.data_dir(), "UPDATE meta SET value = '4' WHERE key = 'schema_version'");
+  senim::test::exec_sql(f.data_dir(), "UPDATE meta SET value = '5' WHERE key = 'schema_version'");
   std::string why = ServerProcess::refusal(f.data_dir());
   CHECK_THAT(why, Catch::Contains("refusing to start: " + f.data_dir() +
-                                  "/board.sqlite has schema version \"4\"; this server reads "
-                                  "version 3 and never converts a board in place"));
+                                  "/board.sqlite has schema version \"5\"; this server reads "
+                                  "version 4 (and upgrades version 3) and converts no other in "
+                                  "place"));
   CHECK_THAT(why, !Catch::Contains("predate C2SP checkpoints"));
   // A board from before checkpoints (signed tree heads, schema 2) is told so.
   senim::test::exec_sql(f.data_dir(), "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
   why = ServerProcess::refusal(f.data_dir());
-  CHECK_THAT(why, Catch::Contains("has schema version \"2\"; this server reads version 3") &&
+  CHECK_THAT(why, Catch::Contains("has schema version \"2\"; this server reads version 4") &&
                       Catch::Contains("Its signed heads predate C2SP checkpoints: only a record "
                                       "written by a server of this version can rebuild it"));
 }
