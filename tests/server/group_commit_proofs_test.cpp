@@ -11,32 +11,20 @@
 #include <vector>
 
 #include "protocol/entry.hpp"
+#include "tests/protocol/bad_proof.hpp"
 #include "tests/server/board_fixture.hpp"
 #include "tests/server/metrics_scrape.hpp"
 
 using senim::Bytes;
 using senim::test::ElectionFixture;
-namespace v1 = senim::v1;
 
 namespace {
 
 constexpr std::uint32_t kBallots = 24;
 
-// Where, in a range proof's branch 0 (A ‖ B ‖ c ‖ v, §5.4), a flipped bit
-// breaks what: the challenge sum, found while the batch is assembled, or
-// the response, found only by the batch's MSM and its bisection.
-constexpr std::size_t kChallengeByte = 64;
-constexpr std::size_t kResponseByte = 96;
-
-// Voter v's ballot with one bit of its first selection proof flipped at
-// `byte` (a low byte: the scalar stays canonical), signed again.
-Bytes with_bad_proof(const senim::sim::ElectionBuilder& b, std::uint32_t v, const Bytes& entry,
-                     std::size_t byte) {
-  v1::Statement st = senim::protocol::parse_entry(entry)->statement;
-  std::string* proof = st.mutable_ballot()->mutable_contests(0)->mutable_selection_proofs(0);
-  (*proof)[byte] = static_cast<char>((*proof)[byte] ^ 0x01);
-  return senim::protocol::make_entry(b.voter_key(v), st);
-}
+using senim::test::kChallengeByte;
+using senim::test::kResponseByte;
+using senim::test::with_bad_proof;
 
 struct Round {
   std::vector<Bytes> ballots;                // voter v's at v
