@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "protocol/ballot_proofs_batch.hpp"
 #include "protocol/ceremony_keys.hpp"
 #include "protocol/decryption.hpp"
 #include "protocol/tracking_code.hpp"
@@ -73,8 +74,8 @@ Expected<ElectionState::Prechecked> ElectionState::precheck(ByteView entry_bytes
 
 // §12 admission order, steps 4 and 5: the signature, then (ballots and
 // challenges) decoding and proofs.
-Expected<ElectionState::Prechecked> ElectionState::verify(ParsedEntry parsed,
-                                                          ByteView entry_bytes) const {
+Expected<ElectionState::Prechecked> ElectionState::verify(ParsedEntry parsed, ByteView entry_bytes,
+                                                          ProofCheck proofs) const {
   if (auto s = verify_entry_signature(parsed.entry); !s)
     return s.error();
   Prechecked out;
@@ -91,8 +92,11 @@ Expected<ElectionState::Prechecked> ElectionState::verify(ParsedEntry parsed,
     auto decoded = decode_ballot(params->shape, st.ballot());
     if (!decoded)
       return decoded.error();
-    if (auto s = verify_ballot_proofs(*params, signer, *decoded); !s)
+    if (proofs == ProofCheck::deferred) {
+      out.proofs_pending = true;
+    } else if (auto s = verify_ballot_proofs(*params, signer, *decoded); !s) {
       return s.error();
+    }
     out.ballot = std::move(*decoded);
     out.tracking_code = tracking_code(as_bytes(out.parsed.entry.statement()));
     out.alphas = ciphertext_alphas(st.ballot());
@@ -105,6 +109,30 @@ Expected<ElectionState::Prechecked> ElectionState::verify(ParsedEntry parsed,
     out.alphas = ciphertext_alphas(opened->ballot);
   }
   return out;
+}
+
+// §12.1: step 5's proofs for the ballots of one group commit, batched.
+std::vector<Status> ElectionState::verify_pending_proofs(std::vector<Prechecked>& entries) const {
+  std::vector<Status> verdicts(entries.size(), Status::success());
+  std::vector<std::size_t> pending;
+  std::vector<BallotProofsToCheck> ballots;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (!entries[i].proofs_pending)
+      continue;
+    pending.push_back(i);
+    ballots.push_back({as_bytes(entries[i].parsed.entry.signer()), &*entries[i].ballot});
+  }
+  if (pending.empty())
+    return verdicts;
+  // Set by admit_open before any ballot can be prechecked, never unset.
+  const auto params = parameters();
+  const std::vector<Status> checked = verify_ballots_proofs(*params, ballots);
+  for (std::size_t k = 0; k < pending.size(); ++k) {
+    verdicts[pending[k]] = checked[k];
+    if (checked[k])
+      entries[pending[k]].proofs_pending = false;
+  }
+  return verdicts;
 }
 
 Status ElectionState::apply(ByteView entry_bytes, std::uint64_t leaf) {
@@ -202,6 +230,10 @@ Status ElectionState::preadmit_trustee_message(const ParsedEntry& e) const {
 }
 
 Status ElectionState::admit(const Prechecked& e, std::uint64_t leaf) {
+  if (e.proofs_pending) {
+    return rejected(Errc::invalid_argument,
+                    "the ballot's proofs have not been checked: verify_pending_proofs first");
+  }
   const std::unique_lock lock(mutex_);
   if (auto s = preadmit_locked(e.parsed); !s)
     return s;

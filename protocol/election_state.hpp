@@ -81,13 +81,27 @@ class ElectionState {
     std::optional<DecodedBallot> ballot;  // ballots: decoded and proven
     std::optional<BallotChoices> opened;  // challenges: the revealed choices
     std::vector<Hash32> alphas;           // ballots and challenges: every α (§9.5)
+    // A ballot verified with ProofCheck::deferred: its proofs are still to
+    // be checked (verify_pending_proofs); admit() refuses it until then.
+    bool proofs_pending = false;
   };
+
+  // When verify() checks a ballot's proofs: now, one ballot at a time, or
+  // later, with other ballots' in one batch (verify_pending_proofs; the
+  // board's group commit, §12.1).
+  enum class ProofCheck { now, deferred };
 
   // Read-only; thread-safe, also beside admit() (which it waits for). The
   // answer may reflect entries admitted but not yet stored: admit() decides.
   Status preadmit(const ParsedEntry& entry) const;
   // Stateless; thread-safe.
-  Expected<Prechecked> verify(ParsedEntry parsed, ByteView entry_bytes) const;
+  Expected<Prechecked> verify(ParsedEntry parsed, ByteView entry_bytes,
+                              ProofCheck proofs = ProofCheck::now) const;
+  // The pending proofs of these entries, in one batch (§5.6): verdicts[i] is
+  // what verify() with ProofCheck::now would have answered for entries[i]
+  // (success for one with nothing pending). Clears proofs_pending on each
+  // entry whose proofs hold. Stateless; thread-safe.
+  std::vector<Status> verify_pending_proofs(std::vector<Prechecked>& entries) const;
   // parse_entry, then verify().
   Expected<Prechecked> precheck(ByteView entry_bytes) const;
   // preadmit(), the remaining rules and the state change, for the entry that

@@ -42,7 +42,10 @@ Expected<Board::Prechecked> Board::precheck(protocol::ParsedEntry parsed,
   // while the committer waits for the disk.
   if (auto s = state_.preadmit(parsed); !s)
     return s.error();
-  return state_.verify(std::move(parsed), entry_bytes);
+  // A ballot's proofs wait for its group commit, which checks them with the
+  // other ballots' in one batch (§12.1, commit).
+  return state_.verify(std::move(parsed), entry_bytes,
+                       protocol::ElectionState::ProofCheck::deferred);
 }
 
 Expected<Bytes> Board::load_leaf(std::uint64_t leaf) const {
@@ -184,6 +187,10 @@ void Board::set_checkpoint_listener(std::function<void()> listener) {
 }
 
 Expected<std::vector<Expected<v1::Receipt>>> Board::commit(std::vector<Prechecked> entries) {
+  // Step 0: the ballots' proofs, all in one batch (§12.1, §5.6), before the
+  // lock: they need no state. A ballot whose proofs fail gets the answer the
+  // one-by-one check gives, and is never admitted.
+  const std::vector<Status> proofs = state_.verify_pending_proofs(entries);
   const std::unique_lock lock(mutex_);
   if (failed_) {
     return make_error(Errc::io_error, "the board failed to store an earlier batch");
@@ -198,7 +205,12 @@ Expected<std::vector<Expected<v1::Receipt>>> Board::commit(std::vector<Prechecke
   std::vector<std::size_t> admitted_at;                      // outcome slot of batch_[i]
   std::vector<std::pair<std::size_t, LeafRecord>> on_board;  // outcome slot, its leaf
   outcomes.reserve(entries.size());
-  for (Prechecked& entry : entries) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    Prechecked& entry = entries[i];
+    if (!proofs[i]) {
+      outcomes.emplace_back(proofs[i].error());
+      continue;
+    }
     const std::uint64_t leaf = stored_size_ + batch_.size();
     if (auto s = admit(entry, leaf); !s) {
       if (auto found = find_on_board(entry.bytes)) {

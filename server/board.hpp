@@ -4,9 +4,11 @@
 // Concurrency. precheck() is the first half of intake and runs on many
 // threads at once: the state's cheap rules under the state's own shared lock
 // (held exclusively only while an entry is admitted, never across a disk
-// write), then the signature and proofs with no lock at all
-// (docs/protocol.md §12.1). commit() is the committer's alone: under the
-// exclusive lock it admits a batch in order, stores it with one new
+// write), then the signature and the decoding with no lock at all
+// (docs/protocol.md §12.1). commit() is the committer's alone: it checks the
+// proofs of the batch's ballots together, with one MSM (§5.6; bisected on
+// failure, so that only a bad ballot is refused), then under the
+// exclusive lock it admits the batch in order, stores it with one new
 // checkpoint in one durable transaction, and only then publishes it. Reads
 // take the shared lock, so they only ever see what is durably stored and
 // covered by a checkpoint. The witnesses' cosignatures (cosignature_book.hpp)
@@ -85,13 +87,14 @@ class Board {
 
   // --- intake ---------------------------------------------------------------
   // §12.1 admission order, after parse_entry: the state's cheap rules
-  // (ElectionState::preadmit), then the signature and the proofs.
-  // Thread-safe, also beside commit(); commit() re-checks it all.
+  // (ElectionState::preadmit), then the signature and the decoding; a
+  // ballot's proofs are left to commit(), batched. Thread-safe, also beside
+  // commit(); commit() re-checks it all.
   Expected<Prechecked> precheck(protocol::ParsedEntry parsed, ByteView entry_bytes) const;
   // Admits `entries` in order; stores the admitted ones, one checkpoint over
   // them and the cosignatures received since the last batch durably; returns
-  // one outcome per entry: a receipt, or why admit() refused it (that entry
-  // changed nothing). An error for the whole call means storage failed:
+  // one outcome per entry: a receipt, or why its proofs or admit() refused
+  // it (that entry changed nothing). An error for the whole call means storage failed:
   // nothing was answered with success, and the board is dead. An entry whose
   // exact bytes are already on the board gets that leaf's receipt again,
   // against the current checkpoint (docs/api.md, "Writes").
