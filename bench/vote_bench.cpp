@@ -81,8 +81,8 @@ void view_path(senim::client::BoardClient& board, const senim::protocol::PublicK
 
 void replica_path(senim::client::BoardClient& board, const senim::protocol::PublicKey& key) {
   senim::client::Replica replica;
-  auto synced =
-      replica.sync(board, [](const senim::protocol::ParsedEntry& e) { return e.statement.has_open(); });
+  auto synced = replica.sync(
+      board, [](const senim::protocol::ParsedEntry& e) { return e.statement.has_open(); });
   if (!synced || !replica.state().district_of(key))
     throw std::runtime_error("the replica does not check");
   if (!board.credential_status(key))
@@ -90,8 +90,8 @@ void replica_path(senim::client::BoardClient& board, const senim::protocol::Publ
 }
 
 // The real senim vote: the bytes it reports and its CPU.
-Cost real_vote(const std::string& url, const std::string& dir, const senim::protocol::SigningKey& key,
-               std::uint32_t v) {
+Cost real_vote(const std::string& url, const std::string& dir,
+               const senim::protocol::SigningKey& key, std::uint32_t v) {
   senim::v1::VoterCredentialFile file;
   file.set_election_id(kElection);
   file.set_server(url);
@@ -155,8 +155,7 @@ void run(std::uint32_t voters, std::uint32_t ballots, unsigned runs) {
         throw std::runtime_error("a ballot was refused");
     }
   }
-  const double fill_s =
-      std::chrono::duration<double>(senim::bench::Clock::now() - filled).count();
+  const double fill_s = std::chrono::duration<double>(senim::bench::Clock::now() - filled).count();
   std::mt19937 pick(voters);
   Medians view, replica, real;
   for (unsigned r = 0; r < runs; ++r) {
