@@ -61,3 +61,56 @@ TEST_CASE("a repeated credential keeps its first listing and is reported where i
   CHECK(table.find(key(6))->district == 2);
   CHECK(table.seal().empty());  // once
 }
+
+namespace {
+
+// A copy of `from` made the way a witness's snapshot is saved and restored.
+void copy_table(const CredentialTable& from, CredentialTable& to) {
+  from.for_each([&](const Hash32& k, const senim::verifier::CredentialRecord& r,
+                    std::uint32_t list_index) { to.restore(k, r, list_index); });
+}
+
+}  // namespace
+
+TEST_CASE("a table saved before voting opens keeps where each credential was listed",
+          "[verifier][credentials]") {
+  CredentialTable before;
+  before.add(key(1), 0, 7, 0);
+  before.add(key(2), 1, 7, 1);
+  before.add(key(1), 0, 9, 4);  // listed again, in a later list
+  CredentialTable restored;
+  copy_table(before, restored);
+  // Sealed after the restore, it reports the repeat where it was listed.
+  const auto repeats = restored.seal();
+  REQUIRE(repeats.size() == 1);
+  CHECK(repeats[0].key == key(1));
+  CHECK(repeats[0].leaf == 9);
+  CHECK(repeats[0].index == 4);
+  CHECK(restored.size() == 2);
+}
+
+TEST_CASE("a sealed table restored as sealed answers as the original, and disorder is refused",
+          "[verifier][credentials]") {
+  CredentialTable original;
+  for (std::uint32_t i = 0; i < 100; ++i)
+    original.add(key(i), i % 3, 7, i);
+  REQUIRE(original.seal().empty());
+  original.find(key(5))->set_voted();
+  original.find(key(5))->last_sequence = 2;
+  original.find(key(5))->last_leaf_plus_one = 41;
+  CredentialTable restored;
+  copy_table(original, restored);
+  REQUIRE(restored.restore_sealed());
+  const auto* c = restored.find(key(5));
+  REQUIRE(c != nullptr);
+  CHECK(c->voted());
+  CHECK(c->last_sequence == 2);
+  CHECK(c->last_leaf() == std::optional<std::uint64_t>(40));
+  CHECK(restored.find(key(200)) == nullptr);
+
+  CredentialTable disordered;
+  disordered.restore(key(2), {}, 0);
+  disordered.restore(key(1), {}, 0);
+  CHECK_FALSE(disordered.restore_sealed());
+  CHECK_FALSE(disordered.sealed());
+}
