@@ -30,9 +30,8 @@ Expected<sqlite3*> open_connection(const std::string& path, bool create) {
   // synchronous=FULL: COMMIT returns only after the WAL is fsync'ed, so a
   // receipt is never sent for a batch a crash could lose (DESIGN.md).
   // busy_timeout: a reader may briefly wait for a checkpoint.
-  for (const char* pragma :
-       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000",
-        "PRAGMA foreign_keys=OFF", "PRAGMA cache_size=-65536"}) {
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                             "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=OFF"}) {
     sqlite3_stmt* stmt = nullptr;
     // journal_mode answers a row; prepare/step/finalize handles both kinds.
     int rc = sqlite3_prepare_v2(db, pragma, -1, &stmt, nullptr);
