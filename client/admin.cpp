@@ -29,9 +29,6 @@
 namespace senim::client {
 namespace {
 
-// §8.5: lists of at most this many always fit in one entry.
-constexpr std::size_t kCredentialsPerEntry = protocol::kCredentialsPerList;
-
 Expected<protocol::SigningKey> load_authority(const std::string& path) {
   v1::AuthorityKeyFile file;
   if (auto s = read_message_file(path, file); !s)
@@ -360,6 +357,7 @@ int admin_credentials(const AdminOptions& o) {
   }
   v1::Statement st = statement_for(*s);
   std::uint64_t posted = 0;
+  const std::size_t per_list = credentials_per_list(districts);
   // The files of the list not yet posted. If one cannot be written (a full
   // disk), they are removed: their keys never reached the board, and left
   // behind they would stop the next run ("already exists"). What was posted
@@ -394,8 +392,7 @@ int admin_credentials(const AdminOptions& o) {
     auto* c = st.mutable_credentials()->add_credentials();
     c->set_key(to_string(credential.public_key()));
     c->set_district(file.district());
-    if (st.credentials().credentials_size() == static_cast<int>(kCredentialsPerEntry) ||
-        i + 1 == o.count) {
+    if (st.credentials().credentials_size() == static_cast<int>(per_list) || i + 1 == o.count) {
       auto receipt = s->board.post("credentials", protocol::make_entry(s->key, st));
       if (!receipt)
         return fail(receipt.error());
@@ -451,9 +448,10 @@ int admin_register(const AdminOptions& o) {
   }
   if (credentials.empty())
     return fail(o.public_keys + " lists no public key");
-  for (std::size_t begin = 0; begin < credentials.size(); begin += kCredentialsPerEntry) {
+  const std::size_t per_list = credentials_per_list(config.shape.districts);
+  for (std::size_t begin = 0; begin < credentials.size(); begin += per_list) {
     v1::Statement st = statement_for(*s);
-    const std::size_t end = std::min(credentials.size(), begin + kCredentialsPerEntry);
+    const std::size_t end = std::min(credentials.size(), begin + per_list);
     for (std::size_t i = begin; i < end; ++i)
       *st.mutable_credentials()->add_credentials() = credentials[i];
     auto receipt = s->board.post("credentials", protocol::make_entry(s->key, st));

@@ -20,8 +20,6 @@
 namespace senim::client {
 namespace {
 
-constexpr std::uint64_t kPerRound = kCredentialListsPerRound * protocol::kCredentialsPerList;
-
 Error io(const std::string& what) {
   return make_error(Errc::io_error, what + ": " + std::strerror(errno));
 }
@@ -79,8 +77,8 @@ Status make_part(const CredentialLinesPlan& plan, std::uint64_t first, std::uint
 // takes the even lists, the other the odd ones).
 Round make_round(const CredentialLinesPlan& plan, std::uint64_t first) {
   Round r;
-  r.count = std::min(kPerRound, plan.count - first);
-  const std::uint64_t per_list = protocol::kCredentialsPerList;
+  const std::uint64_t per_list = credentials_per_list(plan.districts);
+  r.count = std::min(kCredentialListsPerRound * per_list, plan.count - first);
   r.parts.resize((r.count + per_list - 1) / per_list);
   auto make_every_other = [&](std::size_t start) {
     for (std::size_t j = start; j < r.parts.size(); j += 2) {
@@ -204,6 +202,17 @@ class DistrictFiles {
 };
 
 }  // namespace
+
+std::size_t credentials_per_list(const std::vector<std::string>& districts) {
+  std::size_t longest = 0;
+  for (const std::string& d : districts)
+    longest = std::max(longest, d.size());
+  // A listed Credential: key (1 + 1 + 32 bytes), district (1 + 1 + its
+  // length), and its own tag and length in the list (2).
+  const std::size_t each = 38 + longest;
+  return std::clamp<std::size_t>(kCredentialListBudgetBytes / each, 1,
+                                 protocol::kCredentialsPerList);
+}
 
 Status read_voter_credential(const std::string& path, std::uint64_t line,
                              v1::VoterCredentialFile& file) {

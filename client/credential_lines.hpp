@@ -22,6 +22,13 @@ namespace senim::client {
 // 25 ms: its fsyncs) serve eight lists.
 inline constexpr std::size_t kCredentialListsPerRound = 8;
 
+// The tools' lists hold at most this many bytes of credentials, so that the
+// one list a voter downloads keeps a vote under 64 KB (docs/protocol.md
+// §11.6) whatever the district ids: 500 credentials (the most, §8.5) with
+// ids of up to 8 bytes, 225 with ids of 64.
+inline constexpr std::size_t kCredentialListBudgetBytes = 23'000;
+std::size_t credentials_per_list(const std::vector<std::string>& districts);
+
 struct CredentialLinesPlan {
   std::string election_id;
   std::string server;                  // the board URL written for voters

@@ -249,9 +249,10 @@ Status read_message_line(const std::string& path, std::uint64_t line,
   if (line == 0)
     return make_error(Errc::invalid_argument, "the lines of " + path + " are numbered from 1");
   if (wanted.size() == 0) {
+    // Line K exists once its newline is read (at > K) or it has bytes.
     return make_error(Errc::invalid_argument,
-                      at < line ? path + " has fewer than " + std::to_string(line) + " lines"
-                                : "line " + std::to_string(line) + " of " + path + " is empty");
+                      at <= line ? path + " has fewer than " + std::to_string(line) + " lines"
+                                 : "line " + std::to_string(line) + " of " + path + " is empty");
   }
   return decode_json(wanted, "line " + std::to_string(line) + " of " + path, message);
 }

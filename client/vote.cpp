@@ -319,10 +319,11 @@ int vote(const VoteOptions& o) {
   v1::VoterCredentialFile file;
   if (auto s = read_voter_credential(o.credential, o.line, file); !s)
     return fail(s.error());
-  const std::string credential_name =
-      o.line == 0 ? o.credential : "line " + std::to_string(o.line) + " of " + o.credential;
   if (file.election_id().empty() || file.server().empty()) {
-    return fail(credential_name + " is not a voter credential (it names no election or board)");
+    return fail((o.line == 0 ? o.credential + " is not a voter credential file"
+                             : "line " + std::to_string(o.line) + " of " + o.credential +
+                                   " is not a voter credential") +
+                " (it names no election or board)");
   }
   auto credential = protocol::SigningKey::from_seed(as_bytes(file.seed()));
   wipe_string(*file.mutable_seed());
