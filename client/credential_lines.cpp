@@ -62,7 +62,7 @@ Status make_part(const CredentialLinesPlan& plan, std::uint64_t first, std::uint
     crypto_sign_seed_keypair(key, secret.data(), seed);
     file.set_district(plan.districts[d]);
     file.mutable_seed()->assign(reinterpret_cast<const char*>(seed), crypto_sign_SEEDBYTES);
-    const Status appended = json.append(file, part.lines[d]);
+    Status appended = json.append(file, part.lines[d]);
     wipe_string(*file.mutable_seed());
     if (!appended)
       return appended;
