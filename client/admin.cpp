@@ -1,16 +1,19 @@
 // `senim admin …`: the election authority (docs/operator-guide.md).
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "client/board_client.hpp"
 #include "client/commands.hpp"
 #include "client/common.hpp"
+#include "client/credential_lines.hpp"
 #include "client/key_files.hpp"
 #include "client/output_file.hpp"
 #include "client/replica.hpp"
@@ -25,9 +28,6 @@
 
 namespace senim::client {
 namespace {
-
-// §8.5: lists of at most this many always fit in one entry.
-constexpr std::size_t kCredentialsPerEntry = protocol::kCredentialsPerList;
 
 Expected<protocol::SigningKey> load_authority(const std::string& path) {
   v1::AuthorityKeyFile file;
@@ -268,6 +268,53 @@ int admin_create(const AdminOptions& o) {
   return 0;
 }
 
+// `admin credentials --lines`: one file per district, a line per voter
+// (client/credential_lines.hpp).
+int admin_credential_lines(const AdminOptions& o, Session& s, std::vector<std::string> districts) {
+  std::sort(districts.begin(), districts.end());
+  districts.erase(std::unique(districts.begin(), districts.end()), districts.end());
+  CredentialLinesPlan plan;
+  plan.election_id = s.replica.state().config()->election_id();
+  plan.server = o.voter_server.empty() ? o.server : o.voter_server;
+  plan.districts = std::move(districts);
+  plan.count = o.count;
+  plan.out_dir = o.out;
+  // One connection per list of a round, so that they reach the board's
+  // group commit together.
+  std::vector<BoardClient> boards;
+  for (std::size_t i = 0; i < kCredentialListsPerRound; ++i) {
+    auto board = BoardClient::connect(o.server);
+    if (!board)
+      return fail(board.error().message + "; nothing was posted");
+    boards.push_back(std::move(*board));
+  }
+  auto post_lists = [&](const std::vector<const v1::CredentialList*>& lists) {
+    std::vector<Status> answers(lists.size());
+    std::vector<std::thread> posting;
+    for (std::size_t j = 0; j < lists.size(); ++j) {
+      posting.emplace_back([&, j] {
+        v1::Statement st = statement_for(s);
+        *st.mutable_credentials() = *lists[j];
+        auto receipt =
+            boards[j % boards.size()].post("credentials", protocol::make_entry(s.key, st));
+        answers[j] = receipt ? Status::success() : Status(receipt.error());
+      });
+    }
+    for (std::thread& t : posting)
+      t.join();
+    return answers;
+  };
+  auto issued = issue_credential_lines(plan, post_lists, std::cerr);
+  if (!issued)
+    return fail(issued.error());
+  std::cout << issued->posted << " credentials issued, one line each: secret files";
+  for (const std::string& f : issued->files)
+    std::cout << " " << f;
+  std::cout << "; public keys on the board\n"
+            << "give each voter one line; the board never learns who holds which\n";
+  return 0;
+}
+
 int admin_credentials(const AdminOptions& o) {
   auto s = start(o);
   if (!s)
@@ -290,6 +337,8 @@ int admin_credentials(const AdminOptions& o) {
   std::filesystem::create_directories(o.out, ec);
   if (ec)
     return fail("cannot create " + o.out + ": " + ec.message() + "; nothing was posted");
+  if (o.lines)
+    return admin_credential_lines(o, *s, districts);
   const std::uint64_t already = s->replica.state().credential_count();
   auto file_name = [&](std::uint64_t number) {
     char name[32];
@@ -308,6 +357,7 @@ int admin_credentials(const AdminOptions& o) {
   }
   v1::Statement st = statement_for(*s);
   std::uint64_t posted = 0;
+  const std::size_t per_list = credentials_per_list(districts);
   // The files of the list not yet posted. If one cannot be written (a full
   // disk), they are removed: their keys never reached the board, and left
   // behind they would stop the next run ("already exists"). What was posted
@@ -342,8 +392,7 @@ int admin_credentials(const AdminOptions& o) {
     auto* c = st.mutable_credentials()->add_credentials();
     c->set_key(to_string(credential.public_key()));
     c->set_district(file.district());
-    if (st.credentials().credentials_size() == static_cast<int>(kCredentialsPerEntry) ||
-        i + 1 == o.count) {
+    if (st.credentials().credentials_size() == static_cast<int>(per_list) || i + 1 == o.count) {
       auto receipt = s->board.post("credentials", protocol::make_entry(s->key, st));
       if (!receipt)
         return fail(receipt.error());
@@ -399,9 +448,10 @@ int admin_register(const AdminOptions& o) {
   }
   if (credentials.empty())
     return fail(o.public_keys + " lists no public key");
-  for (std::size_t begin = 0; begin < credentials.size(); begin += kCredentialsPerEntry) {
+  const std::size_t per_list = credentials_per_list(config.shape.districts);
+  for (std::size_t begin = 0; begin < credentials.size(); begin += per_list) {
     v1::Statement st = statement_for(*s);
-    const std::size_t end = std::min(credentials.size(), begin + kCredentialsPerEntry);
+    const std::size_t end = std::min(credentials.size(), begin + per_list);
     for (std::size_t i = begin; i < end; ++i)
       *st.mutable_credentials()->add_credentials() = credentials[i];
     auto receipt = s->board.post("credentials", protocol::make_entry(s->key, st));

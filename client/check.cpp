@@ -12,6 +12,7 @@
 #include "client/board_client.hpp"
 #include "client/commands.hpp"
 #include "client/common.hpp"
+#include "client/credential_lines.hpp"
 #include "client/key_files.hpp"
 #include "crypto/merkle.hpp"
 #include "net/log_sources.hpp"
@@ -43,7 +44,7 @@ Expected<std::string> where_to_read(const CheckOptions& o, const protocol::Recei
     return o.server;
   if (!o.credential.empty()) {
     v1::VoterCredentialFile file;
-    if (auto s = read_message_file(o.credential, file); !s)
+    if (auto s = read_voter_credential(o.credential, o.line, file); !s)
       return s.error();
     wipe_string(*file.mutable_seed());
     if (!file.server().empty())

@@ -22,6 +22,7 @@ struct AdminOptions {
   std::string counts_out;   // result: also write "district<TAB>contest<TAB>option<TAB>count" lines
   std::string origin;       // create: the log origin (default: default_log_origin)
   bool check_only = false;  // create --check: check the manifest offline, create nothing
+  bool lines = false;       // credentials: one file per district, a line per voter
 };
 
 // docs/protocol.md §8.2: the board's public URL without its scheme and
@@ -59,7 +60,8 @@ struct VoteOptions {
   std::vector<std::string> choose;  // CONTEST=OPTION[,OPTION…] or CONTEST=blank
   bool challenge = false;           // challenge instead of casting
   bool challenge_first = false;     // challenge one ballot, then cast a fresh one
-  std::string receipt;              // default: CREDENTIAL.receipt
+  std::uint64_t line = 0;  // the credential is this line of a file of lines (0: whole file)
+  std::string receipt;     // default: CREDENTIAL.tlog-proof (CREDENTIAL.LINE.tlog-proof)
   std::string lang = "en";
   bool show_download = false;  // print the bytes downloaded on stderr
 };
@@ -82,6 +84,7 @@ struct CheckOptions {
   std::string server;      // the board, or a mirror over HTTP
   std::string mirror;      // a mirror directory
   std::string credential;  // its board URL is the default server
+  std::uint64_t line = 0;  // the credential is this line of a file of lines
   std::string record;      // a saved election record, read offline
   std::string code;        // with record and no receipt: look a tracking code up
 };

@@ -133,47 +133,128 @@ Status write_message_file(const std::string& path, const google::protobuf::Messa
   return write_message_file(*file, message);
 }
 
-Status write_message_file(ReservedFile& file, const google::protobuf::Message& message) {
-  const std::string& path = file.path();
-  // message → protobuf bytes → JSON, each in guarded memory.
-  crypto::SecretBuffer binary(message.ByteSizeLong());
-  binary.resize(binary.capacity());
+namespace {
+
+// message → protobuf bytes (in `binary`) → JSON appended to `out`, each in
+// guarded memory. `binary` is wiped afterwards and may be reused.
+Status encode_json(const google::protobuf::Message& message, bool compact,
+                   crypto::SecretBuffer& binary, crypto::SecretBuffer& out) {
+  const std::size_t size = message.ByteSizeLong();
+  if (binary.capacity() < size)
+    binary.reserve(size);
+  binary.resize(size);
   if (!message.SerializeToArray(binary.data(), static_cast<int>(binary.size())))
-    return make_error(Errc::invalid_argument, "cannot encode " + path);
-  crypto::SecretBuffer json(4 * binary.size() + 1024);
+    return make_error(Errc::invalid_argument, "cannot encode " + kind_of(message));
+  if (out.capacity() - out.size() < 4 * binary.size() + 1024)
+    out.reserve(std::max(2 * out.capacity(), out.size() + 4 * binary.size() + 1024));
   google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
+  options.add_whitespace = !compact;
   options.preserve_proto_field_names = true;
   google::protobuf::io::ArrayInputStream in(binary.data(), static_cast<int>(binary.size()));
-  SecretOutput out(json);
-  if (!google::protobuf::util::BinaryToJsonStream(type_resolver(), type_url(message), &in, &out,
-                                                  options)
-           .ok()) {
-    return make_error(Errc::invalid_argument, "cannot encode " + path);
+  SecretOutput json(out);
+  const bool encoded = google::protobuf::util::BinaryToJsonStream(
+                           type_resolver(), type_url(message), &in, &json, options)
+                           .ok();
+  sodium_memzero(binary.data(), binary.size());
+  if (!encoded)
+    return make_error(Errc::invalid_argument, "cannot encode " + kind_of(message));
+  return Status::success();
+}
+
+// JSON → protobuf bytes → message, each in guarded memory until the message.
+Status decode_json(const crypto::SecretBuffer& text, const std::string& where,
+                   google::protobuf::Message& message) {
+  crypto::SecretBuffer binary(text.size() + 64);
+  google::protobuf::util::JsonParseOptions options;
+  google::protobuf::io::ArrayInputStream in(text.data(), static_cast<int>(text.size()));
+  SecretOutput out(binary);
+  const auto status = google::protobuf::util::JsonToBinaryStream(type_resolver(), type_url(message),
+                                                                 &in, &out, options);
+  if (!status.ok()) {
+    return make_error(Errc::invalid_encoding, where + " is not " + kind_of(message) + " (" +
+                                                  std::string(status.message()) + ")");
   }
+  if (!message.ParseFromArray(binary.data(), static_cast<int>(binary.size()))) {
+    return make_error(Errc::invalid_encoding,
+                      where + " is not " + kind_of(message) + " (its fields do not decode)");
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+Status write_message_file(ReservedFile& file, const google::protobuf::Message& message) {
+  crypto::SecretBuffer binary;
+  crypto::SecretBuffer json(1024);
+  if (auto s = encode_json(message, false, binary, json); !s)
+    return make_error(s.error().code, s.error().message + " for " + file.path());
   return file.commit(json.view());
+}
+
+Status JsonLines::append(const google::protobuf::Message& message, crypto::SecretBuffer& out) {
+  if (auto s = encode_json(message, true, scratch_, out); !s)
+    return s;
+  if (out.size() == out.capacity())
+    out.reserve(2 * out.capacity());
+  out.resize(out.size() + 1);
+  out.data()[out.size() - 1] = '\n';
+  return Status::success();
 }
 
 Status read_message_file(const std::string& path, google::protobuf::Message& message) {
   auto text = read_secret_file(path);
   if (!text)
     return text.error();
-  // JSON → protobuf bytes → message, each in guarded memory until the message.
-  crypto::SecretBuffer binary(text->size() + 64);
-  google::protobuf::util::JsonParseOptions options;
-  google::protobuf::io::ArrayInputStream in(text->data(), static_cast<int>(text->size()));
-  SecretOutput out(binary);
-  const auto status = google::protobuf::util::JsonToBinaryStream(type_resolver(), type_url(message),
-                                                                 &in, &out, options);
-  if (!status.ok()) {
-    return make_error(Errc::invalid_encoding, path + " is not " + kind_of(message) + " (" +
-                                                  std::string(status.message()) + ")");
+  return decode_json(*text, path, message);
+}
+
+Status read_message_line(const std::string& path, std::uint64_t line,
+                         google::protobuf::Message& message) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return io("cannot read " + path);
+  // The file is read in pieces through guarded memory: a district's file of
+  // a million lines is never held whole, and no piece of it outlives this.
+  crypto::SecretBuffer piece(std::size_t{64} << 10);
+  crypto::SecretBuffer wanted(1024);
+  std::uint64_t at = 1;  // the line the next byte belongs to
+  while (line != 0 && at <= line) {
+    piece.resize(piece.capacity());
+    const ssize_t n = ::read(fd, piece.data(), piece.size());
+    if (n < 0) {
+      const Error e = io("cannot read " + path);
+      ::close(fd);
+      return e;
+    }
+    if (n == 0)
+      break;
+    for (ssize_t i = 0; i < n && at <= line; ++i) {
+      const std::uint8_t c = piece.data()[i];
+      if (c == '\n') {
+        ++at;
+      } else if (at == line) {
+        if (wanted.size() > kMaxMessageFileBytes) {
+          ::close(fd);
+          return make_error(Errc::invalid_length, "line " + std::to_string(line) + " of " + path +
+                                                      " is too long to be a senim file's line");
+        }
+        if (wanted.size() == wanted.capacity())
+          wanted.reserve(2 * wanted.capacity());
+        wanted.resize(wanted.size() + 1);
+        wanted.data()[wanted.size() - 1] = c;
+      }
+    }
   }
-  if (!message.ParseFromArray(binary.data(), static_cast<int>(binary.size()))) {
-    return make_error(Errc::invalid_encoding,
-                      path + " is not " + kind_of(message) + " (its fields do not decode)");
+  ::close(fd);
+  if (line == 0)
+    return make_error(Errc::invalid_argument, "the lines of " + path + " are numbered from 1");
+  if (wanted.size() == 0) {
+    // Line K exists once its newline is read (at > K) or it has bytes.
+    return make_error(Errc::invalid_argument,
+                      at <= line ? path + " has fewer than " + std::to_string(line) + " lines"
+                                 : "line " + std::to_string(line) + " of " + path + " is empty");
   }
-  return Status::success();
+  return decode_json(wanted, "line " + std::to_string(line) + " of " + path, message);
 }
 
 void wipe_string(std::string& secret) {

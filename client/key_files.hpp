@@ -11,6 +11,7 @@
 #include "client/output_file.hpp"
 #include "crypto/error.hpp"
 #include "crypto/scalar.hpp"
+#include "crypto/secret_memory.hpp"
 
 namespace senim::client {
 
@@ -25,6 +26,23 @@ Expected<ReservedFile> reserve_output(const std::string& path, Secrecy secrecy,
 // Fills a reserved file with the message as JSON.
 Status write_message_file(ReservedFile& file, const google::protobuf::Message& message);
 Status read_message_file(const std::string& path, google::protobuf::Message& message);
+
+// A file of many messages, one per line as compact JSON (a district's
+// credentials, docs/operator-guide.md "Credentials in bulk"). Each line is
+// built in guarded memory, through one scratch buffer (wiped after each
+// line) rather than a fresh guarded allocation per line; `out` grows as
+// needed.
+class JsonLines {
+ public:
+  Status append(const google::protobuf::Message& message, crypto::SecretBuffer& out);
+
+ private:
+  crypto::SecretBuffer scratch_{256};
+};
+// Line `line` (the first is 1) of such a file, read in pieces through
+// guarded memory: the file is never held whole.
+Status read_message_line(const std::string& path, std::uint64_t line,
+                         google::protobuf::Message& message);
 
 // Overwrites a string that held a secret (a seed read from a file).
 void wipe_string(std::string& secret);

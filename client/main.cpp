@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
   a_cred->add_option("--out", admin.out, "directory for the secret credential files")->required();
   a_cred->add_option("--district", admin.districts,
                      "district(s) to spread them over (default: all)");
+  a_cred->add_flag("--lines", admin.lines,
+                   "in bulk: one file per district (credentials-DISTRICT.jsonl), one line per "
+                   "voter, each line a credential");
   auto* a_register = a->add_subcommand(
       "register",
       "post the public keys of credentials the voters made themselves (`senim keygen`)");
@@ -120,6 +123,9 @@ int main(int argc, char** argv) {
   v->add_option("--credential", vote_options.credential, "your credential file")
       ->required()
       ->check(CLI::ExistingFile);
+  v->add_option("--line", vote_options.line,
+                "the credential is this line (from 1) of a district's file of lines")
+      ->check(CLI::PositiveNumber);
   v->add_option("--server", vote_options.server,
                 "the board's URL (default: the one in the credential)");
   v->add_option("--choose", vote_options.choose,
@@ -174,6 +180,9 @@ int main(int argc, char** argv) {
   c->add_option("--credential", check_options.credential,
                 "your credential file: its board URL is the default --server")
       ->check(CLI::ExistingFile);
+  c->add_option("--line", check_options.line,
+                "with --credential: the credential is this line of a file of lines")
+      ->check(CLI::PositiveNumber);
 
   ExportOptions export_options;
   auto* e = app.add_subcommand(

@@ -12,6 +12,7 @@
 #include "client/board_client.hpp"
 #include "client/commands.hpp"
 #include "client/common.hpp"
+#include "client/credential_lines.hpp"
 #include "client/key_files.hpp"
 #include "client/output_file.hpp"
 #include "client/replica.hpp"
@@ -316,10 +317,13 @@ class DownloadReport {
 
 int vote(const VoteOptions& o) {
   v1::VoterCredentialFile file;
-  if (auto s = read_message_file(o.credential, file); !s)
+  if (auto s = read_voter_credential(o.credential, o.line, file); !s)
     return fail(s.error());
   if (file.election_id().empty() || file.server().empty()) {
-    return fail(o.credential + " is not a voter credential file (it names no election or board)");
+    return fail((o.line == 0 ? o.credential + " is not a voter credential file"
+                             : "line " + std::to_string(o.line) + " of " + o.credential +
+                                   " is not a voter credential") +
+                " (it names no election or board)");
   }
   auto credential = protocol::SigningKey::from_seed(as_bytes(file.seed()));
   wipe_string(*file.mutable_seed());
@@ -327,7 +331,10 @@ int vote(const VoteOptions& o) {
     return fail(credential.error());
   // Where the receipt will go: checked now, so that a ballot is never cast
   // with nowhere to keep its receipt.
-  const std::string receipt_path = o.receipt.empty() ? o.credential + ".tlog-proof" : o.receipt;
+  const std::string receipt_path =
+      !o.receipt.empty() ? o.receipt
+      : o.line == 0      ? o.credential + ".tlog-proof"
+                         : o.credential + "." + std::to_string(o.line) + ".tlog-proof";
   // The receipt's file is claimed before anything is posted: a ballot cast
   // whose receipt cannot be saved is the half-done command a voter must
   // never get.

@@ -179,6 +179,12 @@ Expected<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& 
   if (!writer)
     return writer.error();
   storage->writer_ = *writer;
+  // The writer's page cache: 64 MiB instead of SQLite's 2 MiB. Credential
+  // keys are random, so each list of 500 lands on ~500 pages of the
+  // credential_leaves index; with the small cache every insert re-read its
+  // page (measured: `admin credentials --lines` 7,800/s → 11,000/s).
+  if (auto s = sqlite::exec(storage->writer_, "PRAGMA cache_size=-65536"); !s)
+    return s.error();
   if (auto s = storage->quick_check(); !s)
     return s.error();
   if (auto s = storage->create_or_check_schema(); !s)

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# End-to-end: credentials issued in bulk (`senim admin credentials --lines`),
+# one file per district with a line per voter, and voters voting with a
+# line. The issuing is cut off half-way by the board's open (credentials are
+# refused from then on): every line left in the files must be a credential on
+# the board, and no more lines than that. Usage: bulk_credentials_test.sh BUILD_DIR
+set -euo pipefail
+BUILD="$(cd "$1" && pwd)"
+SENIM="$BUILD/client/senim"
+WORK="$(mktemp -d /tmp/senim-e2e-bulk.XXXXXX)"
+SERVER_PID=
+ISSUER_PID=
+trap '[ -n "$ISSUER_PID" ] && kill "$ISSUER_PID" 2>/dev/null; [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+cd "$WORK"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$BUILD/server/senim-server" --data board --listen 127.0.0.1:0 >server.log 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 100); do grep -q "listening on" server.log 2>/dev/null && break; sleep 0.1; done
+export SENIM_SERVER=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' server.log | head -n1)
+
+cat >manifest.json <<'JSON'
+{"election_id": "bulk-2026", "languages": ["en"], "max_ballots_per_credential": 2,
+ "title": {"text": {"en": "A question"}},
+ "districts": [{"id": "north", "name": {"text": {"en": "North"}}},
+               {"id": "south", "name": {"text": {"en": "South"}}}],
+ "contests": [{"id": "q", "title": {"text": {"en": "Agree?"}}, "min_selections": 1, "max_selections": 1,
+               "options": [{"id": "yes", "label": {"text": {"en": "Yes"}}},
+                           {"id": "no", "label": {"text": {"en": "No"}}}]}]}
+JSON
+"$SENIM" admin keygen --out authority.key >/dev/null
+"$SENIM" trustee keygen --name "Only trustee" --out trustee.key >/dev/null
+"$SENIM" trustee box-key --key trustee.key --election bulk-2026 >/dev/null
+"$SENIM" admin create --key authority.key --manifest manifest.json --trustee trustee.key.pub --threshold 1 >/dev/null
+"$SENIM" trustee deal --key trustee.key >/dev/null
+"$SENIM" trustee finalize --key trustee.key >/dev/null
+on_board() { "$SENIM" admin status | sed -n 's/^ *credentials *//p'; }
+
+# 4,501 credentials over both districts: 2,251 north, 2,250 south, in ten
+# lists (the last of one), a secret line each, the files 0600.
+"$SENIM" admin credentials --key authority.key --lines --count 4501 --out creds >out.txt 2>err.txt
+grep -qF "4501 credentials issued, one line each: secret files creds/credentials-north.jsonl creds/credentials-south.jsonl; public keys on the board" out.txt ||
+  fail "unexpected output: $(cat out.txt err.txt)"
+grep -qF "senim: 4501 of 4501 credentials issued" err.txt || fail "no progress line: $(cat err.txt)"
+[ "$(wc -l <creds/credentials-north.jsonl)" = 2251 ] || fail "north has $(wc -l <creds/credentials-north.jsonl) lines"
+[ "$(wc -l <creds/credentials-south.jsonl)" = 2250 ] || fail "south has $(wc -l <creds/credentials-south.jsonl) lines"
+[ "$(stat -c %a creds/credentials-north.jsonl)" = 600 ] || fail "a file of secrets is not 0600"
+[ "$(on_board)" = 4501 ] || fail "the board holds $(on_board) credentials"
+# Every line is one credential of its district, and no seed repeats.
+[ "$(grep -c '^{"election_id":"bulk-2026","server":"http://127.0.0.1:[0-9]*","district":"north","seed":"[A-Za-z0-9+/]*="}$' creds/credentials-north.jsonl)" = 2251 ] ||
+  fail "a north line is not a north credential"
+[ "$(sed 's/.*"seed"://' creds/credentials-*.jsonl | sort -u | wc -l)" = 4501 ] || fail "a seed repeats"
+
+# A second run into the same directory is refused before anything is posted.
+if "$SENIM" admin credentials --key authority.key --lines --count 10 --out creds 2>err.txt; then
+  fail "an existing file of credentials was overwritten"
+fi
+grep -qF "creds/credentials-north.jsonl already exists; not overwriting it; nothing was posted" err.txt ||
+  fail "unexpected refusal: $(cat err.txt)"
+[ "$(on_board)" = 4501 ] || fail "a refused run posted credentials"
+[ "$(wc -l <creds/credentials-north.jsonl)" = 2251 ] || fail "a refused run changed a file"
+
+# One district only: only its file.
+"$SENIM" admin credentials --key authority.key --lines --district south --count 7 --out south >/dev/null 2>&1
+[ "$(wc -l <south/credentials-south.jsonl)" = 7 ] && [ ! -e south/credentials-north.jsonl ] ||
+  fail "--district south wrote: $(ls south)"
+
+# Cut off half-way: the open makes the board refuse the lists still coming.
+"$SENIM" admin credentials --key authority.key --lines --count 400000 --out cut >cut.out 2>cut.err &
+ISSUER_PID=$!
+for _ in $(seq 600); do grep -q "credentials issued (" cut.err 2>/dev/null && break; sleep 0.05; done
+grep -q "credentials issued (" cut.err || fail "the bulk run showed no progress: $(cat cut.err)"
+"$SENIM" admin open --key authority.key >/dev/null
+if wait "$ISSUER_PID"; then ISSUER_PID=; fail "all 400,000 were issued before the open: make the count larger"; fi
+ISSUER_PID=
+grep -qE "credentials were issued and posted, their lines kept; the lines of credentials not posted were removed" cut.err ||
+  fail "unexpected failure: $(cat cut.err)"
+posted=$(sed -n 's/.*; \([0-9]*\) of the 400000 credentials were issued and posted.*/\1/p' cut.err)
+lines=$(cat cut/credentials-*.jsonl | wc -l)
+[ "$lines" = "$posted" ] || fail "$lines lines kept for $posted credentials posted"
+[ "$(on_board)" = $((4501 + 7 + posted)) ] || fail "the board holds $(on_board), the files $((4501 + 7 + lines))"
+echo "cut off after $posted credentials posted" >&2
+[ "$posted" -gt 0 ] && [ "$posted" -lt 400000 ] || fail "posted $posted"
+
+# Voters vote with a line; the receipt is named after the file and line.
+last_north=$(wc -l <creds/credentials-north.jsonl)
+"$SENIM" vote --credential creds/credentials-north.jsonl --line 3 --choose q=yes >/dev/null
+"$SENIM" vote --credential creds/credentials-north.jsonl --line "$last_north" --choose q=no >/dev/null
+last_cut=$(wc -l <cut/credentials-south.jsonl)
+"$SENIM" vote --credential cut/credentials-south.jsonl --line "$last_cut" --choose q=no >/dev/null
+[ -s creds/credentials-north.jsonl.3.tlog-proof ] || fail "no receipt for line 3"
+"$SENIM" check creds/credentials-north.jsonl.3.tlog-proof --credential creds/credentials-north.jsonl --line 3 >check.txt
+grep -q "is on the board" check.txt || fail "senim check: $(cat check.txt)"
+# A line the file does not have, and line 0, are refused, and nothing is cast.
+before=$("$SENIM" admin status | sed -n 's/^ *ballots *//p')
+if "$SENIM" vote --credential creds/credentials-north.jsonl --line 99999 --choose q=yes 2>err.txt; then
+  fail "line 99999 voted"
+fi
+grep -qF "creds/credentials-north.jsonl has fewer than 99999 lines" err.txt || fail "unexpected: $(cat err.txt)"
+if "$SENIM" vote --credential creds/credentials-north.jsonl --line 0 --choose q=yes 2>err.txt; then
+  fail "line 0 voted"
+fi
+grep -q "line" err.txt || fail "unexpected: $(cat err.txt)"
+[ "$("$SENIM" admin status | sed -n 's/^ *ballots *//p')" = "$before" ] || fail "a refused vote was cast"
+echo "bulk credentials: end-to-end test passed"
