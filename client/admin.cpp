@@ -366,13 +366,15 @@ int admin_credentials(const AdminOptions& o) {
   auto stop_writing = [&](const Error& why) {
     for (const std::string& f : unposted)
       std::filesystem::remove(f, ec);
-    return fail(why.message + "; " + std::to_string(posted) + " of the " + std::to_string(o.count) +
-                " credentials were issued and posted" +
-                (posted == 0 ? "" : " (files up to " + file_name(already + posted) + ")") +
-                ", and the " + std::to_string(unposted.size()) +
-                " files of credentials not yet posted were removed: free some space and run "
-                "again with --count " +
-                std::to_string(o.count - posted) + " for the rest");
+    return fail(
+        why.message + "; " + std::to_string(posted) + " of the " + std::to_string(o.count) +
+        " credentials were issued and posted" +
+        (posted == 0 ? "" : " (files up to " + file_name(already + posted) + ")") + ", and the " +
+        (unposted.size() == 1 ? std::string("file") : std::to_string(unposted.size()) + " files") +
+        " of credentials not yet posted " + (unposted.size() == 1 ? "was" : "were") +
+        " removed: free some space and run "
+        "again with --count " +
+        std::to_string(o.count - posted) + " for the rest");
   };
   for (std::uint32_t i = 0; i < o.count; ++i) {
     const auto credential = protocol::SigningKey::generate();

@@ -68,7 +68,7 @@ before_credentials() {
   mkdir -p blocked/voter-000002.cred.tmp
   local before after
   before=$("$SENIM" admin status | sed -n 's/ *credentials *//p')
-  refuses "0 of the 3 credentials were issued and posted, and the 1 files of credentials not yet posted were removed" \
+  refuses "0 of the 3 credentials were issued and posted, and the file of credentials not yet posted was removed" \
     "$SENIM" admin credentials --key authority.key --count 3 --out blocked
   [ -z "$(ls blocked | grep -v '^voter-000002.cred.tmp$')" ] ||
     { ls -l blocked; echo "FAIL: a refused admin credentials left files" >&2; return 1; }
