@@ -9,18 +9,19 @@ namespace senim::client {
 constexpr std::uint64_t kPage = 1000;
 
 Replica::Replica()
-    : state_(std::make_unique<protocol::ElectionState>(
-          [this](std::uint64_t leaf) -> Expected<Bytes> {
-            if (leaf >= entries_.size())
+    : entries_(std::make_unique<std::vector<Bytes>>()),
+      state_(std::make_unique<protocol::ElectionState>(
+          [entries = entries_.get()](std::uint64_t leaf) -> Expected<Bytes> {
+            if (leaf >= entries->size())
               return make_error(Errc::not_found, "no such entry");
-            return entries_[leaf];
+            return (*entries)[leaf];
           },
           nullptr)) {}
 
 Status Replica::sync(BoardClient& board,
                      const std::function<bool(const protocol::ParsedEntry&)>& stop) {
   while (true) {
-    auto page = board.entries(entries_.size(), kPage);
+    auto page = board.entries(entries_->size(), kPage);
     if (!page)
       return page.error();
     if (page->empty())
@@ -49,7 +50,7 @@ Status Replica::sync(BoardClient& board,
       if (i % batch == 0 && state_->parameters())
         precheck_batch(i);
       Bytes& entry = (*page)[i];
-      const std::uint64_t leaf = entries_.size();
+      const std::uint64_t leaf = entries_->size();
       auto pre = prechecked[i] ? std::move(*prechecked[i]) : state_->precheck(entry);
       if (!pre) {
         return make_error(pre.error().code, "the board serves entry " + std::to_string(leaf) +
@@ -59,7 +60,7 @@ Status Replica::sync(BoardClient& board,
         return make_error(s.error().code, "the board serves entry " + std::to_string(leaf) +
                                               " which does not check: " + s.error().message);
       }
-      entries_.push_back(std::move(entry));
+      entries_->push_back(std::move(entry));
       if (stop && stop(pre->parsed))
         return Status::success();
     }
