@@ -8,6 +8,14 @@
 #include "client/followed_replica.hpp"
 
 namespace senim::client {
+namespace {
+
+// Errors of reading the board, not of what it served.
+bool transient(const Error& e) {
+  return e.code == Errc::io_error || e.code == Errc::not_found;
+}
+
+}  // namespace
 
 int follow(const FollowOptions& o) {
   const ReplicaOptions options{o.data, o.server, o.snapshot_entries, false};
@@ -20,8 +28,20 @@ int follow(const FollowOptions& o) {
             << replica->rechecked_at_open() << " checked again from its mirror)" << std::endl;
   while (true) {
     auto round = replica->catch_up(false);
-    if (!round)
+    if (!round && !transient(round.error()))
       return fail(round.error());
+    if (!round) {
+      // The board is away (or has no election yet): try again, from what
+      // was committed, never from a half-checked round.
+      std::cerr << "senim: " << round.error().message << "; trying again\n";
+      replica.reset();
+      std::this_thread::sleep_for(std::chrono::duration<double>(o.interval));
+      auto again = FollowedReplica::open(options);
+      if (!again)
+        return fail(again.error());
+      replica = std::move(*again);
+      continue;
+    }
     if (round->to > round->from) {
       std::cout << "replica " << o.data << ": " << round->to << " entries checked ("
                 << round->to - round->from << " new), phase "

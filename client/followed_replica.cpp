@@ -24,6 +24,8 @@ using Clock = std::chrono::steady_clock;
 
 // Entries fetched, proven and checked per round; committed after each.
 constexpr std::uint64_t kChunkEntries = std::uint64_t{64} * tlog::kFullTileWidth;
+// After a command's catch-up: a snapshot once this many entries follow the last.
+constexpr std::uint64_t kCommandSnapshotEntries = 256;
 // Ballots per worker batch: several batches per round, so both cores work.
 constexpr std::size_t kBallotsPerBatch = 1024;
 
@@ -144,32 +146,18 @@ Status FollowedReplica::load_state() {
   return Status::success();
 }
 
-// The mirror's frames before `end_bytes` hash to the tree the restored
-// engine holds: an entry changed in place after it was checked is found
-// here, by hashing alone.
-Status FollowedReplica::check_mirror_prefix(std::uint64_t end_bytes) {
-  auto reader = protocol::RecordReader::open(mirror_->path());
-  if (!reader)
-    return reader.error();
-  crypto::merkle::CompactRange tree;
-  step_start_ = last_progress_ = Clock::now();
-  for (std::uint64_t at = protocol::kRecordHeaderBytes; at < end_bytes;) {
-    auto frame = reader->read_at(at);
-    if (!frame)
-      return make_error(Errc::invalid_encoding, mirror_->path() + ": " + frame.error().message);
-    tree.append_leaf_hash(crypto::merkle::leaf_hash(frame->payload));
-    at += 5 + frame->payload.size();
-    progress("hashing the mirror up to its snapshot:", tree.size(), verifier_->size());
-  }
-  if (tree.size() != verifier_->size() || tree.root() != verifier_->root()) {
-    return make_error(Errc::merkle_root_mismatch,
-                      mirror_->path() + ": its first " + str(tree.size()) +
-                          " entries do not hash to the tree of the " + str(verifier_->size()) +
-                          " entries its snapshot checked: the mirror was changed after it was "
-                          "checked; remove " +
-                          options_.dir + " and follow the board again from the start");
-  }
-  return Status::success();
+// The mirror's entries before the snapshot's point hash to the tree the
+// restored engine holds: an entry changed in place after it was checked is
+// found here, by hashing alone.
+Status FollowedReplica::check_mirror_prefix(const crypto::merkle::CompactRange& prefix) const {
+  if (prefix.size() == verifier_->size() && prefix.root() == verifier_->root())
+    return Status::success();
+  return make_error(Errc::merkle_root_mismatch,
+                    mirror_->path() + ": its first " + str(prefix.size()) +
+                        " entries do not hash to the tree of the " + str(verifier_->size()) +
+                        " entries its snapshot checked: the mirror was changed after it was "
+                        "checked; remove " +
+                        options_.dir + " and follow the board again from the start");
 }
 
 // The engine in the state of the mirror's checked entries: from the
@@ -192,8 +180,6 @@ Status FollowedReplica::rebuild_engine() {
                                                     str(state_.size()) + " (changed?)");
     }
     verifier_ = std::move(*restored);
-    if (auto s = check_mirror_prefix(from); !s)
-      return s;
   } else {
     verifier_ =
         std::make_unique<verifier::LogVerifier>(mirror_->path(), *report_, 0, verifier::Mode::live);
@@ -201,19 +187,38 @@ Status FollowedReplica::rebuild_engine() {
   verifier_->set_ballots_per_batch(kBallotsPerBatch);
   snapshot_size_ = verifier_->size();
   opened_from_snapshot_ = snapshot_size_;
+  // One pass over the mirror: the frames before `from` hashed, those after
+  // checked.
   auto reader = protocol::RecordReader::open(mirror_->path());
   if (!reader)
     return reader.error();
+  crypto::merkle::CompactRange prefix;
+  bool prefix_checked = false;
   step_start_ = last_progress_ = Clock::now();
-  while (from < mirror_->bytes()) {
-    auto frame = reader->read_at(from);
+  while (true) {
+    auto frame = reader->next();
     if (!frame)
       return make_error(Errc::invalid_encoding, mirror_->path() + ": " + frame.error().message);
-    const std::uint64_t next = from + 5 + frame->payload.size();
-    verifier_->add_entry(std::move(frame->payload), from);
-    from = next;
+    if (!frame->has_value())
+      break;
+    protocol::Frame& f = **frame;
+    if (f.offset < from) {
+      prefix.append_leaf_hash(crypto::merkle::leaf_hash(f.payload));
+      progress("hashing the mirror up to its snapshot:", prefix.size(), snapshot_size_);
+      continue;
+    }
+    if (!prefix_checked) {
+      if (auto s = check_mirror_prefix(prefix); !s)
+        return s;
+      prefix_checked = true;
+    }
+    verifier_->add_entry(std::move(f.payload), f.offset);
     progress("checking the mirror after its snapshot:", verifier_->size() - snapshot_size_,
              state_.size() - snapshot_size_);
+  }
+  if (!prefix_checked) {
+    if (auto s = check_mirror_prefix(prefix); !s)
+      return s;
   }
   verifier_->settle();
   rechecked_ = verifier_->size() - snapshot_size_;
@@ -408,9 +413,17 @@ Expected<std::unique_ptr<FollowedReplica>> open_current_replica(const ReplicaOpt
   auto replica = FollowedReplica::open(options);
   if (!replica)
     return replica.error();
-  auto round = (*replica)->catch_up(true);
+  auto round = (*replica)->catch_up(false);
   if (!round)
     return round.error();
+  // A snapshot when the mirror holds many entries after the last one, so
+  // that the next command does not check them again; a command's own few
+  // entries (a close, a tally) are cheaper to check again than a snapshot
+  // is to write at national size.
+  if ((*replica)->size() >= (*replica)->snapshot_size() + kCommandSnapshotEntries) {
+    if (auto s = (*replica)->snapshot(); !s)
+      return s.error();
+  }
   if (!options.quiet) {
     std::cerr << "replica " << options.dir << ": " << round->to << " entries checked ("
               << (*replica)->opened_from_snapshot() << " from its snapshot, "

@@ -28,6 +28,7 @@
 #include <string>
 
 #include "crypto/error.hpp"
+#include "crypto/merkle_compact_range.hpp"
 #include "proto/witness.pb.h"
 #include "protocol/board_checkpoint.hpp"
 #include "protocol/log_source.hpp"
@@ -83,6 +84,11 @@ class FollowedReplica {
   void release();
   Expected<bool> reacquire();
 
+  // Writes the engine's state to DIR/snapshot.bin (durably replaced), after
+  // a commit. Errors: io_error.
+  Status snapshot();
+  std::uint64_t snapshot_size() const { return snapshot_size_; }  // entries it covers
+
   const verifier::Engine& engine() const { return verifier_->engine(); }
   const verifier::Report& report() const { return *report_; }
   const protocol::ElectionConfig* config() const { return verifier_->config(); }
@@ -100,10 +106,9 @@ class FollowedReplica {
   Status lock(bool wait);
   Status load_state();
   Status rebuild_engine();
-  Status check_mirror_prefix(std::uint64_t end_bytes);
+  Status check_mirror_prefix(const crypto::merkle::CompactRange& prefix) const;
   Status check_passed(std::uint64_t first_new) const;
   Status commit(const std::string& note);
-  Status snapshot();
   Expected<protocol::BoardCheckpoint> latest_checkpoint();
   void progress(const char* what, std::uint64_t done, std::uint64_t total, bool last = false);
 

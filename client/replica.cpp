@@ -1,6 +1,8 @@
 #include "client/replica.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <iostream>
 #include <optional>
 #include <thread>
 
@@ -18,9 +20,39 @@ Replica::Replica()
           },
           nullptr)) {}
 
+namespace {
+
+// A line on stderr every 2 s of a long sync: how far, and how fast.
+class SyncProgress {
+ public:
+  SyncProgress() : start_(Clock::now()), last_(start_) {}
+  void show(std::uint64_t checked, std::uint64_t from, BoardClient& board) {
+    const auto now = Clock::now();
+    if (now - last_ < std::chrono::seconds(2))
+      return;
+    last_ = now;
+    auto info = board.info();
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    std::cerr << "checking the board: " << checked << "/"
+              << (info ? std::to_string(info->tree_size()) : std::string("?")) << " entries, "
+              << static_cast<std::uint64_t>(static_cast<double>(checked - from) / seconds)
+              << " entries/s\n";
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point start_;
+  Clock::time_point last_;
+};
+
+}  // namespace
+
 Status Replica::sync(BoardClient& board,
                      const std::function<bool(const protocol::ParsedEntry&)>& stop) {
+  SyncProgress progress;
+  const std::uint64_t from = entries_->size();
   while (true) {
+    progress.show(entries_->size(), from, board);
     auto page = board.entries(entries_->size(), kPage);
     if (!page)
       return page.error();
