@@ -124,17 +124,17 @@ struct Steps {
     cpu.push_back(cpu_sum);
   }
   void print(const char* what) const {
-    std::printf("  %-9s close %6.2f s  tally %6.2f s  3 decrypts %6.2f s  result %6.2f s  | total "
-                "%6.2f s wall, %6.2f s CPU\n",
-                what, percentile(close, 0.5), percentile(tally, 0.5), percentile(decrypt, 0.5),
-                percentile(result, 0.5), percentile(total, 0.5), percentile(cpu, 0.5));
+    std::printf(
+        "  %-9s close %6.2f s  tally %6.2f s  3 decrypts %6.2f s  result %6.2f s  | total "
+        "%6.2f s wall, %6.2f s CPU\n",
+        what, percentile(close, 0.5), percentile(tally, 0.5), percentile(decrypt, 0.5),
+        percentile(result, 0.5), percentile(total, 0.5), percentile(cpu, 0.5));
   }
 };
 
 // The six commands, on the board at `url`, in `dir` (key files there);
 // with replicas when `replicas`.
-std::vector<Timed> end_of_election(const std::string& url, const std::string& dir,
-                                   bool replicas) {
+std::vector<Timed> end_of_election(const std::string& url, const std::string& dir, bool replicas) {
   const std::string server = " --server " + url + " ";
   auto admin = [&](const std::string& cmd, const std::string& extra = "") {
     return run_senim("admin " + cmd + server + "--key " + dir + "/authority.key" + extra +
@@ -145,10 +145,9 @@ std::vector<Timed> end_of_election(const std::string& url, const std::string& di
   t.push_back(admin("tally"));
   for (std::uint32_t i = 1; i <= kDecrypting; ++i) {
     const std::string base = dir + "/trustee-" + std::to_string(i);
-    t.push_back(run_senim("trustee decrypt" + server + "--key " + base + ".key --state " + base +
-                          ".state" +
-                          (replicas ? " --replica " + dir + "/replica-trustee-" + std::to_string(i)
-                                    : "")));
+    t.push_back(
+        run_senim("trustee decrypt" + server + "--key " + base + ".key --state " + base + ".state" +
+                  (replicas ? " --replica " + dir + "/replica-trustee-" + std::to_string(i) : "")));
   }
   t.push_back(admin("result", " --counts " + dir + "/counts.tsv"));
   return t;
@@ -225,9 +224,10 @@ void run(std::uint32_t ballots, unsigned runs) {
       throw std::runtime_error("the followed replicas and the cold ones published other counts");
   }
   const auto load = senim::test::run_command("uptime");
-  std::printf("%u ballots (17 districts, 5 trustees, 3 decrypt), board filled in %.1f s; one "
-              "replica followed from nothing in %.2f s (median of the 4); medians of %u runs; %s",
-              ballots, fill_s, percentile(follow_s, 0.5), runs, load.out.c_str());
+  std::printf(
+      "%u ballots (17 districts, 5 trustees, 3 decrypt), board filled in %.1f s; one "
+      "replica followed from nothing in %.2f s (median of the 4); medians of %u runs; %s",
+      ballots, fill_s, percentile(follow_s, 0.5), runs, load.out.c_str());
   warm.print("followed");
   cold.print("cold");
   std::fflush(stdout);

@@ -59,6 +59,7 @@ struct FollowOptions {
   bool once = false;      // catch up once, then exit
   double interval = 2.0;  // seconds between rounds
   std::uint64_t snapshot_entries = 50'000;
+  double progress_every = 2.0;  // seconds between progress lines
 };
 
 int follow(const FollowOptions& o);

@@ -18,7 +18,7 @@ bool transient(const Error& e) {
 }  // namespace
 
 int follow(const FollowOptions& o) {
-  const ReplicaOptions options{o.data, o.server, o.snapshot_entries, false};
+  const ReplicaOptions options{o.data, o.server, o.snapshot_entries, false, o.progress_every};
   auto opened = FollowedReplica::open(options);
   if (!opened)
     return fail(opened.error());

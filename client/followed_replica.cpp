@@ -53,10 +53,16 @@ std::string FollowedReplica::path(const char* name) const {
 
 void FollowedReplica::progress(const char* what, std::uint64_t done, std::uint64_t total,
                                bool last) {
+  // A line every 2 s of a long step, and its end if it had any: a short
+  // step says nothing.
   const auto now = Clock::now();
-  if (options_.quiet || (!last && now - last_progress_ < std::chrono::seconds(2)))
+  if (options_.quiet ||
+      (!last && now - last_progress_ < std::chrono::duration<double>(options_.progress_every)) ||
+      (last && !progress_shown_)) {
     return;
+  }
   last_progress_ = now;
+  progress_shown_ = !last;
   const double seconds = std::chrono::duration<double>(now - step_start_).count();
   const auto rate = seconds > 0 ? static_cast<std::uint64_t>(static_cast<double>(done) / seconds)
                                 : std::uint64_t{0};
@@ -195,6 +201,7 @@ Status FollowedReplica::rebuild_engine() {
   crypto::merkle::CompactRange prefix;
   bool prefix_checked = false;
   step_start_ = last_progress_ = Clock::now();
+  progress_shown_ = false;
   while (true) {
     auto frame = reader->next();
     if (!frame)
@@ -307,10 +314,10 @@ Status FollowedReplica::snapshot() {
   if (auto s = verifier_->save_snapshot(path("snapshot.bin"), mirror_->bytes()); !s)
     return s;
   snapshot_size_ = verifier_->size();
-  if (!options_.quiet) {
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!options_.quiet && seconds >= 1) {  // a long step: said, as every long step is
     std::cerr << "replica " << options_.dir << ": snapshot at " << snapshot_size_ << " entries ("
-              << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count()
-              << " ms)\n";
+              << seconds << " s)\n";
   }
   return Status::success();
 }
@@ -348,6 +355,7 @@ Expected<FollowedReplica::CatchUp> FollowedReplica::catch_up(bool want_snapshot)
   checkpoint_ = *latest;
   protocol::CheckpointedLog log(*board_, next);
   step_start_ = last_progress_ = Clock::now();
+  progress_shown_ = false;
   const std::uint64_t first_new = verifier_->size();
   while (verifier_->size() < next.size) {
     const std::uint64_t begin = verifier_->size();

@@ -44,7 +44,8 @@ struct ReplicaOptions {
   // A snapshot after this many entries checked since the last one (and
   // whenever catch_up is asked for one).
   std::uint64_t snapshot_entries = 50'000;
-  bool quiet = false;  // no progress lines on stderr
+  bool quiet = false;           // no progress lines on stderr
+  double progress_every = 2.0;  // seconds between progress lines of a long step
 };
 
 class FollowedReplica {
@@ -126,6 +127,7 @@ class FollowedReplica {
   std::uint64_t rechecked_ = 0;
   std::chrono::steady_clock::time_point step_start_;
   std::chrono::steady_clock::time_point last_progress_;
+  bool progress_shown_ = false;  // in the current step
 };
 
 // Opens the replica and brings it up to the board's latest checkpoint, then

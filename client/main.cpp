@@ -96,6 +96,8 @@ int main(int argc, char** argv) {
                     "seconds between looks at the board (default 2)");
     cmd->add_option("--snapshot-every", follow_options.snapshot_entries,
                     "save the engine's state after this many new entries (default 50000)");
+    cmd->add_option("--progress-every", follow_options.progress_every,
+                    "seconds between progress lines of a long step on stderr (default 2)");
     return cmd;
   };
   auto* a_follow = add_follow(a);

@@ -24,7 +24,8 @@ constexpr std::string_view kOrigin = "board.test/replica-2026";
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "senim-replica-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "senim-replica-XXXXXX").string();
     REQUIRE(::mkdtemp(pattern.data()) != nullptr);
     path_ = pattern;
   }
@@ -143,7 +144,8 @@ TEST_CASE("a followed replica refuses a log that shrank or forked") {
     auto caught = open(board.options())->catch_up(true);
     REQUIRE_FALSE(caught);
     CHECK(caught.error().code == Errc::merkle_root_mismatch);
-    CHECK_THAT(caught.error().message, Catch::Contains("is not consistent with the one of size 12"));
+    CHECK_THAT(caught.error().message,
+               Catch::Contains("is not consistent with the one of size 12"));
   }
 }
 

@@ -35,7 +35,8 @@ TRUSTEE_REPLICA_PREFIX="$WORK/election/replica-trustee"
 
 # follow DIR LOG: a follower in the background, snapshots every 20 entries.
 follow() {
-  "$SENIM" admin follow --data "$1" --interval 0.3 --snapshot-every 20 >>"$2.out" 2>>"$2.err" &
+  "$SENIM" admin follow --data "$1" --interval 0.3 --snapshot-every 20 --progress-every 0 \
+    >>"$2.out" 2>>"$2.err" &
   FOLLOWED_PID=$!
 }
 
