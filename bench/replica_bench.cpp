@@ -15,7 +15,8 @@
 // data directory (and of the replicas): the six commands of the real
 // `senim` binary, with --replica on one board and without on the other,
 // timed (wall, and the children's user + system CPU). Both must publish the
-// same counts. Medians.
+// same counts. And a follower started again, with its snapshot and without
+// (every entry of its mirror checked again). Medians.
 #include <sodium.h>
 #include <sys/resource.h>
 
@@ -172,6 +173,8 @@ void run(std::uint32_t ballots, unsigned runs) {
   }
   double fill_s = 0;
   std::vector<double> follow_s;
+  std::vector<double> resume_s;
+  std::vector<double> resume_cold_s;
   {
     senim::test::ServerProcess server(pristine + "/board");
     auto client = senim::net::HttpClient::create(server.url());
@@ -204,6 +207,18 @@ void run(std::uint32_t ballots, unsigned runs) {
           run_senim("trustee follow --once" + server_flag + "/replica-trustee-" + std::to_string(t))
               .wall);
     }
+    // A follower started again (after kill -9, say): with its snapshot, and
+    // without it (the whole mirror checked again).
+    for (unsigned r = 0; r < runs; ++r) {
+      const std::string copy = tmp.path() + "/resume";
+      fs::copy(pristine + "/replica-admin", copy, fs::copy_options::recursive);
+      resume_s.push_back(
+          run_senim("admin follow --once --server " + server.url() + " --data " + copy).wall);
+      fs::remove(copy + "/snapshot.bin");
+      resume_cold_s.push_back(
+          run_senim("admin follow --once --server " + server.url() + " --data " + copy).wall);
+      fs::remove_all(copy);
+    }
     server.stop();
   }
   Steps warm;
@@ -228,6 +243,10 @@ void run(std::uint32_t ballots, unsigned runs) {
       "%u ballots (17 districts, 5 trustees, 3 decrypt), board filled in %.1f s; one "
       "replica followed from nothing in %.2f s (median of the 4); medians of %u runs; %s",
       ballots, fill_s, percentile(follow_s, 0.5), runs, load.out.c_str());
+  std::printf(
+      "  a follower started again: %.2f s with its snapshot, %.2f s without (its mirror "
+      "checked again)\n",
+      percentile(resume_s, 0.5), percentile(resume_cold_s, 0.5));
   warm.print("followed");
   cold.print("cold");
   std::fflush(stdout);
