@@ -5,13 +5,12 @@
 // changed.
 #include "client/followed_replica.hpp"
 
-#include <stdlib.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
 #include "sim/election_builder.hpp"
+#include "tests/server/server_process.hpp"
 #include "tests/witness/board_files.hpp"
 
 using namespace senim;
@@ -21,28 +20,8 @@ namespace {
 
 constexpr std::string_view kOrigin = "board.test/replica-2026";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "senim-replica-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 struct Board {
-  TempDir tmp;
+  test::TempDir tmp;
   std::unique_ptr<sim::ElectionBuilder> b;
   std::unique_ptr<test::BoardFiles> files;
 
