@@ -1,8 +1,8 @@
 // A replica in a directory (client/followed_replica.hpp, docs/protocol.md
 // §11.7) against a board of files: it checks only what is new, resumes from
 // its snapshot and its mirror, and refuses — with the specific error — a
-// log that shrank or forked, an entry that fails a check, and its own files
-// changed.
+// log that shrank or forked, another board's log, an entry that fails a
+// check, and its own files changed.
 #include "client/followed_replica.hpp"
 
 #include <catch2/catch.hpp>
@@ -183,4 +183,17 @@ TEST_CASE("a followed replica whose files were changed is refused, naming what")
     CHECK(r->opened_from_snapshot() == 0);
     CHECK(r->rechecked_at_open() == 11);
   }
+}
+
+TEST_CASE("a followed replica refuses another board's log") {
+  Board board;
+  REQUIRE(open(board.options())->catch_up(true));
+  Board other;  // another election, under another board key, at the same origin
+  client::ReplicaOptions o = board.options();
+  o.server = other.files->dir();
+  auto caught = open(o)->catch_up(true);
+  REQUIRE_FALSE(caught);
+  CHECK(caught.error().code == Errc::note_unverified);
+  CHECK_THAT(caught.error().message,
+             Catch::Contains("is not a checkpoint of the board this replica follows"));
 }
