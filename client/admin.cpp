@@ -14,6 +14,7 @@
 #include "client/commands.hpp"
 #include "client/common.hpp"
 #include "client/credential_lines.hpp"
+#include "client/followed_replica.hpp"
 #include "client/key_files.hpp"
 #include "client/output_file.hpp"
 #include "client/replica.hpp"
@@ -38,6 +39,17 @@ Expected<protocol::SigningKey> load_authority(const std::string& path) {
   return key;
 }
 
+// The board's election is one whose authority `key` is.
+Status check_authority(const protocol::ElectionConfig* config, const protocol::SigningKey& key) {
+  if (config == nullptr)
+    return make_error(Errc::wrong_phase, "the board holds no election yet");
+  if (!(config->authority == key.public_key())) {
+    return make_error(Errc::not_authorized, "this key is not the authority of election \"" +
+                                                config->election_id() + "\"");
+  }
+  return Status::success();
+}
+
 // Connects, and checks the board's election with the authority's key.
 struct Session {
   BoardClient board;
@@ -56,13 +68,8 @@ Expected<Session> start(const AdminOptions& o, bool sync = true) {
   if (sync) {
     if (auto st = s.replica.sync(s.board); !st)
       return st.error();
-    const auto* config = s.replica.state().config();
-    if (config == nullptr)
-      return make_error(Errc::wrong_phase, "the board holds no election yet");
-    if (!(config->authority == s.key.public_key())) {
-      return make_error(Errc::not_authorized, "this key is not the authority of election \"" +
-                                                  config->election_id() + "\"");
-    }
+    if (auto c = check_authority(s.replica.state().config(), s.key); !c)
+      return c.error();
   }
   return s;
 }
@@ -79,6 +86,34 @@ int post(Session& s, const v1::Statement& st, const std::string& what) {
     return fail(receipt.error());
   std::cout << what << " (board entry " << receipt->leaf_index() << ")\n";
   return 0;
+}
+
+// --replica DIR: the authority's followed replica, brought up to the board
+// and required to pass, whose set-up names this key as the authority.
+Expected<std::unique_ptr<FollowedReplica>> current_replica(const AdminOptions& o,
+                                                           const Session& s) {
+  auto replica = open_current_replica({o.replica, o.server, 50'000, false});
+  if (!replica)
+    return replica.error();
+  if (auto c = check_authority((*replica)->config(), s.key); !c)
+    return c.error();
+  return replica;
+}
+
+v1::Statement statement_for(const protocol::ElectionConfig& config) {
+  v1::Statement st;
+  st.set_election_id(config.election_id());
+  return st;
+}
+
+int post_tally(Session& s, const v1::Statement& st) {
+  std::uint64_t counted = 0;
+  for (const auto& d : st.tally().districts())
+    counted += d.ballots_counted();
+  return post(s, st,
+              "encrypted tally of " + std::to_string(counted) + " counted ballots posted (" +
+                  std::to_string(st.tally().superseded_count()) +
+                  " superseded by re-votes); trustees may decrypt");
 }
 
 // One line per count, for scripts: district (or "total"), contest, option (or "blank"), count.
@@ -480,25 +515,114 @@ int admin_open(const AdminOptions& o) {
   return post(*s, st, "voting is open; joint key " + to_hex(state.joint_key()->bytes));
 }
 
-int admin_close(const AdminOptions& o) {
-  auto s = start(o);
-  if (!s)
-    return fail(s.error());
-  if (s->replica.state().phase() != protocol::Phase::voting) {
-    return fail("the election is not open (phase " +
-                protocol::phase_name(s->replica.state().phase()) + ")");
-  }
-  v1::Statement st = statement_for(*s);
-  st.mutable_close();
-  return post(
-      *s, st,
-      "voting is closed after " + std::to_string(s->replica.state().ballots_cast()) + " ballots");
+namespace {
+
+// The election as the board's set-up (entry 0) states it, unchecked
+// against the rest of the board: what lets the close be posted before any
+// re-check. Errors: the board's; wrong_phase (no election); check_setup's.
+Expected<protocol::ElectionConfig> board_setup(BoardClient& board) {
+  auto first = board.entries(0, 1);
+  if (!first)
+    return first.error();
+  if (first->empty())
+    return make_error(Errc::wrong_phase, "the board holds no election yet");
+  auto parsed = protocol::parse_entry(first->front());
+  if (!parsed)
+    return make_error(parsed.error().code, "the board's entry 0: " + parsed.error().message);
+  return protocol::check_setup(*parsed);
 }
 
-int admin_tally(const AdminOptions& o) {
-  auto s = start(o);
+// After the close: the board's entries up to it checked, by the replica
+// the operator named or by a full one.
+int check_after_close(Session& s, const AdminOptions& o, std::uint64_t close_leaf) {
+  const std::string posted =
+      "; the close is on the board (entry " + std::to_string(close_leaf) + ") all the same";
+  std::uint64_t entries = 0;
+  std::uint64_t ballots = 0;
+  protocol::Phase phase = protocol::Phase::empty;
+  if (o.replica.empty()) {
+    if (auto st = s.replica.sync(s.board); !st)
+      return fail(st.error().message + posted);
+    entries = s.replica.entries().size();
+    ballots = s.replica.state().ballots_cast();
+    phase = s.replica.state().phase();
+  } else {
+    auto replica = current_replica(o, s);
+    if (!replica)
+      return fail(replica.error().message + posted);
+    entries = (*replica)->size();
+    ballots = (*replica)->report().ballots;
+    phase = (*replica)->phase();
+  }
+  if (phase != protocol::Phase::closed && phase != protocol::Phase::decrypting &&
+      phase != protocol::Phase::finished) {
+    return fail("the board's entries checked but the election is in phase " +
+                protocol::phase_name(phase) + posted);
+  }
+  std::cout << "checked: the board's " << entries
+            << " entries pass every check; voting closed after " << ballots << " ballots\n";
+  return 0;
+}
+
+}  // namespace
+
+// docs/protocol.md §12: whether a close is valid is the board's state
+// machine's to decide, at the entry's place in the log, not the order of
+// this client's work: so the close is posted first, at the announced
+// minute, and the board's entries up to it are checked after.
+int admin_close(const AdminOptions& o) {
+  auto s = start(o, false);
   if (!s)
     return fail(s.error());
+  auto config = board_setup(s->board);
+  if (!config)
+    return fail(config.error());
+  if (auto c = check_authority(&*config, s->key); !c)
+    return fail(c.error());
+  auto info = s->board.info();
+  if (!info)
+    return fail(info.error());
+  if (info->phase() != protocol::phase_name(protocol::Phase::voting))
+    return fail("the election is not open (phase " + protocol::printable(info->phase()) + ")");
+  v1::Statement st = statement_for(*config);
+  st.mutable_close();
+  auto receipt = s->board.post(post_path(st), protocol::make_entry(s->key, st));
+  if (!receipt)
+    return fail(receipt.error());
+  std::cout << "voting is closed: the close is board entry " << receipt->leaf_index()
+            << " (posted before any check; the board accepted it)" << std::endl;
+  return check_after_close(*s, o, receipt->leaf_index());
+}
+
+namespace {
+
+// --replica: the tally from the followed replica's engine, which checked
+// and summed every ballot (verifier::Engine::counted_tally).
+int tally_from_replica(Session& s, const AdminOptions& o) {
+  auto replica = current_replica(o, s);
+  if (!replica)
+    return fail(replica.error());
+  const verifier::Engine& engine = (*replica)->engine();
+  if (engine.tally() != nullptr)
+    return fail("the encrypted tally is already on the board");
+  auto tally = engine.counted_tally();
+  if (!tally) {
+    return fail("the tally comes after the close (phase " +
+                protocol::phase_name((*replica)->phase()) + ")");
+  }
+  v1::Statement st = statement_for(*(*replica)->config());
+  *st.mutable_tally() = std::move(*tally);
+  return post_tally(s, st);
+}
+
+}  // namespace
+
+int admin_tally(const AdminOptions& o) {
+  auto s = start(o, o.replica.empty());
+  if (!s)
+    return fail(s.error());
+  if (!o.replica.empty())
+    return tally_from_replica(*s, o);
   const auto& state = s->replica.state();
   if (state.tally())
     return fail("the encrypted tally is already on the board");
@@ -509,24 +633,24 @@ int admin_tally(const AdminOptions& o) {
   // The tally is this client's own: every ballot checked and summed here.
   v1::Statement st = statement_for(*s);
   *st.mutable_tally() = state.running_tally()->to_message();
-  const std::vector<std::uint64_t>& superseded = state.superseded();
-  protocol::set_superseded(*st.mutable_tally(), superseded);
-  std::uint64_t counted = 0;
-  for (const auto& d : st.tally().districts())
-    counted += d.ballots_counted();
-  return post(*s, st,
-              "encrypted tally of " + std::to_string(counted) + " counted ballots posted (" +
-                  std::to_string(superseded.size()) +
-                  " superseded by re-votes); trustees may decrypt");
+  protocol::set_superseded(*st.mutable_tally(), state.superseded());
+  return post_tally(*s, st);
 }
 
-int admin_result(const AdminOptions& o) {
-  auto s = start(o);
-  if (!s)
-    return fail(s.error());
-  const auto& state = s->replica.state();
-  const auto& config = *state.config();
-  std::optional<v1::Result> result = state.result();
+namespace {
+
+// What the result is made from, from either kind of replica.
+struct ResultInputs {
+  const protocol::ElectionConfig* config = nullptr;
+  protocol::Phase phase = protocol::Phase::empty;
+  std::optional<v1::Result> published;  // checked against its decryption
+  const protocol::DecodedTally* tally = nullptr;
+  const std::vector<std::vector<crypto::PartialDecryption>>* partials = nullptr;
+};
+
+int publish_result(Session& s, const AdminOptions& o, const ResultInputs& in) {
+  const auto& config = *in.config;
+  std::optional<v1::Result> result = in.published;
   // The counts file is claimed before the result is posted: a publication
   // cannot be undone, so a path that cannot be written fails first.
   std::optional<ReservedFile> counts_file;
@@ -542,17 +666,17 @@ int admin_result(const AdminOptions& o) {
     // Already published (and checked by this replica): show it again.
     std::cout << "the result is already on the board; checked against its decryption\n";
   } else {
-    if (state.phase() != protocol::Phase::decrypting) {
-      return fail("the result comes after the tally (phase " + protocol::phase_name(state.phase()) +
+    if (in.phase != protocol::Phase::decrypting) {
+      return fail("the result comes after the tally (phase " + protocol::phase_name(in.phase) +
                   ")");
     }
-    auto combined = protocol::combine_result(state.parameters()->shape, config.ceremony.threshold,
-                                             *state.tally(), state.partials());
+    auto combined =
+        protocol::combine_result(config.shape, config.ceremony.threshold, *in.tally, *in.partials);
     if (!combined)
       return fail(combined.error());
-    v1::Statement st = statement_for(*s);
+    v1::Statement st = statement_for(config);
     *st.mutable_result() = *combined;
-    if (int rc = post(*s, st, "result published"); rc != 0)
+    if (int rc = post(s, st, "result published"); rc != 0)
       return rc;
     result = *combined;
   }
@@ -562,6 +686,28 @@ int admin_result(const AdminOptions& o) {
       return fail(w.error());
   }
   return 0;
+}
+
+}  // namespace
+
+int admin_result(const AdminOptions& o) {
+  auto s = start(o, o.replica.empty());
+  if (!s)
+    return fail(s.error());
+  ResultInputs in;
+  if (o.replica.empty()) {
+    const auto& state = s->replica.state();
+    in = {state.config(), state.phase(), state.result(), state.tally() ? &*state.tally() : nullptr,
+          &state.partials()};
+    return publish_result(*s, o, in);
+  }
+  auto replica = current_replica(o, *s);
+  if (!replica)
+    return fail(replica.error());
+  const verifier::Engine& engine = (*replica)->engine();
+  in = {(*replica)->config(), (*replica)->phase(), (*replica)->report().verified_result,
+        engine.tally(), &engine.partials()};
+  return publish_result(*s, o, in);
 }
 
 int admin_status(const AdminOptions& o) {

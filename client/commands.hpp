@@ -23,6 +23,9 @@ struct AdminOptions {
   std::string origin;       // create: the log origin (default: default_log_origin)
   bool check_only = false;  // create --check: check the manifest offline, create nothing
   bool lines = false;       // credentials: one file per district, a line per voter
+  // close, tally, result: a replica directory (`senim admin follow`) to
+  // check only what is new since it, instead of the whole board.
+  std::string replica;
 };
 
 // docs/protocol.md §8.2: the board's public URL without its scheme and
@@ -46,7 +49,21 @@ struct TrusteeOptions {
   std::string name;
   std::string public_out;   // box-key: the public file for the authority (default KEY.pub)
   std::string election_id;  // box-key: the election the box key is for
+  std::string replica;      // decrypt: a replica directory (`senim trustee follow`)
 };
+
+// `senim admin follow`, `senim trustee follow`: keep a verified replica of
+// the board in a directory (client/followed_replica.hpp).
+struct FollowOptions {
+  std::string server;
+  std::string data;
+  bool once = false;      // catch up once, then exit
+  double interval = 2.0;  // seconds between rounds
+  std::uint64_t snapshot_entries = 50'000;
+  double progress_every = 2.0;  // seconds between progress lines
+};
+
+int follow(const FollowOptions& o);
 
 int trustee_keygen(const TrusteeOptions& o);
 int trustee_box_key(const TrusteeOptions& o);

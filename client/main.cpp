@@ -82,6 +82,28 @@ int main(int argc, char** argv) {
   auto* a_status = a->add_subcommand("status", "show the board's state");
   for (auto* cmd : {a_create, a_cred, a_register, a_open, a_close, a_tally, a_result, a_status})
     server_flag(cmd, admin.server);
+  for (auto* cmd : {a_close, a_tally, a_result}) {
+    cmd->add_option("--replica", admin.replica,
+                    "a replica directory kept by `senim admin follow`: check only what is new");
+  }
+  // One follower for the authority and the trustees (client/follow.cpp).
+  FollowOptions follow_options;
+  follow_options.server = default_server();
+  auto add_follow = [&](CLI::App* parent) {
+    auto* cmd = parent->add_subcommand(
+        "follow", "keep a verified replica of the board in a directory, checking what is new");
+    server_flag(cmd, follow_options.server);
+    cmd->add_option("--data", follow_options.data, "the replica's directory")->required();
+    cmd->add_flag("--once", follow_options.once, "catch up with the board once, then exit");
+    cmd->add_option("--interval", follow_options.interval,
+                    "seconds between looks at the board (default 2)");
+    cmd->add_option("--snapshot-every", follow_options.snapshot_entries,
+                    "save the engine's state after this many new entries (default 50000)");
+    cmd->add_option("--progress-every", follow_options.progress_every,
+                    "seconds between progress lines of a long step on stderr (default 2)");
+    return cmd;
+  };
+  auto* a_follow = add_follow(a);
   for (auto* cmd : {a_cred, a_register, a_open, a_close, a_tally, a_result}) {
     cmd->add_option("--key", admin.key, "the authority's key file")
         ->required()
@@ -108,6 +130,10 @@ int main(int argc, char** argv) {
       "finalize", "key ceremony, step 2: check the shares received, announce ready");
   auto* t_decrypt = t->add_subcommand(
       "decrypt", "recompute the tally from the board and post a partial decryption");
+  t_decrypt->add_option("--replica", trustee.replica,
+                        "a replica directory kept by `senim trustee follow`: check only what is "
+                        "new");
+  auto* t_follow = add_follow(t);
   for (auto* cmd : {t_box, t_deal, t_final, t_decrypt}) {
     server_flag(cmd, trustee.server);
     cmd->add_option("--key", trustee.key, "the trustee's key file")
@@ -249,6 +275,8 @@ int main(int argc, char** argv) {
     return admin_result(admin);
   if (a_status->parsed())
     return admin_status(admin);
+  if (a_follow->parsed() || t_follow->parsed())
+    return follow(follow_options);
   if (t_keygen->parsed())
     return trustee_keygen(trustee);
   if (t_box->parsed())

@@ -1,6 +1,8 @@
 #include "client/replica.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <iostream>
 #include <optional>
 #include <thread>
 
@@ -9,18 +11,49 @@ namespace senim::client {
 constexpr std::uint64_t kPage = 1000;
 
 Replica::Replica()
-    : state_(std::make_unique<protocol::ElectionState>(
-          [this](std::uint64_t leaf) -> Expected<Bytes> {
-            if (leaf >= entries_.size())
+    : entries_(std::make_unique<std::vector<Bytes>>()),
+      state_(std::make_unique<protocol::ElectionState>(
+          [entries = entries_.get()](std::uint64_t leaf) -> Expected<Bytes> {
+            if (leaf >= entries->size())
               return make_error(Errc::not_found, "no such entry");
-            return entries_[leaf];
+            return (*entries)[leaf];
           },
           nullptr)) {}
 
+namespace {
+
+// A line on stderr every 2 s of a long sync: how far, and how fast.
+class SyncProgress {
+ public:
+  SyncProgress() : start_(Clock::now()), last_(start_) {}
+  void show(std::uint64_t checked, std::uint64_t from, BoardClient& board) {
+    const auto now = Clock::now();
+    if (now - last_ < std::chrono::seconds(2))
+      return;
+    last_ = now;
+    auto info = board.info();
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    std::cerr << "checking the board: " << checked << "/"
+              << (info ? std::to_string(info->tree_size()) : std::string("?")) << " entries, "
+              << static_cast<std::uint64_t>(static_cast<double>(checked - from) / seconds)
+              << " entries/s\n";
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point start_;
+  Clock::time_point last_;
+};
+
+}  // namespace
+
 Status Replica::sync(BoardClient& board,
                      const std::function<bool(const protocol::ParsedEntry&)>& stop) {
+  SyncProgress progress;
+  const std::uint64_t from = entries_->size();
   while (true) {
-    auto page = board.entries(entries_.size(), kPage);
+    progress.show(entries_->size(), from, board);
+    auto page = board.entries(entries_->size(), kPage);
     if (!page)
       return page.error();
     if (page->empty())
@@ -49,7 +82,7 @@ Status Replica::sync(BoardClient& board,
       if (i % batch == 0 && state_->parameters())
         precheck_batch(i);
       Bytes& entry = (*page)[i];
-      const std::uint64_t leaf = entries_.size();
+      const std::uint64_t leaf = entries_->size();
       auto pre = prechecked[i] ? std::move(*prechecked[i]) : state_->precheck(entry);
       if (!pre) {
         return make_error(pre.error().code, "the board serves entry " + std::to_string(leaf) +
@@ -59,7 +92,7 @@ Status Replica::sync(BoardClient& board,
         return make_error(s.error().code, "the board serves entry " + std::to_string(leaf) +
                                               " which does not check: " + s.error().message);
       }
-      entries_.push_back(std::move(entry));
+      entries_->push_back(std::move(entry));
       if (stop && stop(pre->parsed))
         return Status::success();
     }

@@ -23,10 +23,11 @@ class Replica {
   Status sync(BoardClient& board,
               const std::function<bool(const protocol::ParsedEntry&)>& stop = {});
   const protocol::ElectionState& state() const { return *state_; }
-  const std::vector<Bytes>& entries() const { return entries_; }
+  const std::vector<Bytes>& entries() const { return *entries_; }
 
  private:
-  std::vector<Bytes> entries_;
+  // On the heap, so that the state's lookups still find it after a move.
+  std::unique_ptr<std::vector<Bytes>> entries_;
   std::unique_ptr<protocol::ElectionState> state_;
 };
 

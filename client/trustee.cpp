@@ -7,6 +7,7 @@
 #include "client/board_client.hpp"
 #include "client/commands.hpp"
 #include "client/common.hpp"
+#include "client/followed_replica.hpp"
 #include "client/key_files.hpp"
 #include "client/replica.hpp"
 #include "crypto/key_ceremony.hpp"
@@ -41,7 +42,9 @@ struct TrusteeSession {
   protocol::SigningKey signing;
   crypto::BoxKeyPair box;
   Replica replica;
+  std::unique_ptr<FollowedReplica> followed;  // --replica, instead of `replica`
   std::uint32_t index = 0;
+  std::string election_id;
   std::string state_path;
   SecretProgress progress;
 };
@@ -120,12 +123,23 @@ Expected<TrusteeSession> start(const TrusteeOptions& o) {
                    std::move(*signing),
                    crypto::BoxKeyPair{},
                    Replica(),
+                   nullptr,
                    0,
+                   {},
                    state_path_of(o),
                    {}};
-  if (auto st = s.replica.sync(s.board); !st)
-    return st.error();
-  const auto* config = s.replica.state().config();
+  const protocol::ElectionConfig* config = nullptr;
+  if (o.replica.empty()) {
+    if (auto st = s.replica.sync(s.board); !st)
+      return st.error();
+    config = s.replica.state().config();
+  } else {
+    auto followed = open_current_replica({o.replica, o.server, 50'000, false});
+    if (!followed)
+      return followed.error();
+    s.followed = std::move(*followed);
+    config = s.followed->config();
+  }
   if (config == nullptr)
     return make_error(Errc::wrong_phase, "the board holds no election yet");
   auto t = config->trustee_of(s.signing.public_key());
@@ -134,6 +148,7 @@ Expected<TrusteeSession> start(const TrusteeOptions& o) {
                       "this key is not one of the trustees of \"" + config->election_id() + "\"");
   }
   s.index = *t;
+  s.election_id = config->election_id();
   if (std::filesystem::exists(s.state_path)) {  // absent: check_ceremony_state says so
     if (auto r = read_message_file(s.state_path, s.progress.file); !r)
       return r.error();
@@ -157,7 +172,7 @@ Expected<TrusteeSession> start(const TrusteeOptions& o) {
 
 v1::Statement statement_for(const TrusteeSession& s) {
   v1::Statement st;
-  st.set_election_id(s.replica.state().config()->election_id());
+  st.set_election_id(s.election_id);
   return st;
 }
 
@@ -401,34 +416,74 @@ int trustee_finalize(const TrusteeOptions& o) {
   return 0;
 }
 
+namespace {
+
+// What a partial decryption is made from, from either kind of replica.
+struct DecryptInputs {
+  protocol::Phase phase = protocol::Phase::empty;
+  const std::vector<std::uint32_t>* partial_trustees = nullptr;
+  const protocol::DecodedTally* tally = nullptr;
+  std::optional<Hash32> base_hash;
+  const crypto::Element* public_share = nullptr;  // X_t of this trustee
+  std::uint64_t entries = 0;
+};
+
+DecryptInputs decrypt_inputs(const TrusteeSession& s) {
+  DecryptInputs in;
+  if (s.followed) {
+    const verifier::Engine& engine = s.followed->engine();
+    in.phase = s.followed->phase();
+    in.partial_trustees = &engine.partial_trustees();
+    in.tally = engine.tally();
+    if (auto params = engine.parameters())
+      in.base_hash = params->base_hash;
+    if (engine.trustee_keys().size() >= s.index)
+      in.public_share = &engine.trustee_keys()[s.index - 1];
+    in.entries = s.followed->size();
+    return in;
+  }
+  const auto& state = s.replica.state();
+  in.phase = state.phase();
+  in.partial_trustees = &state.partial_trustees();
+  in.tally = state.tally() ? &*state.tally() : nullptr;
+  in.base_hash = state.base_hash();
+  if (state.trustee_public_keys().size() >= s.index)
+    in.public_share = &state.trustee_public_keys()[s.index - 1];
+  in.entries = s.replica.entries().size();
+  return in;
+}
+
+}  // namespace
+
 int trustee_decrypt(const TrusteeOptions& o) {
   auto s = start(o);
   if (!s)
     return fail(s.error());
-  const auto& state = s->replica.state();
-  for (std::uint32_t t : state.partial_trustees()) {
+  const DecryptInputs in = decrypt_inputs(*s);
+  for (std::uint32_t t : *in.partial_trustees) {
     if (t == s->index)
       return fail("trustee " + std::to_string(t) + " has already decrypted");
   }
-  if (state.phase() != protocol::Phase::decrypting) {
-    return fail("there is no tally to decrypt (phase " + protocol::phase_name(state.phase()) + ")");
+  if (in.phase != protocol::Phase::decrypting || in.tally == nullptr || !in.base_hash ||
+      in.public_share == nullptr) {
+    return fail("there is no tally to decrypt (phase " + protocol::phase_name(in.phase) + ")");
   }
   auto share = crypto::Scalar::decode(as_bytes(s->progress.file.share()));
   if (!share)
     return fail(s->state_path + " holds no final key share: did this trustee finalize?");
   // The replica accepted the posted tally only because it equals the tally
   // this trustee computed from every ballot it checked itself.
-  const auto ciphertexts = protocol::flatten(*state.tally());
+  const auto ciphertexts = protocol::flatten(*in.tally);
   v1::Statement st = statement_for(*s);
-  *st.mutable_partial() = protocol::make_partial(
-      *state.base_hash(), s->index, *share, state.trustee_public_keys()[s->index - 1], ciphertexts);
+  *st.mutable_partial() =
+      protocol::make_partial(*in.base_hash, s->index, *share, *in.public_share, ciphertexts);
   if (auto p = post(*s, st); !p)
     return fail(p.error());
   std::uint64_t counted = 0;
-  for (auto c : state.tally()->ballots_counted)
+  for (auto c : in.tally->ballots_counted)
     counted += c;
   std::cout << "trustee " << s->index << " decrypted its share of the tally of " << counted
-            << " ballots, which it recomputed from " << s->replica.entries().size()
+            << " ballots, which it recomputed from " << in.entries
             << " board entries it checked itself\n";
   return 0;
 }

@@ -181,4 +181,18 @@ Expected<ServedElection> read_served_election(LogSource& source) {
   return out;
 }
 
+Expected<std::vector<Bytes>> CheckpointedLog::entries(std::uint64_t begin, std::uint64_t end) {
+  std::vector<Bytes> out;
+  out.reserve(end > begin ? end - begin : 0);
+  for (std::uint64_t b = begin / tlog::kFullTileWidth; b * tlog::kFullTileWidth < end; ++b) {
+    auto got = bundle(b);
+    if (!got)
+      return got.error();
+    const std::uint64_t first = b * tlog::kFullTileWidth;
+    for (std::uint64_t i = std::max(first, begin); i < std::min(first + got->size(), end); ++i)
+      out.push_back(std::move((*got)[i - first]));
+  }
+  return out;
+}
+
 }  // namespace senim::protocol

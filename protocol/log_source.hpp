@@ -70,6 +70,9 @@ class CheckpointedLog {
   // one). Errors: invalid_argument (no such bundle), merkle_root_mismatch
   // (an entry that is not the tree's leaf, naming its index), the source's.
   Expected<std::vector<Bytes>> bundle(std::uint64_t n);
+  // The entries [begin, end) of this tree, each proven as bundle() proves
+  // it. Errors: bundle()'s.
+  Expected<std::vector<Bytes>> entries(std::uint64_t begin, std::uint64_t end);
   const tlog::Checkpoint& checkpoint() const { return checkpoint_; }
   std::uint64_t bundles() const;
 

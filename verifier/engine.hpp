@@ -70,6 +70,23 @@ class Engine {
   const std::string& election_id() const { return election_id_; }
   const protocol::ElectionConfig* config() const { return config_ ? &*config_ : nullptr; }
 
+  // What the checks learnt, for a replica that acts on them (the authority's
+  // tally, a trustee's decryption: client/followed_replica.hpp). Meaningful
+  // only while the report has no failure.
+  Stage stage() const { return stage_; }
+  // Once voting closed: the encrypted tally of the counted ballots — every
+  // ballot of the voting period minus those the re-vote rule superseded —
+  // with the superseded ballots' count and hash (docs/protocol.md §10.1), as
+  // check 13 and 14 expect it. Nullopt before the close or without a usable open.
+  std::optional<v1::EncryptedTally> counted_tally() const;
+  // The posted tally that checks 13 and 14 judged, once there is one.
+  const protocol::DecodedTally* tally() const { return tally_ ? &*tally_ : nullptr; }
+  // The partial decryptions that check 16 accepted, and whose they are.
+  const std::vector<std::vector<crypto::PartialDecryption>>& partials() const { return partials_; }
+  const std::vector<std::uint32_t>& partial_trustees() const { return partial_trustees_; }
+  // Each trustee's public key share X_t (§6.5), once the ceremony derived them.
+  const std::vector<crypto::Element>& trustee_keys() const { return trustee_keys_; }
+
   // engine_snapshot.cpp: the engine's state, to resume from
   // (verifier/snapshot.hpp). save() is called between entries, with every
   // ballot applied; restore() on a fresh engine over the same record, the
@@ -119,6 +136,8 @@ class Engine {
   std::optional<LoadedBallot> counted_ballot(std::uint64_t leaf, const Bytes& payload) const;
   // Σ of the ballots we superseded, read back from the record by offset.
   protocol::TallyAccumulator sum_superseded() const;
+  protocol::TallyAccumulator counted_sums() const;
+  std::vector<std::uint64_t> superseded_leaves() const;  // in the order superseded
 
   // Check 6 helpers: record a failure and say whether the message may be used.
   bool expect_stage(std::uint64_t leaf, const protocol::ParsedEntry& e,

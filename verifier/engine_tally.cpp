@@ -41,10 +41,7 @@ void Engine::on_tally(std::uint64_t leaf, const protocol::ParsedEntry& e) {
 // Check 14: the tally commits to exactly the ballots the re-vote rule
 // supersedes (§10.1: their number and the hash of their leaves).
 void Engine::check_revote_rule(std::uint64_t leaf, const v1::EncryptedTally& tally) {
-  std::vector<std::uint64_t> ours;
-  ours.reserve(superseded_.size());
-  for (const auto& [l, offset] : superseded_)
-    ours.push_back(l);
+  const std::vector<std::uint64_t> ours = superseded_leaves();
   report_.item(Check::revote_rule, std::max<std::uint64_t>(ours.size(), 1));
   if (auto s = protocol::check_superseded(tally, ours); !s) {
     std::string which;
@@ -107,12 +104,34 @@ protocol::TallyAccumulator Engine::sum_superseded() const {
   return sum;
 }
 
+// Counted = every ballot added during voting, minus those the re-vote rule
+// superseded.
+protocol::TallyAccumulator Engine::counted_sums() const {
+  protocol::TallyAccumulator counted = *all_ballots_;
+  counted.subtract_all(sum_superseded());
+  return counted;
+}
+
+std::optional<v1::EncryptedTally> Engine::counted_tally() const {
+  if (stage_ != Stage::closed || !params_)
+    return std::nullopt;
+  v1::EncryptedTally tally = counted_sums().to_message();
+  protocol::set_superseded(tally, superseded_leaves());
+  return tally;
+}
+
+std::vector<std::uint64_t> Engine::superseded_leaves() const {
+  std::vector<std::uint64_t> leaves;
+  leaves.reserve(superseded_.size());
+  for (const auto& [leaf, offset] : superseded_)
+    leaves.push_back(leaf);
+  return leaves;
+}
+
 void Engine::check_aggregate(std::uint64_t leaf) {
   report_.item(Check::aggregate, params_->shape.districts.size() * params_->shape.tally_width());
-  // Counted = every ballot added during voting, minus those the re-vote rule
-  // superseded. (Whether the tally says the same about them is check 14.)
-  protocol::TallyAccumulator expected = *all_ballots_;
-  expected.subtract_all(sum_superseded());
+  // (Whether the tally says the same about the superseded ballots is check 14.)
+  const protocol::TallyAccumulator expected = counted_sums();
   if (auto s = protocol::compare_tally(params_->shape, expected, *tally_); !s) {
     report_.fail(Check::aggregate, leaf, s.error().message);
   }

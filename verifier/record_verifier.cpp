@@ -316,6 +316,10 @@ const protocol::ElectionConfig* LogVerifier::config() const {
   return impl_->engine().config();
 }
 
+const Engine& LogVerifier::engine() const {
+  return impl_->engine();
+}
+
 Status LogVerifier::save_snapshot(const std::string& path, std::uint64_t record_bytes) {
   settle();
   v1::VerifierSnapshot state;

@@ -22,6 +22,8 @@
 
 namespace senim::verifier {
 
+class Engine;  // verifier/engine.hpp
+
 inline constexpr std::size_t kDefaultBallotsPerBatch = 4096;
 
 struct Options {
@@ -78,6 +80,9 @@ class LogVerifier {
   // The election the set-up defines (its board vkey, log origin and witness
   // policy), if there is a usable set-up.
   const protocol::ElectionConfig* config() const;
+  // What the checks learnt so far (read it after settle()): what a replica
+  // acts on (client/followed_replica.hpp).
+  const Engine& engine() const;
 
   // Writes the state, settled first, to `path` (verifier/snapshot.hpp), with
   // `record_bytes`, the length of the record file that holds the entries fed.

@@ -36,7 +36,7 @@ Expected<Mirror> Mirror::open(const std::string& path, std::uint64_t committed_b
   const std::uint64_t committed = std::max<std::uint64_t>(committed_bytes, header.size());
   if (size < committed) {
     return make_error(Errc::invalid_encoding,
-                      path + " has " + std::to_string(size) + " bytes, but the witness's state " +
+                      path + " has " + std::to_string(size) + " bytes, but the state beside it " +
                           "says it checked " + std::to_string(committed) + " (damaged)");
   }
   Mirror mirror(path, std::move(fd), size);

@@ -20,24 +20,11 @@ std::string str(std::uint64_t n) {
 }
 
 // The entries [begin, end) of the tree `checkpoint` names, each proven to be
-// that tree's leaf by the shared reader (protocol::CheckpointedLog: the
-// level-0 tiles authenticated against the root, each bundle entry hashed to
-// its tile's hash).
+// that tree's leaf by the shared reader (protocol::CheckpointedLog).
 Expected<std::vector<Bytes>> fetch_proven_entries(protocol::LogSource& board,
                                                   const tlog::Checkpoint& checkpoint,
                                                   std::uint64_t begin, std::uint64_t end) {
-  protocol::CheckpointedLog log(board, checkpoint);
-  std::vector<Bytes> out;
-  out.reserve(end - begin);
-  for (std::uint64_t b = begin / tlog::kFullTileWidth; b * tlog::kFullTileWidth < end; ++b) {
-    auto bundle = log.bundle(b);
-    if (!bundle)
-      return bundle.error();
-    const std::uint64_t first = b * tlog::kFullTileWidth;
-    for (std::uint64_t i = std::max(first, begin); i < std::min(first + bundle->size(), end); ++i)
-      out.push_back(std::move((*bundle)[i - first]));
-  }
-  return out;
+  return protocol::CheckpointedLog(board, checkpoint).entries(begin, end);
 }
 
 }  // namespace

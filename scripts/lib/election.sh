@@ -160,6 +160,8 @@ step "the authority issues $VOTERS credentials and opens the vote"
 if declare -F before_credentials >/dev/null; then before_credentials; fi
 "$SENIM" admin credentials --key authority.key --count "$VOTERS" --out credentials
 "$SENIM" admin open --key authority.key
+# A caller may start replicas that follow the voting here (tests/e2e/replica_test.sh).
+if declare -F after_open >/dev/null; then after_open; fi
 
 step "$VOTERS voters vote in parallel ($PARALLEL at a time)"
 REFERENDUM=(yes no)
@@ -254,16 +256,26 @@ grep -l "challenged:" logs/voter-*.log | head -n1 | xargs -r sed -n '/challenged
 # A caller (the end-to-end test) may probe the open election here.
 if declare -F while_voting >/dev/null; then while_voting; fi
 
+# With ADMIN_REPLICA (and TRUSTEE_REPLICA_PREFIX), the steps check only
+# what is new since their followed replicas (docs/operator-guide.md).
+ADMIN_REPLICA_ARGS=()
+[ -n "${ADMIN_REPLICA:-}" ] && ADMIN_REPLICA_ARGS=(--replica "$ADMIN_REPLICA")
+trustee_replica_args() { [ -n "${TRUSTEE_REPLICA_PREFIX:-}" ] && echo "--replica $TRUSTEE_REPLICA_PREFIX-$1"; }
+
 step "the authority closes the vote and posts the encrypted tally"
-"$SENIM" admin close --key authority.key
-"$SENIM" admin tally --key authority.key
+if declare -F close_vote >/dev/null; then close_vote; else
+  "$SENIM" admin close --key authority.key "${ADMIN_REPLICA_ARGS[@]}" | tee logs/close.log
+fi
+"$SENIM" admin tally --key authority.key "${ADMIN_REPLICA_ARGS[@]}"
 
 step "trustees 1 and 2 decrypt (trustee 3 is absent: any 2 of 3 suffice)"
-"$SENIM" trustee decrypt --key trustee-1.key
-"$SENIM" trustee decrypt --key trustee-2.key
+# shellcheck disable=SC2046 # the replica's path has no spaces
+"$SENIM" trustee decrypt --key trustee-1.key $(trustee_replica_args 1)
+# shellcheck disable=SC2046
+"$SENIM" trustee decrypt --key trustee-2.key $(trustee_replica_args 2)
 
 step "the authority publishes the result"
-"$SENIM" admin result --key authority.key --counts result.tsv
+"$SENIM" admin result --key authority.key --counts result.tsv "${ADMIN_REPLICA_ARGS[@]}"
 sort -o result.tsv result.tsv
 
 step "does the result equal the voters' intended votes?"

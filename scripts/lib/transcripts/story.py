@@ -119,6 +119,7 @@ def credentials(s):
             f.write(s.norm.to_real(line.strip()) + "\n")
     s.play("operator/register")
     s.play("operator/open")
+    s.play("operator/follow")
 
 
 def voting(s):
@@ -162,6 +163,7 @@ def count(s):
     s.play("operator/decrypt-refusals")
     s.play("operator/result")
     s.play("operator/result-again")
+    s.play("operator/result-replica")
     s.play("operator/result-tsv")
     s.play("operator/election-json")
 
