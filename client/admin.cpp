@@ -504,7 +504,10 @@ int admin_result(const AdminOptions& o) {
       return rc;
     result = *combined;
   }
-  std::cout << "\n" << format_result(config.setup.manifest(), *result, o.lang);
+  std::vector<std::uint64_t> credentials;
+  for (const auto& d : state.turnout())
+    credentials.push_back(d.credentials);
+  std::cout << "\n" << format_result(config.setup.manifest(), *result, o.lang, credentials);
   if (counts_file) {
     if (auto w = counts_file->commit(count_lines(config.setup.manifest(), *result)); !w)
       return fail(w.error());

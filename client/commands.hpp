@@ -60,8 +60,9 @@ struct VoteOptions {
   bool challenge = false;           // challenge instead of casting
   bool challenge_first = false;     // challenge one ballot, then cast a fresh one
   std::string receipt;              // default: CREDENTIAL.receipt
-  std::string lang = "en";
-  bool show_download = false;  // print the bytes downloaded on stderr
+  std::string lang = "en";          // the voter's language (main.cpp: --lang, else the environment)
+  bool show_download = false;       // print the bytes downloaded on stderr
+  bool yes = false;                 // cast without showing the choices back for confirmation
 };
 
 int vote(const VoteOptions& o);

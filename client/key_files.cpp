@@ -16,6 +16,7 @@
 #include <memory>
 #include <sstream>
 
+#include "client/language.hpp"
 #include "crypto/secret_memory.hpp"
 
 namespace senim::client {
@@ -24,8 +25,11 @@ namespace {
 // A key or state file is a few kilobytes; anything far larger is not one.
 constexpr std::size_t kMaxMessageFileBytes = std::size_t{1} << 20;
 
-Error io(const std::string& what) {
-  return make_error(Errc::io_error, what + ": " + std::strerror(errno));
+// `pattern` (marked for translation) with the path, and why the system
+// said no; errno is read first, before anything else can change it.
+Error io(const char* pattern, const std::string& path) {
+  const int why = errno;
+  return make_error(Errc::io_error, fill(tr(pattern), {path}) + ": " + std::strerror(why));
 }
 
 // Protobuf writes into this as into any output stream, and every byte it
@@ -69,10 +73,10 @@ std::string type_url(const google::protobuf::Message& message) {
 Expected<crypto::SecretBuffer> read_secret_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return io("cannot read " + path);
+    return io(mark("cannot read {1}"), path);
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
-    const Error e = io("cannot read " + path);
+    const Error e = io(mark("cannot read {1}"), path);
     ::close(fd);
     return e;
   }
@@ -82,7 +86,8 @@ Expected<crypto::SecretBuffer> read_secret_file(const std::string& path) {
     if (buffer.size() == buffer.capacity()) {
       if (buffer.capacity() > kMaxMessageFileBytes) {
         ::close(fd);
-        return make_error(Errc::invalid_length, path + " is too large to be a senim key file");
+        return make_error(Errc::invalid_length,
+                          fill(tr("{1} is too large to be a senim key file"), {path}));
       }
       buffer.reserve(2 * buffer.capacity());
     }
@@ -90,7 +95,7 @@ Expected<crypto::SecretBuffer> read_secret_file(const std::string& path) {
     buffer.resize(buffer.capacity());
     const ssize_t n = ::read(fd, buffer.data() + done, buffer.size() - done);
     if (n < 0) {
-      const Error e = io("cannot read " + path);
+      const Error e = io(mark("cannot read {1}"), path);
       ::close(fd);
       return e;
     }
@@ -114,7 +119,7 @@ std::string kind_of(const google::protobuf::Message& message) {
   if (name == "TrusteeStateFile")
     return "a trustee state file";
   if (name == "VoterCredentialFile")
-    return "a voter credential file";
+    return tr("a voter credential file");
   return "a " + name + " file";
 }
 
@@ -166,12 +171,13 @@ Status read_message_file(const std::string& path, google::protobuf::Message& mes
   const auto status = google::protobuf::util::JsonToBinaryStream(type_resolver(), type_url(message),
                                                                  &in, &out, options);
   if (!status.ok()) {
-    return make_error(Errc::invalid_encoding, path + " is not " + kind_of(message) + " (" +
-                                                  std::string(status.message()) + ")");
+    return make_error(
+        Errc::invalid_encoding,
+        fill(tr("{1} is not {2} ({3})"), {path, kind_of(message), std::string(status.message())}));
   }
   if (!message.ParseFromArray(binary.data(), static_cast<int>(binary.size()))) {
-    return make_error(Errc::invalid_encoding,
-                      path + " is not " + kind_of(message) + " (its fields do not decode)");
+    return make_error(Errc::invalid_encoding, fill(tr("{1} is not {2} (its fields do not decode)"),
+                                                   {path, kind_of(message)}));
   }
   return Status::success();
 }
@@ -199,7 +205,7 @@ Status write_bytes_file(const std::string& path, const std::string& bytes) {
 Expected<std::string> read_bytes_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    return io("cannot read " + path);
+    return io(mark("cannot read {1}"), path);
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();

@@ -223,11 +223,11 @@ vote_one() {
   local log="logs/$(basename "$file" .cred).log"
   {
     if [ "$mode" = revote ]; then
-      "$SENIM" vote --credential "$file" --choose "referendum=$first_ref" --choose "council=$first_council"
+      "$SENIM" vote --yes --credential "$file" --choose "referendum=$first_ref" --choose "council=$first_council"
     fi
     local extra=()
     [ "$mode" = challenge-first ] && extra=(--challenge-first)
-    "$SENIM" vote --credential "$file" --choose "referendum=$ref" --choose "council=$council" "${extra[@]}"
+    "$SENIM" vote --yes --credential "$file" --choose "referendum=$ref" --choose "council=$council" "${extra[@]}"
     "$SENIM" check "$file.tlog-proof"
   } >"$log" 2>&1 || { echo "voter $file failed; see $log" >&2; cat "$log" >&2; return 1; }
 }
