@@ -354,7 +354,7 @@ bool confirmed(const v1::Manifest& manifest, const protocol::BallotChoices& choi
   static const std::set<std::string> kNo = {"n",   "N",   "no", "No", "NO",  "ж",   "Ж",  "жоқ",
                                             "Жоқ", "ЖОҚ", "н",  "Н",  "нет", "Нет", "НЕТ"};
   while (true) {
-    std::cout << tr("encrypt and send these choices? (y = yes, n = no) ") << std::flush;
+    std::cout << tr("encrypt and send these choices (y = yes, n = no)? ") << std::flush;
     std::string answer;
     if (!std::getline(std::cin, answer))
       return false;

@@ -116,8 +116,9 @@ std::string contest_table(const ResultLabels::Contest& contest, int c, const Row
     std::vector<std::string> cells{header};
     for (const v1::DistrictResult* d : rows.results) {
       const std::uint64_t n = c < d->contests_size() ? count_of(d->contests(c)) : 0;
+      // The share padded to "100.0%": the counts above each other align too.
       cells.push_back(group_digits(n, words.thousands) + "  " +
-                      percent(n, d->ballots_counted(), words.decimal));
+                      pad_left(percent(n, d->ballots_counted(), words.decimal), 6));
     }
     grid.cells.push_back(std::move(cells));
   };

@@ -63,7 +63,7 @@ confirmation() {
   out=$(on_terminal и "$SENIM" vote --lang kk --credential "$cred" --choose referendum=yes \
     --choose council=aigul,dauren --challenge) || { echo "FAIL: a confirmed challenge: $out" >&2; return 1; }
   grep -qF "сіздің таңдауыңыз:" <<<"$out" && grep -qF "Конституцияға түзетулерді қабылдайсыз ба?: Иә" <<<"$out" &&
-    grep -qF "осы таңдауды шифрлап жіберейін бе? (и — иә, ж — жоқ)" <<<"$out" &&
+    grep -qF "осы таңдауды шифрлап жіберейін бе (и — иә, ж — жоқ)?" <<<"$out" &&
     grep -qF "тексерілді: " <<<"$out" ||
     { echo "FAIL: the confirmed challenge in Kazakh said: $out" >&2; return 1; }
   entries_after=$("$SENIM" admin status | sed -n 's/ *entries *//p')

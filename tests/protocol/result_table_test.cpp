@@ -108,7 +108,7 @@ TEST_CASE("17 districts and 12 options: a row per district, lines within 100 col
   CHECK(bands >= 3);  // 13 columns cannot fit in one band of 100 columns
   CHECK(rows_of_district_1 == bands);
   // Candidate 12 in district 1: 120,000 of 780,500 ballots = 15.4%.
-  CHECK_THAT(table, Contains("120,000  15.4%"));
+  CHECK_THAT(table, Contains("120,000   15.4%"));
   CHECK_THAT(table, Contains("Кандидат Ұзынтегіұлы 12"));
   CHECK_THAT(table, Contains("blank"));
   CHECK(lines.back() == "(shares are of the ballots counted in the district)");
@@ -132,8 +132,8 @@ TEST_CASE("without districts there is only the total row; without credentials no
   const std::string table = format_result_table(labels, result, words);
   CHECK(table ==
         "Referendum\n"
-        "  округ          Yes         No\n"
-        "  барлығы   3  75.0%   1  25.0%\n"
+        "  округ           Yes          No\n"
+        "  барлығы   3   75.0%   1   25.0%\n"
         "\n"
         "(shares are of the ballots counted in the district)\n");
   labels.credentials = {10};
