@@ -223,6 +223,18 @@ grep -q "new files since size $first_size)" export-2.log ||
   { echo "FAIL: the second export did not start at size $first_size" >&2; exit 1; }
 cmp -s mirror/checkpoint <(curl -s "$URL/checkpoint") ||
   { echo "FAIL: the mirror's checkpoint is not the board's" >&2; exit 1; }
+# The page and its views (docs/api.md, "From a mirror"): the board's
+# files, and its answers (the same JSON; the board writes a map's keys in
+# no fixed order).
+for f in index.html web/app.js web/receipt.js web/style.css web/messages.json; do
+  cmp -s "mirror/$f" <(curl -s "$URL/$f") || { echo "FAIL: the mirror's $f is not the board's" >&2; exit 1; }
+done
+for f in v1/manifest v1/turnout v1/result; do
+  cmp -s <(jq -S . "mirror/$f") <(curl -s -H 'Accept: application/json' "$URL/$f" | jq -S .) ||
+    { echo "FAIL: the mirror's $f is not the board's answer" >&2; exit 1; }
+done
+grep -q "with 8 files of the board's page" export-2.log ||
+  { echo "FAIL: the export did not say it copied the page" >&2; exit 1; }
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory mirror >static.log 2>&1 &
 STATIC_PID=$!
 for _ in $(seq 100); do grep -q "Serving HTTP" static.log && break; sleep 0.1; done
@@ -250,6 +262,17 @@ refuses "of its bundle is not leaf $((size - 1))" "$SENIM" export-tiles --from t
 [ ! -e fresh-mirror/checkpoint ] || { echo "FAIL: a refused export wrote a checkpoint" >&2; exit 1; }
 refuses "cannot read the board's log" "$SENIM_BUILD/verifier/senim-verify" -q --mirror tampered-mirror
 cmp -s mirror/checkpoint checkpoint-before || { echo "FAIL: a refused export changed the mirror" >&2; exit 1; }
+# A source whose page views do not match its log: refused, nothing written.
+cp -r mirror bad-manifest
+jq -c '.manifest.title.text.en = "Another election"' mirror/v1/manifest >bad-manifest/v1/manifest
+refuses "bad-manifest/v1/manifest does not describe the election of the log's set-up" \
+  "$SENIM" export-tiles --from bad-manifest --out fresh-mirror
+cp -r mirror bad-result
+jq -c '.total.contests[0].options[0].count = "999"' mirror/v1/result >bad-result/v1/result
+refuses "bad-result/v1/result's totals are not those of the result entry" \
+  "$SENIM" export-tiles --from bad-result --out fresh-mirror
+[ ! -e fresh-mirror/checkpoint ] && [ ! -e fresh-mirror/v1 ] ||
+  { echo "FAIL: a refused export wrote files" >&2; exit 1; }
 
 # The verifier rejects a record with one flipped byte in a ballot.
 cp record.senim tampered.senim
