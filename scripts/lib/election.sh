@@ -23,7 +23,7 @@ board_vkey() {
   python3 - "$1" "$2" <<'PY'
 import base64, hashlib, json, sys, urllib.request
 url, origin = sys.argv[1], sys.argv[2]
-key = base64.b64decode(json.load(urllib.request.urlopen(url + "/v1/election?format=json"))["board_key"])
+key = bytes.fromhex(json.load(urllib.request.urlopen(url + "/v1/election?format=json"))["board_key"])
 key_id = hashlib.sha256(origin.encode() + b"\n\x01" + key).digest()[:4].hex()
 print(origin + "+" + key_id + "+" + base64.b64encode(b"\x01" + key).decode())
 PY
