@@ -239,7 +239,7 @@ int admin_create(const AdminOptions& o) {
   setup->set_log_origin(origin);
   for (const auto& path : o.trustees) {
     v1::TrusteePublicFile t;
-    if (auto r = read_message_file(path, t); !r)
+    if (auto r = read_public_file(path, t); !r)
       return fail(r.error());
     if (auto c = check_trustee_file(path, t, manifest->election_id(), board_key, o.server); !c)
       return fail(c.error());

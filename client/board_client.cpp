@@ -11,7 +11,7 @@ namespace {
 
 // What the common refusals mean, in the voter's language; the board's own
 // words (in English) follow.
-std::string meaning(const std::string& code, int status) {
+std::string meaning(const std::string& code, unsigned status) {
   if (status == 503 || code == "overloaded")
     return tr("the board is busy; try again in a minute");
   if (code == "wrong_phase")

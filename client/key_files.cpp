@@ -18,6 +18,7 @@
 
 #include "client/language.hpp"
 #include "crypto/secret_memory.hpp"
+#include "protocol/readable_json.hpp"
 
 namespace senim::client {
 namespace {
@@ -135,7 +136,16 @@ Status write_message_file(const std::string& path, const google::protobuf::Messa
   auto file = reserve_output(path, secrecy, overwrite);
   if (!file)
     return file.error();
-  return write_message_file(*file, message);
+  if (secrecy == Secrecy::secret_file)
+    return write_message_file(*file, message);
+  // Public: nothing to guard, and its keys in hex, as people compare them.
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(message, &json, options).ok())
+    return make_error(Errc::invalid_argument, "cannot encode " + path);
+  return file->commit(protocol::hex_bytes_in_json(message, std::move(json), ": "));
 }
 
 Status write_message_file(ReservedFile& file, const google::protobuf::Message& message) {
@@ -178,6 +188,23 @@ Status read_message_file(const std::string& path, google::protobuf::Message& mes
   if (!message.ParseFromArray(binary.data(), static_cast<int>(binary.size()))) {
     return make_error(Errc::invalid_encoding, fill(tr("{1} is not {2} (its fields do not decode)"),
                                                    {path, kind_of(message)}));
+  }
+  return Status::success();
+}
+
+Status read_public_file(const std::string& path, google::protobuf::Message& message) {
+  auto text = read_bytes_file(path);
+  if (!text)
+    return text.error();
+  auto json = protocol::base64_bytes_in_json(*message.GetDescriptor(), *text);
+  if (!json) {
+    return make_error(Errc::invalid_encoding, fill(tr("{1} is not {2} ({3})"),
+                                                   {path, kind_of(message), json.error().message}));
+  }
+  if (auto s = google::protobuf::util::JsonStringToMessage(*json, &message); !s.ok()) {
+    return make_error(
+        Errc::invalid_encoding,
+        fill(tr("{1} is not {2} ({3})"), {path, kind_of(message), std::string(s.message())}));
   }
   return Status::success();
 }
