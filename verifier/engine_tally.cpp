@@ -171,12 +171,6 @@ void Engine::on_result(std::uint64_t leaf, const protocol::ParsedEntry& e) {
     return;
   }
   report_.verified_result = e.statement.result();
-  // The turnout's denominators, for the report's table (formatting only).
-  report_.district_credentials.assign(params_->shape.districts.size(), 0);
-  credentials_.for_each([&](const Hash32&, const CredentialRecord& record, std::uint32_t) {
-    if (record.district < report_.district_credentials.size())
-      ++report_.district_credentials[record.district];
-  });
 }
 
 void Engine::finish() {
@@ -217,6 +211,15 @@ void Engine::finish() {
                     Check::no_duplicate_ballot}) {
       report_.skip(c, "no ballots were cast");
     }
+  }
+  // The turnout's denominators, for the report's table (formatting only):
+  // counted here, from the credential table a resumed engine restores too.
+  if (report_.verified_result && params_) {
+    report_.district_credentials.assign(params_->shape.districts.size(), 0);
+    credentials_.for_each([&](const Hash32&, const CredentialRecord& record, std::uint32_t) {
+      if (record.district < report_.district_credentials.size())
+        ++report_.district_credentials[record.district];
+    });
   }
 }
 

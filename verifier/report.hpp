@@ -71,8 +71,8 @@ class Report {
   std::optional<v1::Result> verified_result;  // when check 18 passed
   std::vector<std::string> district_names;
   std::vector<std::string> district_ids;
-  // Credentials listed per district (the result's order), filled when the
-  // result is verified: the turnout's denominator.
+  // Credentials listed per district (the result's order), filled at the end
+  // when the result is verified: the turnout's denominator.
   std::vector<std::uint64_t> district_credentials;
   std::vector<std::string> contest_ids;
   std::vector<std::vector<std::string>> option_names;  // per contest

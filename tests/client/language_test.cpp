@@ -68,7 +68,8 @@ struct NotAReceipt {
 
 }  // namespace
 
-TEST_CASE("--lang takes kk, ru and en, with a region or charset, in any case", "[language]") {
+TEST_CASE("the flag --lang takes kk, ru and en, with a region or charset, in any case",
+          "[language]") {
   CHECK(*language_from_flag("kk") == "kk");
   CHECK(*language_from_flag("RU") == "ru");
   CHECK(*language_from_flag("ru_RU.UTF-8") == "ru");

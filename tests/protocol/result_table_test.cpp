@@ -65,7 +65,7 @@ struct National {
 
 }  // namespace
 
-TEST_CASE("percentages have one decimal, rounded half up; 0 of 0 is a dash", "[result-table]") {
+TEST_CASE("percentages have one decimal, rounded half up, and 0 of 0 is a dash", "[result-table]") {
   CHECK(percent(612, 1000, ".") == "61.2%");
   CHECK(percent(1, 3, ",") == "33,3%");
   CHECK(percent(2, 3, ".") == "66.7%");
@@ -114,7 +114,7 @@ TEST_CASE("17 districts and 12 options: a row per district, lines within 100 col
   CHECK(lines.back() == "(shares are of the ballots counted in the district)");
 }
 
-TEST_CASE("without districts there is only the total row; without credentials no turnout",
+TEST_CASE("without districts there is only the total row, and without credentials no turnout",
           "[result-table]") {
   ResultLabels labels;
   labels.contests.push_back({"Referendum", {"Yes", "No"}, false});
