@@ -22,6 +22,7 @@
 #include "protocol/manifest_rules.hpp"
 #include "protocol/signing.hpp"
 #include "protocol/text_rules.hpp"
+#include "protocol/tracking_code.hpp"
 
 namespace senim::client {
 namespace {
@@ -264,7 +265,14 @@ int admin_create(const AdminOptions& o) {
             << n << " trustees, any " << o.threshold << " of whom can decrypt\n"
             << "the board's log: " << origin << ", verifier key "
             << (vkey ? tlog::format_vkey(*vkey) : std::string("?")) << "\n"
-            << "next: each trustee runs `senim trustee deal`\n";
+            << "the trustees' keys, by fingerprint: compare each with the one its trustee reads "
+               "out (senim trustee box-key prints them)\n";
+  for (const auto& t : setup->trustees()) {
+    std::cout << "  " << protocol::printable(t.name()) << ": signing key "
+              << protocol::key_fingerprint(as_bytes(t.signing_key())) << ", box key "
+              << protocol::key_fingerprint(as_bytes(t.box_key())) << "\n";
+  }
+  std::cout << "next: each trustee runs `senim trustee deal`\n";
   return 0;
 }
 

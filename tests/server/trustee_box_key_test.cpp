@@ -15,6 +15,7 @@
 #include "crypto/key_ceremony.hpp"
 #include "proto/files.pb.h"
 #include "protocol/entry.hpp"
+#include "protocol/tracking_code.hpp"
 #include "tests/run_command.hpp"
 #include "tests/server/board_fixture.hpp"
 #include "tests/test_data.hpp"
@@ -146,6 +147,12 @@ TEST_CASE("a box key serves one set-up only, even on a board that reuses its boa
   v1::TrusteePublicFile file;
   REQUIRE(senim::client::read_public_file(pub, file));
   CHECK(file.box_key_signature().size() == 64);
+  // What the trustee reads back to the authority: the keys' fingerprints.
+  CHECK_THAT(made.out,
+             Contains("fingerprints (docs/api.md, \"Encodings\"): signing key " +
+                      senim::protocol::key_fingerprint(senim::as_bytes(file.signing_key())) +
+                      ", box key " +
+                      senim::protocol::key_fingerprint(senim::as_bytes(file.box_key())) + "\n"));
   {
     // docs/api.md, "Encodings": the keys people read back are hex in the file.
     std::ifstream in(pub);
