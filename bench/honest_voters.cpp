@@ -23,9 +23,15 @@ using Clock = std::chrono::steady_clock;
 // One run of `senim vote --credential FILE --choose …`, its stderr kept in
 // FILE.err.
 VoteResult vote_once(const std::string& senim, const std::string& credential) {
-  std::vector<std::string> args{
-      senim,      "vote",           "--credential", credential,
-      "--choose", "referendum=yes", "--choose",     "council=candidate-1,candidate-4"};
+  std::vector<std::string> args{senim,
+                                "vote",
+                                "--yes",
+                                "--credential",
+                                credential,
+                                "--choose",
+                                "referendum=yes",
+                                "--choose",
+                                "council=candidate-1,candidate-4"};
   std::vector<char*> argv;
   argv.reserve(args.size() + 1);
   for (auto& a : args)

@@ -100,8 +100,9 @@ Cost real_vote(const std::string& url, const std::string& dir,
   const std::string out = cred + ".out";
   if (!senim::client::write_message_file(cred, file, senim::client::Secrecy::secret_file, true))
     throw std::runtime_error("cannot write " + cred);
-  const std::string command = std::string(SENIM_BINARY) + " vote --show-download --credential " +
-                              cred + " --choose referendum=yes >" + out + " 2>&1 </dev/null";
+  const std::string command = std::string(SENIM_BINARY) +
+                              " vote --yes --show-download --credential " + cred +
+                              " --choose referendum=yes >" + out + " 2>&1 </dev/null";
   pid_t pid = 0;
   const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
   if (posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) != 0)

@@ -26,6 +26,7 @@
 #include "protocol/manifest_rules.hpp"
 #include "protocol/signing.hpp"
 #include "protocol/text_rules.hpp"
+#include "protocol/tracking_code.hpp"
 
 namespace senim::client {
 namespace {
@@ -274,7 +275,7 @@ int admin_create(const AdminOptions& o) {
   setup->set_log_origin(origin);
   for (const auto& path : o.trustees) {
     v1::TrusteePublicFile t;
-    if (auto r = read_message_file(path, t); !r)
+    if (auto r = read_public_file(path, t); !r)
       return fail(r.error());
     if (auto c = check_trustee_file(path, t, manifest->election_id(), board_key, o.server); !c)
       return fail(c.error());
@@ -299,7 +300,14 @@ int admin_create(const AdminOptions& o) {
             << n << " trustees, any " << o.threshold << " of whom can decrypt\n"
             << "the board's log: " << origin << ", verifier key "
             << (vkey ? tlog::format_vkey(*vkey) : std::string("?")) << "\n"
-            << "next: each trustee runs `senim trustee deal`\n";
+            << "the trustees' keys, by fingerprint: compare each with the one its trustee reads "
+               "out (senim trustee box-key prints them)\n";
+  for (const auto& t : setup->trustees()) {
+    std::cout << "  " << protocol::printable(t.name()) << ": signing key "
+              << protocol::key_fingerprint(as_bytes(t.signing_key())) << ", box key "
+              << protocol::key_fingerprint(as_bytes(t.box_key())) << "\n";
+  }
+  std::cout << "next: each trustee runs `senim trustee deal`\n";
   return 0;
 }
 
@@ -646,6 +654,7 @@ struct ResultInputs {
   std::optional<v1::Result> published;  // checked against its decryption
   const protocol::DecodedTally* tally = nullptr;
   const std::vector<std::vector<crypto::PartialDecryption>>* partials = nullptr;
+  std::vector<std::uint64_t> credentials;  // listed per district, for the turnout
 };
 
 int publish_result(Session& s, const AdminOptions& o, const ResultInputs& in) {
@@ -680,7 +689,7 @@ int publish_result(Session& s, const AdminOptions& o, const ResultInputs& in) {
       return rc;
     result = *combined;
   }
-  std::cout << "\n" << format_result(config.setup.manifest(), *result, o.lang);
+  std::cout << "\n" << format_result(config.setup.manifest(), *result, o.lang, in.credentials);
   if (counts_file) {
     if (auto w = counts_file->commit(count_lines(config.setup.manifest(), *result)); !w)
       return fail(w.error());
@@ -697,8 +706,11 @@ int admin_result(const AdminOptions& o) {
   ResultInputs in;
   if (o.replica.empty()) {
     const auto& state = s->replica.state();
-    in = {state.config(), state.phase(), state.result(), state.tally() ? &*state.tally() : nullptr,
-          &state.partials()};
+    in = {state.config(),    state.phase(),
+          state.result(),    state.tally() ? &*state.tally() : nullptr,
+          &state.partials(), {}};
+    for (const auto& d : state.turnout())
+      in.credentials.push_back(d.credentials);
     return publish_result(*s, o, in);
   }
   auto replica = current_replica(o, *s);
@@ -706,7 +718,7 @@ int admin_result(const AdminOptions& o) {
     return fail(replica.error());
   const verifier::Engine& engine = (*replica)->engine();
   in = {(*replica)->config(), (*replica)->phase(), (*replica)->report().verified_result,
-        engine.tally(), &engine.partials()};
+        engine.tally(),       &engine.partials(),  engine.credentials_per_district()};
   return publish_result(*s, o, in);
 }
 

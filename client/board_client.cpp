@@ -3,21 +3,42 @@
 #include <cstdio>
 #include <fstream>
 
+#include "client/language.hpp"
 #include "protocol/text_rules.hpp"
 
 namespace senim::client {
 namespace {
 
+// What the common refusals mean, in the voter's language; the board's own
+// words (in English) follow.
+std::string meaning(const std::string& code, unsigned status) {
+  if (status == 503 || code == "overloaded")
+    return tr("the board is busy; try again in a minute");
+  if (code == "wrong_phase")
+    return tr("the election does not accept this now");
+  if (code == "duplicate")
+    return tr("the board already has this");
+  if (code == "not_authorized")
+    return tr("this credential may not do this");
+  if (code == "signature_invalid")
+    return tr("a signature does not check");
+  return {};
+}
+
 Error refused(const net::HttpResponse& response) {
   v1::ApiError error;
   if (error.ParseFromString(response.body) && !error.message().empty()) {
     // The board's words, escaped here: they may be made to forge output.
-    return make_error(Errc::invalid_argument,
-                      "the board refused: " + protocol::printable(error.message()) + " (" +
-                          protocol::printable(error.code()) + ", HTTP " +
-                          std::to_string(response.status) + ")");
+    const std::string code = protocol::printable(error.code());
+    const std::string why = meaning(code, response.status);
+    return make_error(
+        Errc::invalid_argument,
+        fill(why.empty() ? tr("the board refused: {2} ({3}, HTTP {4})")
+                         : tr("the board refused: {1} — {2} ({3}, HTTP {4})"),
+             {why, protocol::printable(error.message()), code, std::to_string(response.status)}));
   }
-  return make_error(Errc::io_error, "the board answered HTTP " + std::to_string(response.status));
+  return make_error(Errc::io_error,
+                    fill(tr("the board answered HTTP {1}"), {std::to_string(response.status)}));
 }
 
 }  // namespace
@@ -25,7 +46,8 @@ Error refused(const net::HttpResponse& response) {
 Expected<BoardClient> BoardClient::connect(const std::string& url) {
   auto http = net::HttpClient::create(url);
   if (!http)
-    return make_error(http.error().code, "board URL " + url + ": " + http.error().message);
+    return make_error(http.error().code,
+                      fill(tr("board URL {1}: {2}"), {url, http.error().message}));
   return BoardClient(url, std::move(*http));
 }
 
@@ -33,8 +55,8 @@ template <class Message>
 Expected<Message> BoardClient::get_message(const std::string& target) {
   auto response = http_.get(target, net::kProtobuf);
   if (!response) {
-    return make_error(Errc::io_error,
-                      "cannot reach the board at " + url_ + ": " + response.error().message);
+    return make_error(Errc::io_error, fill(tr("cannot reach the board at {1}: {2}"),
+                                           {url_, response.error().message}));
   }
   if (response->status != 200)
     return refused(*response);
@@ -103,8 +125,8 @@ Expected<v1::Receipt> BoardClient::post(const std::string& kind, const Bytes& en
       "/v1/" + kind, std::string_view(reinterpret_cast<const char*>(entry.data()), entry.size()),
       net::kProtobuf, net::kProtobuf);
   if (!response) {
-    return make_error(Errc::io_error,
-                      "cannot reach the board at " + url_ + ": " + response.error().message);
+    return make_error(Errc::io_error, fill(tr("cannot reach the board at {1}: {2}"),
+                                           {url_, response.error().message}));
   }
   if (response->status != 200)
     return refused(*response);

@@ -14,6 +14,7 @@
 #include "client/common.hpp"
 #include "client/credential_lines.hpp"
 #include "client/key_files.hpp"
+#include "client/language.hpp"
 #include "crypto/merkle.hpp"
 #include "net/log_sources.hpp"
 #include "proto/files.pb.h"
@@ -54,10 +55,25 @@ Expected<std::string> where_to_read(const CheckOptions& o, const protocol::Recei
 }
 
 int evidence(const std::string& receipt, const std::string& what) {
-  fail("THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT: " + what);
-  std::cerr << "keep " << protocol::printable(receipt)
-            << ": together with the board's current checkpoint it is evidence anyone can check\n";
+  fail(fill(tr("THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT: {1}"), {what}));
+  std::cerr << fill(tr("keep {1}: together with the board's current checkpoint it is evidence "
+                       "anyone can check"),
+                    {protocol::printable(receipt)})
+            << "\n";
   return 1;
+}
+
+// A ballot's state (protocol/ballot_state.hpp) in the voter's language.
+std::string ballot_state_words(const std::string& state) {
+  if (state == "cast")
+    return tr("cast (it will be counted unless you vote again)");
+  if (state == "counted")
+    return tr("counted");
+  if (state == "superseded")
+    return tr("superseded (a later ballot of the same credential counts instead)");
+  if (state == "challenged")
+    return tr("challenged (opened to check it; never counted)");
+  return state;
 }
 
 // The board's ballot status, when the source is the board itself (a mirror
@@ -71,8 +87,10 @@ void show_status(const std::string& location, const protocol::ReceiptParts& part
   if (!board)
     return;
   if (auto status = board->ballot_status(code)) {
-    std::cout << "tracking code " << protocol::short_tracking_code(code) << ": "
-              << protocol::printable(status->state()) << "\n";
+    std::cout << fill(tr("tracking code {1}: {2}"),
+                      {protocol::short_tracking_code(code),
+                       ballot_state_words(protocol::printable(status->state()))})
+              << "\n";
   }
 }
 
@@ -114,8 +132,9 @@ void show_record_status(protocol::RecordLogSource& record, std::uint64_t index,
   auto state = record_state(record, index, entry);
   if (!state)
     return;
-  std::cout << "tracking code "
-            << protocol::short_tracking_code(protocol::entry_tracking_code(entry)) << ": " << *state
+  std::cout << fill(tr("tracking code {1}: {2}"),
+                    {protocol::short_tracking_code(protocol::entry_tracking_code(entry)),
+                     ballot_state_words(*state)})
             << "\n";
 }
 
@@ -130,7 +149,7 @@ Expected<Source> open_record(const std::string& path) {
   auto record = protocol::RecordLogSource::open(path);
   if (!record) {
     return make_error(record.error().code,
-                      "cannot read the record " + path + ": " + record.error().message);
+                      fill(tr("cannot read the record {1}: {2}"), {path, record.error().message}));
   }
   Source out;
   out.location = path;
@@ -176,7 +195,7 @@ int check_code(const CheckOptions& o) {
     return fail(source.error());
   auto served = protocol::read_served_election(*source->log);
   if (!served)
-    return fail("cannot read the record " + o.record + ": " + served.error().message);
+    return fail(fill(tr("cannot read the record {1}: {2}"), {o.record, served.error().message}));
   const std::string wanted = normalised_code(o.code);
   protocol::RecordLogSource& record = *source->record;
   for (std::uint64_t i = 0; i < record.size(); ++i) {
@@ -190,16 +209,17 @@ int check_code(const CheckOptions& o) {
       continue;
     const tlog::Checkpoint& latest = served->latest.checkpoint;
     if (auto s = protocol::verify_leaf(i, crypto::merkle::leaf_hash(*bytes), latest, record); !s)
-      return fail("the record " + o.record + " is damaged: " + s.error().message);
-    std::cout << "tracking code " << wanted << " is entry " << i << " of the record of election \""
-              << protocol::printable(served->config.election_id()) << "\", under the board's "
-              << "checkpoint of " << latest.size << " entries (board key "
-              << to_hex(served->config.board).substr(0, 16) << "…)\n";
+      return fail(fill(tr("the record {1} is damaged: {2}"), {o.record, s.error().message}));
+    std::cout << fill(tr("tracking code {1} is entry {2} of the record of election \"{3}\", under "
+                         "the board's checkpoint of {4} entries (board key {5})"),
+                      {wanted, std::to_string(i), protocol::printable(served->config.election_id()),
+                       std::to_string(latest.size), short_hex(served->config.board)})
+              << "\n";
     show_record_status(record, i, *e);
     return 0;
   }
-  return fail("no ballot with tracking code " + wanted + " in the record " + o.record +
-              " (of election \"" + protocol::printable(served->config.election_id()) + "\")");
+  return fail(fill(tr("no ballot with tracking code {1} in the record {2} (of election \"{3}\")"),
+                   {wanted, o.record, protocol::printable(served->config.election_id())}));
 }
 
 // docs/protocol.md §11.3, "Checking it later", and §11.4: which of the
@@ -211,8 +231,9 @@ Status report_witnesses(const protocol::ElectionConfig& config, const std::strin
                         const tlog::Checkpoint& mine, protocol::LogSource& source) {
   const tlog::Policy& policy = config.policy;
   if (policy.quorum == tlog::kQuorumNone) {
-    std::cout << "witnesses: none (the election's policy is `quorum none`): only the board "
-                 "vouches for this log\n";
+    std::cout << tr("witnesses: none (the election's policy is `quorum none`): only the board "
+                    "vouches for this log")
+              << "\n";
     return Status::success();
   }
   auto latest = protocol::witnessing(latest_note, policy);
@@ -222,12 +243,14 @@ Status report_witnesses(const protocol::ElectionConfig& config, const std::strin
     std::string out;
     for (const std::string& n : w.witnesses)
       out += (out.empty() ? "" : ", ") + protocol::printable(n);
-    return out.empty() ? std::string("no witness") : out;
+    return out.empty() ? std::string(tr("no witness")) : out;
   };
   const std::string quorum = protocol::describe_quorum(policy);
   if (latest->quorum_met) {
-    std::cout << "witnessed: the latest checkpoint (size " << latest->size << ") is cosigned by "
-              << names(*latest) << " — " << protocol::printable(quorum) << ", met\n";
+    std::cout << fill(tr("witnessed: the latest checkpoint (size {1}) is cosigned by {2} — {3}, "
+                         "met"),
+                      {std::to_string(latest->size), names(*latest), protocol::printable(quorum)})
+              << "\n";
     return Status::success();
   }
   // The board's latest witnessed checkpoint, if it covers the receipt.
@@ -240,17 +263,19 @@ Status report_witnesses(const protocol::ElectionConfig& config, const std::strin
     if (w->quorum_met && w->size >= mine.size && parsed) {
       if (auto s = protocol::verify_extends(mine, parsed->checkpoint, source); !s)
         return s;
-      std::cout << "witnessed: the checkpoint of size " << w->size
-                << ", which covers your ballot, is cosigned by " << names(*w) << " — "
-                << protocol::printable(quorum) << ", met\n";
+      std::cout << fill(tr("witnessed: the checkpoint of size {1}, which covers your ballot, is "
+                           "cosigned by {2} — {3}, met"),
+                        {std::to_string(w->size), names(*w), protocol::printable(quorum)})
+                << "\n";
       return Status::success();
     }
   }
-  std::cout << "NOT YET WITNESSED: no checkpoint covering your ballot carries the quorum yet "
-               "(the latest, of size "
-            << latest->size << ", is cosigned by " << names(*latest) << "; "
-            << protocol::printable(quorum) << "). Check again later: a receipt that never "
-            << "reaches the quorum means the election's observers did not vouch for it.\n";
+  std::cout << fill(tr("NOT YET WITNESSED: no checkpoint covering your ballot carries the quorum "
+                       "yet (the latest, of size {1}, is cosigned by {2}; {3}). Check again "
+                       "later: a receipt that never reaches the quorum means the election's "
+                       "observers did not vouch for it."),
+                    {std::to_string(latest->size), names(*latest), protocol::printable(quorum)})
+            << "\n";
   return Status::success();
 }
 
@@ -258,7 +283,7 @@ Status report_witnesses(const protocol::ElectionConfig& config, const std::strin
 
 int check(const CheckOptions& o) {
   if (o.receipt.empty() && o.code.empty())
-    return fail("which ballot? give its receipt file, or --record FILE --code TRACKING-CODE");
+    return fail(tr("which ballot? give its receipt file, or --record FILE --code TRACKING-CODE"));
   if (!o.code.empty())
     return check_code(o);
   auto text = read_bytes_file(o.receipt);
@@ -266,52 +291,58 @@ int check(const CheckOptions& o) {
     return fail(text.error());
   auto parts = protocol::parse_receipt(*text);
   if (!parts)
-    return fail(o.receipt + " is not a senim receipt: " + parts.error().message);
+    return fail(fill(tr("{1} is not a senim receipt: {2}"), {o.receipt, parts.error().message}));
   auto opened = open_source(o, *parts);
   if (!opened)
     return fail(opened.error());
   const std::string* location = &opened->location;
   protocol::LogSource* source = opened->log.get();
-  const std::string what = opened->record ? "the record " : "the board's log at ";
   // The election the source serves: its set-up (leaf 0) and latest checkpoint.
   auto served = protocol::read_served_election(*source);
   if (!served)
-    return fail("cannot read " + what + *location + ": " + served.error().message);
+    return fail(fill(opened->record ? tr("cannot read the record {1}: {2}")
+                                    : tr("cannot read the board's log at {1}: {2}"),
+                     {*location, served.error().message}));
   const protocol::ElectionConfig& config = served->config;
   const std::string receipt_origin =
       parts->file.checkpoint.substr(0, parts->file.checkpoint.find('\n'));
   if (receipt_origin != config.log_origin ||
       parts->parsed.statement.election_id() != config.election_id()) {
-    return fail((opened->record ? "the record " + *location + " is not of the board"
-                                : "the board at " + *location + " is not the one") +
-                " that gave this receipt (it holds election \"" +
-                protocol::printable(config.election_id()) + "\" under log " +
-                protocol::printable(config.log_origin) + "; the receipt names \"" +
-                protocol::printable(parts->parsed.statement.election_id()) + "\" and " +
-                protocol::printable(receipt_origin) + ")");
+    return fail(fill(opened->record
+                         ? tr("the record {1} is not of the board that gave this receipt (it "
+                              "holds election \"{2}\" under log {3}; the receipt names \"{4}\" "
+                              "and {5})")
+                         : tr("the board at {1} is not the one that gave this receipt (it holds "
+                              "election \"{2}\" under log {3}; the receipt names \"{4}\" and "
+                              "{5})"),
+                     {*location, protocol::printable(config.election_id()),
+                      protocol::printable(config.log_origin),
+                      protocol::printable(parts->parsed.statement.election_id()),
+                      protocol::printable(receipt_origin)}));
   }
   auto checked = protocol::verify_receipt(*text, config);
   if (!checked)
-    return fail("the receipt itself does not check: " + checked.error().message);
+    return fail(fill(tr("the receipt itself does not check: {1}"), {checked.error().message}));
   const tlog::Checkpoint& mine = checked->checkpoint.checkpoint;
   const tlog::Checkpoint& latest = served->latest.checkpoint;
   if (auto s = protocol::verify_extends(mine, latest, *source); !s) {
     if (s.error().code == Errc::out_of_range && opened->record) {
-      return fail("the record ends at " + std::to_string(latest.size) + " entries, before the " +
-                  std::to_string(mine.size) +
-                  " of your receipt: it is not the board's final record (ask for a later one)");
+      return fail(fill(tr("the record ends at {1} entries, before the {2} of your receipt: it is "
+                          "not the board's final record (ask for a later one)"),
+                       {std::to_string(latest.size), std::to_string(mine.size)}));
     }
     if (s.error().code == Errc::out_of_range) {
-      return fail("cannot check yet: " + s.error().message + " (a mirror that is behind? try " +
-                  "again later, or another source)");
+      return fail(fill(tr("cannot check yet: {1} (a mirror that is behind? try again later, or "
+                          "another source)"),
+                       {s.error().message}));
     }
     return evidence(o.receipt, s.error().message);
   }
   if (auto s = protocol::verify_leaf(checked->parts.file.index, checked->parts.leaf_hash, latest,
                                      *source);
       !s) {
-    return evidence(o.receipt,
-                    "your ballot is not in the board's current log: " + s.error().message);
+    return evidence(o.receipt, fill(tr("your ballot is not in the board's current log: {1}"),
+                                    {s.error().message}));
   }
   // The checkpoint kept from the last check: the log must extend it too.
   const std::string kept_path = o.receipt + ".checkpoint";
@@ -321,36 +352,45 @@ int check(const CheckOptions& o) {
       return fail(kept_note.error());
     auto kept = protocol::verify_board_checkpoint(*kept_note, config.board_vkey);
     if (!kept)
-      return fail(kept_path + " is not a checkpoint of this election: " + kept.error().message);
+      return fail(fill(tr("{1} is not a checkpoint of this election: {2}"),
+                       {kept_path, kept.error().message}));
     if (auto s = protocol::verify_extends(kept->checkpoint, latest, *source); !s) {
       if (s.error().code == Errc::out_of_range)
-        return fail("cannot check yet: " + s.error().message + " (kept in " + kept_path + ")");
+        return fail(
+            fill(tr("cannot check yet: {1} (kept in {2})"), {s.error().message, kept_path}));
       return evidence(kept_path, s.error().message);
     }
   }
   if (auto w = write_bytes_file(kept_path, served->latest.note); !w)
     return fail(w.error());
+  const std::string index = std::to_string(checked->parts.file.index);
   if (opened->record) {
-    std::cout << "your ballot (entry " << checked->parts.file.index
-              << ") is in the record, and the record's log of " << latest.size
-              << " entries, signed by the board, extends the " << mine.size
-              << " it had when it gave you the receipt\n"
-              << "checked offline against " << protocol::printable(*location)
-              << "; its last checkpoint is kept in " << kept_path << "\n";
-    if (auto s = report_witnesses(config, served->latest.note, mine, *source); !s)
-      return fail("a witness cosignature on the record's checkpoint does not check: " +
-                  s.error().message);
+    std::cout << fill(tr("your ballot (entry {1}) is in the record, and the record's log of {2} "
+                         "entries, signed by the board, extends the {3} it had when it gave you "
+                         "the receipt"),
+                      {index, std::to_string(latest.size), std::to_string(mine.size)})
+              << "\n"
+              << fill(tr("checked offline against {1}; its last checkpoint is kept in {2}"),
+                      {protocol::printable(*location), kept_path})
+              << "\n";
+    if (auto s = report_witnesses(config, served->latest.note, mine, *source); !s) {
+      return fail(fill(tr("a witness cosignature on the record's checkpoint does not check: {1}"),
+                       {s.error().message}));
+    }
     show_record_status(*opened->record, checked->parts.file.index, checked->parts.parsed);
     return 0;
   }
-  std::cout << "your ballot (entry " << checked->parts.file.index
-            << ") is on the board, and the board's log of " << latest.size
-            << " entries extends the " << mine.size << " it had when it gave you the receipt\n"
-            << "checked against " << protocol::printable(*location)
-            << "; its latest checkpoint is kept in " << kept_path << "\n";
-  if (auto s = report_witnesses(config, served->latest.note, mine, *source); !s)
-    return fail("a witness cosignature on the board's checkpoint does not check: " +
-                s.error().message);
+  std::cout << fill(tr("your ballot (entry {1}) is on the board, and the board's log of {2} "
+                       "entries extends the {3} it had when it gave you the receipt"),
+                    {index, std::to_string(latest.size), std::to_string(mine.size)})
+            << "\n"
+            << fill(tr("checked against {1}; its latest checkpoint is kept in {2}"),
+                    {protocol::printable(*location), kept_path})
+            << "\n";
+  if (auto s = report_witnesses(config, served->latest.note, mine, *source); !s) {
+    return fail(fill(tr("a witness cosignature on the board's checkpoint does not check: {1}"),
+                     {s.error().message}));
+  }
   show_status(*location, checked->parts);
   return 0;
 }

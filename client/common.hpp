@@ -2,7 +2,9 @@
 // keys, and the result table.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "crypto/bytes.hpp"
 #include "crypto/error.hpp"
@@ -20,10 +22,13 @@ int fail(const Error& error);
 // to print (protocol::printable): it came from the board.
 std::string localized(const v1::Text& text, const std::string& lang);
 
-// The result as a table: one block per contest, a column per district and
-// the total, a row per option (and blank).
+// The result as a table in `lang` (protocol/result_table.hpp): a row per
+// district and the total; per contest a column per option and blank, with
+// shares; a turnout table when `credentials` (per district, in the
+// manifest's order) is given.
 std::string format_result(const v1::Manifest& manifest, const v1::Result& result,
-                          const std::string& lang);
+                          const std::string& lang,
+                          const std::vector<std::uint64_t>& credentials = {});
 
 // The first 16 hex digits of a key and "…", for messages that name a key
 // a person recognises, not one they compare.

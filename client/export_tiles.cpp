@@ -6,8 +6,11 @@
 // checkpoint is one of the election and consistent with the mirror's, every
 // tile is read through a TileHashReader (authenticated to that checkpoint's
 // root, §13.9.3), and every entry against its leaf hash.
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <unistd.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -15,6 +18,8 @@
 #include "client/commands.hpp"
 #include "client/common.hpp"
 #include "net/log_sources.hpp"
+#include "proto/api.pb.h"
+#include "protocol/entry.hpp"
 #include "protocol/log_source.hpp"
 #include "protocol/receipt.hpp"
 #include "tlog/entry_bundle.hpp"
@@ -119,6 +124,128 @@ Status copy_witnessed(protocol::LogSource& source, const protocol::ServedElectio
   return write_file(out / protocol::kWitnessedCheckpointPath, **note);
 }
 
+// The files the board's page reads besides the log (docs/api.md, "From a
+// mirror"): the page itself and the readable views. A source that lacks one
+// (an older mirror) is not an error: the page says what is missing.
+constexpr std::array<std::string_view, 5> kPageFiles = {
+    "index.html", "web/app.js", "web/receipt.js", "web/style.css", "web/messages.json"};
+constexpr std::string_view kManifestView = "v1/manifest";
+constexpr std::string_view kTurnoutView = "v1/turnout";
+constexpr std::string_view kResultView = "v1/result";
+constexpr std::size_t kMaxViewBytes = std::size_t{16} << 20;
+
+using Files = std::vector<std::pair<std::string, std::string>>;  // path, bytes
+
+Expected<std::optional<std::string>> fetch_optional(protocol::LogSource& source,
+                                                    std::string_view path) {
+  auto data = source.fetch(std::string(path), kMaxViewBytes);
+  if (!data && data.error().code == Errc::not_found)
+    return std::optional<std::string>{};
+  if (!data)
+    return data.error();
+  return std::optional<std::string>(std::move(*data));
+}
+
+template <class View>
+Expected<View> parse_view(const std::string& where, const std::string& json) {
+  View view;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  if (auto s = google::protobuf::util::JsonStringToMessage(json, &view, options); !s.ok()) {
+    return make_error(Errc::invalid_encoding,
+                      where + " is not the board's JSON answer: " + std::string(s.message()));
+  }
+  return view;
+}
+
+// v1/manifest names the election, board and log of the authenticated
+// set-up, and holds exactly its manifest.
+Status check_manifest_view(const std::string& where, const std::string& json,
+                           const protocol::ElectionConfig& config) {
+  auto view = parse_view<v1::ElectionView>(where, json);
+  if (!view)
+    return view.error();
+  if (view->election_id() != config.election_id() || view->board_key() != to_hex(config.board) ||
+      view->log_origin() != config.log_origin ||
+      !google::protobuf::util::MessageDifferencer::Equals(view->manifest(),
+                                                          config.setup.manifest())) {
+    return make_error(Errc::invalid_argument,
+                      where + " does not describe the election of the log's set-up");
+  }
+  return Status::success();
+}
+
+// v1/result's counts are those of the result entry it names, which is in
+// the checkpointed log.
+Status check_result_view(const std::string& where, const std::string& json,
+                         protocol::LogSource& source, const tlog::Checkpoint& latest) {
+  auto view = parse_view<v1::ResultView>(where, json);
+  if (!view)
+    return view.error();
+  const std::uint64_t leaf = view->leaf_index();
+  if (leaf >= latest.size) {
+    return make_error(Errc::out_of_range, where + " names entry " + std::to_string(leaf) +
+                                              ", beyond the checkpoint's " +
+                                              std::to_string(latest.size));
+  }
+  protocol::CheckpointedLog log(source, latest);
+  auto bundle = log.bundle(leaf / tlog::kFullTileWidth);
+  if (!bundle)
+    return bundle.error();
+  auto entry = protocol::parse_entry(bundle->at(leaf % tlog::kFullTileWidth));
+  if (!entry || !entry->statement.has_result())
+    return make_error(Errc::invalid_argument,
+                      where + " names entry " + std::to_string(leaf) + ", which is not the result");
+  const v1::DistrictResult& total = entry->statement.result().total();
+  bool same = total.ballots_counted() == view->total().ballots_counted() &&
+              total.contests_size() == view->total().contests_size();
+  for (int c = 0; same && c < total.contests_size(); ++c) {
+    const auto& counted = total.contests(c);
+    const auto& shown = view->total().contests(c);
+    same = counted.options_size() == shown.options_size() && counted.blank() == shown.blank();
+    for (int o = 0; same && o < counted.options_size(); ++o)
+      same = counted.options(o) == shown.options(o).count();
+  }
+  if (!same)
+    return make_error(
+        Errc::invalid_argument,
+        where + "'s totals are not those of the result entry " + std::to_string(leaf));
+  return Status::success();
+}
+
+// Step 2b: the page and its views, read and checked before anything is
+// written. The manifest and result are checked against the log; the turnout
+// is the board's word, as on the board itself.
+Expected<Files> read_page(protocol::LogSource& source, const protocol::ServedElection& served) {
+  Files files;
+  for (std::string_view path : kPageFiles) {
+    auto data = fetch_optional(source, path);
+    if (!data)
+      return data.error();
+    if (*data)
+      files.emplace_back(std::string(path), std::move(**data));
+  }
+  for (std::string_view path : {kManifestView, kTurnoutView, kResultView}) {
+    auto data = fetch_optional(source, path);
+    if (!data)
+      return data.error();
+    if (!*data)
+      continue;
+    const std::string where = source.where() + "/" + std::string(path);
+    Status checked = Status::success();
+    if (path == kManifestView)
+      checked = check_manifest_view(where, **data, served.config);
+    else if (path == kResultView)
+      checked = check_result_view(where, **data, source, served.latest.checkpoint);
+    else if (auto turnout = parse_view<v1::Turnout>(where, **data); !turnout)
+      checked = turnout.error();
+    if (!checked)
+      return checked.error();
+    files.emplace_back(std::string(path), std::move(**data));
+  }
+  return files;
+}
+
 }  // namespace
 
 int export_tiles(const ExportOptions& o) {
@@ -155,16 +282,24 @@ int export_tiles(const ExportOptions& o) {
     }
     old_size = own.latest.checkpoint.size;
   }
+  auto page = read_page(**source, *served);
+  if (!page)
+    return fail(page.error());
   auto written = copy_tiles(**source, served->latest.checkpoint, old_size, out);
   if (!written)
     return fail(written.error());
+  for (const auto& [path, data] : *page) {
+    if (auto s = write_file(out / path, data); !s)
+      return fail(s.error());
+  }
   if (auto s = copy_witnessed(**source, *served, out); !s)
     return fail(o.from + ": " + s.error().message);
   // Last: the checkpoint, once everything it implies is in place.
   if (auto s = write_file(out / protocol::kCheckpointPath, served->latest.note); !s)
     return fail(s.error());
   std::cout << "exported the board's log of " << served->latest.checkpoint.size << " entries to "
-            << o.out << " (" << *written << " new files since size " << old_size << ")\n";
+            << o.out << " (" << *written << " new files since size " << old_size << "), with "
+            << page->size() << " files of the board's page\n";
   return 0;
 }
 

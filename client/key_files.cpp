@@ -16,7 +16,9 @@
 #include <memory>
 #include <sstream>
 
+#include "client/language.hpp"
 #include "crypto/secret_memory.hpp"
+#include "protocol/readable_json.hpp"
 
 namespace senim::client {
 namespace {
@@ -24,8 +26,11 @@ namespace {
 // A key or state file is a few kilobytes; anything far larger is not one.
 constexpr std::size_t kMaxMessageFileBytes = std::size_t{1} << 20;
 
-Error io(const std::string& what) {
-  return make_error(Errc::io_error, what + ": " + std::strerror(errno));
+// `pattern` (marked for translation) with the path, and why the system
+// said no; errno is read first, before anything else can change it.
+Error io(const char* pattern, const std::string& path) {
+  const int why = errno;
+  return make_error(Errc::io_error, fill(tr(pattern), {path}) + ": " + std::strerror(why));
 }
 
 // Protobuf writes into this as into any output stream, and every byte it
@@ -69,10 +74,10 @@ std::string type_url(const google::protobuf::Message& message) {
 Expected<crypto::SecretBuffer> read_secret_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return io("cannot read " + path);
+    return io(mark("cannot read {1}"), path);
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
-    const Error e = io("cannot read " + path);
+    const Error e = io(mark("cannot read {1}"), path);
     ::close(fd);
     return e;
   }
@@ -82,7 +87,8 @@ Expected<crypto::SecretBuffer> read_secret_file(const std::string& path) {
     if (buffer.size() == buffer.capacity()) {
       if (buffer.capacity() > kMaxMessageFileBytes) {
         ::close(fd);
-        return make_error(Errc::invalid_length, path + " is too large to be a senim key file");
+        return make_error(Errc::invalid_length,
+                          fill(tr("{1} is too large to be a senim key file"), {path}));
       }
       buffer.reserve(2 * buffer.capacity());
     }
@@ -90,7 +96,7 @@ Expected<crypto::SecretBuffer> read_secret_file(const std::string& path) {
     buffer.resize(buffer.capacity());
     const ssize_t n = ::read(fd, buffer.data() + done, buffer.size() - done);
     if (n < 0) {
-      const Error e = io("cannot read " + path);
+      const Error e = io(mark("cannot read {1}"), path);
       ::close(fd);
       return e;
     }
@@ -114,7 +120,7 @@ std::string kind_of(const google::protobuf::Message& message) {
   if (name == "TrusteeStateFile")
     return "a trustee state file";
   if (name == "VoterCredentialFile")
-    return "a voter credential file";
+    return tr("a voter credential file");
   return "a " + name + " file";
 }
 
@@ -130,7 +136,16 @@ Status write_message_file(const std::string& path, const google::protobuf::Messa
   auto file = reserve_output(path, secrecy, overwrite);
   if (!file)
     return file.error();
-  return write_message_file(*file, message);
+  if (secrecy == Secrecy::secret_file)
+    return write_message_file(*file, message);
+  // Public: nothing to guard, and its keys in hex, as people compare them.
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(message, &json, options).ok())
+    return make_error(Errc::invalid_argument, "cannot encode " + path);
+  return file->commit(protocol::hex_bytes_in_json(message, std::move(json), ": "));
 }
 
 namespace {
@@ -171,12 +186,13 @@ Status decode_json(const crypto::SecretBuffer& text, const std::string& where,
   const auto status = google::protobuf::util::JsonToBinaryStream(type_resolver(), type_url(message),
                                                                  &in, &out, options);
   if (!status.ok()) {
-    return make_error(Errc::invalid_encoding, where + " is not " + kind_of(message) + " (" +
-                                                  std::string(status.message()) + ")");
+    return make_error(
+        Errc::invalid_encoding,
+        fill(tr("{1} is not {2} ({3})"), {where, kind_of(message), std::string(status.message())}));
   }
   if (!message.ParseFromArray(binary.data(), static_cast<int>(binary.size()))) {
-    return make_error(Errc::invalid_encoding,
-                      where + " is not " + kind_of(message) + " (its fields do not decode)");
+    return make_error(Errc::invalid_encoding, fill(tr("{1} is not {2} (its fields do not decode)"),
+                                                   {where, kind_of(message)}));
   }
   return Status::success();
 }
@@ -212,7 +228,7 @@ Status read_message_line(const std::string& path, std::uint64_t line,
                          google::protobuf::Message& message) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return io("cannot read " + path);
+    return io(mark("cannot read {1}"), path);
   // The file is read in pieces through guarded memory: a district's file of
   // a million lines is never held whole, and no piece of it outlives this.
   crypto::SecretBuffer piece(std::size_t{64} << 10);
@@ -222,7 +238,7 @@ Status read_message_line(const std::string& path, std::uint64_t line,
     piece.resize(piece.capacity());
     const ssize_t n = ::read(fd, piece.data(), piece.size());
     if (n < 0) {
-      const Error e = io("cannot read " + path);
+      const Error e = io(mark("cannot read {1}"), path);
       ::close(fd);
       return e;
     }
@@ -235,8 +251,9 @@ Status read_message_line(const std::string& path, std::uint64_t line,
       } else if (at == line) {
         if (wanted.size() > kMaxMessageFileBytes) {
           ::close(fd);
-          return make_error(Errc::invalid_length, "line " + std::to_string(line) + " of " + path +
-                                                      " is too long to be a senim file's line");
+          return make_error(Errc::invalid_length,
+                            fill(tr("line {2} of {1} is too long to be a senim file's line"),
+                                 {path, std::to_string(line)}));
         }
         if (wanted.size() == wanted.capacity())
           wanted.reserve(2 * wanted.capacity());
@@ -247,14 +264,32 @@ Status read_message_line(const std::string& path, std::uint64_t line,
   }
   ::close(fd);
   if (line == 0)
-    return make_error(Errc::invalid_argument, "the lines of " + path + " are numbered from 1");
+    return make_error(Errc::invalid_argument,
+                      fill(tr("the lines of {1} are numbered from 1"), {path}));
   if (wanted.size() == 0) {
     // Line K exists once its newline is read (at > K) or it has bytes.
-    return make_error(Errc::invalid_argument,
-                      at <= line ? path + " has fewer than " + std::to_string(line) + " lines"
-                                 : "line " + std::to_string(line) + " of " + path + " is empty");
+    return make_error(Errc::invalid_argument, fill(at <= line ? tr("{1} has fewer than {2} lines")
+                                                              : tr("line {2} of {1} is empty"),
+                                                   {path, std::to_string(line)}));
   }
-  return decode_json(wanted, "line " + std::to_string(line) + " of " + path, message);
+  return decode_json(wanted, fill(tr("line {2} of {1}"), {path, std::to_string(line)}), message);
+}
+
+Status read_public_file(const std::string& path, google::protobuf::Message& message) {
+  auto text = read_bytes_file(path);
+  if (!text)
+    return text.error();
+  auto json = protocol::base64_bytes_in_json(*message.GetDescriptor(), *text);
+  if (!json) {
+    return make_error(Errc::invalid_encoding, fill(tr("{1} is not {2} ({3})"),
+                                                   {path, kind_of(message), json.error().message}));
+  }
+  if (auto s = google::protobuf::util::JsonStringToMessage(*json, &message); !s.ok()) {
+    return make_error(
+        Errc::invalid_encoding,
+        fill(tr("{1} is not {2} ({3})"), {path, kind_of(message), std::string(s.message())}));
+  }
+  return Status::success();
 }
 
 void wipe_string(std::string& secret) {
@@ -280,7 +315,7 @@ Status write_bytes_file(const std::string& path, const std::string& bytes) {
 Expected<std::string> read_bytes_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    return io("cannot read " + path);
+    return io(mark("cannot read {1}"), path);
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();

@@ -26,6 +26,10 @@ Expected<ReservedFile> reserve_output(const std::string& path, Secrecy secrecy,
 // Fills a reserved file with the message as JSON.
 Status write_message_file(ReservedFile& file, const google::protobuf::Message& message);
 Status read_message_file(const std::string& path, google::protobuf::Message& message);
+// A public file (a trustee's .pub): its keys are lowercase hex (docs/api.md,
+// "Encodings"; protocol/readable_json.hpp), as write_message_file writes a
+// public file; base64, as files before this rule had them, still reads.
+Status read_public_file(const std::string& path, google::protobuf::Message& message);
 
 // A file of many messages, one per line as compact JSON (a district's
 // credentials, docs/operator-guide.md "Credentials in bulk"). Each line is

@@ -5,6 +5,7 @@
 
 #include "client/commands.hpp"
 #include "client/common.hpp"
+#include "client/language.hpp"
 #include "client/terminal_text.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/version.hpp"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", senim::protocol::version_text("senim"));
   app.require_subcommand(1);
 
+  std::string lang_flag;  // --lang of vote, check, keygen and admin result
   AdminOptions admin;
   admin.server = default_server();
   auto* a = app.add_subcommand("admin", "the election authority's commands");
@@ -76,7 +78,8 @@ int main(int argc, char** argv) {
   auto* a_tally = a->add_subcommand("tally", "check every ballot, then post the encrypted tally");
   auto* a_result =
       a->add_subcommand("result", "combine the trustees' decryptions and publish the result");
-  a_result->add_option("--lang", admin.lang, "language of the printed table (kk, ru, en)");
+  a_result->add_option("--lang", lang_flag,
+                       "language of the printed table (kk, ru, en; default: from LANG)");
   a_result->add_option("--counts", admin.counts_out,
                        "also write the counts to this file, one tab-separated line each");
   auto* a_status = a->add_subcommand("status", "show the board's state");
@@ -165,7 +168,9 @@ int main(int argc, char** argv) {
   v->add_option("--receipt", vote_options.receipt,
                 "where to save the receipt, a c2sp.org/tlog-proof file (default "
                 "CREDENTIAL.tlog-proof)");
-  v->add_option("--lang", vote_options.lang, "language for the ballot text (kk, ru, en)");
+  v->add_flag("--yes", vote_options.yes,
+              "do not show the choices back for confirmation (for scripts; without a terminal "
+              "it is required)");
   v->add_flag("--show-download", vote_options.show_download,
               "print on stderr how many bytes this vote downloaded from the board");
 
@@ -252,7 +257,23 @@ int main(int argc, char** argv) {
   for (auto* cmd : {w_serve, w_status})
     cmd->add_option("--data", witness.data, "the witness's data directory")->required();
 
+  // The voter's commands speak kk, ru or en (client/language.hpp).
+  for (auto* cmd : {v, k, c}) {
+    cmd->add_option("--lang", lang_flag,
+                    "the language of messages and ballot texts: kk, ru or en (default: from "
+                    "LANGUAGE, LC_ALL, LC_MESSAGES or LANG)");
+  }
+
   CLI11_PARSE(app, argc, argv);
+  if (v->parsed() || k->parsed() || c->parsed() || a_result->parsed()) {
+    auto lang = choose_language(lang_flag);
+    if (!lang) {
+      fail(lang.error());
+      return 2;  // a usage error, as CLI11's are
+    }
+    speak(*lang);
+    vote_options.lang = admin.lang = *lang;
+  }
   senim::protocol::quiet_protobuf_logging();
   if (sodium_init() < 0)
     return fail("libsodium failed to initialise");

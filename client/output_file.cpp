@@ -8,11 +8,16 @@
 #include <filesystem>
 #include <utility>
 
+#include "client/language.hpp"
+
 namespace senim::client {
 namespace {
 
-Error io(const std::string& what) {
-  return make_error(Errc::io_error, what + ": " + std::strerror(errno));
+// `pattern` (marked for translation) with the path, and why the system
+// said no; errno is read first, before anything else can change it.
+Error io(const char* pattern, const std::string& path) {
+  const int why = errno;
+  return make_error(Errc::io_error, fill(tr(pattern), {path}) + ": " + std::strerror(why));
 }
 
 // A rename is durable only once its directory is on disk too.
@@ -32,13 +37,13 @@ void sync_directory_of(const std::string& path) {
 Expected<ReservedFile> ReservedFile::reserve(const std::string& path, mode_t mode, bool overwrite) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
-    return make_error(Errc::io_error, path + " is a directory, not a file");
+    return make_error(Errc::io_error, fill(tr("{1} is a directory, not a file"), {path}));
   if (!overwrite && ::access(path.c_str(), F_OK) == 0)
-    return make_error(Errc::io_error, path + " already exists; not overwriting it");
+    return make_error(Errc::io_error, fill(tr("{1} already exists; not overwriting it"), {path}));
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0)
-    return io("cannot create " + tmp);
+    return io(mark("cannot create {1}"), tmp);
   return ReservedFile(path, fd);
 }
 
@@ -52,7 +57,7 @@ Status ReservedFile::commit(std::string_view text) {
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0) {
-      const Error e = io("cannot write " + tmp_path());
+      const Error e = io(mark("cannot write {1}"), tmp_path());
       ::close(fd);
       ::unlink(tmp_path().c_str());
       return e;
@@ -60,12 +65,12 @@ Status ReservedFile::commit(std::string_view text) {
     done += static_cast<std::size_t>(n);
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const Error e = io("cannot save " + tmp_path());
+    const Error e = io(mark("cannot save {1}"), tmp_path());
     ::unlink(tmp_path().c_str());
     return e;
   }
   if (::rename(tmp_path().c_str(), path_.c_str()) != 0) {
-    const Error e = io("cannot rename " + tmp_path());
+    const Error e = io(mark("cannot rename {1}"), tmp_path());
     ::unlink(tmp_path().c_str());
     return e;
   }

@@ -15,6 +15,7 @@
 #include "protocol/decryption.hpp"
 #include "protocol/election_config.hpp"
 #include "protocol/entry.hpp"
+#include "protocol/tracking_code.hpp"
 #include "protocol/trustee_messages.hpp"
 
 namespace senim::client {
@@ -287,7 +288,10 @@ int trustee_box_key(const TrusteeOptions& o) {
               << to_hex(board_key) << "\n"
               << "its secret half is in " << state_path << " (keep it secret)\n";
   }
-  std::cout << "give " << public_path << " to the election authority\n";
+  std::cout << "give " << public_path << " to the election authority; to read back, its keys' "
+            << "fingerprints (docs/api.md, \"Encodings\"): signing key "
+            << protocol::key_fingerprint(as_bytes(pub.signing_key())) << ", box key "
+            << protocol::key_fingerprint(as_bytes(pub.box_key())) << "\n";
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "client/board_client.hpp"
@@ -14,12 +15,14 @@
 #include "client/common.hpp"
 #include "client/credential_lines.hpp"
 #include "client/key_files.hpp"
+#include "client/language.hpp"
 #include "client/output_file.hpp"
 #include "client/replica.hpp"
 #include "proto/files.pb.h"
 #include "protocol/ballot.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/receipt.hpp"
+#include "protocol/result_table.hpp"
 #include "protocol/text_rules.hpp"
 #include "protocol/tracking_code.hpp"
 #include "protocol/voter_view.hpp"
@@ -80,20 +83,21 @@ Expected<protocol::BallotChoices> parse_choices(const v1::Manifest& m,
     const auto eq = flag.find('=');
     if (eq == std::string::npos) {
       return make_error(Errc::invalid_argument,
-                        "--choose takes CONTEST=OPTION[,OPTION…], not \"" + flag + "\"");
+                        fill(tr("--choose takes CONTEST=OPTION[,OPTION…], not \"{1}\""), {flag}));
     }
     const std::string contest = flag.substr(0, eq);
     auto options = split(flag.substr(eq + 1), ',');
     if (options.empty()) {
-      return make_error(Errc::invalid_argument,
-                        "--choose " + contest +
-                            "= names no option; for a blank vote say --choose " + contest +
-                            "=blank");
+      return make_error(
+          Errc::invalid_argument,
+          fill(tr("--choose {1}= names no option; for a blank vote say --choose {1}=blank"),
+               {contest}));
     }
     if (options.size() == 1 && options[0] == protocol::kBlankWord)
       options.clear();
     if (picked.ids.count(contest) != 0) {
-      return make_error(Errc::invalid_argument, "contest \"" + contest + "\" is chosen twice");
+      return make_error(Errc::invalid_argument,
+                        fill(tr("contest \"{1}\" is chosen twice"), {contest}));
     }
     picked.ids[contest] = std::move(options);
   }
@@ -101,9 +105,9 @@ Expected<protocol::BallotChoices> parse_choices(const v1::Manifest& m,
   for (const auto& contest : m.contests()) {
     auto it = picked.ids.find(contest.id());
     if (it == picked.ids.end()) {
-      return make_error(Errc::invalid_argument, "no choice for contest \"" + contest.id() +
-                                                    "\" (say --choose " + contest.id() +
-                                                    "=OPTION)");
+      return make_error(
+          Errc::invalid_argument,
+          fill(tr("no choice for contest \"{1}\" (say --choose {1}=OPTION)"), {contest.id()}));
     }
     protocol::ChoiceRow row(static_cast<std::size_t>(contest.options_size()), 0);
     for (const auto& id : it->second) {
@@ -112,8 +116,9 @@ Expected<protocol::BallotChoices> parse_choices(const v1::Manifest& m,
         if (contest.options(o).id() != id)
           continue;
         if (row[static_cast<std::size_t>(o)] != 0) {
-          return make_error(Errc::invalid_argument, "contest \"" + contest.id() + "\": option \"" +
-                                                        id + "\" is chosen twice");
+          return make_error(
+              Errc::invalid_argument,
+              fill(tr("contest \"{1}\": option \"{2}\" is chosen twice"), {contest.id(), id}));
         }
         row[static_cast<std::size_t>(o)] = 1;
         found = true;
@@ -122,9 +127,9 @@ Expected<protocol::BallotChoices> parse_choices(const v1::Manifest& m,
         std::string valid;
         for (const auto& option : contest.options())
           valid += (valid.empty() ? "" : ", ") + option.id();
-        return make_error(Errc::invalid_argument, "contest \"" + contest.id() +
-                                                      "\" has no option \"" + id +
-                                                      "\" (its options: " + valid + ")");
+        return make_error(Errc::invalid_argument,
+                          fill(tr("contest \"{1}\" has no option \"{2}\" (its options: {3})"),
+                               {contest.id(), id, valid}));
       }
     }
     for (auto& id : it->second)
@@ -134,8 +139,20 @@ Expected<protocol::BallotChoices> parse_choices(const v1::Manifest& m,
   }
   if (!picked.ids.empty())
     return make_error(Errc::invalid_argument,
-                      "there is no contest \"" + picked.ids.begin()->first + "\"");
+                      fill(tr("there is no contest \"{1}\""), {picked.ids.begin()->first}));
   return choices;
+}
+
+// The prompt for one contest: how many options to give, and how.
+std::string how_to_choose(const v1::Contest& contest) {
+  const std::string min = std::to_string(contest.min_selections());
+  const std::string max = std::to_string(contest.max_selections());
+  if (contest.min_selections() == contest.max_selections())
+    return fill(tr("choose {1} (numbers separated by spaces): "), {max});
+  if (contest.min_selections() == 0)
+    return fill(tr("choose from {1} to {2} (numbers separated by spaces; empty for blank): "),
+                {min, max});
+  return fill(tr("choose from {1} to {2} (numbers separated by spaces): "), {min, max});
 }
 
 // Asks for each contest on the terminal.
@@ -147,18 +164,10 @@ protocol::BallotChoices prompt_choices(const v1::Manifest& m, const std::string&
       for (int o = 0; o < contest.options_size(); ++o) {
         std::cout << "  " << o + 1 << ". " << localized(contest.options(o).label(), lang) << "\n";
       }
-      std::cout << "choose "
-                << (contest.min_selections() == contest.max_selections() ? "" : "from ")
-                << (contest.min_selections() == contest.max_selections()
-                        ? std::to_string(contest.max_selections())
-                        : std::to_string(contest.min_selections()) + " to " +
-                              std::to_string(contest.max_selections()))
-                << " (numbers separated by spaces"
-                << (contest.min_selections() == 0 ? "; empty for blank" : "")
-                << "): " << std::flush;
+      std::cout << how_to_choose(contest) << std::flush;
       std::string line;
       if (!std::getline(std::cin, line))
-        std::exit(fail("no answer on the terminal"));
+        std::exit(fail(tr("no answer on the terminal; nothing was cast")));
       protocol::ChoiceRow row(static_cast<std::size_t>(contest.options_size()), 0);
       bool ok = true;
       std::uint32_t count = 0;
@@ -178,7 +187,7 @@ protocol::BallotChoices prompt_choices(const v1::Manifest& m, const std::string&
         choices.contests.push_back(std::move(row));
         break;
       }
-      std::cout << "that is not a valid choice for this contest; try again\n";
+      std::cout << tr("that is not a valid choice for this contest; try again") << "\n";
     }
   }
   return choices;
@@ -196,7 +205,7 @@ std::string describe(const v1::Manifest& m, const protocol::BallotChoices& c,
         picked += (picked.empty() ? "" : ", ") + localized(contest.options(o).label(), lang);
       }
     }
-    out << (picked.empty() ? "(blank)" : picked) << "\n";
+    out << (picked.empty() ? std::string(tr("(blank)")) : picked) << "\n";
   }
   return out.str();
 }
@@ -223,8 +232,11 @@ Expected<Ballot> encrypt(const protocol::ElectionState& state,
 }
 
 void show_code(const Hash32& code) {
-  std::cout << "\ntracking code  " << protocol::short_tracking_code(code) << "\n"
-            << "               (" << to_hex(code) << ")\n";
+  // The short code beside its label, the full code under it.
+  const std::string label = tr("tracking code");
+  std::cout << "\n"
+            << label << "  " << protocol::short_tracking_code(code) << "\n"
+            << std::string(protocol::text_width(label) + 2, ' ') << "(" << to_hex(code) << ")\n";
 }
 
 // Posts a Benaloh challenge and checks it as anyone could.
@@ -241,12 +253,15 @@ int challenge(BoardClient& board, const protocol::ElectionState& state,
   auto opened = protocol::check_challenge(*params, params->shape.election_id, st.challenge(),
                                           credential.public_key());
   if (!opened)
-    return fail("the challenged ballot does NOT open correctly: " + opened.error().message);
-  std::cout << "challenged: ballot " << protocol::short_tracking_code(ballot.code)
-            << " is on the board (entry " << receipt->leaf_index()
-            << ") with its secrets revealed, and it encrypts exactly:\n"
+    return fail(
+        fill(tr("the challenged ballot does NOT open correctly: {1}"), {opened.error().message}));
+  std::cout << fill(tr("challenged: ballot {1} is on the board (entry {2}) with its secrets "
+                       "revealed, and it encrypts exactly:"),
+                    {protocol::short_tracking_code(ballot.code),
+                     std::to_string(receipt->leaf_index())})
+            << "\n"
             << describe(state.config()->setup.manifest(), opened->choices, lang)
-            << "it will never be counted; anyone can re-check it on the board\n";
+            << tr("it will never be counted; anyone can re-check it on the board") << "\n";
   return 0;
 }
 
@@ -261,38 +276,51 @@ Error explain_missing_view(BoardClient& board, const std::string& server,
     return refused;
   auto info = board.info();
   if (info && info->election_id() != election_id) {
-    return make_error(Errc::invalid_argument,
-                      "the board at " + server + " does not hold election \"" + election_id + "\"");
+    return make_error(
+        Errc::invalid_argument,
+        fill(tr("the board at {1} does not hold election \"{2}\""), {server, election_id}));
   }
   if (before_open)
-    return make_error(Errc::wrong_phase, "voting has not opened yet");
-  return make_error(Errc::not_found, "this credential is not on the election's credential list (" +
-                                         refused.message + ")");
+    return make_error(Errc::wrong_phase, tr("voting has not opened yet"));
+  return make_error(Errc::not_found,
+                    fill(tr("this credential is not on the election's credential list ({1})"),
+                         {refused.message}));
 }
 
 // What the checkpoint of a voter's view is worth (docs/protocol.md §11.6):
 // said exactly, never more.
 std::string witnessing(const protocol::CheckedVoterView& v, const tlog::Policy& policy) {
   std::ostringstream out;
-  out << "proven in the board's checkpoint of " << v.checkpoint.checkpoint.size << " entries";
+  const std::string size = std::to_string(v.checkpoint.checkpoint.size);
   std::string cosigners;
   for (const auto& name : v.checkpoint.witnesses)
     cosigners += (cosigners.empty() ? "" : ", ") + protocol::printable(name);
   if (policy.quorum == tlog::kQuorumNone && cosigners.empty()) {
-    out << "; the election names no witnesses, so the set-up is checked against the board's "
-           "word only\n";
+    out << fill(tr("proven in the board's checkpoint of {1} entries; the election names no "
+                   "witnesses, so the set-up is checked against the board's word only"),
+                {size});
   } else if (v.checkpoint.quorum_met) {
-    out << ", cosigned by " << cosigners
-        << " (the election's quorum): they saw this same log, and no other\n";
+    out << fill(tr("proven in the board's checkpoint of {1} entries, cosigned by {2} (the "
+                   "election's quorum): they saw this same log, and no other"),
+                {size, cosigners});
+  } else if (cosigners.empty()) {
+    out << fill(tr("proven in the board's checkpoint of {1} entries, not yet witnessed: the "
+                   "set-up is checked against the board's word only"),
+                {size});
   } else {
-    out << (cosigners.empty() ? ", not yet witnessed"
-                              : ", cosigned by " + cosigners + " (not yet the quorum)")
-        << ": the set-up is checked against the board's word only\n";
+    out << fill(tr("proven in the board's checkpoint of {1} entries, cosigned by {2} (not yet "
+                   "the quorum): the set-up is checked against the board's word only"),
+                {size, cosigners});
   }
+  out << "\n";
   if (v.skipped > 0) {
-    out << "the other " << v.skipped << (v.skipped == 1 ? " entry" : " entries")
-        << " before the opening are credential lists on the board's word; "
-           "senim-verify checks the whole board\n";
+    out << fill(trn("the other {1} entry before the opening is a credential list on the board's "
+                    "word; senim-verify checks the whole board",
+                    "the other {1} entries before the opening are credential lists on the "
+                    "board's word; senim-verify checks the whole board",
+                    v.skipped),
+                {std::to_string(v.skipped)})
+        << "\n";
   }
   return out.str();
 }
@@ -305,7 +333,10 @@ class DownloadReport {
   DownloadReport& operator=(const DownloadReport&) = delete;
   ~DownloadReport() {
     if (enabled_)
-      std::cerr << "senim: downloaded " << board_.bytes_received() << " bytes from the board\n";
+      std::cerr << "senim: "
+                << fill(tr("downloaded {1} bytes from the board"),
+                        {std::to_string(board_.bytes_received())})
+                << "\n";
   }
 
  private:
@@ -313,17 +344,48 @@ class DownloadReport {
   const BoardClient& board_;
 };
 
+// docs/voter-guide.md §4: the choices, shown back in the voter's language
+// before anything is encrypted; true when the voter confirms them. Yes and
+// no are understood in all three languages, whatever the one spoken.
+bool confirmed(const v1::Manifest& manifest, const protocol::BallotChoices& choices,
+               const std::string& lang) {
+  std::cout << "\n" << tr("your choices:") << "\n" << describe(manifest, choices, lang);
+  static const std::set<std::string> kYes = {"y",  "Y",  "yes", "Yes", "YES", "и",  "И", "иә",
+                                             "Иә", "ИӘ", "д",   "Д",   "да",  "Да", "ДА"};
+  static const std::set<std::string> kNo = {"n",   "N",   "no", "No", "NO",  "ж",   "Ж",  "жоқ",
+                                            "Жоқ", "ЖОҚ", "н",  "Н",  "нет", "Нет", "НЕТ"};
+  while (true) {
+    std::cout << tr("encrypt and send these choices (y = yes, n = no)? ") << std::flush;
+    std::string answer;
+    if (!std::getline(std::cin, answer))
+      return false;
+    if (kYes.count(answer) != 0)
+      return true;
+    if (kNo.count(answer) != 0)
+      return false;
+  }
+}
+
 }  // namespace
 
 int vote(const VoteOptions& o) {
+  // The choices are confirmed on the terminal, or by --yes: asked of a
+  // pipe, the question would hang a script or read its next line as yes.
+  if (!o.yes && ::isatty(STDIN_FILENO) == 0) {
+    return fail(
+        tr("cannot ask you to confirm your choices: the input is not a terminal; say "
+           "--yes to vote without confirming (as scripts do); nothing was cast"));
+  }
   v1::VoterCredentialFile file;
   if (auto s = read_voter_credential(o.credential, o.line, file); !s)
     return fail(s.error());
   if (file.election_id().empty() || file.server().empty()) {
-    return fail((o.line == 0 ? o.credential + " is not a voter credential file"
-                             : "line " + std::to_string(o.line) + " of " + o.credential +
-                                   " is not a voter credential") +
-                " (it names no election or board)");
+    return fail(o.line == 0
+                    ? fill(tr("{1} is not a voter credential file (it names no election or board)"),
+                           {o.credential})
+                    : fill(tr("line {2} of {1} is not a voter credential (it names no election or "
+                              "board)"),
+                           {o.credential, std::to_string(o.line)}));
   }
   auto credential = protocol::SigningKey::from_seed(as_bytes(file.seed()));
   wipe_string(*file.mutable_seed());
@@ -342,8 +404,8 @@ int vote(const VoteOptions& o) {
   if (!o.challenge) {
     auto reserved = ReservedFile::reserve(receipt_path, 0644, true);
     if (!reserved) {
-      return fail("cannot write the receipt to " + receipt_path + " (" + reserved.error().message +
-                  "); nothing was cast");
+      return fail(fill(tr("cannot write the receipt to {1} ({2}); nothing was cast"),
+                       {receipt_path, reserved.error().message}));
     }
     receipt_file.emplace(std::move(*reserved));
   }
@@ -359,23 +421,30 @@ int vote(const VoteOptions& o) {
   if (!view)
     return fail(explain_missing_view(*board, server, file.election_id(), view.error()));
   auto checked = protocol::check_voter_view(*view, file.election_id(), credential->public_key());
-  if (!checked)
-    return fail("the board's view of the election does not check: " + checked.error().message);
+  if (!checked) {
+    return fail(fill(tr("the board's view of the election does not check: {1}"),
+                     {checked.error().message}));
+  }
   // The view proves the open; whether voting has closed since is the
   // board's word (a closed board refuses the ballot anyway).
   auto info = board->info();
   if (!info)
     return fail(info.error());
   if (info->phase() != "voting")
-    return fail("voting is over (the election is " + info->phase() + ")");
+    return fail(fill(tr("voting is over (the election is {1})"), {info->phase()}));
   const protocol::ElectionState& state = *checked->state;
   const auto* config = state.config();
   const v1::Manifest& manifest = config->setup.manifest();
+  const auto trustees = config->ceremony.trustees;
   std::cout << localized(manifest.title(), o.lang) << " (" << config->election_id() << ")\n"
-            << "checked the set-up: " << config->ceremony.trustees
-            << (config->ceremony.trustees == 1 ? " trustee, any " : " trustees, any ")
-            << config->ceremony.threshold << " can decrypt; joint key "
-            << to_hex(state.joint_key()->bytes).substr(0, 16) << "…; your credential is listed\n"
+            << fill(trn("checked the set-up: {1} trustee, any {2} can decrypt; joint key {3}; "
+                        "your credential is listed",
+                        "checked the set-up: {1} trustees, any {2} can decrypt; joint key {3}; "
+                        "your credential is listed",
+                        trustees),
+                    {std::to_string(trustees), std::to_string(config->ceremony.threshold),
+                     to_hex(state.joint_key()->bytes).substr(0, 16) + "…"})
+            << "\n"
             << witnessing(*checked, config->policy);
 
   const bool interactive = o.choose.empty() && ::isatty(STDIN_FILENO) != 0;
@@ -390,15 +459,17 @@ int vote(const VoteOptions& o) {
   }
   if (auto s = protocol::check_choices(config->shape, choices); !s)
     return fail(s.error());
+  if (!o.yes && !confirmed(manifest, choices, o.lang))
+    return fail(tr("you did not confirm your choices; nothing was encrypted or cast"));
 
   // §9.6: the next number after the board's last; the manifest caps them.
   // The board's word (§11.6): a lie gets the ballot refused, or skips numbers.
   const std::uint32_t last_sequence = checked->last_sequence;
   const std::uint32_t allowed = config->shape.max_ballots;
   if (last_sequence >= allowed) {
-    return fail("this credential has cast " + std::to_string(last_sequence) +
-                " ballots, the most this election allows (max_ballots_per_credential = " +
-                std::to_string(allowed) + "); your last ballot is the one counted");
+    return fail(fill(tr("this credential has cast {1} ballots, the most this election allows "
+                        "(max_ballots_per_credential = {2}); your last ballot is the one counted"),
+                     {std::to_string(last_sequence), std::to_string(allowed)}));
   }
   const std::uint32_t sequence = last_sequence + 1;
 
@@ -414,15 +485,15 @@ int vote(const VoteOptions& o) {
     ballot = encrypt(state, *credential, sequence, choices);  // fresh nonces
     if (!ballot)
       return fail(ballot.error());
-    std::cout << "\nencrypted again for casting:";
+    std::cout << "\n" << tr("encrypted again for casting:");
     show_code(ballot->code);
   } else if (interactive && !o.challenge) {
     while (true) {
-      std::cout << "cast this ballot (c) or challenge it to check the encryption (h)? "
+      std::cout << tr("cast this ballot (c) or challenge it to check the encryption (h)? ")
                 << std::flush;
       std::string answer;
       if (!std::getline(std::cin, answer))
-        return fail("no answer on the terminal; nothing was cast");
+        return fail(tr("no answer on the terminal; nothing was cast"));
       if (answer == "c" || answer == "C")
         break;
       if (answer == "h" || answer == "H") {
@@ -441,26 +512,34 @@ int vote(const VoteOptions& o) {
   // docs/protocol.md §11.3: the receipt is for this entry, under a
   // checkpoint of this election.
   auto cast = protocol::verify_receipt(receipt->tlog_proof(), *config, &entry);
-  if (!cast)
-    return fail("the board's receipt does not check: " + cast.error().message);
+  if (!cast) {
+    return fail(fill(tr("the board's receipt does not check: {1}"), {cast.error().message}));
+  }
   // An earlier ballot's receipt stays evidence of what the board accepted: keep it.
   const std::string kept = keep_existing(receipt_path);
   if (auto s = receipt_file->commit(receipt->tlog_proof()); !s)
     return fail(s.error());
-  std::cout << "cast: your ballot is entry " << cast->parts.file.index
-            << " of the board, under a checkpoint the board signed (size "
-            << cast->checkpoint.checkpoint.size << ")"
-            << (sequence > 1 ? " (it replaces your earlier ballot)" : "") << "\n"
-            << "receipt saved to " << receipt_path << "; check it any time with `senim check "
-            << receipt_path << "`\n";
+  const std::string index = std::to_string(cast->parts.file.index);
+  const std::string size = std::to_string(cast->checkpoint.checkpoint.size);
+  std::cout << (sequence > 1
+                    ? fill(tr("cast: your ballot is entry {1} of the board, under a checkpoint "
+                              "the board signed (size {2}) (it replaces your earlier ballot)"),
+                           {index, size})
+                    : fill(tr("cast: your ballot is entry {1} of the board, under a checkpoint "
+                              "the board signed (size {2})"),
+                           {index, size}))
+            << "\n"
+            << fill(tr("receipt saved to {1}; check it any time with `senim check {1}`"),
+                    {receipt_path})
+            << "\n";
   if (!kept.empty())
-    std::cout << "your earlier receipt is kept as " << kept << "\n";
+    std::cout << fill(tr("your earlier receipt is kept as {1}"), {kept}) << "\n";
   return 0;
 }
 
 int credential_keygen(const CredentialOptions& o) {
   if (o.election_id.empty() || o.server.empty()) {
-    return fail("say which election (--election) and board (--server) the credential is for");
+    return fail(tr("say which election (--election) and board (--server) the credential is for"));
   }
   // The election and the district are checked against the set-up on the
   // board: a credential for an election or district it does not hold could
@@ -476,19 +555,21 @@ int credential_keygen(const CredentialOptions& o) {
   }
   const auto* config = replica.state().config();
   if (config == nullptr || config->election_id() != o.election_id) {
-    return fail("the board at " + o.server + " does not hold election \"" + o.election_id +
-                "\"; no credential was made");
+    return fail(fill(tr("the board at {1} does not hold election \"{2}\"; no credential was made"),
+                     {o.server, o.election_id}));
   }
   if (!config->shape.district_index(o.district)) {
     std::string known;
     for (const auto& d : config->shape.districts)
       known += (known.empty() ? "" : ", ") + d;
     if (o.district.empty())
-      return fail("say your district with --district: one of " + known);
-    return fail(config->shape.districts.size() == 1 && config->shape.districts[0].empty()
-                    ? "election \"" + o.election_id + "\" has no districts; leave out --district"
-                    : "election \"" + o.election_id + "\" has no district \"" + o.district +
-                          "\" (it has " + known + "); no credential was made");
+      return fail(fill(tr("say your district with --district: one of {1}"), {known}));
+    return fail(
+        config->shape.districts.size() == 1 && config->shape.districts[0].empty()
+            ? fill(tr("election \"{1}\" has no districts; leave out --district"), {o.election_id})
+            : fill(tr("election \"{1}\" has no district \"{2}\" (it has {3}); no "
+                      "credential was made"),
+                   {o.election_id, o.district, known}));
   }
   const auto key = protocol::SigningKey::generate();
   v1::VoterCredentialFile file;
@@ -502,9 +583,10 @@ int credential_keygen(const CredentialOptions& o) {
   wipe_string(*file.mutable_seed());
   if (!written)
     return fail(written.error());
-  std::cerr << "credential written to " << o.out
-            << " (keep it secret); give the election authority "
-            << "this line, and nothing else:\n";
+  std::cerr << fill(tr("credential written to {1} (keep it secret); give the election authority "
+                       "this line, and nothing else:"),
+                    {o.out})
+            << "\n";
   std::cout << to_hex(key.public_key()) << (o.district.empty() ? "" : " " + o.district) << "\n";
   return 0;
 }

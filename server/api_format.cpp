@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "proto/api.pb.h"
+#include "protocol/readable_json.hpp"
 
 namespace senim::server {
 
@@ -101,6 +102,9 @@ Response encode(const google::protobuf::Message& message, Format format, unsigne
     if (!google::protobuf::util::MessageToJsonString(message, &r.body, options).ok()) {
       r.status = 500;
       r.body = R"({"code":"internal","message":"cannot encode the answer as JSON"})";
+    } else {
+      // docs/api.md, "Encodings": the answer's own keys and hashes in hex.
+      r.body = protocol::hex_bytes_in_json(message, std::move(r.body));
     }
     r.body += '\n';
     r.content_type = kJsonType;

@@ -84,6 +84,9 @@ class Engine {
   // The partial decryptions that check 16 accepted, and whose they are.
   const std::vector<std::vector<crypto::PartialDecryption>>& partials() const { return partials_; }
   const std::vector<std::uint32_t>& partial_trustees() const { return partial_trustees_; }
+  // The credentials listed in each district (the turnout's denominators);
+  // empty before the open.
+  std::vector<std::uint64_t> credentials_per_district() const;
   // Each trustee's public key share X_t (§6.5), once the ceremony derived them.
   const std::vector<crypto::Element>& trustee_keys() const { return trustee_keys_; }
 

@@ -231,6 +231,21 @@ void Engine::finish() {
       report_.skip(c, "no ballots were cast");
     }
   }
+  // The turnout's denominators, for the report's table (formatting only):
+  // counted here, from the credential table a resumed engine restores too.
+  if (report_.verified_result && params_)
+    report_.district_credentials = credentials_per_district();
+}
+
+std::vector<std::uint64_t> Engine::credentials_per_district() const {
+  if (!params_)
+    return {};
+  std::vector<std::uint64_t> counts(params_->shape.districts.size(), 0);
+  credentials_.for_each([&](const Hash32&, const CredentialRecord& record, std::uint32_t) {
+    if (record.district < counts.size())
+      ++counts[record.district];
+  });
+  return counts;
 }
 
 }  // namespace senim::verifier

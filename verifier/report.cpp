@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "protocol/result_table.hpp"
 #include "protocol/text_rules.hpp"
 
 namespace senim::verifier {
@@ -46,6 +47,15 @@ std::string with_commas(std::uint64_t n) {
     out.push_back(digits[i]);
   }
   return out;
+}
+
+// part/whole in percent with one decimal, as a JSON number (null for 0/0).
+std::string json_percent(std::uint64_t part, std::uint64_t whole) {
+  if (whole == 0)
+    return "null";
+  std::string text = protocol::percent(part, whole, ".");
+  text.pop_back();  // the "%"
+  return text;
 }
 
 }  // namespace
@@ -220,32 +230,25 @@ std::string Report::to_text() const {
 }
 
 std::string Report::result_text() const {
-  // The counts check 18 verified, in total and per district: one line each.
-  std::ostringstream out;
-  auto line = [&](const std::string& where, const v1::DistrictResult& d) {
-    out << "  " << where << " (" << with_commas(d.ballots_counted()) << " ballots):";
-    for (int c = 0; c < d.contests_size(); ++c) {
-      const auto& names = option_names.at(static_cast<std::size_t>(c));
-      out << (c == 0 ? " " : "; ");
-      for (int o = 0; o < d.contests(c).options_size(); ++o) {
-        out << (o == 0 ? "" : ", ") << protocol::printable(names.at(static_cast<std::size_t>(o)))
-            << " " << with_commas(d.contests(c).options(o));
-      }
-      if (d.contests(c).blank() != 0)
-        out << ", blank " << with_commas(d.contests(c).blank());
-    }
-    out << "\n";
-  };
-  out << "verified result\n";
-  line("total", verified_result->total());
-  if (verified_result->districts_size() > 1) {
-    for (int d = 0; d < verified_result->districts_size(); ++d) {
-      line(protocol::printable(district_names.at(static_cast<std::size_t>(d))),
-           verified_result->districts(d));
-    }
+  // The counts check 18 verified, as a table (protocol/result_table.hpp).
+  protocol::ResultLabels labels;
+  for (std::size_t c = 0; c < option_names.size(); ++c) {
+    protocol::ResultLabels::Contest contest;
+    contest.title = c < contest_ids.size() ? protocol::printable(contest_ids[c]) : "";
+    for (const std::string& name : option_names[c])
+      contest.options.push_back(protocol::printable(name));
+    // The record's counts say whether anyone voted blank; the column is
+    // shown when someone did.
+    const auto& total = verified_result->total();
+    contest.blank_allowed = static_cast<int>(c) < total.contests_size() &&
+                            total.contests(static_cast<int>(c)).blank() > 0;
+    labels.contests.push_back(std::move(contest));
   }
-  out << "\n";
-  return out.str();
+  for (const std::string& name : district_names)
+    labels.districts.push_back(protocol::printable(name));
+  labels.credentials = district_credentials;
+  return "verified result\n" +
+         protocol::format_result_table(labels, *verified_result, protocol::ResultWords{}) + "\n";
 }
 
 std::string Report::witnessed_text() const {
@@ -314,6 +317,8 @@ std::string Report::to_json() const {
     options.always_print_primitive_fields = true;
     (void)google::protobuf::util::MessageToJsonString(*verified_result, &result_json, options);
     out << ",\"result\":" << result_json << ",\"counts\":" << counts_json();
+    if (district_credentials.size() == static_cast<std::size_t>(verified_result->districts_size()))
+      out << ",\"turnout\":" << turnout_json();
   }
   out << "}\n";
   return out.str();
@@ -336,13 +341,15 @@ std::string Report::counts_json() const {
             << ",\"contest\":" << json_string(contest_ids.at(cs))
             << ",\"option\":" << json_string(option_ids.at(cs).at(oi))
             << ",\"label\":" << json_string(option_names.at(cs).at(oi))
-            << ",\"count\":" << contest.options(i) << "}";
+            << ",\"count\":" << contest.options(i)
+            << ",\"percent\":" << json_percent(contest.options(i), d.ballots_counted()) << "}";
         first = false;
       }
       out << (first ? "" : ",") << "{\"district\":" << json_string(id)
           << ",\"district_name\":" << json_string(name)
           << ",\"contest\":" << json_string(contest_ids.at(cs))
-          << ",\"option\":\"blank\",\"label\":\"blank\",\"count\":" << contest.blank() << "}";
+          << ",\"option\":\"blank\",\"label\":\"blank\",\"count\":" << contest.blank()
+          << ",\"percent\":" << json_percent(contest.blank(), d.ballots_counted()) << "}";
       first = false;
     }
   };
@@ -354,6 +361,29 @@ std::string Report::counts_json() const {
   district("total", "total", verified_result->total());
   out << "]";
   return out.str();
+}
+
+// Credentials and ballots counted per district and in total, with the
+// turnout in percent.
+std::string Report::turnout_json() const {
+  std::ostringstream out;
+  std::uint64_t credentials = 0;
+  out << "[";
+  auto row = [&](const std::string& id, std::uint64_t issued, const v1::DistrictResult& d) {
+    out << "{\"district\":" << json_string(id) << ",\"credentials\":" << issued
+        << ",\"ballots_counted\":" << d.ballots_counted()
+        << ",\"percent\":" << json_percent(d.ballots_counted(), issued) << "},";
+  };
+  for (int d = 0; d < verified_result->districts_size(); ++d) {
+    const auto di = static_cast<std::size_t>(d);
+    row(di < district_ids.size() ? district_ids[di] : "", district_credentials[di],
+        verified_result->districts(d));
+    credentials += district_credentials[di];
+  }
+  row("total", credentials, verified_result->total());
+  std::string text = out.str();
+  text.back() = ']';
+  return text;
 }
 
 }  // namespace senim::verifier

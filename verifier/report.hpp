@@ -71,6 +71,9 @@ class Report {
   std::optional<v1::Result> verified_result;  // when check 18 passed
   std::vector<std::string> district_names;
   std::vector<std::string> district_ids;
+  // Credentials listed per district (the result's order), filled at the end
+  // when the result is verified: the turnout's denominator.
+  std::vector<std::uint64_t> district_credentials;
   std::vector<std::string> contest_ids;
   std::vector<std::vector<std::string>> option_names;  // per contest
   std::vector<std::vector<std::string>> option_ids;    // per contest
@@ -99,6 +102,7 @@ class Report {
 
  private:
   std::string counts_json() const;
+  std::string turnout_json() const;
   static std::size_t index(Check c) { return static_cast<std::size_t>(c) - 1; }
   std::array<CheckResult, kCheckCount> results_{};
 };

@@ -15,6 +15,7 @@ SENIM_PACKAGES=(
   python3
   curl ca-certificates
   python3 sqlite3 jq
+  gettext
   chromium chromium-driver python3-selenium
 )
 

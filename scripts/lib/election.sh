@@ -23,7 +23,7 @@ board_vkey() {
   python3 - "$1" "$2" <<'PY'
 import base64, hashlib, json, sys, urllib.request
 url, origin = sys.argv[1], sys.argv[2]
-key = base64.b64decode(json.load(urllib.request.urlopen(url + "/v1/election?format=json"))["board_key"])
+key = bytes.fromhex(json.load(urllib.request.urlopen(url + "/v1/election?format=json"))["board_key"])
 key_id = hashlib.sha256(origin.encode() + b"\n\x01" + key).digest()[:4].hex()
 print(origin + "+" + key_id + "+" + base64.b64encode(b"\x01" + key).decode())
 PY
@@ -225,11 +225,11 @@ vote_one() {
   local log="logs/$(basename "$file" .cred).log"
   {
     if [ "$mode" = revote ]; then
-      "$SENIM" vote --credential "$file" --choose "referendum=$first_ref" --choose "council=$first_council"
+      "$SENIM" vote --yes --credential "$file" --choose "referendum=$first_ref" --choose "council=$first_council"
     fi
     local extra=()
     [ "$mode" = challenge-first ] && extra=(--challenge-first)
-    "$SENIM" vote --credential "$file" --choose "referendum=$ref" --choose "council=$council" "${extra[@]}"
+    "$SENIM" vote --yes --credential "$file" --choose "referendum=$ref" --choose "council=$council" "${extra[@]}"
     "$SENIM" check "$file.tlog-proof"
   } >"$log" 2>&1 || { echo "voter $file failed; see $log" >&2; cat "$log" >&2; return 1; }
 }

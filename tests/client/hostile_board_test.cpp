@@ -153,7 +153,7 @@ TEST_CASE("a hostile board's error message is shown escaped, on one line, by eve
       "senim: the board refused: " + shown() + " (" + shown() + ", HTTP 400)\n";
   const std::string server = " --server " + b.board.url();
   for (const std::string& args :
-       {std::string("vote --credential voter.cred --choose referendum=yes"),
+       {std::string("vote --yes --credential voter.cred --choose referendum=yes"),
         "trustee deal --key trustee.key" + server, "trustee finalize --key trustee.key" + server,
         "trustee decrypt --key trustee.key" + server, "admin close --key authority.key" + server,
         "admin open --key authority.key" + server, "admin tally --key authority.key" + server,
@@ -274,7 +274,7 @@ TEST_CASE("a client refuses a hostile board's set-up with escapes in a label, na
                      Answer{200, v1::EntryList().SerializeAsString()}};
   Workdir w;
   make_keys(w, board.url());
-  for (const std::string& args : {std::string("vote --credential voter.cred"),
+  for (const std::string& args : {std::string("vote --yes --credential voter.cred"),
                                   "keygen --out mine.cred --election e1 --server " + board.url(),
                                   "trustee deal --key trustee.key --server " + board.url(),
                                   "admin result --key authority.key --server " + board.url()}) {

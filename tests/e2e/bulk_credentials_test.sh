@@ -84,20 +84,20 @@ echo "cut off after $posted credentials posted" >&2
 
 # Voters vote with a line; the receipt is named after the file and line.
 last_north=$(wc -l <creds/credentials-north.jsonl)
-"$SENIM" vote --credential creds/credentials-north.jsonl --line 3 --choose q=yes >/dev/null
-"$SENIM" vote --credential creds/credentials-north.jsonl --line "$last_north" --choose q=no >/dev/null
+"$SENIM" vote --yes --credential creds/credentials-north.jsonl --line 3 --choose q=yes >/dev/null
+"$SENIM" vote --yes --credential creds/credentials-north.jsonl --line "$last_north" --choose q=no >/dev/null
 last_cut=$(wc -l <cut/credentials-south.jsonl)
-"$SENIM" vote --credential cut/credentials-south.jsonl --line "$last_cut" --choose q=no >/dev/null
+"$SENIM" vote --yes --credential cut/credentials-south.jsonl --line "$last_cut" --choose q=no >/dev/null
 [ -s creds/credentials-north.jsonl.3.tlog-proof ] || fail "no receipt for line 3"
 "$SENIM" check creds/credentials-north.jsonl.3.tlog-proof --credential creds/credentials-north.jsonl --line 3 >check.txt
 grep -q "is on the board" check.txt || fail "senim check: $(cat check.txt)"
 # A line the file does not have, and line 0, are refused, and nothing is cast.
 before=$("$SENIM" admin status | sed -n 's/^ *ballots *//p')
-if "$SENIM" vote --credential creds/credentials-north.jsonl --line 99999 --choose q=yes 2>err.txt; then
+if "$SENIM" vote --yes --credential creds/credentials-north.jsonl --line 99999 --choose q=yes 2>err.txt; then
   fail "line 99999 voted"
 fi
 grep -qF "creds/credentials-north.jsonl has fewer than 99999 lines" err.txt || fail "unexpected: $(cat err.txt)"
-if "$SENIM" vote --credential creds/credentials-north.jsonl --line 0 --choose q=yes 2>err.txt; then
+if "$SENIM" vote --yes --credential creds/credentials-north.jsonl --line 0 --choose q=yes 2>err.txt; then
   fail "line 0 voted"
 fi
 grep -q "line" err.txt || fail "unexpected: $(cat err.txt)"

@@ -29,22 +29,66 @@ refuses() {
   echo "refused as expected: $* -> $(grep -F -- "$text" <<<"$out" | head -n1)"
 }
 
+# `senim vote` on a terminal (script(1) gives it one), answering `answer`
+# when it shows the choices back.
+on_terminal() {
+  local answer=$1
+  shift
+  printf '%s\n' "$answer" | script -qec "$*" /dev/null
+}
+
+# docs/voter-guide.md §3: the choices are shown back before anything is
+# encrypted. Declined: nothing sent; no terminal and no --yes: refused at
+# once; confirmed (in Kazakh, with a challenge so that the count is
+# unchanged): shown in the voter's language, then sent.
+confirmation() {
+  local cred=$1 receipt_before out
+  receipt_before=$(md5sum <"$cred.tlog-proof")
+  refuses "cannot ask you to confirm your choices: the input is not a terminal; say --yes" \
+    "$SENIM" vote --credential "$cred" --choose referendum=yes --choose council=blank
+  if out=$(on_terminal n "$SENIM" vote --credential "$cred" --choose referendum=no --choose council=aigul); then
+    echo "FAIL: a declined vote succeeded: $out" >&2
+    return 1
+  fi
+  grep -qF "your choices:" <<<"$out" && grep -qF "Do you accept the amendments to the Constitution?: No" <<<"$out" &&
+    grep -qF "Public council: choose two: Aigul" <<<"$out" &&
+    grep -qF "senim: you did not confirm your choices; nothing was encrypted or cast" <<<"$out" ||
+    { echo "FAIL: the declined vote said: $out" >&2; return 1; }
+  ! grep -qF "tracking code" <<<"$out" || { echo "FAIL: a declined vote was encrypted: $out" >&2; return 1; }
+  [ "$(md5sum <"$cred.tlog-proof")" = "$receipt_before" ] ||
+    { echo "FAIL: a declined vote changed the receipt" >&2; return 1; }
+  echo "declined on the terminal: nothing encrypted, nothing sent"
+  local entries_before entries_after
+  entries_before=$("$SENIM" admin status | sed -n 's/ *entries *//p')
+  out=$(on_terminal и "$SENIM" vote --lang kk --credential "$cred" --choose referendum=yes \
+    --choose council=aigul,dauren --challenge) || { echo "FAIL: a confirmed challenge: $out" >&2; return 1; }
+  grep -qF "сіздің таңдауыңыз:" <<<"$out" && grep -qF "Конституцияға түзетулерді қабылдайсыз ба?: Иә" <<<"$out" &&
+    grep -qF "осы таңдауды шифрлап жіберейін бе (и — иә, ж — жоқ)?" <<<"$out" &&
+    grep -qF "тексерілді: " <<<"$out" ||
+    { echo "FAIL: the confirmed challenge in Kazakh said: $out" >&2; return 1; }
+  entries_after=$("$SENIM" admin status | sed -n 's/ *entries *//p')
+  [ "$entries_after" = $((entries_before + 1)) ] ||
+    { echo "FAIL: the confirmed challenge is not on the board ($entries_before -> $entries_after)" >&2; return 1; }
+  echo "confirmed in Kazakh on the terminal: shown back, then sent"
+}
+
 # Mistakes while voting is open: each refused, and the board unchanged.
 while_voting() {
   step "mistakes while voting is open"
   local cred=credentials/voter-000003.cred before after
+  confirmation "$cred"
   before=$("$SENIM" admin status | sed -n 's/ *entries *//p')
-  refuses "has no option" "$SENIM" vote --credential "$cred" --choose referendum=maybe --choose council=blank
-  refuses "no choice for contest" "$SENIM" vote --credential "$cred" --choose referendum=yes
-  refuses "choose between 0 and 2" "$SENIM" vote --credential "$cred" --choose referendum=yes \
+  refuses "has no option" "$SENIM" vote --yes --credential "$cred" --choose referendum=maybe --choose council=blank
+  refuses "no choice for contest" "$SENIM" vote --yes --credential "$cred" --choose referendum=yes
+  refuses "choose between 0 and 2" "$SENIM" vote --yes --credential "$cred" --choose referendum=yes \
     --choose council=aigul,gulnar,dauren
-  refuses "there is no contest" "$SENIM" vote --credential "$cred" --choose referendum=yes \
+  refuses "there is no contest" "$SENIM" vote --yes --credential "$cred" --choose referendum=yes \
     --choose council=blank --choose mayor=someone
-  refuses "names no option" "$SENIM" vote --credential "$cred" --choose referendum= --choose council=blank
-  refuses "is chosen twice" "$SENIM" vote --credential "$cred" --choose referendum=yes --choose council=aigul,aigul
-  refuses "nothing was cast" "$SENIM" vote --credential "$cred" --choose referendum=yes --choose council=blank \
+  refuses "names no option" "$SENIM" vote --yes --credential "$cred" --choose referendum= --choose council=blank
+  refuses "is chosen twice" "$SENIM" vote --yes --credential "$cred" --choose referendum=yes --choose council=aigul,aigul
+  refuses "nothing was cast" "$SENIM" vote --yes --credential "$cred" --choose referendum=yes --choose council=blank \
     --receipt /nonexistent/dir/receipt
-  refuses "not a voter credential file" "$SENIM" vote --credential authority.key --choose referendum=yes
+  refuses "not a voter credential file" "$SENIM" vote --yes --credential authority.key --choose referendum=yes
   refuses "voting cannot open" "$SENIM" admin open --key authority.key
   refuses "no file was written" "$SENIM" admin credentials --key authority.key --count 3 --out late-credentials
   [ ! -e late-credentials ] || { echo "FAIL: credential files were written after the open" >&2; return 1; }
@@ -83,7 +127,7 @@ cd "$WORK/election"
 CRED=credentials/voter-000003.cred
 size_before=$("$SENIM" admin status | sed -n 's/ *entries *//p')
 
-refuses "voting is over" "$SENIM" vote --credential "$CRED" --choose referendum=yes --choose council=blank
+refuses "voting is over" "$SENIM" vote --yes --credential "$CRED" --choose referendum=yes --choose council=blank
 refuses "already decrypted" "$SENIM" trustee decrypt --key trustee-1.key
 refuses "is not an authority key file" "$SENIM" admin close --key trustee-1.key
 "$SENIM" admin keygen --out stranger.key >/dev/null
@@ -179,6 +223,18 @@ grep -q "new files since size $first_size)" export-2.log ||
   { echo "FAIL: the second export did not start at size $first_size" >&2; exit 1; }
 cmp -s mirror/checkpoint <(curl -s "$URL/checkpoint") ||
   { echo "FAIL: the mirror's checkpoint is not the board's" >&2; exit 1; }
+# The page and its views (docs/api.md, "From a mirror"): the board's
+# files, and its answers (the same JSON; the board writes a map's keys in
+# no fixed order).
+for f in index.html web/app.js web/receipt.js web/style.css web/messages.json; do
+  cmp -s "mirror/$f" <(curl -s "$URL/$f") || { echo "FAIL: the mirror's $f is not the board's" >&2; exit 1; }
+done
+for f in v1/manifest v1/turnout v1/result; do
+  cmp -s <(jq -S . "mirror/$f") <(curl -s -H 'Accept: application/json' "$URL/$f" | jq -S .) ||
+    { echo "FAIL: the mirror's $f is not the board's answer" >&2; exit 1; }
+done
+grep -q "with 8 files of the board's page" export-2.log ||
+  { echo "FAIL: the export did not say it copied the page" >&2; exit 1; }
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory mirror >static.log 2>&1 &
 STATIC_PID=$!
 for _ in $(seq 100); do grep -q "Serving HTTP" static.log && break; sleep 0.1; done
@@ -206,6 +262,17 @@ refuses "of its bundle is not leaf $((size - 1))" "$SENIM" export-tiles --from t
 [ ! -e fresh-mirror/checkpoint ] || { echo "FAIL: a refused export wrote a checkpoint" >&2; exit 1; }
 refuses "cannot read the board's log" "$SENIM_BUILD/verifier/senim-verify" -q --mirror tampered-mirror
 cmp -s mirror/checkpoint checkpoint-before || { echo "FAIL: a refused export changed the mirror" >&2; exit 1; }
+# A source whose page views do not match its log: refused, nothing written.
+cp -r mirror bad-manifest
+jq -c '.manifest.title.text.en = "Another election"' mirror/v1/manifest >bad-manifest/v1/manifest
+refuses "bad-manifest/v1/manifest does not describe the election of the log's set-up" \
+  "$SENIM" export-tiles --from bad-manifest --out fresh-mirror
+cp -r mirror bad-result
+jq -c '.total.contests[0].options[0].count = "999"' mirror/v1/result >bad-result/v1/result
+refuses "bad-result/v1/result's totals are not those of the result entry" \
+  "$SENIM" export-tiles --from bad-result --out fresh-mirror
+[ ! -e fresh-mirror/checkpoint ] && [ ! -e fresh-mirror/v1 ] ||
+  { echo "FAIL: a refused export wrote files" >&2; exit 1; }
 
 # The verifier rejects a record with one flipped byte in a ballot.
 cp record.senim tampered.senim

@@ -72,16 +72,16 @@ fi
 grep -q "listed twice" err.txt
 "$SENIM" admin open --key authority.key
 
-"$SENIM" vote --credential voter-1.cred --choose q=yes
+"$SENIM" vote --yes --credential voter-1.cred --choose q=yes
 # Voter 2 changes their mind once, the most the manifest allows (§9.6); a
 # third ballot is refused by senim vote itself, which says why.
-"$SENIM" vote --credential voter-2.cred --choose q=yes
-"$SENIM" vote --credential voter-2.cred --choose q=no
-if "$SENIM" vote --credential voter-2.cred --choose q=yes 2>err.txt; then
+"$SENIM" vote --yes --credential voter-2.cred --choose q=yes
+"$SENIM" vote --yes --credential voter-2.cred --choose q=no
+if "$SENIM" vote --yes --credential voter-2.cred --choose q=yes 2>err.txt; then
   echo "FAIL: a third ballot was cast under a limit of two" >&2; exit 1
 fi
 grep -q "this credential has cast 2 ballots, the most this election allows (max_ballots_per_credential = 2)" err.txt
-"$SENIM" vote --credential voter-3.cred --choose q=yes
+"$SENIM" vote --yes --credential voter-3.cred --choose q=yes
 "$SENIM" admin close --key authority.key
 "$SENIM" admin tally --key authority.key
 "$SENIM" trustee decrypt --key trustee.key

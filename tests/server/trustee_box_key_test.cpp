@@ -11,9 +11,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "client/key_files.hpp"
 #include "crypto/key_ceremony.hpp"
 #include "proto/files.pb.h"
 #include "protocol/entry.hpp"
+#include "protocol/tracking_code.hpp"
 #include "tests/run_command.hpp"
 #include "tests/server/board_fixture.hpp"
 #include "tests/test_data.hpp"
@@ -142,8 +144,39 @@ TEST_CASE("a box key serves one set-up only, even on a board that reuses its boa
   struct stat st_mode {};
   REQUIRE(::stat((key + ".state").c_str(), &st_mode) == 0);
   CHECK((st_mode.st_mode & 0777) == 0600);
-  const auto file = read_json<v1::TrusteePublicFile>(pub);
+  v1::TrusteePublicFile file;
+  REQUIRE(senim::client::read_public_file(pub, file));
   CHECK(file.box_key_signature().size() == 64);
+  // What the trustee reads back to the authority: the keys' fingerprints.
+  CHECK_THAT(made.out,
+             Contains("fingerprints (docs/api.md, \"Encodings\"): signing key " +
+                      senim::protocol::key_fingerprint(senim::as_bytes(file.signing_key())) +
+                      ", box key " +
+                      senim::protocol::key_fingerprint(senim::as_bytes(file.box_key())) + "\n"));
+  {
+    // docs/api.md, "Encodings": the keys people read back are hex in the file.
+    std::ifstream in(pub);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK_THAT(text, Contains("\"board_key\": \"" + senim::to_hex(f.board_key) + "\"") &&
+                         Contains("\"box_key\": \"" +
+                                  senim::to_hex(senim::as_bytes(file.box_key())) + "\"") &&
+                         Contains("\"box_key_signature\": \"" +
+                                  senim::to_hex(senim::as_bytes(file.box_key_signature())) + "\""));
+    // A file of before the rule, its keys in base64, still reads the same.
+    std::string old_format;
+    REQUIRE(google::protobuf::util::MessageToJsonString(file, &old_format).ok());
+    const std::string old_path = pub + ".base64";
+    std::ofstream(old_path) << old_format;
+    v1::TrusteePublicFile again;
+    REQUIRE(senim::client::read_public_file(old_path, again));
+    CHECK(again.SerializeAsString() == file.SerializeAsString());
+    // Neither hex nor base64: refused, saying which file.
+    std::ofstream(old_path) << "{\"name\": \"x\", \"box_key\": \"not a key!\"}";
+    const senim::Status bad = senim::client::read_public_file(old_path, again);
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().code == senim::Errc::invalid_encoding);
+    CHECK_THAT(bad.error().message, Contains(old_path + " is not a trustee's public file ("));
+  }
 
   // The authority names trustee 1's box key from its public file.
   auto setup_with = [&](std::uint32_t threshold) {

@@ -187,12 +187,13 @@ std::uint64_t one_vote_download(ElectionFixture& f, std::uint32_t v) {
   const std::string path = f.dir.path() + "/voter-" + std::to_string(v) + ".cred";
   REQUIRE(senim::client::write_message_file(path, file, senim::client::Secrecy::secret_file));
   const auto run = senim::test::run_command(std::string(SENIM_CLIENT_BINARY) +
-                                            " vote --show-download --credential " + path +
+                                            " vote --yes --show-download --credential " + path +
                                             " --choose referendum=yes </dev/null 2>&1");
   INFO(run.out);
   REQUIRE(run.status == 0);
-  CHECK_THAT(run.out, Catch::Contains("your credential is listed") &&
-                          Catch::Contains("credential lists on the board's word"));
+  CHECK_THAT(run.out,
+             Catch::Contains("your credential is listed") &&
+                 Catch::Contains("on the board's word; senim-verify checks the whole board"));
   std::smatch m;
   REQUIRE(std::regex_search(run.out, m, std::regex("senim: downloaded ([0-9]+) bytes")));
   return std::stoull(m[1].str());

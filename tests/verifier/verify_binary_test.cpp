@@ -3,6 +3,7 @@
 // 1 when a check failed, 2 when the record cannot be read, 3 when it is
 // incomplete (0 with --partial); --json that names the failed check.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -76,6 +77,30 @@ TEST_CASE_METHOD(TamperFixture, "senim-verify exits 0 on an honest record", "[ta
   CHECK(first.at("option") == "yes");
   CHECK(first.at("label") == "Yes");
   CHECK(counts.back().at("district") == "total");
+  // Each count's share of its district's ballots counted, in percent.
+  for (const auto& count : counts) {
+    INFO(count.dump());
+    REQUIRE(count.contains("percent"));
+  }
+  // The turnout per district and in total: the credentials listed (the
+  // verifier's own table), the ballots counted, and their ratio.
+  const auto& turnout = report.at("turnout");
+  REQUIRE(turnout.size() == 3);  // two regions and the total
+  std::uint64_t credentials = 0;
+  std::uint64_t counted = 0;
+  for (std::size_t d = 0; d < 2; ++d) {
+    credentials += turnout.at(d).at("credentials").get<std::uint64_t>();
+    counted += turnout.at(d).at("ballots_counted").get<std::uint64_t>();
+  }
+  const auto& total = turnout.at(2);
+  CHECK(total.at("district") == "total");
+  CHECK(total.at("credentials") == credentials);
+  CHECK(total.at("ballots_counted") == 5);
+  CHECK(counted == 5);
+  REQUIRE(credentials > 0);
+  CHECK(total.at("percent").get<double>() ==
+        Approx(std::round(5000.0 / static_cast<double>(credentials)) / 10).margin(1e-9));
+  CHECK_THAT(text.out, Contains("verified result\nturnout\n"));
 }
 
 TEST_CASE_METHOD(TamperFixture,
@@ -251,9 +276,11 @@ TEST_CASE("the verified-result block and the JSON counts escape hostile labels",
   INFO(text);
   CHECK(text.find('\x1b') == std::string::npos);
   CHECK(text.find("\xE2\x80\xAE") == std::string::npos);
-  CHECK_THAT(text, Contains("verified result\n") && Contains("\n  \\u202e1 noigeR\\u009b31m (") &&
-                       Contains("Baurzhan\\x1b[2K\\x0dAigul 1") &&
-                       Contains("VERIFIED: all 19 checks passed"));
+  // A row per district (protocol/result_table.hpp), its name escaped.
+  CHECK_THAT(text, Contains("verified result\ncouncil\n") &&
+                       Contains("\n  \\u202e1 noigeR\\u009b31m   ") &&
+                       Contains("   Baurzhan\\x1b[2K\\x0dAigul\n") && Contains("\n  total   ") &&
+                       Contains("   1  100.0%\n") && Contains("VERIFIED: all 19 checks passed"));
   const auto json = nlohmann::json::parse(report.to_json());
   CHECK(json.at("counts").at(0).at("label") == "Baurzhan\x1b[2K\rAigul");  // lossless
   CHECK(report.to_json().find('\x1b') == std::string::npos);

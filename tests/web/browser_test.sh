@@ -24,7 +24,7 @@ while_voting() {
   # casts again with the same choices (the result does not change).
   local cred mode ref council
   IFS=$'\t' read -r cred mode ref council _ < <(awk -F'\t' '$2 == "cast" { print; exit }' plan.tsv)
-  "$SENIM" vote --credential "$cred" --choose "referendum=$ref" --choose "council=$council" \
+  "$SENIM" vote --yes --credential "$cred" --choose "referendum=$ref" --choose "council=$council" \
     --challenge-first >logs/web-voter.log 2>&1 || { cat logs/web-voter.log; return 1; }
   # run_election runs this without errexit: the outcome is kept in a file.
   "$PY" "$HERE/browser_test.py" --url "$URL" --work "$OUT" --phase voting --shots "$SHOTS" &&

@@ -135,9 +135,9 @@ def voting(s):
     s.play("voter/vote-blank")
     s.play("voter/ballot-lookup")
     # Voter 7's credential was copied: the voter casts, then the copy does.
-    s.sh("senim vote --credential credentials/voter-000007.cred --choose referendum=no "
+    s.sh("senim vote --yes --credential credentials/voter-000007.cred --choose referendum=no "
          "--choose council=gulnar --receipt my-receipt")
-    s.sh("senim vote --credential credentials/voter-000007.cred --choose referendum=yes "
+    s.sh("senim vote --yes --credential credentials/voter-000007.cred --choose referendum=yes "
          "--choose council=dauren")
     # An observer saves the record, and the operator backs the board up.
     s.sh("senim-verify -q --partial --server $SENIM_SERVER --save early.senim")
@@ -145,7 +145,7 @@ def voting(s):
     s.sh("cp -p board/board.head early-backup.head")
     # Voter 8 votes five times, the most the manifest allows.
     for n in range(5):
-        s.sh(f"senim vote --credential credentials/voter-000008.cred --choose referendum=yes "
+        s.sh(f"senim vote --yes --credential credentials/voter-000008.cred --choose referendum=yes "
              f"--choose council={'aigul' if n % 2 else 'yerzhan'}")
     s.play("voter/max-ballots")
 
