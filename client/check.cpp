@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "client/board_client.hpp"
+#include "client/checkpoint_judge.hpp"
 #include "client/commands.hpp"
 #include "client/common.hpp"
 #include "client/key_files.hpp"
@@ -52,10 +53,10 @@ Expected<std::string> where_to_read(const CheckOptions& o, const protocol::Recei
   return origin_url(parts.file.checkpoint);
 }
 
-int evidence(const std::string& receipt, const std::string& what) {
-  fail("THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT: " + what);
+// After THE BOARD IS NOT CONSISTENT WITH …: what the voter keeps.
+int keep_receipt(const std::string& receipt) {
   std::cerr << "keep " << protocol::printable(receipt)
-            << ": together with the board's current checkpoint it is evidence anyone can check\n";
+            << ": with the board's checkpoints it is evidence against the board\n";
   return 1;
 }
 
@@ -201,56 +202,138 @@ int check_code(const CheckOptions& o) {
               " (of election \"" + protocol::printable(served->config.election_id()) + "\")");
 }
 
+std::string cosigner_names(const protocol::Witnessing& w) {
+  std::string out;
+  for (const std::string& n : w.witnesses)
+    out += (out.empty() ? "" : ", ") + protocol::printable(n);
+  return out.empty() ? std::string("no witness") : out;
+}
+
+// A checkpoint that meets the quorum and covers the receipt, and whence.
+struct Witnessed {
+  std::string note;
+  protocol::Witnessing witnessing;
+  std::string whence;
+};
+
 // docs/protocol.md §11.3, "Checking it later", and §11.4: which of the
 // election's witnesses vouch for a checkpoint covering the receipt, and
-// whether they meet the quorum. Never overstated: a checkpoint without the
-// quorum is "not yet witnessed". Errors: a policy witness's cosignature that
-// does not verify, or a witnessed checkpoint the log does not extend.
-Status report_witnesses(const protocol::ElectionConfig& config, const std::string& latest_note,
-                        const tlog::Checkpoint& mine, protocol::LogSource& source) {
+// whether they meet the quorum. The candidates — the source's latest, the
+// witnesses' own views merged, the board's witnessed checkpoint, the one
+// kept from an earlier check — were judged consistent with the source's log
+// already; the largest that meets the quorum is reported (and kept). Never
+// overstated: without one it is "not yet witnessed". Errors: a policy
+// witness's cosignature on the latest that does not verify.
+Expected<std::optional<Witnessed>> report_witnesses(
+    const protocol::ElectionConfig& config, const std::string& latest_note,
+    const tlog::Checkpoint& mine,
+    const std::vector<std::pair<std::string, std::string>>& candidates) {
   const tlog::Policy& policy = config.policy;
   if (policy.quorum == tlog::kQuorumNone) {
     std::cout << "witnesses: none (the election's policy is `quorum none`): only the board "
                  "vouches for this log\n";
-    return Status::success();
+    return std::optional<Witnessed>{};
   }
   auto latest = protocol::witnessing(latest_note, policy);
   if (!latest)
     return latest.error();
-  auto names = [](const protocol::Witnessing& w) {
-    std::string out;
-    for (const std::string& n : w.witnesses)
-      out += (out.empty() ? "" : ", ") + protocol::printable(n);
-    return out.empty() ? std::string("no witness") : out;
-  };
-  const std::string quorum = protocol::describe_quorum(policy);
+  const std::string quorum = protocol::printable(protocol::describe_quorum(policy));
   if (latest->quorum_met) {
     std::cout << "witnessed: the latest checkpoint (size " << latest->size << ") is cosigned by "
-              << names(*latest) << " — " << protocol::printable(quorum) << ", met\n";
-    return Status::success();
+              << cosigner_names(*latest) << " — " << quorum << ", met\n";
+    return std::optional<Witnessed>(Witnessed{latest_note, *latest, "the latest checkpoint"});
   }
-  // The board's latest witnessed checkpoint, if it covers the receipt.
-  auto witnessed_note = source.witnessed_checkpoint();
-  if (witnessed_note && witnessed_note->has_value()) {
-    auto w = protocol::witnessing(**witnessed_note, policy);
-    if (!w)
-      return w.error();
-    auto parsed = protocol::verify_board_checkpoint(**witnessed_note, config.board_vkey);
-    if (w->quorum_met && w->size >= mine.size && parsed) {
-      if (auto s = protocol::verify_extends(mine, parsed->checkpoint, source); !s)
-        return s;
-      std::cout << "witnessed: the checkpoint of size " << w->size
-                << ", which covers your ballot, is cosigned by " << names(*w) << " — "
-                << protocol::printable(quorum) << ", met\n";
-      return Status::success();
-    }
+  std::optional<Witnessed> best;
+  for (const auto& [note, whence] : candidates) {
+    auto w = protocol::witnessing(note, policy);
+    if (!w || !w->quorum_met || w->size < mine.size)
+      continue;
+    if (!best || w->size > best->witnessing.size)
+      best = Witnessed{note, *w, whence};
+  }
+  if (best) {
+    std::cout << "witnessed: the checkpoint of size " << best->witnessing.size
+              << ", which covers your ballot, is cosigned by " << cosigner_names(best->witnessing)
+              << " — " << quorum << ", met (" << best->whence << ")\n";
+    return best;
   }
   std::cout << "NOT YET WITNESSED: no checkpoint covering your ballot carries the quorum yet "
                "(the latest, of size "
-            << latest->size << ", is cosigned by " << names(*latest) << "; "
-            << protocol::printable(quorum) << "). Check again later: a receipt that never "
+            << latest->size << ", is cosigned by " << cosigner_names(*latest) << "; " << quorum
+            << "). Check again later: a receipt that never "
             << "reaches the quorum means the election's observers did not vouch for it.\n";
+  return std::optional<Witnessed>{};
+}
+
+// The witnessed checkpoint found is kept as RECEIPT.witnessed (§11.3), unless
+// the one kept already is at least as large.
+Status keep_witnessed(const std::string& path, const std::optional<Witnessed>& found) {
+  if (!found)
+    return Status::success();
+  if (std::filesystem::exists(path)) {
+    auto old = read_bytes_file(path);
+    if (old) {
+      auto parsed = tlog::parse_note(*old);
+      auto c = parsed ? tlog::parse_checkpoint(parsed->text)
+                      : Expected<tlog::Checkpoint>(parsed.error());
+      if (c && c->size > found->witnessing.size)
+        return Status::success();
+    }
+  }
+  if (auto w = write_bytes_file(path, found->note); !w)
+    return w;
+  std::cout << "the witnessed checkpoint is kept in " << protocol::printable(path) << "\n";
   return Status::success();
+}
+
+// A checkpoint kept beside the receipt by an earlier check, if there is one.
+Expected<std::optional<std::string>> read_kept(const std::string& path,
+                                               const protocol::ElectionConfig& config) {
+  if (!std::filesystem::exists(path))
+    return std::optional<std::string>{};
+  auto note = read_bytes_file(path);
+  if (!note)
+    return note.error();
+  if (auto kept = protocol::verify_board_checkpoint(*note, config.board_vkey); !kept) {
+    return make_error(kept.error().code,
+                      path + " is not a checkpoint of this election: " + kept.error().message);
+  }
+  return std::optional<std::string>(std::move(*note));
+}
+
+// What the witnesses cosigned, asked directly (online only), judged against
+// the source's log: each distinct checkpoint once, with the cosignatures of
+// every witness that serves it. Those consistent with the log are
+// candidates for the quorum. False if one is a fork or unproven.
+bool judge_witness_views(const protocol::ElectionConfig& config, CheckpointJudge& judge,
+                         std::vector<std::pair<std::string, std::string>>& candidates) {
+  const std::vector<WitnessView> views = ask_witnesses(config);
+  for (const WitnessView& v : views) {
+    if (!v.checkpoint)
+      std::cout << "witness " << protocol::printable(v.name) << ": "
+                << protocol::printable(v.trouble) << "\n";
+  }
+  bool ok = true;
+  for (const MergedView& m : merged_witness_views(views)) {
+    std::string names;
+    for (const std::string& n : m.witnesses)
+      names += (names.empty() ? "" : ", ") + protocol::printable(n);
+    const std::string plural = m.witnesses.size() == 1 ? "WITNESS " : "WITNESSES ";
+    switch (judge.judge(m.note, "WHAT " + plural + names + " COSIGNED")) {
+      case CheckpointJudge::Verdict::consistent:
+        std::cout << "witnesses " << names << ": cosigned size " << m.size
+                  << ", consistent with this log\n";
+        candidates.emplace_back(m.note, "as the witnesses serve it");
+        break;
+      case CheckpointJudge::Verdict::ahead:
+        std::cout << "witnesses " << names << ": cosigned size " << m.size
+                  << ", more than this log shows: the source is behind (check again later)\n";
+        break;
+      default:
+        ok = false;
+    }
+  }
+  return ok;
 }
 
 }  // namespace
@@ -294,39 +377,66 @@ int check(const CheckOptions& o) {
     return fail("the receipt itself does not check: " + checked.error().message);
   const tlog::Checkpoint& mine = checked->checkpoint.checkpoint;
   const tlog::Checkpoint& latest = served->latest.checkpoint;
-  if (auto s = protocol::verify_extends(mine, latest, *source); !s) {
-    if (s.error().code == Errc::out_of_range && opened->record) {
-      return fail("the record ends at " + std::to_string(latest.size) + " entries, before the " +
-                  std::to_string(mine.size) +
-                  " of your receipt: it is not the board's final record (ask for a later one)");
-    }
-    if (s.error().code == Errc::out_of_range) {
-      return fail("cannot check yet: " + s.error().message + " (a mirror that is behind? try " +
-                  "again later, or another source)");
-    }
-    return evidence(o.receipt, s.error().message);
+  if (mine.size > latest.size && opened->record) {
+    return fail("the record ends at " + std::to_string(latest.size) + " entries, before the " +
+                std::to_string(mine.size) +
+                " of your receipt: it is not the board's final record (ask for a later one)");
   }
+  CheckpointJudge judge(config, *source, served->latest, evidence_place(o.evidence_out, o.receipt));
+  const auto verdict = judge.judge(parts->file.checkpoint, "YOUR RECEIPT");
+  if (verdict == CheckpointJudge::Verdict::ahead) {
+    return fail("cannot check yet: the log's latest checkpoint (size " +
+                std::to_string(latest.size) + ") is older than your receipt's (size " +
+                std::to_string(mine.size) + ") (a mirror that is behind? try again later, or " +
+                "another source)");
+  }
+  if (verdict != CheckpointJudge::Verdict::consistent)
+    return keep_receipt(o.receipt);
   if (auto s = protocol::verify_leaf(checked->parts.file.index, checked->parts.leaf_hash, latest,
                                      *source);
       !s) {
-    return evidence(o.receipt,
-                    "your ballot is not in the board's current log: " + s.error().message);
+    fail(
+        "THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT: your ballot is not in the board's "
+        "current log: " +
+        s.error().message);
+    return keep_receipt(o.receipt);
   }
-  // The checkpoint kept from the last check: the log must extend it too.
+  // The checkpoints kept by earlier checks (§11.3): the log must extend them
+  // too, so the board can never show this voter a log that shrank or forked.
   const std::string kept_path = o.receipt + ".checkpoint";
-  if (std::filesystem::exists(kept_path)) {
-    auto kept_note = read_bytes_file(kept_path);
-    if (!kept_note)
-      return fail(kept_note.error());
-    auto kept = protocol::verify_board_checkpoint(*kept_note, config.board_vkey);
+  const std::string witnessed_path = o.receipt + ".witnessed";
+  std::vector<std::pair<std::string, std::string>> candidates;
+  bool consistent = true;
+  for (const std::string* path : {&kept_path, &witnessed_path}) {
+    auto kept = read_kept(*path, config);
     if (!kept)
-      return fail(kept_path + " is not a checkpoint of this election: " + kept.error().message);
-    if (auto s = protocol::verify_extends(kept->checkpoint, latest, *source); !s) {
-      if (s.error().code == Errc::out_of_range)
-        return fail("cannot check yet: " + s.error().message + " (kept in " + kept_path + ")");
-      return evidence(kept_path, s.error().message);
+      return fail(kept.error());
+    if (!kept->has_value())
+      continue;
+    const auto v = judge.judge(**kept, "THE CHECKPOINT KEPT IN " + protocol::printable(*path));
+    if (v == CheckpointJudge::Verdict::ahead) {
+      return fail("cannot check yet: the log's latest checkpoint (size " +
+                  std::to_string(latest.size) + ") is older than the one kept in " + *path);
     }
+    consistent = consistent && v == CheckpointJudge::Verdict::consistent;
+    if (path == &witnessed_path)
+      candidates.emplace_back(**kept, "kept in " + protocol::printable(*path));
   }
+  // What the witnesses cosigned, asked directly (§11.4), and the board's
+  // witnessed checkpoint.
+  if (!opened->record && o.mirror.empty() && config.policy.quorum != tlog::kQuorumNone)
+    consistent = judge_witness_views(config, judge, candidates) && consistent;
+  auto witnessed_note = source->witnessed_checkpoint();
+  if (witnessed_note && witnessed_note->has_value() &&
+      protocol::verify_board_checkpoint(**witnessed_note, config.board_vkey)) {
+    const auto v = judge.judge(**witnessed_note, "THE BOARD'S WITNESSED CHECKPOINT");
+    consistent = consistent && v != CheckpointJudge::Verdict::fork &&
+                 v != CheckpointJudge::Verdict::unproven;
+    if (v == CheckpointJudge::Verdict::consistent)
+      candidates.emplace_back(**witnessed_note, "the board's witnessed checkpoint");
+  }
+  if (!consistent)
+    return keep_receipt(o.receipt);
   if (auto w = write_bytes_file(kept_path, served->latest.note); !w)
     return fail(w.error());
   if (opened->record) {
@@ -336,21 +446,25 @@ int check(const CheckOptions& o) {
               << " it had when it gave you the receipt\n"
               << "checked offline against " << protocol::printable(*location)
               << "; its last checkpoint is kept in " << kept_path << "\n";
-    if (auto s = report_witnesses(config, served->latest.note, mine, *source); !s)
-      return fail("a witness cosignature on the record's checkpoint does not check: " +
-                  s.error().message);
-    show_record_status(*opened->record, checked->parts.file.index, checked->parts.parsed);
-    return 0;
+  } else {
+    std::cout << "your ballot (entry " << checked->parts.file.index
+              << ") is on the board, and the board's log of " << latest.size
+              << " entries extends the " << mine.size << " it had when it gave you the receipt\n"
+              << "checked against " << protocol::printable(*location)
+              << "; its latest checkpoint is kept in " << kept_path << "\n";
   }
-  std::cout << "your ballot (entry " << checked->parts.file.index
-            << ") is on the board, and the board's log of " << latest.size
-            << " entries extends the " << mine.size << " it had when it gave you the receipt\n"
-            << "checked against " << protocol::printable(*location)
-            << "; its latest checkpoint is kept in " << kept_path << "\n";
-  if (auto s = report_witnesses(config, served->latest.note, mine, *source); !s)
-    return fail("a witness cosignature on the board's checkpoint does not check: " +
-                s.error().message);
-  show_status(*location, checked->parts);
+  auto witnessed = report_witnesses(config, served->latest.note, mine, candidates);
+  if (!witnessed) {
+    return fail(std::string("a witness cosignature on the ") +
+                (opened->record ? "record's" : "board's") +
+                " checkpoint does not check: " + witnessed.error().message);
+  }
+  if (auto s = keep_witnessed(witnessed_path, *witnessed); !s)
+    return fail(s.error());
+  if (opened->record)
+    show_record_status(*opened->record, checked->parts.file.index, checked->parts.parsed);
+  else
+    show_status(*location, checked->parts);
   return 0;
 }
 

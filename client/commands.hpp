@@ -79,11 +79,12 @@ int credential_keygen(const CredentialOptions& o);
 
 struct CheckOptions {
   std::string receipt;
-  std::string server;      // the board, or a mirror over HTTP
-  std::string mirror;      // a mirror directory
-  std::string credential;  // its board URL is the default server
-  std::string record;      // a saved election record, read offline
-  std::string code;        // with record and no receipt: look a tracking code up
+  std::string server;        // the board, or a mirror over HTTP
+  std::string mirror;        // a mirror directory
+  std::string credential;    // its board URL is the default server
+  std::string record;        // a saved election record, read offline
+  std::string code;          // with record and no receipt: look a tracking code up
+  std::string evidence_out;  // where fork evidence goes (default: beside the receipt)
 };
 
 int check(const CheckOptions& o);

@@ -174,6 +174,10 @@ int main(int argc, char** argv) {
   c->add_option("--credential", check_options.credential,
                 "your credential file: its board URL is the default --server")
       ->check(CLI::ExistingFile);
+  c->add_option("--evidence-out", check_options.evidence_out,
+                "where to write fork evidence if the board is caught showing two logs (a "
+                "directory, created if missing; default: beside the receipt, as "
+                "RECEIPT.fork-M-N.evidence)");
 
   ExportOptions export_options;
   auto* e = app.add_subcommand(

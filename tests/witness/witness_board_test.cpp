@@ -5,7 +5,9 @@
 // cosignatures on /checkpoint. A second board with the same key and origin
 // but other entries (a split view) gets no cosignature from a witness that
 // saw the first, and the fork evidence the witness keeps is proven offline
-// by senim-verify --evidence.
+// by senim-verify --evidence; a voter of the second board whose senim check
+// asks the witnesses what they cosigned finds the fork and writes evidence
+// too.
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -15,6 +17,7 @@
 #include <thread>
 
 #include "protocol/board_checkpoint.hpp"
+#include "protocol/fork_evidence.hpp"
 #include "tests/run_command.hpp"
 #include "tests/server/board_fixture.hpp"
 #include "tests/witness/witness_process.hpp"
@@ -122,7 +125,8 @@ TEST_CASE(
 
 TEST_CASE(
     "a split view: a second board with the same key and origin but other entries gets no "
-    "cosignature from the witnesses that saw the first, and their fork evidence is proven",
+    "cosignature from the witnesses that saw the first, their fork evidence is proven, and a "
+    "voter's senim check against the second board finds the fork and writes proven evidence",
     "[witness][e2e]") {
   Witnesses ws;
   ElectionFixture f(5, 2, 2, true, [&](const tlog::VerifierKey& board) {
@@ -195,17 +199,65 @@ TEST_CASE(
     CHECK(verify(f, monitored).checkpoint.root == verify(f, seen_a).checkpoint.root);
     CHECK(w->status().find("HTTP 422: ") != std::string::npos);
   }
-  // The voter B gave a receipt to is told, loudly, that no witness vouches
-  // for B's log.
+  // The voter B gave a receipt to checks it against B: senim check asks the
+  // witnesses the manifest names what they cosigned (A's checkpoint of size
+  // n), finds that B's log of size n + 1 does not begin with it, and writes
+  // fork evidence that senim-verify --evidence proves offline.
   const std::string receipt = ws.tmp.path() + "/b.tlog-proof";
   std::ofstream(receipt) << on_b.receipt.tlog_proof();
   const auto checked = test::run_command(std::string(SENIM_BINARY) + " check " + receipt +
                                          " --server " + b.url() + " 2>&1");
   INFO(checked.out);
-  CHECK(checked.out.find("NOT YET WITNESSED: no checkpoint covering your ballot carries the "
-                         "quorum yet (the latest, of size " +
-                         std::to_string(n + 1) + ", is cosigned by no witness") !=
+  CHECK(checked.status == 1);
+  CHECK(checked.out.find(
+            "senim: THE BOARD IS NOT CONSISTENT WITH WHAT WITNESSES w1, w2, w3 COSIGNED (size " +
+            std::to_string(n) + "; the log at " + b.url() + " has size " + std::to_string(n + 1) +
+            "): the board's tree of size " + std::to_string(n + 1) +
+            " begins with a tree of size " + std::to_string(n) + " whose root is ") !=
         std::string::npos);
+  // One file for the three witnesses' views of the same checkpoint, merged:
+  // its smaller note carries the board's signature and all three
+  // cosignatures.
+  const std::string evidence =
+      receipt + ".fork-" + std::to_string(n) + "-" + std::to_string(n + 1) + ".evidence";
+  CHECK(checked.out.find("fork evidence written to " + evidence +
+                         ": anyone can check it offline with `senim-verify --evidence " + evidence +
+                         "`") != std::string::npos);
+  CHECK(checked.out.find("keep " + receipt) != std::string::npos);
+  REQUIRE(std::filesystem::exists(evidence));
+  std::ifstream evidence_in(evidence);
+  const std::string evidence_text((std::istreambuf_iterator<char>(evidence_in)),
+                                  std::istreambuf_iterator<char>());
+  auto parsed_evidence = protocol::parse_fork_evidence(evidence_text);
+  REQUIRE(parsed_evidence.ok());
+  CHECK(verify(f, parsed_evidence->smaller_note).witnesses == all);
+  CHECK(verify(f, parsed_evidence->smaller_note).checkpoint.root ==
+        verify(f, seen_a).checkpoint.root);
+  const auto proven =
+      test::run_command(std::string(SENIM_VERIFY_BINARY) + " --evidence " + evidence + " 2>&1");
+  INFO(proven.out);
+  CHECK(proven.status == 0);
+  CHECK(proven.out.find("PROVEN: the board's tree of size " + std::to_string(n + 1) +
+                        " begins with a tree of size " + std::to_string(n)) != std::string::npos);
+  // Nothing is kept as checked or witnessed from a board caught forking.
+  CHECK_FALSE(std::filesystem::exists(receipt + ".checkpoint"));
+  CHECK_FALSE(std::filesystem::exists(receipt + ".witnessed"));
+  // With --evidence-out the file goes there instead; checking again writes
+  // no second copy of the same evidence.
+  const std::string out_dir = ws.tmp.path() + "/evidence-out";
+  for (int i = 0; i < 2; ++i) {
+    const auto again =
+        test::run_command(std::string(SENIM_BINARY) + " check " + receipt + " --server " + b.url() +
+                          " --evidence-out " + out_dir + " 2>&1");
+    CHECK(again.status == 1);
+  }
+  std::size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(out_dir)) {
+    CHECK(e.path().filename() ==
+          "fork-" + std::to_string(n) + "-" + std::to_string(n + 1) + ".evidence");
+    ++files;
+  }
+  CHECK(files == 1);
   // B got no cosignature at all; A's checkpoint still has its three.
   CHECK(verify(f, get_body(b.url(), "/checkpoint")).witnesses.empty());
   CHECK(cosigners_at(f, n) == all);
