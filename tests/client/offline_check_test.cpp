@@ -190,22 +190,24 @@ TEST_CASE("senim check --record calls a record that forks from the receipt evide
 }
 
 TEST_CASE(
-    "senim check --record: a checkpoint kept from an earlier check that the record forks "
-    "from is evidence",
+    "senim check --record: a checkpoint kept from an earlier check (the latest, or the witnessed "
+    "one) that the record forks from is evidence",
     "[offline]") {
   Offline o;
   const std::string receipt = o.receipt(o.second_ballot, o.second_ballot + 1);
   // An earlier check kept the board's checkpoint of the honest log.
   const std::string honest = o.b.checkpoint(o.b.entries().size());
-  std::ofstream(receipt + ".checkpoint") << honest;
+  const std::string kept =
+      receipt + GENERATE(std::string(".checkpoint"), std::string(".witnessed"));
+  std::ofstream(kept) << honest;
   // The record signed later replaces the last entry (after the receipt's).
   o.b.replace_entry(o.b.entries().size() - 1, o.b.entries()[o.first_ballot]);
   auto run = senim_check(receipt + " --record " + o.record("fork.senim"));
   INFO(run.out);
   CHECK(run.status == 1);
   const std::string n = std::to_string(o.b.entries().size());
-  CHECK_THAT(run.out, Contains("THE BOARD IS NOT CONSISTENT WITH THE CHECKPOINT KEPT IN " +
-                               receipt + ".checkpoint (size " + n));
+  CHECK_THAT(run.out, Contains("THE BOARD IS NOT CONSISTENT WITH THE CHECKPOINT KEPT IN " + kept +
+                               " (size " + n));
   CHECK_THAT(run.out,
              Contains("the board signed two trees of size " + n + " with different roots"));
   const std::string evidence = receipt + ".fork-" + n + "-" + n + ".evidence";
@@ -213,7 +215,7 @@ TEST_CASE(
   auto proven = run_command(std::string(SENIM_VERIFY_BINARY) + " --evidence " + evidence + " 2>&1");
   CHECK(proven.status == 0);
   // The kept checkpoint is not replaced by the forked one.
-  std::ifstream in(receipt + ".checkpoint");
+  std::ifstream in(kept);
   CHECK(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()) ==
         honest);
 }

@@ -102,6 +102,17 @@ TEST_CASE(
   CHECK(checked.out.find("witnessed: the latest checkpoint (size " + std::to_string(size) +
                          ") is cosigned by w1, w2, w3 — quorum observers: 2 of w1, w2, w3, "
                          "met") != std::string::npos);
+  // It asked the witnesses themselves, and kept the witnessed checkpoint.
+  CHECK(checked.out.find("witnesses w1, w2, w3: cosigned size " + std::to_string(size) +
+                         ", consistent with this log") != std::string::npos);
+  CHECK(checked.out.find("the witnessed checkpoint is kept in " + receipt + ".witnessed") !=
+        std::string::npos);
+  {
+    std::ifstream in(receipt + ".witnessed");
+    const std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(verify(f, kept).quorum_met);
+    CHECK(verify(f, kept).checkpoint.size == size);
+  }
   const std::string note = get_body(f.server->url(), "/checkpoint");
   CHECK(verify(f, note).quorum_met);
   auto parsed = tlog::parse_note(note);
@@ -121,6 +132,15 @@ TEST_CASE(
     CHECK(status.find("cosigned   size " + std::to_string(size) + ", root") != std::string::npos);
     CHECK(status.find("REFUSING") == std::string::npos);
   }
+  // A witness that is down is named, and the check goes on without it.
+  ws.all.back()->stop();
+  const auto without = test::run_command(std::string(SENIM_BINARY) + " check " + receipt +
+                                         " --server " + f.server->url() + " 2>&1");
+  INFO(without.out);
+  CHECK(without.status == 0);
+  CHECK(without.out.find("witness w3: cannot be reached: ") != std::string::npos);
+  CHECK(without.out.find("witnesses w1, w2: cosigned size " + std::to_string(size) +
+                         ", consistent with this log") != std::string::npos);
 }
 
 TEST_CASE(
