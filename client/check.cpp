@@ -53,6 +53,12 @@ Expected<std::string> where_to_read(const CheckOptions& o, const protocol::Recei
   return origin_url(parts.file.checkpoint);
 }
 
+// The words of protocol::verify_extends for a source that is behind.
+std::string older_than(std::uint64_t latest, std::uint64_t checked) {
+  return "the log's latest checkpoint (size " + std::to_string(latest) +
+         ") is older than the one checked against it (size " + std::to_string(checked) + ")";
+}
+
 // After THE BOARD IS NOT CONSISTENT WITH …: what the voter keeps.
 int keep_receipt(const std::string& receipt) {
   std::cerr << "keep " << protocol::printable(receipt)
@@ -385,10 +391,8 @@ int check(const CheckOptions& o) {
   CheckpointJudge judge(config, *source, served->latest, evidence_place(o.evidence_out, o.receipt));
   const auto verdict = judge.judge(parts->file.checkpoint, "YOUR RECEIPT");
   if (verdict == CheckpointJudge::Verdict::ahead) {
-    return fail("cannot check yet: the log's latest checkpoint (size " +
-                std::to_string(latest.size) + ") is older than your receipt's (size " +
-                std::to_string(mine.size) + ") (a mirror that is behind? try again later, or " +
-                "another source)");
+    return fail("cannot check yet: " + older_than(latest.size, mine.size) +
+                " (a mirror that is behind? try again later, or another source)");
   }
   if (verdict != CheckpointJudge::Verdict::consistent)
     return keep_receipt(o.receipt);
@@ -415,8 +419,9 @@ int check(const CheckOptions& o) {
       continue;
     const auto v = judge.judge(**kept, "THE CHECKPOINT KEPT IN " + protocol::printable(*path));
     if (v == CheckpointJudge::Verdict::ahead) {
-      return fail("cannot check yet: the log's latest checkpoint (size " +
-                  std::to_string(latest.size) + ") is older than the one kept in " + *path);
+      auto c = protocol::verify_board_checkpoint(**kept, config.board_vkey);
+      return fail("cannot check yet: " + older_than(latest.size, c ? c->checkpoint.size : 0) +
+                  " (kept in " + *path + ")");
     }
     consistent = consistent && v == CheckpointJudge::Verdict::consistent;
     if (path == &witnessed_path)
