@@ -366,7 +366,7 @@ TEST_CASE_METHOD(TamperFixture,
 
 TEST_CASE_METHOD(TamperFixture,
                  "senim-verify --checkpoint: a checkpoint beyond the record cannot be judged by it "
-                 "(exit 3), and one not signed by the board cannot be read (exit 2)",
+                 "(exit 3), and one that is not a note cannot be read (exit 2)",
                  "[tamper][binary][evidence]") {
   EvidenceDir out;
   const std::string full = out.path + "/full.checkpoint";
