@@ -99,6 +99,7 @@ struct WitnessOptions {
   std::string board;  // where its tiles are: URL or directory
   unsigned threads = 1;
   std::uint64_t snapshot_entries = 100'000;
+  std::uint64_t background_after = 20'000;  // more new entries: checked in the background
 };
 
 int witness_keygen(const WitnessOptions& o);
