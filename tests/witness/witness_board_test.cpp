@@ -53,10 +53,11 @@ struct Witnesses {
     for (const char* name : {"w1", "w2", "w3"})
       all.push_back(std::make_unique<WitnessProcess>(SENIM_BINARY, tmp.path(), name));
   }
-  std::string start_and_name(const tlog::VerifierKey& board, const std::string& board_url) {
+  std::string start_and_name(const tlog::VerifierKey& board, const std::string& board_url,
+                             const std::vector<std::string>& extra = {}) {
     std::string policy;
     for (auto& w : all) {
-      w->start(tlog::format_vkey(board), board_url);
+      w->start(tlog::format_vkey(board), board_url, extra);
       policy += w->policy_line();
     }
     return policy + "group observers 2 w1 w2 w3\nquorum observers\n";
@@ -281,4 +282,30 @@ TEST_CASE(
   // B got no cosignature at all; A's checkpoint still has its three.
   CHECK(verify(f, get_body(b.url(), "/checkpoint")).witnesses.empty());
   CHECK(cosigners_at(f, n) == all);
+}
+
+TEST_CASE(
+    "witnesses that check a catch-up in the background answer the board 503 with Retry-After, "
+    "and the board pushes again when they say, until all three cosign",
+    "[witness][e2e]") {
+  Witnesses ws;
+  // Every push with more than one new entry is checked in the background.
+  ElectionFixture f(6, 2, 2, true, [&](const tlog::VerifierKey& board) {
+    return ws.start_and_name(board, f.server->url(), {"--background-after", "1"});
+  });
+  f.open_and_vote(4);
+  const std::uint64_t size = f.builder->entries().size();
+  const std::set<std::string> all{"w1", "w2", "w3"};
+  if (!eventually([&] { return cosigners_at(f, size) == all; }, 60))
+    FAIL("not cosigned by all three; the board: " << f.server->log());
+  const std::string board_log = f.server->log();
+  INFO(board_log);
+  CHECK(board_log.find("/add-checkpoint answered HTTP 503: senim witness: checking the ") !=
+        std::string::npos);
+  CHECK(board_log.find(" s (its Retry-After)") != std::string::npos);
+  for (const auto& w : ws.all) {
+    INFO(w->name() << ": " << w->log());
+    CHECK(w->log().find(" in the background (") != std::string::npos);
+    CHECK(w->log().find("checked entries up to size ") != std::string::npos);
+  }
 }
