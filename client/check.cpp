@@ -335,6 +335,8 @@ bool judge_witness_views(const protocol::ElectionConfig& config, CheckpointJudge
         std::cout << "witnesses " << names << ": cosigned size " << m.size
                   << ", more than this log shows: the source is behind (check again later)\n";
         break;
+      case CheckpointJudge::Verdict::unreadable:
+        break;  // said; not a judgment of the board
       default:
         ok = false;
     }
@@ -394,6 +396,8 @@ int check(const CheckOptions& o) {
     return fail("cannot check yet: " + older_than(latest.size, mine.size) +
                 " (a mirror that is behind? try again later, or another source)");
   }
+  if (verdict == CheckpointJudge::Verdict::unreadable)
+    return 1;
   if (verdict != CheckpointJudge::Verdict::consistent)
     return keep_receipt(o.receipt);
   if (auto s = protocol::verify_leaf(checked->parts.file.index, checked->parts.leaf_hash, latest,
@@ -423,6 +427,8 @@ int check(const CheckOptions& o) {
       return fail("cannot check yet: " + older_than(latest.size, c ? c->checkpoint.size : 0) +
                   " (kept in " + *path + ")");
     }
+    if (v == CheckpointJudge::Verdict::unreadable)
+      return 1;
     consistent = consistent && v == CheckpointJudge::Verdict::consistent;
     if (path == &witnessed_path)
       candidates.emplace_back(**kept, "kept in " + protocol::printable(*path));
@@ -435,6 +441,8 @@ int check(const CheckOptions& o) {
   if (witnessed_note && witnessed_note->has_value() &&
       protocol::verify_board_checkpoint(**witnessed_note, config.board_vkey)) {
     const auto v = judge.judge(**witnessed_note, "THE BOARD'S WITNESSED CHECKPOINT");
+    if (v == CheckpointJudge::Verdict::unreadable)
+      return 1;
     consistent = consistent && v != CheckpointJudge::Verdict::fork &&
                  v != CheckpointJudge::Verdict::unproven;
     if (v == CheckpointJudge::Verdict::consistent)

@@ -56,6 +56,12 @@ CheckpointJudge::Verdict CheckpointJudge::judge(const std::string& note, const s
     return Verdict::consistent;
   if (compared.outcome == Outcome::unproven && c.size > l.size)
     return Verdict::ahead;
+  if (compared.outcome == Outcome::unproven &&
+      (compared.code == Errc::io_error || compared.code == Errc::not_found)) {
+    fail("cannot compare " + what + " (" + size_of(c) + ") with the log at " + source_.where() +
+         ": " + compared.message + " (try again later, or another source)");
+    return Verdict::unreadable;
+  }
   const std::string against = "THE BOARD IS NOT CONSISTENT WITH " + what + " (" + size_of(c) +
                               "; the log at " + source_.where() + " has " + size_of(l) + ")";
   if (compared.outcome == Outcome::unproven) {

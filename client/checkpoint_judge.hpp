@@ -34,6 +34,7 @@ class CheckpointJudge {
     fork,        // they cannot both be true; evidence written
     unproven,    // the source's tiles could not show either (said loudly)
     ahead,       // larger than the source's latest, whose tiles do not reach it
+    unreadable,  // the source's tiles could not be read (said): try again
   };
   CheckpointJudge(const protocol::ElectionConfig& config, protocol::LogSource& source,
                   protocol::BoardCheckpoint latest, EvidencePlace place);

@@ -282,6 +282,7 @@ CheckpointComparison compare_checkpoints(const std::string& board_vkey, const st
     out.outcome = CheckpointComparison::Outcome::consistent;
   } else {
     out.message = evidence.error().message;
+    out.code = evidence.error().code;
   }
   return out;
 }

@@ -112,6 +112,7 @@ struct CheckpointComparison {
   Outcome outcome = Outcome::unproven;
   std::optional<ForkEvidence> evidence;  // for a fork
   std::string message;                   // for unproven: why
+  Errc code = Errc::invalid_argument;    // for unproven: the error's (io_error: unreadable)
 };
 CheckpointComparison compare_checkpoints(const std::string& board_vkey, const std::string& note_a,
                                          const std::string& note_b, tlog::TileSource* larger_tiles);

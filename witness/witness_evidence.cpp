@@ -39,7 +39,7 @@ void Witness::log_refusal(unsigned status, std::uint64_t size, const std::string
 
 // Writes evidence/NAME durably (a new name if NAME exists); returns its path.
 std::string Witness::keep_evidence(const std::string& name, const std::string& contents) {
-  const std::string file = (std::filesystem::path(path("evidence")) / name).string();
+  std::string file = (std::filesystem::path(path("evidence")) / name).string();
   auto kept = protocol::keep_file_durably(file, as_bytes(contents));
   if (!kept) {
     config_.log("cannot keep evidence: " + kept.error().message);
