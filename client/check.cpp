@@ -344,6 +344,54 @@ bool judge_witness_views(const protocol::ElectionConfig& config, CheckpointJudge
   return ok;
 }
 
+// docs/protocol.md §11.3: every other checkpoint the check meets, judged
+// against the source's log — the ones kept by earlier checks (so the board
+// can never show this voter a log that shrank or forked), what the
+// witnesses cosigned, asked directly (§11.4, online only), and the board's
+// witnessed checkpoint. Those consistent with the log and kept or witnessed
+// become candidates for the quorum. An exit status if the check must stop.
+std::optional<int> judge_the_others(const std::string& receipt,
+                                    const protocol::ElectionConfig& config,
+                                    std::uint64_t latest_size, bool ask_witnesses,
+                                    protocol::LogSource& source, CheckpointJudge& judge,
+                                    std::vector<std::pair<std::string, std::string>>& candidates) {
+  using Verdict = CheckpointJudge::Verdict;
+  bool consistent = true;
+  for (const std::string& path : {receipt + ".checkpoint", receipt + ".witnessed"}) {
+    auto kept = read_kept(path, config);
+    if (!kept)
+      return fail(kept.error());
+    if (!kept->has_value())
+      continue;
+    const Verdict v = judge.judge(**kept, "THE CHECKPOINT KEPT IN " + protocol::printable(path));
+    if (v == Verdict::ahead) {
+      auto c = protocol::verify_board_checkpoint(**kept, config.board_vkey);
+      return fail("cannot check yet: " + older_than(latest_size, c ? c->checkpoint.size : 0) +
+                  " (kept in " + path + ")");
+    }
+    if (v == Verdict::unreadable)
+      return 1;
+    consistent = consistent && v == Verdict::consistent;
+    if (path.ends_with(".witnessed"))
+      candidates.emplace_back(**kept, "kept in " + protocol::printable(path));
+  }
+  if (ask_witnesses && config.policy.quorum != tlog::kQuorumNone)
+    consistent = judge_witness_views(config, judge, candidates) && consistent;
+  auto witnessed_note = source.witnessed_checkpoint();
+  if (witnessed_note && witnessed_note->has_value() &&
+      protocol::verify_board_checkpoint(**witnessed_note, config.board_vkey)) {
+    const Verdict v = judge.judge(**witnessed_note, "THE BOARD'S WITNESSED CHECKPOINT");
+    if (v == Verdict::unreadable)
+      return 1;
+    consistent = consistent && v != Verdict::fork && v != Verdict::unproven;
+    if (v == Verdict::consistent)
+      candidates.emplace_back(**witnessed_note, "the board's witnessed checkpoint");
+  }
+  if (!consistent)
+    return keep_receipt(receipt);
+  return std::nullopt;
+}
+
 }  // namespace
 
 int check(const CheckOptions& o) {
@@ -409,47 +457,13 @@ int check(const CheckOptions& o) {
         s.error().message);
     return keep_receipt(o.receipt);
   }
-  // The checkpoints kept by earlier checks (§11.3): the log must extend them
-  // too, so the board can never show this voter a log that shrank or forked.
   const std::string kept_path = o.receipt + ".checkpoint";
   const std::string witnessed_path = o.receipt + ".witnessed";
   std::vector<std::pair<std::string, std::string>> candidates;
-  bool consistent = true;
-  for (const std::string* path : {&kept_path, &witnessed_path}) {
-    auto kept = read_kept(*path, config);
-    if (!kept)
-      return fail(kept.error());
-    if (!kept->has_value())
-      continue;
-    const auto v = judge.judge(**kept, "THE CHECKPOINT KEPT IN " + protocol::printable(*path));
-    if (v == CheckpointJudge::Verdict::ahead) {
-      auto c = protocol::verify_board_checkpoint(**kept, config.board_vkey);
-      return fail("cannot check yet: " + older_than(latest.size, c ? c->checkpoint.size : 0) +
-                  " (kept in " + *path + ")");
-    }
-    if (v == CheckpointJudge::Verdict::unreadable)
-      return 1;
-    consistent = consistent && v == CheckpointJudge::Verdict::consistent;
-    if (path == &witnessed_path)
-      candidates.emplace_back(**kept, "kept in " + protocol::printable(*path));
-  }
-  // What the witnesses cosigned, asked directly (§11.4), and the board's
-  // witnessed checkpoint.
-  if (!opened->record && o.mirror.empty() && config.policy.quorum != tlog::kQuorumNone)
-    consistent = judge_witness_views(config, judge, candidates) && consistent;
-  auto witnessed_note = source->witnessed_checkpoint();
-  if (witnessed_note && witnessed_note->has_value() &&
-      protocol::verify_board_checkpoint(**witnessed_note, config.board_vkey)) {
-    const auto v = judge.judge(**witnessed_note, "THE BOARD'S WITNESSED CHECKPOINT");
-    if (v == CheckpointJudge::Verdict::unreadable)
-      return 1;
-    consistent = consistent && v != CheckpointJudge::Verdict::fork &&
-                 v != CheckpointJudge::Verdict::unproven;
-    if (v == CheckpointJudge::Verdict::consistent)
-      candidates.emplace_back(**witnessed_note, "the board's witnessed checkpoint");
-  }
-  if (!consistent)
-    return keep_receipt(o.receipt);
+  const bool ask_witnesses = !opened->record && o.mirror.empty();
+  if (auto stop = judge_the_others(o.receipt, config, latest.size, ask_witnesses, *source, judge,
+                                   candidates))
+    return *stop;
   if (auto w = write_bytes_file(kept_path, served->latest.note); !w)
     return fail(w.error());
   if (opened->record) {
