@@ -63,7 +63,7 @@ struct WitnessView {
   std::optional<protocol::BoardCheckpoint> checkpoint;  // board-verified, with its cosignature
   std::string trouble;  // why there is none: unreachable, nothing cosigned yet, a bad note
 };
-// Every policy witness with a URL, asked once each (10 s at most).
+// Every policy witness with a URL, asked once each, all at once (10 s at most).
 std::vector<WitnessView> ask_witnesses(const protocol::ElectionConfig& config);
 
 // The witnesses' views of one checkpoint merged into one note: the board's
