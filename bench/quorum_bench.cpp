@@ -101,6 +101,7 @@ int main(int argc, char** argv) {
                      std::max(1U, std::thread::hardware_concurrency()));
   std::this_thread::sleep_for(std::chrono::seconds(2));  // the opening witnessed
   std::vector<long> rss_before;
+  rss_before.reserve(witnesses.size());
   for (const auto& w : witnesses)
     rss_before.push_back(rss_kib(w->pid()));
 
@@ -130,12 +131,13 @@ int main(int argc, char** argv) {
   std::atomic<bool> refused{false};
   const auto start = Clock::now();
   std::vector<std::thread> posters;
+  posters.reserve(connections);
   for (unsigned c = 0; c < connections; ++c) {
     posters.emplace_back([&, c] {
       auto http = senim::net::HttpClient::create(server.url());
       for (std::size_t i = opened + c; i < builder->entries().size(); i += connections) {
-        std::this_thread::sleep_until(
-            start + std::chrono::microseconds(static_cast<long>(1e6 * (i - opened) / rate)));
+        std::this_thread::sleep_until(start + std::chrono::microseconds(static_cast<long>(
+                                                  1e6 * static_cast<double>(i - opened) / rate)));
         auto r = http->post("/v1/ballots", senim::bench::view(builder->entries()[i]));
         if (!r || r->status != 200) {
           std::fprintf(stderr, "ballot %zu refused\n", i);
