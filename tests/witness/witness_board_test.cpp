@@ -147,8 +147,11 @@ TEST_CASE(
 TEST_CASE(
     "a split view: a second board with the same key and origin but other entries gets no "
     "cosignature from the witnesses that saw the first, their fork evidence is proven, and a "
-    "voter's senim check against the second board finds the fork and writes proven evidence",
+    "voter's senim check against the second board finds the fork and writes proven evidence — "
+    "also at a power of two, where the witnesses cannot",
     "[witness][e2e]") {
+  // 2 ballots on A: the witnesses' size 9; 1 ballot: 8, a power of two.
+  const std::uint32_t on_a = GENERATE(2U, 1U);
   Witnesses ws;
   ElectionFixture f(5, 2, 2, true, [&](const tlog::VerifierKey& board) {
     return ws.start_and_name(board, f.server->url());
@@ -161,14 +164,17 @@ TEST_CASE(
     if (std::filesystem::exists(f.data_dir() + "/" + file))
       std::filesystem::copy_file(f.data_dir() + "/" + file, dir_b + "/" + file);
   }
-  // Board A (the fixture's): the election opened, voters 0 and 1's ballots.
-  f.open_and_vote(2);
+  // Board A (the fixture's): the election opened, voter 0's ballot, and
+  // voter 1's for on_a = 2.
+  f.open_and_vote(on_a);
   const std::uint64_t n = f.builder->entries().size();
   // Not a power of two: then the consistency proof B sends from n on holds
   // B's own hash of its first n entries, and the witness can prove the fork
-  // from the request alone (docs/protocol.md §14.6; at a power of two it
-  // would need B's tiles, which it does not read).
-  REQUIRE((n & (n - 1)) != 0);
+  // from the request alone. At a power of two the proof leaves that hash
+  // out, and the witness would need B's tiles, which it does not read
+  // (docs/protocol.md §14.6, "At a power of two").
+  const bool power_of_two = (n & (n - 1)) == 0;
+  REQUIRE(power_of_two == (on_a == 1));
   const std::set<std::string> all{"w1", "w2", "w3"};
   REQUIRE(eventually([&] { return cosigners_at(f, n) == all; }, 30));
   const std::string seen_a = get_body(f.server->url(), "/checkpoint");
@@ -181,7 +187,7 @@ TEST_CASE(
   auto client_b = net::HttpClient::create(b.url());
   REQUIRE(client_b.ok());
   REQUIRE(test::fetch_board_key(*client_b) == f.board_key);
-  for (std::uint64_t i = 0; i + 2 < n; ++i)
+  for (std::uint64_t i = 0; i + on_a < n; ++i)
     REQUIRE(test::post_entry(*client_b, f.builder->entries()[i]).status == 200);
   test::Posted on_b;
   for (std::uint32_t v : {2U, 3U, 4U}) {
@@ -190,7 +196,8 @@ TEST_CASE(
     REQUIRE(on_b.status == 200);
   }
   const auto b_latest = verify(f, get_body(b.url(), "/checkpoint"));
-  REQUIRE(b_latest.checkpoint.size == n + 1);
+  const std::uint64_t size_b = n - on_a + 3;
+  REQUIRE(b_latest.checkpoint.size == size_b);
 
   // Each witness refuses B's checkpoints and keeps the evidence of the fork.
   auto evidence_of = [](const WitnessProcess& w) {
@@ -204,6 +211,19 @@ TEST_CASE(
   };
   for (const auto& w : ws.all) {
     INFO(w->name() << ": " << w->log());
+    if (power_of_two) {
+      // It refuses B (422) and keeps the request, but cannot prove the fork.
+      if (!eventually([&] { return w->status().find("HTTP 422: ") != std::string::npos; }, 30))
+        FAIL("no 422; the witness: " << w->log() << "\nboard B: " << b.log());
+      REQUIRE(eventually(
+          [&] {
+            return w->log().find("are inconsistent, but no offline evidence could be made") !=
+                   std::string::npos;
+          },
+          10));
+      CHECK(evidence_of(*w).empty());
+      continue;
+    }
     if (!eventually([&] { return !evidence_of(*w).empty(); }, 30))
       FAIL("no fork evidence; the witness: " << w->log() << "\nboard B: " << b.log());
     const std::string file = evidence_of(*w).front();
@@ -222,8 +242,9 @@ TEST_CASE(
   }
   // The voter B gave a receipt to checks it against B: senim check asks the
   // witnesses the manifest names what they cosigned (A's checkpoint of size
-  // n), finds that B's log of size n + 1 does not begin with it, and writes
-  // fork evidence that senim-verify --evidence proves offline.
+  // n), finds that B's log does not begin with it, and writes fork evidence
+  // that senim-verify --evidence proves offline — at a power of two too,
+  // since it reads B's own tiles.
   const std::string receipt = ws.tmp.path() + "/b.tlog-proof";
   std::ofstream(receipt) << on_b.receipt.tlog_proof();
   const auto checked = test::run_command(std::string(SENIM_BINARY) + " check " + receipt +
@@ -232,15 +253,15 @@ TEST_CASE(
   CHECK(checked.status == 1);
   CHECK(checked.out.find(
             "senim: THE BOARD IS NOT CONSISTENT WITH WHAT WITNESSES w1, w2, w3 COSIGNED (size " +
-            std::to_string(n) + "; the log at " + b.url() + " has size " + std::to_string(n + 1) +
-            "): the board's tree of size " + std::to_string(n + 1) +
+            std::to_string(n) + "; the log at " + b.url() + " has size " + std::to_string(size_b) +
+            "): the board's tree of size " + std::to_string(size_b) +
             " begins with a tree of size " + std::to_string(n) + " whose root is ") !=
         std::string::npos);
   // One file for the three witnesses' views of the same checkpoint, merged:
   // its smaller note carries the board's signature and all three
   // cosignatures.
   const std::string evidence =
-      receipt + ".fork-" + std::to_string(n) + "-" + std::to_string(n + 1) + ".evidence";
+      receipt + ".fork-" + std::to_string(n) + "-" + std::to_string(size_b) + ".evidence";
   CHECK(checked.out.find("fork evidence written to " + evidence +
                          ": anyone can check it offline with `senim-verify --evidence " + evidence +
                          "`") != std::string::npos);
@@ -258,7 +279,7 @@ TEST_CASE(
       test::run_command(std::string(SENIM_VERIFY_BINARY) + " --evidence " + evidence + " 2>&1");
   INFO(proven.out);
   CHECK(proven.status == 0);
-  CHECK(proven.out.find("PROVEN: the board's tree of size " + std::to_string(n + 1) +
+  CHECK(proven.out.find("PROVEN: the board's tree of size " + std::to_string(size_b) +
                         " begins with a tree of size " + std::to_string(n)) != std::string::npos);
   // Nothing is kept as checked or witnessed from a board caught forking.
   CHECK_FALSE(std::filesystem::exists(receipt + ".checkpoint"));
@@ -275,7 +296,7 @@ TEST_CASE(
   std::size_t files = 0;
   for (const auto& e : std::filesystem::directory_iterator(out_dir)) {
     CHECK(e.path().filename() ==
-          "fork-" + std::to_string(n) + "-" + std::to_string(n + 1) + ".evidence");
+          "fork-" + std::to_string(n) + "-" + std::to_string(size_b) + ".evidence");
     ++files;
   }
   CHECK(files == 1);
