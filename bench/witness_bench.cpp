@@ -109,7 +109,9 @@ int run(unsigned ballots, unsigned runs, unsigned step) {
           SENIM_BINARY,
           std::vector<std::string>{"witness", "serve", "--key", key, "--data", data, "--listen",
                                    "127.0.0.1:0", "--log", board.vkey(), "--board", board.dir(),
-                                   "--threads", "1", "--snapshot-every", "1"},
+                                   "--threads", "1", "--snapshot-every", "1",
+                                   // the whole catch-up timed within one request
+                                   "--background-after", "1000000000"},
           data + ".log");
     };
     auto process = serve();

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "client/board_client.hpp"
+#include "client/checkpoint_judge.hpp"
 #include "client/commands.hpp"
 #include "client/common.hpp"
 #include "client/credential_lines.hpp"
@@ -54,10 +55,16 @@ Expected<std::string> where_to_read(const CheckOptions& o, const protocol::Recei
   return origin_url(parts.file.checkpoint);
 }
 
-int evidence(const std::string& receipt, const std::string& what) {
-  fail(fill(tr("THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT: {1}"), {what}));
-  std::cerr << fill(tr("keep {1}: together with the board's current checkpoint it is evidence "
-                       "anyone can check"),
+// The words of protocol::verify_extends for a source that is behind.
+std::string older_than(std::uint64_t latest, std::uint64_t checked) {
+  return fill(tr("the log's latest checkpoint (size {1}) is older than the one checked against it "
+                 "(size {2})"),
+              {std::to_string(latest), std::to_string(checked)});
+}
+
+// After THE BOARD IS NOT CONSISTENT WITH …: what the voter keeps.
+int keep_receipt(const std::string& receipt) {
+  std::cerr << fill(tr("keep {1}: with the board's checkpoints it is evidence against the board"),
                     {protocol::printable(receipt)})
             << "\n";
   return 1;
@@ -222,61 +229,199 @@ int check_code(const CheckOptions& o) {
                    {wanted, o.record, protocol::printable(served->config.election_id())}));
 }
 
+std::string cosigner_names(const protocol::Witnessing& w) {
+  std::string out;
+  for (const std::string& n : w.witnesses)
+    out += (out.empty() ? "" : ", ") + protocol::printable(n);
+  return out.empty() ? std::string(tr("no witness")) : out;
+}
+
+// A checkpoint that meets the quorum and covers the receipt, and whence.
+struct Witnessed {
+  std::string note;
+  protocol::Witnessing witnessing;
+  std::string whence;
+};
+
 // docs/protocol.md §11.3, "Checking it later", and §11.4: which of the
 // election's witnesses vouch for a checkpoint covering the receipt, and
-// whether they meet the quorum. Never overstated: a checkpoint without the
-// quorum is "not yet witnessed". Errors: a policy witness's cosignature that
-// does not verify, or a witnessed checkpoint the log does not extend.
-Status report_witnesses(const protocol::ElectionConfig& config, const std::string& latest_note,
-                        const tlog::Checkpoint& mine, protocol::LogSource& source) {
+// whether they meet the quorum. The candidates — the source's latest, the
+// witnesses' own views merged, the board's witnessed checkpoint, the one
+// kept from an earlier check — were judged consistent with the source's log
+// already; the largest that meets the quorum is reported (and kept). Never
+// overstated: without one it is "not yet witnessed". Errors: a policy
+// witness's cosignature on the latest that does not verify.
+Expected<std::optional<Witnessed>> report_witnesses(
+    const protocol::ElectionConfig& config, const std::string& latest_note,
+    const tlog::Checkpoint& mine,
+    const std::vector<std::pair<std::string, std::string>>& candidates) {
   const tlog::Policy& policy = config.policy;
   if (policy.quorum == tlog::kQuorumNone) {
     std::cout << tr("witnesses: none (the election's policy is `quorum none`): only the board "
                     "vouches for this log")
               << "\n";
-    return Status::success();
+    return std::optional<Witnessed>{};
   }
   auto latest = protocol::witnessing(latest_note, policy);
   if (!latest)
     return latest.error();
-  auto names = [](const protocol::Witnessing& w) {
-    std::string out;
-    for (const std::string& n : w.witnesses)
-      out += (out.empty() ? "" : ", ") + protocol::printable(n);
-    return out.empty() ? std::string(tr("no witness")) : out;
-  };
-  const std::string quorum = protocol::describe_quorum(policy);
+  const std::string quorum = protocol::printable(protocol::describe_quorum(policy));
   if (latest->quorum_met) {
     std::cout << fill(tr("witnessed: the latest checkpoint (size {1}) is cosigned by {2} — {3}, "
                          "met"),
-                      {std::to_string(latest->size), names(*latest), protocol::printable(quorum)})
+                      {std::to_string(latest->size), cosigner_names(*latest), quorum})
               << "\n";
-    return Status::success();
+    return std::optional<Witnessed>(Witnessed{latest_note, *latest, tr("the latest checkpoint")});
   }
-  // The board's latest witnessed checkpoint, if it covers the receipt.
-  auto witnessed_note = source.witnessed_checkpoint();
-  if (witnessed_note && witnessed_note->has_value()) {
-    auto w = protocol::witnessing(**witnessed_note, policy);
-    if (!w)
-      return w.error();
-    auto parsed = protocol::verify_board_checkpoint(**witnessed_note, config.board_vkey);
-    if (w->quorum_met && w->size >= mine.size && parsed) {
-      if (auto s = protocol::verify_extends(mine, parsed->checkpoint, source); !s)
-        return s;
-      std::cout << fill(tr("witnessed: the checkpoint of size {1}, which covers your ballot, is "
-                           "cosigned by {2} — {3}, met"),
-                        {std::to_string(w->size), names(*w), protocol::printable(quorum)})
-                << "\n";
-      return Status::success();
-    }
+  std::optional<Witnessed> best;
+  for (const auto& [note, whence] : candidates) {
+    auto w = protocol::witnessing(note, policy);
+    if (!w || !w->quorum_met || w->size < mine.size)
+      continue;
+    if (!best || w->size > best->witnessing.size)
+      best = Witnessed{note, *w, whence};
+  }
+  if (best) {
+    std::cout << fill(tr("witnessed: the checkpoint of size {1}, which covers your ballot, is "
+                         "cosigned by {2} — {3}, met ({4})"),
+                      {std::to_string(best->witnessing.size), cosigner_names(best->witnessing),
+                       quorum, best->whence})
+              << "\n";
+    return best;
   }
   std::cout << fill(tr("NOT YET WITNESSED: no checkpoint covering your ballot carries the quorum "
                        "yet (the latest, of size {1}, is cosigned by {2}; {3}). Check again "
                        "later: a receipt that never reaches the quorum means the election's "
                        "observers did not vouch for it."),
-                    {std::to_string(latest->size), names(*latest), protocol::printable(quorum)})
+                    {std::to_string(latest->size), cosigner_names(*latest), quorum})
+            << "\n";
+  return std::optional<Witnessed>{};
+}
+
+// The witnessed checkpoint found is kept as RECEIPT.witnessed (§11.3), unless
+// the one kept already is at least as large.
+Status keep_witnessed(const std::string& path, const std::optional<Witnessed>& found) {
+  if (!found)
+    return Status::success();
+  if (std::filesystem::exists(path)) {
+    auto old = read_bytes_file(path);
+    if (old) {
+      auto parsed = tlog::parse_note(*old);
+      auto c = parsed ? tlog::parse_checkpoint(parsed->text)
+                      : Expected<tlog::Checkpoint>(parsed.error());
+      if (c && c->size > found->witnessing.size)
+        return Status::success();
+    }
+  }
+  if (auto w = write_bytes_file(path, found->note); !w)
+    return w;
+  std::cout << fill(tr("the witnessed checkpoint is kept in {1}"), {protocol::printable(path)})
             << "\n";
   return Status::success();
+}
+
+// A checkpoint kept beside the receipt by an earlier check, if there is one.
+Expected<std::optional<std::string>> read_kept(const std::string& path,
+                                               const protocol::ElectionConfig& config) {
+  if (!std::filesystem::exists(path))
+    return std::optional<std::string>{};
+  auto note = read_bytes_file(path);
+  if (!note)
+    return note.error();
+  if (auto kept = protocol::verify_board_checkpoint(*note, config.board_vkey); !kept) {
+    return make_error(kept.error().code, fill(tr("{1} is not a checkpoint of this election: {2}"),
+                                              {path, kept.error().message}));
+  }
+  return std::optional<std::string>(std::move(*note));
+}
+
+// What the witnesses cosigned, asked directly (online only), judged against
+// the source's log: each distinct checkpoint once, with the cosignatures of
+// every witness that serves it. Those consistent with the log are
+// candidates for the quorum. False if one is a fork or unproven.
+bool judge_witness_views(const protocol::ElectionConfig& config, CheckpointJudge& judge,
+                         std::vector<std::pair<std::string, std::string>>& candidates) {
+  const std::vector<WitnessView> views = ask_witnesses(config);
+  for (const WitnessView& v : views) {
+    if (!v.checkpoint)
+      std::cout << fill(tr("witness {1}: {2}"),
+                        {protocol::printable(v.name), protocol::printable(v.trouble)})
+                << "\n";
+  }
+  bool ok = true;
+  for (const MergedView& m : merged_witness_views(views)) {
+    std::string names;
+    for (const std::string& n : m.witnesses)
+      names += (names.empty() ? "" : ", ") + protocol::printable(n);
+    const std::string plural = m.witnesses.size() == 1 ? "WITNESS " : "WITNESSES ";
+    switch (judge.judge(m.note, "WHAT " + plural + names + " COSIGNED")) {
+      case CheckpointJudge::Verdict::consistent:
+        std::cout << fill(tr("witnesses {1}: cosigned size {2}, consistent with this log"),
+                          {names, std::to_string(m.size)})
+                  << "\n";
+        candidates.emplace_back(m.note, tr("as the witnesses serve it"));
+        break;
+      case CheckpointJudge::Verdict::ahead:
+        std::cout << fill(tr("witnesses {1}: cosigned size {2}, more than this log shows: the "
+                             "source is behind (check again later)"),
+                          {names, std::to_string(m.size)})
+                  << "\n";
+        break;
+      case CheckpointJudge::Verdict::unreadable:
+        break;  // said; not a judgment of the board
+      default:
+        ok = false;
+    }
+  }
+  return ok;
+}
+
+// docs/protocol.md §11.3: every other checkpoint the check meets, judged
+// against the source's log — the ones kept by earlier checks (so the board
+// can never show this voter a log that shrank or forked), what the
+// witnesses cosigned, asked directly (§11.4, online only), and the board's
+// witnessed checkpoint. Those consistent with the log and kept or witnessed
+// become candidates for the quorum. An exit status if the check must stop.
+std::optional<int> judge_the_others(const std::string& receipt,
+                                    const protocol::ElectionConfig& config,
+                                    std::uint64_t latest_size, bool ask_witnesses,
+                                    protocol::LogSource& source, CheckpointJudge& judge,
+                                    std::vector<std::pair<std::string, std::string>>& candidates) {
+  using Verdict = CheckpointJudge::Verdict;
+  bool consistent = true;
+  for (const std::string& path : {receipt + ".checkpoint", receipt + ".witnessed"}) {
+    auto kept = read_kept(path, config);
+    if (!kept)
+      return fail(kept.error());
+    if (!kept->has_value())
+      continue;
+    const Verdict v = judge.judge(**kept, "THE CHECKPOINT KEPT IN " + protocol::printable(path));
+    if (v == Verdict::ahead) {
+      auto c = protocol::verify_board_checkpoint(**kept, config.board_vkey);
+      return fail(fill(tr("cannot check yet: {1} (kept in {2})"),
+                       {older_than(latest_size, c ? c->checkpoint.size : 0), path}));
+    }
+    if (v == Verdict::unreadable)
+      return 1;
+    consistent = consistent && v == Verdict::consistent;
+    if (path.ends_with(".witnessed"))
+      candidates.emplace_back(**kept, fill(tr("kept in {1}"), {protocol::printable(path)}));
+  }
+  if (ask_witnesses && config.policy.quorum != tlog::kQuorumNone)
+    consistent = judge_witness_views(config, judge, candidates) && consistent;
+  auto witnessed_note = source.witnessed_checkpoint();
+  if (witnessed_note && witnessed_note->has_value() &&
+      protocol::verify_board_checkpoint(**witnessed_note, config.board_vkey)) {
+    const Verdict v = judge.judge(**witnessed_note, "THE BOARD'S WITNESSED CHECKPOINT");
+    if (v == Verdict::unreadable)
+      return 1;
+    consistent = consistent && v != Verdict::fork && v != Verdict::unproven;
+    if (v == Verdict::consistent)
+      candidates.emplace_back(**witnessed_note, tr("the board's witnessed checkpoint"));
+  }
+  if (!consistent)
+    return keep_receipt(receipt);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -325,42 +470,37 @@ int check(const CheckOptions& o) {
     return fail(fill(tr("the receipt itself does not check: {1}"), {checked.error().message}));
   const tlog::Checkpoint& mine = checked->checkpoint.checkpoint;
   const tlog::Checkpoint& latest = served->latest.checkpoint;
-  if (auto s = protocol::verify_extends(mine, latest, *source); !s) {
-    if (s.error().code == Errc::out_of_range && opened->record) {
-      return fail(fill(tr("the record ends at {1} entries, before the {2} of your receipt: it is "
-                          "not the board's final record (ask for a later one)"),
-                       {std::to_string(latest.size), std::to_string(mine.size)}));
-    }
-    if (s.error().code == Errc::out_of_range) {
-      return fail(fill(tr("cannot check yet: {1} (a mirror that is behind? try again later, or "
-                          "another source)"),
-                       {s.error().message}));
-    }
-    return evidence(o.receipt, s.error().message);
+  if (mine.size > latest.size && opened->record) {
+    return fail(fill(tr("the record ends at {1} entries, before the {2} of your receipt: it is "
+                        "not the board's final record (ask for a later one)"),
+                     {std::to_string(latest.size), std::to_string(mine.size)}));
   }
+  CheckpointJudge judge(config, *source, served->latest, evidence_place(o.evidence_out, o.receipt));
+  const auto verdict = judge.judge(parts->file.checkpoint, "YOUR RECEIPT");
+  if (verdict == CheckpointJudge::Verdict::ahead) {
+    return fail(fill(tr("cannot check yet: {1} (a mirror that is behind? try again later, or "
+                        "another source)"),
+                     {older_than(latest.size, mine.size)}));
+  }
+  if (verdict == CheckpointJudge::Verdict::unreadable)
+    return 1;
+  if (verdict != CheckpointJudge::Verdict::consistent)
+    return keep_receipt(o.receipt);
   if (auto s = protocol::verify_leaf(checked->parts.file.index, checked->parts.leaf_hash, latest,
                                      *source);
       !s) {
-    return evidence(o.receipt, fill(tr("your ballot is not in the board's current log: {1}"),
-                                    {s.error().message}));
+    fail(fill(tr("THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT: your ballot is not in the "
+                 "board's current log: {1}"),
+              {s.error().message}));
+    return keep_receipt(o.receipt);
   }
-  // The checkpoint kept from the last check: the log must extend it too.
   const std::string kept_path = o.receipt + ".checkpoint";
-  if (std::filesystem::exists(kept_path)) {
-    auto kept_note = read_bytes_file(kept_path);
-    if (!kept_note)
-      return fail(kept_note.error());
-    auto kept = protocol::verify_board_checkpoint(*kept_note, config.board_vkey);
-    if (!kept)
-      return fail(fill(tr("{1} is not a checkpoint of this election: {2}"),
-                       {kept_path, kept.error().message}));
-    if (auto s = protocol::verify_extends(kept->checkpoint, latest, *source); !s) {
-      if (s.error().code == Errc::out_of_range)
-        return fail(
-            fill(tr("cannot check yet: {1} (kept in {2})"), {s.error().message, kept_path}));
-      return evidence(kept_path, s.error().message);
-    }
-  }
+  const std::string witnessed_path = o.receipt + ".witnessed";
+  std::vector<std::pair<std::string, std::string>> candidates;
+  const bool ask_witnesses = !opened->record && o.mirror.empty();
+  if (auto stop = judge_the_others(o.receipt, config, latest.size, ask_witnesses, *source, judge,
+                                   candidates))
+    return *stop;
   if (auto w = write_bytes_file(kept_path, served->latest.note); !w)
     return fail(w.error());
   const std::string index = std::to_string(checked->parts.file.index);
@@ -373,25 +513,28 @@ int check(const CheckOptions& o) {
               << fill(tr("checked offline against {1}; its last checkpoint is kept in {2}"),
                       {protocol::printable(*location), kept_path})
               << "\n";
-    if (auto s = report_witnesses(config, served->latest.note, mine, *source); !s) {
-      return fail(fill(tr("a witness cosignature on the record's checkpoint does not check: {1}"),
-                       {s.error().message}));
-    }
+  } else {
+    std::cout << fill(tr("your ballot (entry {1}) is on the board, and the board's log of {2} "
+                         "entries extends the {3} it had when it gave you the receipt"),
+                      {index, std::to_string(latest.size), std::to_string(mine.size)})
+              << "\n"
+              << fill(tr("checked against {1}; its latest checkpoint is kept in {2}"),
+                      {protocol::printable(*location), kept_path})
+              << "\n";
+  }
+  auto witnessed = report_witnesses(config, served->latest.note, mine, candidates);
+  if (!witnessed) {
+    return fail(fill(
+        opened->record ? tr("a witness cosignature on the record's checkpoint does not check: {1}")
+                       : tr("a witness cosignature on the board's checkpoint does not check: {1}"),
+        {witnessed.error().message}));
+  }
+  if (auto s = keep_witnessed(witnessed_path, *witnessed); !s)
+    return fail(s.error());
+  if (opened->record)
     show_record_status(*opened->record, checked->parts.file.index, checked->parts.parsed);
-    return 0;
-  }
-  std::cout << fill(tr("your ballot (entry {1}) is on the board, and the board's log of {2} "
-                       "entries extends the {3} it had when it gave you the receipt"),
-                    {index, std::to_string(latest.size), std::to_string(mine.size)})
-            << "\n"
-            << fill(tr("checked against {1}; its latest checkpoint is kept in {2}"),
-                    {protocol::printable(*location), kept_path})
-            << "\n";
-  if (auto s = report_witnesses(config, served->latest.note, mine, *source); !s) {
-    return fail(fill(tr("a witness cosignature on the board's checkpoint does not check: {1}"),
-                     {s.error().message}));
-  }
-  show_status(*location, checked->parts);
+  else
+    show_status(*location, checked->parts);
   return 0;
 }
 

@@ -99,12 +99,13 @@ int credential_keygen(const CredentialOptions& o);
 
 struct CheckOptions {
   std::string receipt;
-  std::string server;      // the board, or a mirror over HTTP
-  std::string mirror;      // a mirror directory
-  std::string credential;  // its board URL is the default server
-  std::uint64_t line = 0;  // the credential is this line of a file of lines
-  std::string record;      // a saved election record, read offline
-  std::string code;        // with record and no receipt: look a tracking code up
+  std::string server;        // the board, or a mirror over HTTP
+  std::string mirror;        // a mirror directory
+  std::string credential;    // its board URL is the default server
+  std::uint64_t line = 0;    // the credential is this line of a file of lines
+  std::string record;        // a saved election record, read offline
+  std::string code;          // with record and no receipt: look a tracking code up
+  std::string evidence_out;  // where fork evidence goes (default: beside the receipt)
 };
 
 int check(const CheckOptions& o);
@@ -119,6 +120,7 @@ struct WitnessOptions {
   std::string board;  // where its tiles are: URL or directory
   unsigned threads = 1;
   std::uint64_t snapshot_entries = 100'000;
+  std::uint64_t background_after = 20'000;  // more new entries: checked in the background
 };
 
 int witness_keygen(const WitnessOptions& o);

@@ -214,6 +214,10 @@ int main(int argc, char** argv) {
   c->add_option("--line", check_options.line,
                 "with --credential: the credential is this line of a file of lines")
       ->check(CLI::PositiveNumber);
+  c->add_option("--evidence-out", check_options.evidence_out,
+                "where to write fork evidence if the board is caught showing two logs (a "
+                "directory, created if missing; default: beside the receipt, as "
+                "RECEIPT.fork-M-N.evidence)");
 
   ExportOptions export_options;
   auto* e = app.add_subcommand(
@@ -252,6 +256,9 @@ int main(int argc, char** argv) {
   w_serve->add_option("--snapshot-every", witness.snapshot_entries,
                       "save the engine's state after this many new entries (default 100000; "
                       "also every 5 minutes)");
+  w_serve->add_option("--background-after", witness.background_after,
+                      "check a checkpoint with more new entries than this in the background, "
+                      "answering 503 with Retry-After meanwhile (default 20000)");
   auto* w_status = w->add_subcommand(
       "status", "what the witness has verified and cosigned, and what it refused and why");
   for (auto* cmd : {w_serve, w_status})

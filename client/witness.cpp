@@ -94,6 +94,7 @@ int witness_serve(const WitnessOptions& o) {
   config.board = std::move(*board);
   config.threads = o.threads;
   config.snapshot_entries = o.snapshot_entries;
+  config.background_after = o.background_after;
   config.log = [](const std::string& line) {
     std::cerr << "senim witness: " << protocol::printable(line) << "\n";
   };

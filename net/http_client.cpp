@@ -165,6 +165,7 @@ Expected<HttpResponse> HttpClient::request(bool post, std::string_view target,
     out.status = parser->get().result_int();
     out.content_type = std::string(parser->get()[http::field::content_type]);
     out.cache_control = std::string(parser->get()[http::field::cache_control]);
+    out.retry_after = std::string(parser->get()[http::field::retry_after]);
     const bool keep_alive = parser->get().keep_alive();
     if (sink != nullptr && out.status == 200 && !parser->is_done()) {
       http::response_parser<http::buffer_body> stream_parser(std::move(*parser));

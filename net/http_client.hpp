@@ -35,6 +35,7 @@ struct HttpResponse {
   unsigned status = 0;
   std::string content_type;
   std::string cache_control;  // the Cache-Control header, if any
+  std::string retry_after;    // the Retry-After header, if any (RFC 9110 §10.2.3)
   std::string body;
 };
 

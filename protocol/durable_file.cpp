@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <utility>
 
 namespace senim::protocol {
@@ -90,6 +92,23 @@ Status replace_file_durably(const std::string& path, ByteView bytes, int mode) {
       return io_error("cannot fsync " + tmp);
   }
   return rename_durably(tmp, path);
+}
+
+Expected<std::string> keep_file_durably(const std::string& path, ByteView bytes) {
+  std::string file = path;
+  for (int n = 2;; ++n) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec))
+      break;
+    std::ifstream in(file, std::ios::binary);
+    const std::string held((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.bad() && same_bytes(held, bytes))
+      return file;
+    file = path + "." + std::to_string(n);
+  }
+  if (auto s = replace_file_durably(file, bytes); !s)
+    return s.error();
+  return file;
 }
 
 }  // namespace senim::protocol

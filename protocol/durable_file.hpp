@@ -46,5 +46,10 @@ Status rename_durably(const std::string& from, const std::string& to);
 // the new one, whole: writes PATH.tmp (mode `mode`), fsyncs it, renames it
 // over `path` and fsyncs the directory.
 Status replace_file_durably(const std::string& path, ByteView bytes, int mode = 0644);
+// Keeps `bytes` in a new file, durably (as replace_file_durably), never
+// overwriting one: at `path`, or, if a file is there, at `path.2`, `path.3`,
+// … — unless one of those already holds exactly these bytes, which is then
+// the file. Returns the path used. Errors: io_error.
+Expected<std::string> keep_file_durably(const std::string& path, ByteView bytes);
 
 }  // namespace senim::protocol

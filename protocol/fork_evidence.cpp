@@ -1,9 +1,11 @@
 #include "protocol/fork_evidence.hpp"
 
 #include <bit>
+#include <filesystem>
 #include <span>
 
 #include "crypto/merkle.hpp"
+#include "protocol/durable_file.hpp"
 #include "tlog/base64.hpp"
 #include "tlog/note.hpp"
 #include "tlog/text.hpp"
@@ -226,6 +228,77 @@ Expected<ForkEvidence> make_fork_evidence(const std::string& board_vkey, const s
   if (auto proven = verify_fork_evidence(e); !proven)
     return proven.error();
   return e;
+}
+
+namespace {
+
+Expected<tlog::Checkpoint> note_checkpoint(const std::string& note) {
+  auto parsed = tlog::parse_note(note);
+  if (!parsed)
+    return parsed.error();
+  return tlog::parse_checkpoint(parsed->text);
+}
+
+}  // namespace
+
+Expected<ForkEvidence> build_fork_evidence(const std::string& board_vkey, const std::string& note_a,
+                                           const std::string& note_b,
+                                           tlog::TileSource* larger_tiles,
+                                           const std::vector<Hash32>& given) {
+  auto a = note_checkpoint(note_a);
+  if (!a)
+    return a.error();
+  auto b = note_checkpoint(note_b);
+  if (!b)
+    return b.error();
+  const tlog::Checkpoint& smaller = a->size <= b->size ? *a : *b;
+  const tlog::Checkpoint& larger = a->size <= b->size ? *b : *a;
+  if (smaller.size == larger.size || smaller.size == 0)
+    return make_fork_evidence(board_vkey, note_a, note_b, {});
+  Expected<ForkEvidence> from_given = make_error(Errc::invalid_argument, "no proof was given");
+  if (!given.empty())
+    from_given = make_fork_evidence(board_vkey, note_a, note_b, given);
+  if (from_given || larger_tiles == nullptr)
+    return from_given;
+  tlog::TileHashReader tree(larger.size, larger.root, *larger_tiles);
+  auto proof = fork_proof(smaller.size, larger.size, tree);
+  if (!proof) {
+    return make_error(proof.error().code, "no proof between sizes " + str(smaller.size) + " and " +
+                                              str(larger.size) + " could be read from the tiles " +
+                                              "of the larger tree: " + proof.error().message);
+  }
+  return make_fork_evidence(board_vkey, note_a, note_b, std::move(*proof));
+}
+
+CheckpointComparison compare_checkpoints(const std::string& board_vkey, const std::string& note_a,
+                                         const std::string& note_b,
+                                         tlog::TileSource* larger_tiles) {
+  CheckpointComparison out;
+  auto evidence = build_fork_evidence(board_vkey, note_a, note_b, larger_tiles);
+  if (evidence) {
+    out.outcome = CheckpointComparison::Outcome::fork;
+    out.evidence = std::move(*evidence);
+  } else if (evidence.error().code == Errc::not_a_fork) {
+    out.outcome = CheckpointComparison::Outcome::consistent;
+  } else {
+    out.message = evidence.error().message;
+    out.code = evidence.error().code;
+  }
+  return out;
+}
+
+std::string fork_evidence_name(const ForkEvidence& evidence) {
+  auto m = note_checkpoint(evidence.smaller_note);
+  auto n = note_checkpoint(evidence.larger_note);
+  return "fork-" + (m ? str(m->size) : std::string("x")) + "-" +
+         (n ? str(n->size) : std::string("x")) + ".evidence";
+}
+
+Expected<std::string> keep_fork_evidence(const ForkEvidence& evidence, const std::string& dir,
+                                         const std::string& prefix) {
+  const std::filesystem::path file =
+      std::filesystem::path(dir) / (prefix + fork_evidence_name(evidence));
+  return keep_file_durably(file.string(), as_bytes(format_fork_evidence(evidence)));
 }
 
 }  // namespace senim::protocol

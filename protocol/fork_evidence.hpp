@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "tlog/checkpoint.hpp"
 #include "tlog/note.hpp"
 #include "tlog/stored_hashes.hpp"
+#include "tlog/tile_reader.hpp"
 #include "tlog/vkey.hpp"
 
 namespace senim::protocol {
@@ -83,5 +85,45 @@ Expected<std::vector<Hash32>> fork_proof(std::uint64_t m, std::uint64_t n,
 // verify_fork_evidence.
 Expected<ForkEvidence> make_fork_evidence(const std::string& board_vkey, const std::string& note_a,
                                           const std::string& note_b, std::vector<Hash32> proof);
+
+// docs/protocol.md §14.6, "Writing it": the one builder every tool uses
+// (the witness, `senim check`, `senim-verify`). Evidence that two notes
+// signed by the board, in either order, cannot both be true: for equal
+// sizes no proof is needed; otherwise `given` (a proof someone sent, such
+// as an add-checkpoint request's) is tried first, then a fork_proof read
+// from `larger_tiles`, the tiles of the larger checkpoint's tree
+// (authenticated against its root by a tile reader; nullptr if there are
+// none at hand). Errors: tlog::parse_note's and parse_checkpoint's;
+// verify_fork_evidence's (not_a_fork when the two are consistent); those of
+// the tile reader (merkle_root_mismatch: the tiles are not the larger
+// tree's — then only the tool that read them knows the board would not
+// prove it, and no one else can be shown).
+Expected<ForkEvidence> build_fork_evidence(const std::string& board_vkey, const std::string& note_a,
+                                           const std::string& note_b,
+                                           tlog::TileSource* larger_tiles,
+                                           const std::vector<Hash32>& given = {});
+
+// Two checkpoints of the election, both signed by the board, compared as
+// build_fork_evidence judges them: consistent (one tree is a prefix of the
+// other), a fork with its evidence, or unproven (the larger tree's tiles
+// could not show either: the reason is the message).
+struct CheckpointComparison {
+  enum class Outcome { consistent, fork, unproven };
+  Outcome outcome = Outcome::unproven;
+  std::optional<ForkEvidence> evidence;  // for a fork
+  std::string message;                   // for unproven: why
+  Errc code = Errc::invalid_argument;    // for unproven: the error's (io_error: unreadable)
+};
+CheckpointComparison compare_checkpoints(const std::string& board_vkey, const std::string& note_a,
+                                         const std::string& note_b, tlog::TileSource* larger_tiles);
+
+// "fork-M-N.evidence", the name the tools give an evidence file (M ≤ N the
+// sizes of its checkpoints).
+std::string fork_evidence_name(const ForkEvidence& evidence);
+// Writes the evidence durably in `dir` as `prefix` + fork_evidence_name,
+// never overwriting another file (protocol/durable_file.hpp's
+// keep_file_durably). Returns the path. Errors: io_error.
+Expected<std::string> keep_fork_evidence(const ForkEvidence& evidence, const std::string& dir,
+                                         const std::string& prefix = "");
 
 }  // namespace senim::protocol

@@ -16,6 +16,22 @@ namespace {
 // rounds on time and stores cosignatures after a quiet spell.
 constexpr std::chrono::milliseconds kTick{200};
 
+// Retry-After's delay-seconds (RFC 9110 §10.2.3: 1*DIGIT), at most an
+// hour; 0 for none, an HTTP-date, or anything else (then the back-off
+// applies).
+std::chrono::seconds retry_after_seconds(const std::string& value) {
+  constexpr std::uint64_t kMaxSeconds = 3600;
+  if (value.empty() || value.size() > 10)
+    return std::chrono::seconds(0);
+  std::uint64_t n = 0;
+  for (char c : value) {
+    if (c < '0' || c > '9')
+      return std::chrono::seconds(0);
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return std::chrono::seconds(std::min(n, kMaxSeconds));
+}
+
 std::string excerpt(const std::string& body) {
   std::string out = body.substr(0, 120);
   for (char& c : out) {
@@ -34,6 +50,9 @@ struct WitnessPusher::Witness {
   std::uint64_t round_done = 0;  // the last round it pushed (or had nothing to push)
   Clock::time_point next_attempt{};
   std::chrono::milliseconds backoff{0};
+  // A 503's Retry-After (RFC 9110 §10.2.3, delay-seconds): when to ask
+  // again instead of the back-off, for the last failure; 0 if none.
+  std::chrono::seconds retry_after{0};
   WitnessProgress progress;  // guarded by the pusher's mutex
   std::thread thread;
 };
@@ -190,6 +209,7 @@ Status WitnessPusher::push(Witness& w, const protocol::BoardCheckpoint& checkpoi
 
 Status WitnessPusher::post(Witness& w, const protocol::BoardCheckpoint& checkpoint, bool& retry) {
   retry = false;
+  w.retry_after = std::chrono::seconds(0);
   const std::uint64_t size = checkpoint.checkpoint.size;
   // docs/protocol.md §13.6: old size, the consistency proof from it, the note.
   std::vector<Hash32> proof;
@@ -227,6 +247,10 @@ Status WitnessPusher::post(Witness& w, const protocol::BoardCheckpoint& checkpoi
                       where + " answered 409: it last cosigned size " + std::to_string(*theirs));
   }
   if (answer->status != 200) {
+    // docs/protocol.md §11.4: a 503 that says when to come back (a senim
+    // witness checking a long catch-up in the background, §14.2).
+    if (answer->status == 503)
+      w.retry_after = retry_after_seconds(answer->retry_after);
     return make_error(Errc::io_error, where + " answered HTTP " + std::to_string(answer->status) +
                                           ": " + excerpt(answer->body));
   }
@@ -260,6 +284,16 @@ void WitnessPusher::note_outcome(Witness& w, const Status& outcome, std::uint64_
     return;
   }
   ++p.failures;
+  if (w.retry_after.count() > 0) {
+    // The witness said when: that, instead of the back-off (which starts
+    // again from its first step after it).
+    w.backoff = std::chrono::milliseconds(0);
+    w.next_attempt = Clock::now() + w.retry_after;
+    log_("witness " + p.name + ": " + outcome.error().message + "; retrying in " +
+         std::to_string(w.retry_after.count()) + " s (its Retry-After)");
+    p.last_error = outcome.error().message;
+    return;
+  }
   w.backoff = w.backoff.count() == 0 ? options_.first_backoff
                                      : std::min(w.backoff * 2, options_.max_backoff);
   w.next_attempt = Clock::now() + w.backoff;

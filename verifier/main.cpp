@@ -18,6 +18,7 @@
 #include "protocol/text_rules.hpp"
 #include "protocol/version.hpp"
 #include "tlog/base64.hpp"
+#include "verifier/record_evidence.hpp"
 #include "verifier/record_verifier.hpp"
 #include "verifier/tiled_record.hpp"
 
@@ -80,6 +81,54 @@ int check_evidence(const std::string& path) {
   return 0;
 }
 
+// Where fork evidence goes: --evidence-out DIR; else beside the record
+// file, named after it; else (a record read into a temporary file) the
+// current directory.
+std::pair<std::string, std::string> evidence_place(const std::string& evidence_out,
+                                                   const std::string& record, bool temporary) {
+  if (!evidence_out.empty())
+    return {evidence_out, ""};
+  if (temporary)
+    return {".", ""};
+  const std::filesystem::path path(record);
+  const std::string dir = path.parent_path().string();
+  return {dir.empty() ? "." : dir, path.filename().string() + "."};
+}
+
+// docs/verifier-checks.md, "Fork evidence": after the checks, when check 2
+// failed or the user gave checkpoints. Prints what it found on `out` and
+// returns the exit status it calls for: 1 for a fork, 3 for a given
+// checkpoint the record cannot judge, else 0.
+int report_forks(const std::string& record,
+                 const std::vector<senim::verifier::GivenCheckpoint>& given,
+                 const std::pair<std::string, std::string>& place, std::ostream& out) {
+  using senim::protocol::printable;
+  auto found = senim::verifier::find_record_forks(record, given);
+  if (!found) {
+    out << "fork evidence: cannot look for it: " << printable(found.error().message) << "\n";
+    return given.empty() ? 0 : 3;
+  }
+  for (const std::string& said : found->given_said)
+    out << "your checkpoint " << printable(said) << "\n";
+  for (const senim::protocol::ForkEvidence& e : found->forks) {
+    auto proven = senim::protocol::verify_fork_evidence(e);
+    out << "FORK: " << printable(proven ? proven->explanation : std::string("a fork")) << "\n";
+    std::error_code ec;
+    std::filesystem::create_directories(place.first, ec);
+    auto kept = senim::protocol::keep_fork_evidence(e, place.first, place.second);
+    if (!kept) {
+      out << "  the evidence could not be written: " << printable(kept.error().message) << "\n";
+      continue;
+    }
+    out << "  fork evidence written to " << printable(*kept)
+        << ": anyone can check it offline with `senim-verify --evidence " << printable(*kept)
+        << "`\n";
+  }
+  if (!found->forks.empty())
+    return 1;
+  return found->given_unconfirmed ? 3 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -114,6 +163,16 @@ int main(int argc, char** argv) {
       "two checkpoints that cannot both be true");
   evidence_opt->excludes(record_opt)->excludes(server_opt)->excludes(mirror_opt);
   app.add_option("--save", save, "with --server or --mirror: where to keep the record");
+  std::vector<std::string> checkpoints;
+  app.add_option("--checkpoint", checkpoints,
+                 "a checkpoint you saw (a checkpoint note, or a receipt): the record must be "
+                 "consistent with it, else fork evidence is written (repeatable)")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingFile);
+  std::string evidence_out;
+  app.add_option("--evidence-out", evidence_out,
+                 "where to write fork evidence (a directory, created if missing; default: beside "
+                 "the record file, else the current directory)");
   bool partial = false;
   app.add_flag("--partial", partial,
                "accept a record that ends before the result (a live board): exit 0 if nothing "
@@ -140,6 +199,16 @@ int main(int argc, char** argv) {
   if (!save.empty() && !record.empty()) {
     std::cerr << "senim-verify: --save goes with --server or --mirror\n";
     return 2;
+  }
+  std::vector<senim::verifier::GivenCheckpoint> given;
+  for (const std::string& path : checkpoints) {
+    auto c = senim::verifier::read_given_checkpoint(path);
+    if (!c) {
+      std::cerr << "senim-verify: --checkpoint " << senim::protocol::printable(path) << ": "
+                << senim::protocol::printable(c.error().message) << "\n";
+      return 2;
+    }
+    given.push_back(std::move(*c));
   }
   std::string remove_at_end;
   if (record.empty()) {
@@ -191,8 +260,8 @@ int main(int argc, char** argv) {
   }
   senim::verifier::Report report = senim::verifier::verify_record(record, options);
   report.partial = partial;
-  remove_temporary(remove_at_end);
   if (report.unreadable) {
+    remove_temporary(remove_at_end);
     std::cerr << "senim-verify: cannot read " << senim::protocol::printable(record) << ": "
               << senim::protocol::printable(*report.unreadable) << "\n";
     if (json)
@@ -200,5 +269,14 @@ int main(int argc, char** argv) {
     return report.exit_status();
   }
   std::cout << (json ? report.to_json() : report.to_text());
-  return report.exit_status();
+  int status = report.exit_status();
+  if (!report.result(senim::verifier::Check::log_root).passed() || !given.empty()) {
+    const int forks =
+        report_forks(record, given, evidence_place(evidence_out, record, !remove_at_end.empty()),
+                     json ? std::cerr : std::cout);
+    if (forks == 1 || (forks == 3 && status == 0))
+      status = forks;
+  }
+  remove_temporary(remove_at_end);
+  return status;
 }

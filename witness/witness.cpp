@@ -40,6 +40,8 @@ Answer Witness::refuse(unsigned status, const Error& why, const std::string& not
 
 // docs/protocol.md §14.2: the spec's checks, then the election's.
 Answer Witness::add_checkpoint(std::string_view body) {
+  if (auto busy = while_catching_up())
+    return *busy;
   auto request = tlog::parse_add_checkpoint_request(body);
   if (!request) {
     log_refusal(400, 0, request.error().message);
@@ -71,7 +73,11 @@ Answer Witness::add_checkpoint(std::string_view body) {
                        "); this witness cosigns no checkpoint that includes it"),
         request->note);
   }
+  if (auto busy = keep_checked_if_extended_by(checkpoint))
+    return *busy;
   if (checkpoint.size > engine_->size()) {
+    if (checkpoint.size - engine_->size() > config_.background_after)
+      return start_catch_up(checkpoint, request->note);
     if (auto s = check_new_entries(checkpoint, request->note); !s)
       return s.error().code == Errc::io_error || s.error().code == Errc::not_found
                  ? Answer{503, std::string(kText), s.error().message + "\n", 1}
@@ -105,6 +111,7 @@ Answer Witness::cosign(const tlog::AddCheckpointOutcome& outcome) {
     return text_answer(500, s.error().message);
   state_ = std::move(next);
   latest_ = outcome.checkpoint;
+  checked_tree_.reset();  // the engine's entries are the cosigned ones
   {
     const std::lock_guard lock(published_mutex_);
     published_ = note;

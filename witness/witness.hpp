@@ -11,6 +11,7 @@
 // only after the state is durable.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -19,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "crypto/error.hpp"
 #include "proto/witness.pb.h"
@@ -43,6 +45,10 @@ struct WitnessConfig {
   // since the last one (whichever comes first, at a cosignature).
   std::uint64_t snapshot_entries = 100'000;
   std::chrono::seconds snapshot_interval{300};
+  // A checkpoint with more new entries than this is checked in the
+  // background: the request is answered 503 with Retry-After at once, and
+  // the board's next push finds them checked (docs/protocol.md §14.2).
+  std::uint64_t background_after = 20'000;
   // POSIX seconds, for cosignature timestamps (tests set it).
   std::function<std::uint64_t()> clock;
   // Progress and events, one line each (serve prints them).
@@ -100,6 +106,17 @@ class Witness {
   Status check_setup_names_board();
   Answer cosign(const tlog::AddCheckpointOutcome& outcome);
   void maybe_snapshot();
+  // The background catch-up (witness_catch_up.cpp): an answer while it runs,
+  // nothing once it is over (its outcome taken in).
+  std::optional<Answer> while_catching_up();
+  Answer start_catch_up(const tlog::Checkpoint& checkpoint, const std::string& note);
+  unsigned retry_after_estimate() const;
+  struct CatchUp;
+  void report_catch_up(const CatchUp& job);
+  // Entries checked beyond the cosigned size belong to `checkpoint`'s tree,
+  // or are dropped (mirror and engine put back to the cosigned size). An
+  // answer if the board cannot be read to tell.
+  std::optional<Answer> keep_checked_if_extended_by(const tlog::Checkpoint& checkpoint);
 
   // Evidence and the refusal log (witness_evidence.cpp).
   void log_refusal(unsigned status, std::uint64_t size, const std::string& why);
@@ -121,6 +138,22 @@ class Witness {
   std::unique_ptr<verifier::LogVerifier> engine_;
   std::uint64_t snapshot_size_ = 0;
   std::chrono::steady_clock::time_point last_snapshot_;
+
+  // The background catch-up: one at a time; while it runs only it touches
+  // the engine, the mirror and the state (add_checkpoint answers 503).
+  struct CatchUp {
+    std::thread thread;
+    std::atomic<bool> done{false};
+    Status outcome;
+    std::uint64_t from = 0;
+    std::uint64_t to = 0;
+    std::chrono::steady_clock::time_point started;
+  };
+  std::unique_ptr<CatchUp> catch_up_;
+  std::atomic<std::uint64_t> checked_{0};  // entries the engine holds (read while catching up)
+  std::atomic<bool> stopping_{false};      // the destructor: a catch-up stops at its next chunk
+  std::optional<tlog::Checkpoint>
+      checked_tree_;  // the tree of the entries checked, if beyond the cosigned
 
   mutable std::mutex published_mutex_;  // guards published_ (read by monitoring)
   std::string published_;               // the cosigned note, as served

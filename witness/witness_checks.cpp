@@ -56,16 +56,22 @@ Status Witness::check_setup_names_board() {
 Status Witness::check_new_entries(const tlog::Checkpoint& checkpoint, const std::string& note) {
   const std::uint64_t committed = mirror_->bytes();
   const std::uint64_t checked = engine_->size();
+  // Back to what the witness cosigned: the engine is rebuilt from the
+  // mirror, which must then hold exactly the cosigned entries (§14.4).
   auto undo = [&](Error why) -> Status {
     if (engine_->size() == checked && mirror_->bytes() == committed)
       return why;  // nothing fed yet (the board could not be read at all): nothing to undo
-    if (auto s = mirror_->truncate(committed); !s)
+    checked_tree_.reset();
+    if (auto s = mirror_->truncate(state_.mirror_bytes()); !s)
       return s;
     if (auto s = rebuild_engine(nullptr); !s)
       return s;
+    checked_ = engine_->size();
     return why;
   };
   for (std::uint64_t begin = engine_->size(); begin < checkpoint.size;) {
+    if (stopping_)
+      return undo(make_error(Errc::io_error, "the witness is stopping"));
     const std::uint64_t end =
         std::min(checkpoint.size, (begin / kChunkEntries + 1) * kChunkEntries);
     auto entries = fetch_proven_entries(*config_.board, checkpoint, begin, end);
@@ -78,6 +84,7 @@ Status Witness::check_new_entries(const tlog::Checkpoint& checkpoint, const std:
       engine_->add_entry(std::move(entry), *offset);
     }
     begin = end;
+    checked_ = begin;
   }
   engine_->settle();
   if (engine_->root() != checkpoint.root) {  // the tiles were proven against it: a bug
@@ -85,8 +92,10 @@ Status Witness::check_new_entries(const tlog::Checkpoint& checkpoint, const std:
                            "the entries checked do not hash to the checkpoint's root"));
   }
   Status board = check_setup_names_board();
-  if (board && report_->passed())
+  if (board && report_->passed()) {
+    checked_tree_ = checkpoint;
     return Status::success();
+  }
 
   // An entry fails: find the first, keep the evidence, refuse from it on.
   std::uint64_t leaf = 0;

@@ -10,7 +10,6 @@
 #include "protocol/durable_file.hpp"
 #include "protocol/fork_evidence.hpp"
 #include "tlog/base64.hpp"
-#include "tlog/tile_reader.hpp"
 #include "witness/witness.hpp"
 
 namespace senim::witness {
@@ -40,12 +39,13 @@ void Witness::log_refusal(unsigned status, std::uint64_t size, const std::string
 
 // Writes evidence/NAME durably (a new name if NAME exists); returns its path.
 std::string Witness::keep_evidence(const std::string& name, const std::string& contents) {
-  std::filesystem::path file = std::filesystem::path(path("evidence")) / name;
-  for (int n = 2; std::filesystem::exists(file); ++n)
-    file = std::filesystem::path(path("evidence")) / (name + "." + std::to_string(n));
-  if (auto s = protocol::replace_file_durably(file.string(), as_bytes(contents)); !s)
-    config_.log("cannot keep evidence: " + s.error().message);
-  return file.string();
+  std::string file = (std::filesystem::path(path("evidence")) / name).string();
+  auto kept = protocol::keep_file_durably(file, as_bytes(contents));
+  if (!kept) {
+    config_.log("cannot keep evidence: " + kept.error().message);
+    return file;
+  }
+  return *kept;
 }
 
 Answer Witness::on_inconsistent(const tlog::AddCheckpointRequest& request,
@@ -69,29 +69,26 @@ Answer Witness::on_inconsistent(const tlog::AddCheckpointRequest& request,
 // The checkpoint this witness cosigned and the one submitted, both signed by
 // the board, cannot both be true: write evidence that proves it offline, from
 // the request's proof if it is one, else from the board's own tiles of the
-// larger tree. Nothing is written unless it proves a fork.
+// larger tree (protocol::build_fork_evidence, the builder every tool uses).
+// Nothing is written unless it proves a fork.
 void Witness::keep_fork_evidence(const std::string& ours, const std::string& theirs,
                                  const tlog::AddCheckpointRequest& request) {
   const std::uint64_t m = latest_->size;
   const std::uint64_t n = request.checkpoint.size;
-  Expected<protocol::ForkEvidence> evidence = protocol::make_fork_evidence(
-      config_.log_vkey, ours, theirs, m == n ? std::vector<Hash32>{} : request.proof);
-  if (!evidence && m < n) {
-    tlog::TileHashReader tiles(n, request.checkpoint.root, *config_.board);
-    auto proof = protocol::fork_proof(m, n, tiles);
-    evidence = proof ? protocol::make_fork_evidence(config_.log_vkey, ours, theirs, *proof)
-                     : Expected<protocol::ForkEvidence>(proof.error());
-  }
+  auto evidence = protocol::build_fork_evidence(config_.log_vkey, ours, theirs, config_.board.get(),
+                                                request.proof);
   if (!evidence) {
     config_.log(
         "the board's checkpoints of sizes " + std::to_string(m) + " and " + std::to_string(n) +
         " are inconsistent, but no offline evidence could be made: " + evidence.error().message);
     return;
   }
-  const std::string kept =
-      keep_evidence("fork-" + std::to_string(m) + "-" + std::to_string(n) + ".evidence",
-                    protocol::format_fork_evidence(*evidence));
-  config_.log("FORK: the board signed inconsistent checkpoints; evidence in " + kept);
+  auto kept = protocol::keep_fork_evidence(*evidence, path("evidence"));
+  if (!kept) {
+    config_.log("cannot keep evidence: " + kept.error().message);
+    return;
+  }
+  config_.log("FORK: the board signed inconsistent checkpoints; evidence in " + *kept);
 }
 
 }  // namespace senim::witness

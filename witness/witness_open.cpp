@@ -15,6 +15,9 @@ namespace senim::witness {
 Witness::Witness(WitnessConfig config) : config_(std::move(config)) {}
 
 Witness::~Witness() {
+  stopping_ = true;
+  if (catch_up_ && catch_up_->thread.joinable())
+    catch_up_->thread.join();
   engine_.reset();
   if (lock_fd_ >= 0)
     ::close(lock_fd_);  // releases the flock
@@ -50,6 +53,7 @@ Expected<std::unique_ptr<Witness>> Witness::open(WitnessConfig config, OpenRepor
   OpenReport& r = report ? *report : local;
   if (auto s = w->rebuild_engine(&r); !s)
     return s.error();
+  w->checked_ = w->engine_->size();
   r.cosigned_size = w->state_.size();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return w;

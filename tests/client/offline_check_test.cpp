@@ -170,7 +170,54 @@ TEST_CASE("senim check --record calls a record that forks from the receipt evide
   auto run = senim_check(receipt + " --record " + o.record("fork.senim"));
   INFO(run.out);
   CHECK(run.status == 1);
-  CHECK_THAT(run.out, Contains("THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT"));
+  const std::string m = std::to_string(o.second_ballot + 1);
+  const std::string n = std::to_string(o.b.entries().size());
+  CHECK_THAT(run.out, Contains("THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT (size " + m +
+                               "; the log at " + (o.dir / "fork.senim").string() + " has size " +
+                               n + "): the board's tree of size " + n +
+                               " begins with a tree of size " + m + " whose root is "));
+  // The evidence is written beside the receipt, from the record's own
+  // entries, and proves the fork offline.
+  const std::string evidence = receipt + ".fork-" + m + "-" + n + ".evidence";
+  CHECK_THAT(run.out, Contains("fork evidence written to " + evidence));
+  REQUIRE(fs::exists(evidence));
+  auto proven = run_command(std::string(SENIM_VERIFY_BINARY) + " --evidence " + evidence + " 2>&1");
+  INFO(proven.out);
+  CHECK(proven.status == 0);
+  CHECK_THAT(proven.out, Contains("PROVEN: the board's tree of size " + n +
+                                  " begins with a tree of size " + m));
+  CHECK_FALSE(fs::exists(receipt + ".checkpoint"));
+}
+
+TEST_CASE(
+    "senim check --record: a checkpoint kept from an earlier check (the latest, or the witnessed "
+    "one) that the record forks from is evidence",
+    "[offline]") {
+  Offline o;
+  const std::string receipt = o.receipt(o.second_ballot, o.second_ballot + 1);
+  // An earlier check kept the board's checkpoint of the honest log.
+  const std::string honest = o.b.checkpoint(o.b.entries().size());
+  const std::string kept =
+      receipt + GENERATE(std::string(".checkpoint"), std::string(".witnessed"));
+  std::ofstream(kept) << honest;
+  // The record signed later replaces the last entry (after the receipt's).
+  o.b.replace_entry(o.b.entries().size() - 1, o.b.entries()[o.first_ballot]);
+  auto run = senim_check(receipt + " --record " + o.record("fork.senim"));
+  INFO(run.out);
+  CHECK(run.status == 1);
+  const std::string n = std::to_string(o.b.entries().size());
+  CHECK_THAT(run.out, Contains("THE BOARD IS NOT CONSISTENT WITH THE CHECKPOINT KEPT IN " + kept +
+                               " (size " + n));
+  CHECK_THAT(run.out,
+             Contains("the board signed two trees of size " + n + " with different roots"));
+  const std::string evidence = receipt + ".fork-" + n + "-" + n + ".evidence";
+  REQUIRE(fs::exists(evidence));
+  auto proven = run_command(std::string(SENIM_VERIFY_BINARY) + " --evidence " + evidence + " 2>&1");
+  CHECK(proven.status == 0);
+  // The kept checkpoint is not replaced by the forked one.
+  std::ifstream in(kept);
+  CHECK(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()) ==
+        honest);
 }
 
 TEST_CASE("senim check --record refuses a damaged or missing record file", "[offline]") {

@@ -2,7 +2,12 @@
 // and every kind of fake or mistaken evidence refused with its error.
 #include "protocol/fork_evidence.hpp"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <span>
 
 #include "crypto/merkle.hpp"
@@ -10,6 +15,7 @@
 #include "tlog/checkpoint.hpp"
 #include "tlog/note.hpp"
 #include "tlog/stored_hashes.hpp"
+#include "tlog/tile_reader.hpp"
 
 using namespace senim;
 using protocol::ForkEvidence;
@@ -234,4 +240,108 @@ TEST_CASE("fork evidence files are parsed strictly", "[fork-evidence]") {
   for (int i = 0; i < 65; ++i)
     many += "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
   CHECK(error_of(many + "\n") == Errc::invalid_length);
+}
+
+TEST_CASE(
+    "build_fork_evidence: from a given proof, else from the larger tree's tiles — at a power of "
+    "two only the tiles can show the fork",
+    "[fork-evidence]") {
+  const Board board = make_board(1);
+  for (const std::uint64_t m : {std::uint64_t{12}, std::uint64_t{16}}) {
+    INFO("m = " << m);
+    auto small = make_log(m, 5, "voter");
+    auto large = make_log(m + 9, 5, "observers");
+    const std::string smaller = checkpoint_note(board, m, small);
+    const std::string larger = checkpoint_note(board, m + 9, large);
+    // What a forked board sends a witness: the consistency proof of its own
+    // tree, which at m = 2^k leaves out its hash of the first m entries.
+    auto sent = tlog::prove_consistency(m, m + 9, large);
+    REQUIRE(sent.ok());
+    auto from_request =
+        protocol::build_fork_evidence(board.vkey_text, smaller, larger, nullptr, *sent);
+    if (m == 16) {
+      // Its first hash taken for the prefix, the rest is one hash short.
+      REQUIRE_FALSE(from_request.ok());
+      CHECK(from_request.error().code == Errc::merkle_bad_proof);
+    } else {
+      REQUIRE(from_request.ok());
+      CHECK(protocol::verify_fork_evidence(*from_request).ok());
+    }
+    // The larger tree's tiles always make it, whatever was given.
+    tlog::HashReaderTileSource tiles(large);
+    auto from_tiles =
+        protocol::build_fork_evidence(board.vkey_text, larger, smaller, &tiles, *sent);
+    REQUIRE(from_tiles.ok());
+    CHECK(from_tiles->smaller_note == smaller);
+    CHECK(protocol::verify_fork_evidence(*from_tiles).ok());
+    // Tiles of the smaller branch, grown to the larger size, are not the
+    // larger tree's: nothing is made.
+    auto grown = make_log(m + 9, 5, "voter");
+    tlog::HashReaderTileSource wrong(grown);
+    auto from_wrong = protocol::build_fork_evidence(board.vkey_text, smaller, larger, &wrong);
+    REQUIRE_FALSE(from_wrong.ok());
+    CHECK(from_wrong.error().code == Errc::merkle_root_mismatch);
+    CHECK(from_wrong.error().message.find(
+              "no proof between sizes " + std::to_string(m) + " and " + std::to_string(m + 9) +
+              " could be read from the tiles of the larger tree") != std::string::npos);
+  }
+}
+
+TEST_CASE("compare_checkpoints: consistent, a fork, or unproven", "[fork-evidence]") {
+  const Board board = make_board(1);
+  auto honest = make_log(30, 30, "");
+  auto forked = make_log(30, 10, "x");
+  tlog::HashReaderTileSource tiles(honest);
+  const std::string large = checkpoint_note(board, 30, honest);
+  using Outcome = protocol::CheckpointComparison::Outcome;
+  auto c = protocol::compare_checkpoints(board.vkey_text, checkpoint_note(board, 20, honest), large,
+                                         &tiles);
+  CHECK(c.outcome == Outcome::consistent);
+  CHECK_FALSE(c.evidence.has_value());
+  CHECK(protocol::compare_checkpoints(board.vkey_text, large, large, nullptr).outcome ==
+        Outcome::consistent);
+  c = protocol::compare_checkpoints(board.vkey_text, checkpoint_note(board, 20, forked), large,
+                                    &tiles);
+  CHECK(c.outcome == Outcome::fork);
+  REQUIRE(c.evidence.has_value());
+  CHECK(protocol::fork_evidence_name(*c.evidence) == "fork-20-30.evidence");
+  // Equal sizes need no tiles.
+  c = protocol::compare_checkpoints(board.vkey_text, checkpoint_note(board, 30, forked), large,
+                                    nullptr);
+  CHECK(c.outcome == Outcome::fork);
+  // Different sizes without the larger tree: unproven, with the reason.
+  c = protocol::compare_checkpoints(board.vkey_text, checkpoint_note(board, 20, forked), large,
+                                    nullptr);
+  CHECK(c.outcome == Outcome::unproven);
+  CHECK(c.message == "no proof was given");
+}
+
+TEST_CASE("keep_fork_evidence writes a new file, never over another, and not twice",
+          "[fork-evidence]") {
+  const Board board = make_board(1);
+  auto honest = make_log(30, 30, "");
+  auto forked = make_log(30, 10, "x");
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("senim-fork-keep-" + std::to_string(::getpid())))
+          .string();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto a = protocol::build_fork_evidence(board.vkey_text, checkpoint_note(board, 30, honest),
+                                         checkpoint_note(board, 30, forked), nullptr);
+  REQUIRE(a.ok());
+  auto first = protocol::keep_fork_evidence(*a, dir, "ballot.tlog-proof.");
+  REQUIRE(first.ok());
+  CHECK(*first == dir + "/ballot.tlog-proof.fork-30-30.evidence");
+  // The same evidence again: the same file.
+  CHECK(*protocol::keep_fork_evidence(*a, dir, "ballot.tlog-proof.") == *first);
+  // Other evidence of the same sizes: a new name.
+  auto third = make_log(30, 3, "y");
+  auto b = protocol::build_fork_evidence(board.vkey_text, checkpoint_note(board, 30, forked),
+                                         checkpoint_note(board, 30, third), nullptr);
+  REQUIRE(b.ok());
+  CHECK(*protocol::keep_fork_evidence(*b, dir, "ballot.tlog-proof.") == *first + ".2");
+  std::ifstream in(*first);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text == protocol::format_fork_evidence(*a));
+  std::filesystem::remove_all(dir);
 }

@@ -285,3 +285,140 @@ TEST_CASE("the verified-result block and the JSON counts escape hostile labels",
   CHECK(json.at("counts").at(0).at("label") == "Baurzhan\x1b[2K\rAigul");  // lossless
   CHECK(report.to_json().find('\x1b') == std::string::npos);
 }
+
+namespace {
+
+// A fresh directory for evidence files, removed at the end.
+struct EvidenceDir {
+  std::string path = temp_record_path("evidence");
+  EvidenceDir() { std::filesystem::create_directories(path); }
+  ~EvidenceDir() { std::filesystem::remove_all(path); }
+  EvidenceDir(const EvidenceDir&) = delete;
+  EvidenceDir& operator=(const EvidenceDir&) = delete;
+};
+
+Run run_verify_all(const std::string& args) {
+  return senim::test::run_command(std::string(SENIM_VERIFY_BINARY) + " " + args + " 2>&1");
+}
+
+std::vector<std::string> files_in(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    out.push_back(e.path().filename().string());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(TamperFixture,
+                 "senim-verify writes fork evidence when a record's checkpoint is contradicted by "
+                 "a later one, and --evidence proves it",
+                 "[tamper][binary][evidence]") {
+  // m = 12, and m = 16: a power of two, whose proof begins with the larger
+  // tree's own hash of its first m entries, read from the record's entries.
+  const std::uint64_t m = GENERATE(std::uint64_t{12}, std::uint64_t{16});
+  const std::string signed_before = checkpoint(m);
+  // Then the board changed entry 11 and signed the whole log again.
+  b.replace_entry(leaf::kChallengeV2,
+                  challenge(2, 1, senim::sim::demo_choices(1, {1, 0, 0, 0, 0})));
+  std::vector<RecordFrame> frames;
+  for (std::uint64_t i = 0; i < leaf::kCount; ++i) {
+    frames.push_back({senim::protocol::FrameKind::entry, b.entries().at(i)});
+    if (i + 1 == m)
+      frames.push_back(checkpoint_frame(signed_before));
+  }
+  frames.push_back(checkpoint_frame(checkpoint(leaf::kCount)));
+  const std::string path = temp_record_path("forked");
+  write_frames(path, frames);
+  EvidenceDir out;
+  const Run run = run_verify_all("-q --evidence-out " + out.path + " '" + path + "'");
+  INFO(run.out);
+  CHECK(run.status == 1);
+  CHECK_THAT(run.out, Contains("2 log-root              FAILED"));
+  const std::string n = std::to_string(leaf::kCount);
+  const std::string name = "fork-" + std::to_string(m) + "-" + n + ".evidence";
+  CHECK_THAT(run.out,
+             Contains("FORK: the board's tree of size " + n + " begins with a tree of size " +
+                      std::to_string(m) + " whose root is "));
+  CHECK_THAT(run.out, Contains("fork evidence written to " + out.path + "/" + name +
+                               ": anyone can check it offline with `senim-verify --evidence "));
+  CHECK(files_in(out.path) == std::vector<std::string>{name});
+  const Run proven = run_verify_all("--evidence " + out.path + "/" + name);
+  INFO(proven.out);
+  CHECK(proven.status == 0);
+  CHECK_THAT(proven.out, Contains("PROVEN: the board's tree of size " + n));
+  // Without --evidence-out the file goes beside the record, named after it.
+  const Run beside = run_verify_all("-q '" + path + "'");
+  CHECK(beside.status == 1);
+  CHECK(std::filesystem::exists(path + "." + name));
+  std::filesystem::remove(path + "." + name);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "senim-verify --checkpoint: a checkpoint the user saw is judged against the "
+                 "record, and one from another history is fork evidence",
+                 "[tamper][binary][evidence]") {
+  const std::string path = temp_record_path("honest");
+  REQUIRE(b.write_record(path).ok());
+  EvidenceDir out;
+  // The honest board's checkpoint of size 12: consistent with the record.
+  const std::string honest = out.path + "/honest.checkpoint";
+  std::ofstream(honest) << checkpoint(12);
+  Run run = run_verify_all("-q --evidence-out " + out.path + " --checkpoint " + honest + " '" +
+                           path + "'");
+  INFO(run.out);
+  CHECK(run.status == 0);
+  CHECK_THAT(run.out, Contains("your checkpoint " + honest +
+                               ": size 12, consistent with the record's checkpoint of size " +
+                               std::to_string(leaf::kCount)));
+  // What the board showed someone else: entry 11 replaced, signed at size 12.
+  b.replace_entry(leaf::kChallengeV2,
+                  challenge(2, 1, senim::sim::demo_choices(1, {1, 0, 0, 0, 0})));
+  const std::string other = out.path + "/other.checkpoint";
+  std::ofstream(other) << checkpoint(12);
+  run = run_verify_all("-q --evidence-out " + out.path + " --checkpoint " + other + " '" + path +
+                       "'");
+  INFO(run.out);
+  CHECK(run.status == 1);
+  CHECK_THAT(run.out, Contains("VERIFIED"));  // the record itself passes every check
+  CHECK_THAT(run.out, Contains("your checkpoint " + other +
+                               ": size 12, NOT CONSISTENT with the record's checkpoint of size " +
+                               std::to_string(leaf::kCount)));
+  const std::string evidence = out.path + "/fork-12-" + std::to_string(leaf::kCount) + ".evidence";
+  REQUIRE(std::filesystem::exists(evidence));
+  CHECK(run_verify_all("--evidence " + evidence).status == 0);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE_METHOD(TamperFixture,
+                 "senim-verify --checkpoint: a checkpoint beyond the record cannot be judged by it "
+                 "(exit 3), and one that is not a note cannot be read (exit 2)",
+                 "[tamper][binary][evidence]") {
+  EvidenceDir out;
+  const std::string full = out.path + "/full.checkpoint";
+  std::ofstream(full) << checkpoint(leaf::kCount);
+  // The record up to the tally, read with --partial: nothing fails.
+  std::vector<RecordFrame> frames;
+  for (std::uint64_t i = 0; i < leaf::kPartial1; ++i)
+    frames.push_back({senim::protocol::FrameKind::entry, b.entries().at(i)});
+  frames.push_back(checkpoint_frame(checkpoint(leaf::kPartial1)));
+  const std::string path = temp_record_path("partial");
+  write_frames(path, frames);
+  Run run = run_verify_all("-q --partial --evidence-out " + out.path + " --checkpoint " + full +
+                           " '" + path + "'");
+  INFO(run.out);
+  CHECK(run.status == 3);
+  CHECK_THAT(run.out,
+             Contains("your checkpoint " + full + ": size " + std::to_string(leaf::kCount) +
+                      " is beyond the record's signed tree (" + std::to_string(leaf::kPartial1) +
+                      " entries): this record cannot show whether it is consistent"));
+  CHECK(files_in(out.path) == std::vector<std::string>{"full.checkpoint"});
+  // Not a note at all.
+  const std::string junk = out.path + "/junk.checkpoint";
+  std::ofstream(junk) << "not a note";
+  run = run_verify_all("-q --checkpoint " + junk + " '" + path + "'");
+  CHECK(run.status == 2);
+  CHECK_THAT(run.out, Contains("senim-verify: --checkpoint " + junk + ": " + junk + ": "));
+  std::filesystem::remove(path);
+}

@@ -718,3 +718,81 @@ TEST_CASE(
   CHECK(h.status().find("REFUSING   from entry " + std::to_string(bad) + ": " + why) !=
         std::string::npos);
 }
+
+TEST_CASE(
+    "a catch-up longer than --background-after is checked in the background: 503 with "
+    "Retry-After at once, then the cosignature, and checked entries of a tree the next "
+    "checkpoint does not extend are dropped",
+    "[witness]") {
+  Harness h(100);
+  h.start({"--background-after", "10"});
+  const std::uint64_t opened = h.b->entries().size();  // 9: checked in the request
+  h.require_cosigned(h.add(0, opened), opened);
+  h.cast_some(30);
+  const std::uint64_t n = h.b->entries().size();
+  // 30 new entries, more than 10: answered at once, checked meanwhile.
+  const auto first = h.add(opened, n);
+  INFO(first.body);
+  CHECK(first.status == 503);
+  CHECK(first.body.find("senim witness: checking the 30 new entries up to size " +
+                        std::to_string(n) + " in the background; try again in ") !=
+        std::string::npos);
+  REQUIRE_FALSE(first.retry_after.empty());
+  const int retry = std::stoi(first.retry_after);
+  CHECK(retry >= 1);
+  CHECK(retry <= 60);
+  // Nothing was cosigned by that answer.
+  CHECK(tlog::parse_checkpoint(tlog::parse_note(h.monitored().body)->text)->size == opened);
+  // The same request, sent again (as the board does after Retry-After), is
+  // cosigned once the background check is over.
+  const std::string request = h.board->request(opened, n);
+  net::HttpResponse last;
+  REQUIRE(test::eventually(
+      [&] {
+        last = h.post(request);
+        return last.status != 503;
+      },
+      60));
+  h.require_cosigned(last, n);
+  CHECK(h.process->log().find("checking entries " + std::to_string(opened) + " to " +
+                              std::to_string(n - 1) + " in the background") != std::string::npos);
+  CHECK(h.process->log().find("checked entries up to size " + std::to_string(n) +
+                              " in the background in ") != std::string::npos);
+
+  // 30 more are checked in the background, but never cosigned: the board
+  // then shows another history from n on. Those entries are dropped, and
+  // the other history is checked (in the background again) and cosigned.
+  for (std::uint32_t v = 30; v < 60; ++v)
+    h.b->cast(v, demo_choices(v % 3, {1, 0, 0, 0, 1}));
+  h.update_entries();
+  REQUIRE(h.add(n, n + 30).status == 503);
+  REQUIRE(test::eventually(
+      [&] {
+        return h.process->log().find("checked entries up to size " + std::to_string(n + 30)) !=
+               std::string::npos;
+      },
+      60));
+  while (h.b->entries().size() > n)
+    h.b->erase_entry(h.b->entries().size() - 1);
+  for (std::uint32_t v = 60; v < 91; ++v)  // other voters (the builder's view of 30–59 is gone)
+    h.b->cast(v, demo_choices(v % 3, {0, 1, 0, 0, 1}));
+  h.update_entries();
+  const std::uint64_t other = h.b->entries().size();
+  REQUIRE(other == n + 31);
+  const std::string other_request = h.board->request(n, other);
+  h.board->publish(other);
+  REQUIRE(test::eventually(
+      [&] {
+        last = h.post(other_request);
+        return last.status != 503;
+      },
+      60));
+  h.require_cosigned(last, other);
+  CHECK(h.process->log().find("dropping the entries checked up to size " + std::to_string(n + 30) +
+                              ": the checkpoint of size " + std::to_string(other) +
+                              " does not extend their tree") != std::string::npos);
+  const auto seen = tlog::parse_checkpoint(tlog::parse_note(h.monitored().body)->text);
+  CHECK(seen->size == other);
+  CHECK(seen->root == h.board->root(other));
+  CHECK(h.status().find("REFUSING") == std::string::npos);
+}
