@@ -193,13 +193,18 @@ Status FollowedReplica::rebuild_engine() {
   verifier_->set_ballots_per_batch(kBallotsPerBatch);
   snapshot_size_ = verifier_->size();
   opened_from_snapshot_ = snapshot_size_;
-  // One pass over the mirror: the frames before `from` hashed, those after
-  // checked.
+  // One pass over the mirror: the frames before `from` hashed (hash_mirror)
+  // or skipped, those after checked. docs/protocol.md §11.7 says what
+  // skipping them leaves unchecked.
   auto reader = protocol::RecordReader::open(mirror_->path());
   if (!reader)
     return reader.error();
   crypto::merkle::CompactRange prefix;
-  bool prefix_checked = false;
+  bool prefix_checked = !options_.hash_mirror;
+  if (!options_.hash_mirror) {
+    if (auto s = reader->seek(from); !s)
+      return s;
+  }
   step_start_ = last_progress_ = Clock::now();
   progress_shown_ = false;
   while (true) {

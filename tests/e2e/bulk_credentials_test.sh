@@ -95,18 +95,25 @@ grep -qF "1000 credentials issued, one line each" r2.out || fail "unexpected out
 # mirror: a command writes a snapshot only 256 entries after the last.)
 grep -qF "replica areplica: $((e1 + 2)) entries checked ($e0 from its snapshot, 2 from its mirror, 2 new from the board)" files.err ||
   fail "the per-file run checked more than what is new: $(cat files.err)"
-# A replica whose mirror was changed before its snapshot is refused, and
-# nothing is posted or written.
-"$SENIM" admin follow --data areplica --once >/dev/null 2>&1
+# A replica whose mirror was changed after its snapshot (the last list) is
+# refused, and nothing is posted or written.
 cp -r areplica achanged
-printf "X" | dd of=achanged/mirror.senim bs=1 seek=$(($(stat -c %s achanged/mirror.senim) / 2)) conv=notrunc status=none
+printf "X" | dd of=achanged/mirror.senim bs=1 seek=$(($(stat -c %s achanged/mirror.senim) - 40)) conv=notrunc status=none
 before=$(on_board)
 if "$SENIM" admin credentials --key authority.key --lines --count 10 --out r3 --replica achanged 2>r3.err; then
   fail "a changed replica issued credentials"
 fi
-grep -qF "entries do not hash to the tree of the" r3.err && grep -qF "the mirror was changed after it was checked" r3.err ||
+grep -qF "achanged/mirror.senim does not hold the $((e1 + 2)) entries that achanged/replica.json vouches for (changed?)" r3.err ||
   fail "unexpected refusal: $(cat r3.err)"
 [ "$(on_board)" = "$before" ] && [ ! -e r3/credentials-north.jsonl ] || fail "a refused run posted or wrote"
+# Changed before its snapshot: the follower starting finds it by hashing
+# the whole mirror (a command does not read it: docs/protocol.md §11.7).
+"$SENIM" admin follow --data areplica --once >/dev/null 2>&1
+cp -r areplica abefore
+printf "X" | dd of=abefore/mirror.senim bs=1 seek=$(($(stat -c %s abefore/mirror.senim) / 2)) conv=notrunc status=none
+if "$SENIM" admin follow --data abefore --once >r4.out 2>r4.err; then fail "a changed mirror was followed"; fi
+grep -qF "entries do not hash to the tree of the" r4.err && grep -qF "the mirror was changed after it was checked" r4.err ||
+  fail "unexpected refusal: $(cat r4.err)"
 
 # Cut off half-way: the open makes the board refuse the lists still coming.
 cut_base=$(on_board)
