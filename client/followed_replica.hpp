@@ -114,6 +114,7 @@ class FollowedReplica {
   Status load_state();
   Status rebuild_engine();
   Status check_mirror_prefix(const crypto::merkle::CompactRange& prefix) const;
+  Status check_restored_setup() const;
   Status check_passed(std::uint64_t first_new) const;
   Status commit(const std::string& note);
   Expected<protocol::BoardCheckpoint> latest_checkpoint();
