@@ -59,9 +59,8 @@ struct Session {
   std::unique_ptr<FollowedReplica> followed;  // --replica, instead of `replica`
   // What the commands before voting act on, from whichever replica synced.
   CeremonyView view() const { return followed ? ceremony_view(*followed) : ceremony_view(replica); }
-  const protocol::ElectionConfig& config() const {
-    return followed ? *followed->config() : *replica.state().config();
-  }
+  // The election, once either replica checked that this key is its authority.
+  const protocol::ElectionConfig* config = nullptr;
 };
 
 // --replica DIR: the authority's followed replica, brought up to the board
@@ -85,24 +84,26 @@ Expected<Session> start(const AdminOptions& o, bool sync = true) {
   auto board = BoardClient::connect(o.server);
   if (!board)
     return board.error();
-  Session s{std::move(*board), std::move(*key), Replica(), nullptr};
+  Session s{std::move(*board), std::move(*key), Replica(), nullptr, nullptr};
   if (sync && !o.replica.empty()) {
     auto followed = current_replica(o, s);
     if (!followed)
       return followed.error();
     s.followed = std::move(*followed);
+    s.config = s.followed->config();
   } else if (sync) {
     if (auto st = s.replica.sync(s.board); !st)
       return st.error();
     if (auto c = check_authority(s.replica.state().config(), s.key); !c)
       return c.error();
+    s.config = s.replica.state().config();
   }
   return s;
 }
 
 v1::Statement statement_for(const Session& s) {
   v1::Statement st;
-  st.set_election_id(s.config().election_id());
+  st.set_election_id(s.config->election_id());
   return st;
 }
 
@@ -323,7 +324,7 @@ int admin_credential_lines(const AdminOptions& o, Session& s, std::vector<std::s
   std::sort(districts.begin(), districts.end());
   districts.erase(std::unique(districts.begin(), districts.end()), districts.end());
   CredentialLinesPlan plan;
-  plan.election_id = s.config().election_id();
+  plan.election_id = s.config->election_id();
   plan.server = o.voter_server.empty() ? o.server : o.voter_server;
   plan.districts = std::move(districts);
   plan.count = o.count;
