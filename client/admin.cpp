@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "client/board_client.hpp"
+#include "client/ceremony_view.hpp"
 #include "client/commands.hpp"
 #include "client/common.hpp"
 #include "client/credential_lines.hpp"
@@ -56,38 +57,12 @@ struct Session {
   BoardClient board;
   protocol::SigningKey key;
   Replica replica;
+  std::unique_ptr<FollowedReplica> followed;  // --replica, instead of `replica`
+  // What the commands before voting act on, from whichever replica synced.
+  CeremonyView view() const { return followed ? ceremony_view(*followed) : ceremony_view(replica); }
+  // The election, once either replica checked that this key is its authority.
+  const protocol::ElectionConfig* config = nullptr;
 };
-
-Expected<Session> start(const AdminOptions& o, bool sync = true) {
-  auto key = load_authority(o.key);
-  if (!key)
-    return key.error();
-  auto board = BoardClient::connect(o.server);
-  if (!board)
-    return board.error();
-  Session s{std::move(*board), std::move(*key), Replica()};
-  if (sync) {
-    if (auto st = s.replica.sync(s.board); !st)
-      return st.error();
-    if (auto c = check_authority(s.replica.state().config(), s.key); !c)
-      return c.error();
-  }
-  return s;
-}
-
-v1::Statement statement_for(const Session& s) {
-  v1::Statement st;
-  st.set_election_id(s.replica.state().config()->election_id());
-  return st;
-}
-
-int post(Session& s, const v1::Statement& st, const std::string& what) {
-  auto receipt = s.board.post(post_path(st), protocol::make_entry(s.key, st));
-  if (!receipt)
-    return fail(receipt.error());
-  std::cout << what << " (board entry " << receipt->leaf_index() << ")\n";
-  return 0;
-}
 
 // --replica DIR: the authority's followed replica, brought up to the board
 // and required to pass, whose set-up names this key as the authority.
@@ -99,6 +74,46 @@ Expected<std::unique_ptr<FollowedReplica>> current_replica(const AdminOptions& o
   if (auto c = check_authority((*replica)->config(), s.key); !c)
     return c.error();
   return replica;
+}
+
+// With `sync`, the board's entries checked: by the replica named with
+// --replica (only what is new since it last looked), or by a full one.
+Expected<Session> start(const AdminOptions& o, bool sync = true) {
+  auto key = load_authority(o.key);
+  if (!key)
+    return key.error();
+  auto board = BoardClient::connect(o.server);
+  if (!board)
+    return board.error();
+  Session s{std::move(*board), std::move(*key), Replica(), nullptr, nullptr};
+  if (sync && !o.replica.empty()) {
+    auto followed = current_replica(o, s);
+    if (!followed)
+      return followed.error();
+    s.followed = std::move(*followed);
+    s.config = s.followed->config();
+  } else if (sync) {
+    if (auto st = s.replica.sync(s.board); !st)
+      return st.error();
+    if (auto c = check_authority(s.replica.state().config(), s.key); !c)
+      return c.error();
+    s.config = s.replica.state().config();
+  }
+  return s;
+}
+
+v1::Statement statement_for(const Session& s) {
+  v1::Statement st;
+  st.set_election_id(s.config->election_id());
+  return st;
+}
+
+int post(Session& s, const v1::Statement& st, const std::string& what) {
+  auto receipt = s.board.post(post_path(st), protocol::make_entry(s.key, st));
+  if (!receipt)
+    return fail(receipt.error());
+  std::cout << what << " (board entry " << receipt->leaf_index() << ")\n";
+  return 0;
 }
 
 v1::Statement statement_for(const protocol::ElectionConfig& config) {
@@ -317,7 +332,7 @@ int admin_credential_lines(const AdminOptions& o, Session& s, std::vector<std::s
   std::sort(districts.begin(), districts.end());
   districts.erase(std::unique(districts.begin(), districts.end()), districts.end());
   CredentialLinesPlan plan;
-  plan.election_id = s.replica.state().config()->election_id();
+  plan.election_id = s.config->election_id();
   plan.server = o.voter_server.empty() ? o.server : o.voter_server;
   plan.districts = std::move(districts);
   plan.count = o.count;
@@ -362,10 +377,11 @@ int admin_credentials(const AdminOptions& o) {
   auto s = start(o);
   if (!s)
     return fail(s.error());
-  const protocol::ElectionConfig& config = *s->replica.state().config();
-  if (s->replica.state().phase() != protocol::Phase::ceremony) {
+  const CeremonyView view = s->view();
+  const protocol::ElectionConfig& config = *view.config;
+  if (view.phase != protocol::Phase::ceremony) {
     return fail("credentials are issued before voting opens; the election is in phase " +
-                protocol::phase_name(s->replica.state().phase()) + " (no file was written)");
+                protocol::phase_name(view.phase) + " (no file was written)");
   }
   if (o.count == 0)
     return fail("say how many credentials to issue with --count");
@@ -382,7 +398,7 @@ int admin_credentials(const AdminOptions& o) {
     return fail("cannot create " + o.out + ": " + ec.message() + "; nothing was posted");
   if (o.lines)
     return admin_credential_lines(o, *s, districts);
-  const std::uint64_t already = s->replica.state().credential_count();
+  const std::uint64_t already = view.credentials;
   auto file_name = [&](std::uint64_t number) {
     char name[32];
     std::snprintf(name, sizeof name, "voter-%06llu.cred", static_cast<unsigned long long>(number));
@@ -456,10 +472,11 @@ int admin_register(const AdminOptions& o) {
   auto s = start(o);
   if (!s)
     return fail(s.error());
-  const protocol::ElectionConfig& config = *s->replica.state().config();
-  if (s->replica.state().phase() != protocol::Phase::ceremony) {
+  const CeremonyView view = s->view();
+  const protocol::ElectionConfig& config = *view.config;
+  if (view.phase != protocol::Phase::ceremony) {
     return fail("credentials are registered before voting opens; the election is in phase " +
-                protocol::phase_name(s->replica.state().phase()));
+                protocol::phase_name(view.phase));
   }
   std::ifstream in(o.public_keys);
   if (!in)
@@ -511,16 +528,15 @@ int admin_open(const AdminOptions& o) {
   auto s = start(o);
   if (!s)
     return fail(s.error());
-  const auto& state = s->replica.state();
-  if (state.phase() != protocol::Phase::ceremony || !state.joint_key()) {
-    return fail("voting cannot open: the election is in phase " +
-                protocol::phase_name(state.phase()) +
-                (state.joint_key() ? "" : " and not every trustee has dealt"));
+  const CeremonyView view = s->view();
+  if (view.phase != protocol::Phase::ceremony || !view.joint_key || !view.base_hash) {
+    return fail("voting cannot open: the election is in phase " + protocol::phase_name(view.phase) +
+                (view.joint_key ? "" : " and not every trustee has dealt"));
   }
   v1::Statement st = statement_for(*s);
-  st.mutable_open()->set_joint_key(to_string(state.joint_key()->bytes));
-  st.mutable_open()->set_base_hash(to_string(*state.base_hash()));
-  return post(*s, st, "voting is open; joint key " + to_hex(state.joint_key()->bytes));
+  st.mutable_open()->set_joint_key(to_string(view.joint_key->bytes));
+  st.mutable_open()->set_base_hash(to_string(*view.base_hash));
+  return post(*s, st, "voting is open; joint key " + to_hex(view.joint_key->bytes));
 }
 
 namespace {

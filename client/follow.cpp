@@ -18,7 +18,9 @@ bool transient(const Error& e) {
 }  // namespace
 
 int follow(const FollowOptions& o) {
-  const ReplicaOptions options{o.data, o.server, o.snapshot_entries, false, o.progress_every};
+  // A follower starts rarely and runs for hours: it hashes its whole mirror
+  // when it starts (docs/protocol.md §11.7), commands do not.
+  const ReplicaOptions options{o.data, o.server, o.snapshot_entries, false, o.progress_every, true};
   auto opened = FollowedReplica::open(options);
   if (!opened)
     return fail(opened.error());

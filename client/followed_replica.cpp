@@ -13,6 +13,7 @@
 #include "crypto/merkle.hpp"
 #include "crypto/merkle_compact_range.hpp"
 #include "net/log_sources.hpp"
+#include "protocol/entry.hpp"
 #include "protocol/record.hpp"
 #include "tlog/tile_reader.hpp"
 #include "witness/witness_state.hpp"
@@ -166,6 +167,36 @@ Status FollowedReplica::check_mirror_prefix(const crypto::merkle::CompactRange& 
                         options_.dir + " and follow the board again from the start");
 }
 
+// A command does not hash the mirror before the snapshot, but the restored
+// engine took the election's configuration from its first entry: that
+// entry must still be the set-up that passed check_setup (signed by the
+// authority it names), not one changed since (docs/protocol.md §11.7).
+Status FollowedReplica::check_restored_setup() const {
+  if (config() == nullptr || !report_->passed())
+    return Status::success();  // no set-up yet; a failing report is refused after
+  auto reader = protocol::RecordReader::open(mirror_->path());
+  if (!reader)
+    return reader.error();
+  auto frame = reader->read_at(protocol::kRecordHeaderBytes);
+  if (!frame)
+    return make_error(Errc::invalid_encoding, mirror_->path() + ": " + frame.error().message);
+  auto parsed = protocol::parse_entry(frame->payload);
+  Status checked =
+      parsed ? protocol::verify_entry_signature(parsed->entry) : Status(parsed.error());
+  if (checked) {
+    auto config = protocol::check_setup(*parsed);
+    checked = config ? Status::success() : Status(config.error());
+  }
+  if (!checked) {
+    return make_error(Errc::merkle_root_mismatch,
+                      mirror_->path() + ": its entry 0 is no longer the set-up it checked (" +
+                          checked.error().message +
+                          "): the mirror was changed after it was checked; remove " + options_.dir +
+                          " and follow the board again from the start");
+  }
+  return Status::success();
+}
+
 // The engine in the state of the mirror's checked entries: from the
 // snapshot, then every entry after it, checked again.
 Status FollowedReplica::rebuild_engine() {
@@ -193,13 +224,20 @@ Status FollowedReplica::rebuild_engine() {
   verifier_->set_ballots_per_batch(kBallotsPerBatch);
   snapshot_size_ = verifier_->size();
   opened_from_snapshot_ = snapshot_size_;
-  // One pass over the mirror: the frames before `from` hashed, those after
-  // checked.
+  // One pass over the mirror: the frames before `from` hashed (hash_mirror)
+  // or skipped, those after checked. docs/protocol.md §11.7 says what
+  // skipping them leaves unchecked.
   auto reader = protocol::RecordReader::open(mirror_->path());
   if (!reader)
     return reader.error();
   crypto::merkle::CompactRange prefix;
-  bool prefix_checked = false;
+  bool prefix_checked = !options_.hash_mirror;
+  if (!options_.hash_mirror) {
+    if (auto s = check_restored_setup(); !s)
+      return s;
+    if (auto s = reader->seek(from); !s)
+      return s;
+  }
   step_start_ = last_progress_ = Clock::now();
   progress_shown_ = false;
   while (true) {

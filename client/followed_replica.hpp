@@ -12,9 +12,10 @@
 //                     (v1::ReplicaState)
 //   DIR/lock          one process at a time (flock)
 //
-// Opening restores the engine from the snapshot, hashes the mirror's entries
-// before it against the snapshot's tree, and re-checks those after it: what
-// is new since the snapshot is checked, nothing else. Catching up proves the
+// Opening restores the engine from the snapshot and re-checks the mirror's
+// entries after it (a follower starting also hashes those before it against
+// the snapshot's tree): what is new since the snapshot is checked, nothing
+// else. Catching up proves the
 // board's latest checkpoint consistent with the replica's (RFC 9162), then
 // fetches the new entries, each proven to be that tree's leaf, and checks
 // them on every core.
@@ -46,6 +47,11 @@ struct ReplicaOptions {
   std::uint64_t snapshot_entries = 50'000;
   bool quiet = false;           // no progress lines on stderr
   double progress_every = 2.0;  // seconds between progress lines of a long step
+  // At open, also hash the mirror's entries before the snapshot and require
+  // the snapshot's tree (docs/protocol.md §11.7): O(entries), what `follow`
+  // does when it starts. Without it (a command's --replica), opening reads
+  // only the entries after the snapshot.
+  bool hash_mirror = false;
 };
 
 class FollowedReplica {
@@ -54,10 +60,10 @@ class FollowedReplica {
   // it), reads its files and rebuilds the engine as described above.
   // Errors: io_error (files, the lock); invalid_encoding (replica.json or
   // the snapshot damaged, the mirror shorter than replica.json says);
-  // merkle_root_mismatch (the mirror's entries are not those checked:
-  // changed); note_unverified, signature_invalid (a checkpoint in
-  // replica.json that the board key does not sign); not_authorized (an
-  // entry of the mirror fails a check).
+  // merkle_root_mismatch (the mirror's entries after the snapshot, or with
+  // hash_mirror any of them, are not those checked: changed); note_unverified, signature_invalid (a
+  // checkpoint in replica.json that the board key does not sign); not_authorized (an entry of the
+  // mirror fails a check).
   static Expected<std::unique_ptr<FollowedReplica>> open(const ReplicaOptions& options);
   ~FollowedReplica();
   FollowedReplica(const FollowedReplica&) = delete;
@@ -108,6 +114,7 @@ class FollowedReplica {
   Status load_state();
   Status rebuild_engine();
   Status check_mirror_prefix(const crypto::merkle::CompactRange& prefix) const;
+  Status check_restored_setup() const;
   Status check_passed(std::uint64_t first_new) const;
   Status commit(const std::string& note);
   Expected<protocol::BoardCheckpoint> latest_checkpoint();

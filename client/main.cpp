@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
   auto* a_status = a->add_subcommand("status", "show the board's state");
   for (auto* cmd : {a_create, a_cred, a_register, a_open, a_close, a_tally, a_result, a_status})
     server_flag(cmd, admin.server);
-  for (auto* cmd : {a_close, a_tally, a_result}) {
+  for (auto* cmd : {a_cred, a_register, a_open, a_close, a_tally, a_result}) {
     cmd->add_option("--replica", admin.replica,
                     "a replica directory kept by `senim admin follow`: check only what is new");
   }
@@ -133,9 +133,10 @@ int main(int argc, char** argv) {
       "finalize", "key ceremony, step 2: check the shares received, announce ready");
   auto* t_decrypt = t->add_subcommand(
       "decrypt", "recompute the tally from the board and post a partial decryption");
-  t_decrypt->add_option("--replica", trustee.replica,
-                        "a replica directory kept by `senim trustee follow`: check only what is "
-                        "new");
+  for (auto* cmd : {t_deal, t_final, t_decrypt}) {
+    cmd->add_option("--replica", trustee.replica,
+                    "a replica directory kept by `senim trustee follow`: check only what is new");
+  }
   auto* t_follow = add_follow(t);
   for (auto* cmd : {t_box, t_deal, t_final, t_decrypt}) {
     server_flag(cmd, trustee.server);

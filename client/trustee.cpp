@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "client/board_client.hpp"
+#include "client/ceremony_view.hpp"
 #include "client/commands.hpp"
 #include "client/common.hpp"
 #include "client/followed_replica.hpp"
@@ -48,6 +49,8 @@ struct TrusteeSession {
   std::string election_id;
   std::string state_path;
   SecretProgress progress;
+  // What the ceremony's steps act on, from whichever replica synced.
+  CeremonyView view() const { return followed ? ceremony_view(*followed) : ceremony_view(replica); }
 };
 
 Expected<protocol::SigningKey> load_trustee_key(const std::string& path,
@@ -184,16 +187,6 @@ Status post(TrusteeSession& s, const v1::Statement& st) {
   return Status::success();
 }
 
-// Dealer i's deal as posted on the board.
-std::optional<v1::TrusteeDeal> find_deal(const Replica& r, std::uint32_t dealer) {
-  for (const auto& bytes : r.entries()) {
-    auto e = protocol::parse_entry(bytes);
-    if (e && e->statement.has_deal() && e->statement.deal().trustee() == dealer)
-      return e->statement.deal();
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 int trustee_keygen(const TrusteeOptions& o) {
@@ -299,13 +292,13 @@ int trustee_deal(const TrusteeOptions& o) {
   auto s = start(o);
   if (!s)
     return fail(s.error());
-  const auto& state = s->replica.state();
-  if (state.phase() != protocol::Phase::ceremony) {
-    return fail("the ceremony is over (phase " + protocol::phase_name(state.phase()) + ")");
+  const CeremonyView view = s->view();
+  if (view.phase != protocol::Phase::ceremony) {
+    return fail("the ceremony is over (phase " + protocol::phase_name(view.phase) + ")");
   }
-  if (state.deals()[s->index - 1])
+  if (view.dealt(s->index))
     return fail("trustee " + std::to_string(s->index) + " has already dealt");
-  const auto& config = *state.config();
+  const auto& config = *view.config;
   // Keep the polynomial before posting: after the deal is on the board, the
   // trustee needs f(t) for its own share.
   auto polynomial = crypto::SecretPolynomial::random(config.ceremony.threshold);
@@ -336,15 +329,15 @@ int trustee_finalize(const TrusteeOptions& o) {
   auto s = start(o);
   if (!s)
     return fail(s.error());
-  const auto& state = s->replica.state();
-  const auto& config = *state.config();
-  if (state.phase() != protocol::Phase::ceremony)
+  const CeremonyView view = s->view();
+  const auto& config = *view.config;
+  if (view.phase != protocol::Phase::ceremony)
     return fail("the ceremony is over");
-  if (state.trustee_ready(s->index))
+  if (view.is_ready(s->index))
     return fail("trustee " + std::to_string(s->index) + " is already ready");
   std::string waiting;
   for (std::uint32_t i = 1; i <= config.ceremony.trustees; ++i) {
-    if (!state.deals()[i - 1])
+    if (!view.dealt(i))
       waiting += " " + std::to_string(i);
   }
   if (!waiting.empty())
@@ -365,7 +358,7 @@ int trustee_finalize(const TrusteeOptions& o) {
   // §6.5, rule 3: x_t sums the shares of the dealers in Q only (the same Q
   // the board and the verifier compute), this trustee's own f_t(t) included
   // if it is one of them.
-  const std::vector<crypto::DealerCommitment>& qualified = state.qualification().qualified;
+  const std::vector<crypto::DealerCommitment>& qualified = view.qualified;
   std::vector<crypto::Scalar> shares;
   shares.reserve(qualified.size());
   for (const crypto::DealerCommitment& dealer : qualified) {
@@ -374,8 +367,7 @@ int trustee_finalize(const TrusteeOptions& o) {
       shares.push_back(polynomial.evaluate(i));
       continue;
     }
-    const auto deal = find_deal(s->replica, i);
-    const std::string& box = deal->encrypted_shares(static_cast<int>(s->index - 1));
+    const std::string& box = view.deals[i - 1]->encrypted_shares(static_cast<int>(s->index - 1));
     auto share = crypto::open_share(as_bytes(box), i, s->index, s->box);
     Status good = share ? crypto::verify_share(dealer, s->index, *share) : Status(share.error());
     if (!good) {
@@ -410,13 +402,12 @@ int trustee_finalize(const TrusteeOptions& o) {
   if (auto w = write_message_file(s->state_path, s->progress.file, Secrecy::secret_file, true); !w)
     return fail(w.error());
   v1::Statement st = statement_for(*s);
-  *st.mutable_ready() =
-      protocol::make_ready(config, s->index, *x, state.trustee_public_keys()[s->index - 1]);
+  *st.mutable_ready() = protocol::make_ready(config, s->index, *x, view.trustee_keys[s->index - 1]);
   if (auto p = post(*s, st); !p)
     return fail(p.error());
   std::cout << "trustee " << s->index
             << " checked every share it received and holds its key share\n"
-            << "joint election key " << to_hex(state.joint_key()->bytes) << "\n";
+            << "joint election key " << to_hex(view.joint_key->bytes) << "\n";
   return 0;
 }
 

@@ -83,6 +83,13 @@ Expected<std::optional<Frame>> RecordReader::next() {
   return frame;
 }
 
+Status RecordReader::seek(std::uint64_t offset) {
+  if (offset < kRecordHeaderBytes || fseeko(file_.get(), static_cast<off_t>(offset), SEEK_SET) != 0)
+    return io("cannot seek in record " + path_ + " to offset " + std::to_string(offset));
+  offset_ = offset;
+  return Status::success();
+}
+
 Expected<Frame> RecordReader::read_at(std::uint64_t offset) {
   if (!random_access_) {
     random_access_.reset(std::fopen(path_.c_str(), "rb"));

@@ -43,6 +43,10 @@ class RecordReader {
   // Reads the frame at `offset` (from an earlier Frame::offset) without
   // disturbing the sequential position.
   Expected<Frame> read_at(std::uint64_t offset);
+  // Moves the sequential position to `offset`, which must be a frame's
+  // (from an earlier Frame::offset, or the end of the frames): next() then
+  // reads on from there, without reading the frames before it.
+  Status seek(std::uint64_t offset);
 
  private:
   struct Close {

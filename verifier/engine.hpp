@@ -89,6 +89,14 @@ class Engine {
   std::vector<std::uint64_t> credentials_per_district() const;
   // Each trustee's public key share X_t (§6.5), once the ceremony derived them.
   const std::vector<crypto::Element>& trustee_keys() const { return trustee_keys_; }
+  // The key ceremony as checked (§6.5): each trustee's first deal, who
+  // announced ready, and, once every trustee dealt, the qualified dealers Q
+  // (empty before), K and the base hash.
+  const std::vector<std::optional<v1::TrusteeDeal>>& deals() const { return deals_raw_; }
+  const std::vector<bool>& ready() const { return ready_; }
+  protocol::Qualification qualification() const;
+  const std::optional<crypto::Element>& joint_key() const { return joint_key_; }
+  const std::optional<Hash32>& base_hash() const { return base_hash_; }
 
   // engine_snapshot.cpp: the engine's state, to resume from
   // (verifier/snapshot.hpp). save() is called between entries, with every

@@ -150,11 +150,18 @@ void Engine::on_deal(std::uint64_t leaf, const protocol::ParsedEntry& e) {
     compute_keys(leaf);
 }
 
-void Engine::compute_keys(std::uint64_t leaf) {
+protocol::Qualification Engine::qualification() const {
   std::vector<Expected<crypto::DealerCommitment>> verdicts;
-  for (const auto& d : deals_)
+  for (const auto& d : deals_) {
+    if (!d)
+      return {};  // §6.5: Q is decided once every trustee dealt
     verdicts.push_back(*d);
-  const protocol::Qualification q = protocol::qualify_dealers(verdicts);
+  }
+  return protocol::qualify_dealers(verdicts);
+}
+
+void Engine::compute_keys(std::uint64_t leaf) {
+  const protocol::Qualification q = qualification();
   report_.item(Check::joint_key);
   auto keys = protocol::ceremony_keys(*config_, q);
   if (!keys) {

@@ -146,20 +146,29 @@ step "the authority creates the election"
 "$SENIM" admin create --key authority.key --manifest manifest.json \
   --trustee trustee-1.key.pub --trustee trustee-2.key.pub --trustee trustee-3.key.pub --threshold 2
 
+# With ADMIN_REPLICA (and TRUSTEE_REPLICA_PREFIX), every step from the deals
+# on checks only what is new since its replica last looked at the board
+# (docs/operator-guide.md "Replicas that keep up").
+ADMIN_REPLICA_ARGS=()
+[ -n "${ADMIN_REPLICA:-}" ] && ADMIN_REPLICA_ARGS=(--replica "$ADMIN_REPLICA")
+trustee_replica_args() { [ -n "${TRUSTEE_REPLICA_PREFIX:-}" ] && echo "--replica $TRUSTEE_REPLICA_PREFIX-$1"; }
+
 step "key ceremony: every trustee deals, then checks what it received"
 DEALERS=()
 for t in 1 2 3; do
-  "$SENIM" trustee deal --key "trustee-$t.key" >"logs/deal-$t.log" 2>&1 &
+  # shellcheck disable=SC2046 # the replica's path has no spaces
+  "$SENIM" trustee deal --key "trustee-$t.key" $(trustee_replica_args "$t") >"logs/deal-$t.log" 2>&1 &
   DEALERS+=($!)
 done
 for pid in "${DEALERS[@]}"; do wait "$pid"; done
 cat logs/deal-*.log
-for t in 1 2 3; do "$SENIM" trustee finalize --key "trustee-$t.key"; done
+# shellcheck disable=SC2046
+for t in 1 2 3; do "$SENIM" trustee finalize --key "trustee-$t.key" $(trustee_replica_args "$t"); done
 
 step "the authority issues $VOTERS credentials and opens the vote"
 if declare -F before_credentials >/dev/null; then before_credentials; fi
-"$SENIM" admin credentials --key authority.key --count "$VOTERS" --out credentials
-"$SENIM" admin open --key authority.key
+"$SENIM" admin credentials --key authority.key --count "$VOTERS" --out credentials "${ADMIN_REPLICA_ARGS[@]}"
+"$SENIM" admin open --key authority.key "${ADMIN_REPLICA_ARGS[@]}"
 # A caller may start replicas that follow the voting here (tests/e2e/replica_test.sh).
 if declare -F after_open >/dev/null; then after_open; fi
 
@@ -255,12 +264,6 @@ grep -l "challenged:" logs/voter-*.log | head -n1 | xargs -r sed -n '/challenged
 
 # A caller (the end-to-end test) may probe the open election here.
 if declare -F while_voting >/dev/null; then while_voting; fi
-
-# With ADMIN_REPLICA (and TRUSTEE_REPLICA_PREFIX), the steps check only
-# what is new since their followed replicas (docs/operator-guide.md).
-ADMIN_REPLICA_ARGS=()
-[ -n "${ADMIN_REPLICA:-}" ] && ADMIN_REPLICA_ARGS=(--replica "$ADMIN_REPLICA")
-trustee_replica_args() { [ -n "${TRUSTEE_REPLICA_PREFIX:-}" ] && echo "--replica $TRUSTEE_REPLICA_PREFIX-$1"; }
 
 step "the authority closes the vote and posts the encrypted tally"
 if declare -F close_vote >/dev/null; then close_vote; else

@@ -57,15 +57,18 @@ std::unique_ptr<client::FollowedReplica> open(const client::ReplicaOptions& o) {
   return std::move(*r);
 }
 
-void flip_byte(const std::string& path, std::uint64_t from_end) {
+void flip_byte_at(const std::string& path, std::streamoff at) {
   std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
-  f.seekg(0, std::ios::end);
-  const auto at = static_cast<std::streamoff>(f.tellg()) - static_cast<std::streamoff>(from_end);
   f.seekg(at);
   char c = 0;
   f.get(c);
   f.seekp(at);
   f.put(static_cast<char>(c ^ 0x01));
+}
+
+void flip_byte(const std::string& path, std::uint64_t from_end) {
+  const auto size = static_cast<std::streamoff>(std::filesystem::file_size(path));
+  flip_byte_at(path, size - static_cast<std::streamoff>(from_end));
 }
 
 }  // namespace
@@ -151,12 +154,48 @@ TEST_CASE("a followed replica whose files were changed is refused, naming what")
   REQUIRE(open(board.options())->catch_up(true));
   const std::string dir = board.options().dir;
 
-  SECTION("an entry of the mirror") {
+  SECTION("an entry of the mirror before the snapshot: found by a follower starting") {
+    flip_byte(dir + "/mirror.senim", 40);
+    client::ReplicaOptions hashing = board.options();
+    hashing.hash_mirror = true;
+    auto r = client::FollowedReplica::open(hashing);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == Errc::merkle_root_mismatch);
+    CHECK_THAT(r.error().message,
+               Catch::Contains("its first 11 entries do not hash to the tree of the 11 entries its "
+                               "snapshot checked: the mirror was changed after it was checked"));
+    // A command's open reads no entry before the snapshot (docs/protocol.md
+    // §11.7): it does not see this change.
+    auto command = open(board.options());
+    CHECK(command->opened_from_snapshot() == 11);
+    CHECK(command->rechecked_at_open() == 0);
+  }
+  SECTION("the set-up, entry 0, which the restored engine reads: found by every open") {
+    // A byte near the end of entry 0 (its authority's signature): the
+    // configuration it gives is the same, so the snapshot still restores.
+    std::ifstream in(dir + "/mirror.senim", std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(protocol::kRecordHeaderBytes) + 1);
+    unsigned char length[4] = {};
+    in.read(reinterpret_cast<char*>(length), 4);
+    const std::streamoff end =
+        static_cast<std::streamoff>(protocol::kRecordHeaderBytes) + 5 +
+        ((std::streamoff{length[0]} << 24) | (length[1] << 16) | (length[2] << 8) | length[3]);
+    flip_byte_at(dir + "/mirror.senim", end - 10);
+    auto r = client::FollowedReplica::open(board.options());
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == Errc::merkle_root_mismatch);
+    CHECK_THAT(r.error().message,
+               Catch::Contains("its entry 0 is no longer the set-up it checked"));
+  }
+  SECTION("an entry of the mirror after the snapshot: found by every open") {
+    board.vote(2);
+    board.publish(board.b->entries());
+    REQUIRE(open(board.options())->catch_up(false));  // 12 entries, the snapshot at 11
     flip_byte(dir + "/mirror.senim", 40);
     auto r = client::FollowedReplica::open(board.options());
     REQUIRE_FALSE(r);
     CHECK(r.error().code == Errc::merkle_root_mismatch);
-    CHECK_THAT(r.error().message, Catch::Contains("the mirror was changed after it was checked"));
+    CHECK_THAT(r.error().message, Catch::Contains("does not hold the 12 entries that"));
   }
   SECTION("the snapshot") {
     flip_byte(dir + "/snapshot.bin", 100);

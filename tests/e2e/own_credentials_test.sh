@@ -62,7 +62,11 @@ for v in 1 2 3; do
 done
 grep -q '"seed"' voter-1.cred
 ! grep -q "seed" public-keys.txt
-"$SENIM" admin register --key authority.key --public-keys public-keys.txt
+# Registered and opened with the authority's replica (--replica): each
+# command checks only what the board holds beyond it.
+"$SENIM" admin register --key authority.key --public-keys public-keys.txt --replica areplica 2>reg.err
+grep -qE "^replica areplica: ([0-9]+) entries checked \(0 from its snapshot, 0 from its mirror, \1 new from the board\)$" reg.err ||
+  { echo "FAIL: register --replica: $(cat reg.err)" >&2; exit 1; }
 # A key listed twice is refused, and nothing is posted.
 cp public-keys.txt twice.txt
 head -n1 public-keys.txt >>twice.txt
@@ -70,7 +74,10 @@ if "$SENIM" admin register --key authority.key --public-keys twice.txt 2>err.txt
   echo "FAIL: a duplicate key was registered" >&2; exit 1
 fi
 grep -q "listed twice" err.txt
-"$SENIM" admin open --key authority.key
+"$SENIM" admin open --key authority.key --replica areplica 2>open.err
+registered=$(sed -n 's/^replica areplica: \([0-9]*\) entries.*/\1/p' reg.err)
+grep -qF "replica areplica: $((registered + 1)) entries checked (0 from its snapshot, $registered from its mirror, 1 new from the board)" open.err ||
+  { echo "FAIL: open --replica: $(cat open.err)" >&2; exit 1; }
 
 "$SENIM" vote --yes --credential voter-1.cred --choose q=yes
 # Voter 2 changes their mind once, the most the manifest allows (§9.6); a

@@ -91,6 +91,7 @@ while_voting() {
 close_vote() {
   step "the close is posted before any check, even when the check then fails"
   cp -r "$ADMIN_REPLICA" replica-changed
+  rm -f replica-changed/snapshot.bin  # the changed entry is then one the close's check reads
   local bytes
   bytes=$(stat -c %s replica-changed/mirror.senim)
   printf 'X' | dd of=replica-changed/mirror.senim bs=1 seek=$((bytes - 40)) conv=notrunc status=none
@@ -139,8 +140,21 @@ changed() {  # changed NAME: a copy of the authority's replica
 changed r-mirror
 printf 'X' | dd of=r-mirror/mirror.senim bs=1 seek=$(($(stat -c %s r-mirror/mirror.senim) - 40)) \
   conv=notrunc status=none
+# An entry before the snapshot: a follower starting hashes the whole mirror
+# and finds it; a command reads only what follows the snapshot, and does not
+# (docs/protocol.md §11.7).
 refuses "entries do not hash to the tree of the $size entries its snapshot checked: the mirror was changed" \
-  "$SENIM" admin result --key authority.key --replica r-mirror
+  "$SENIM" admin follow --data r-mirror --once
+"$SENIM" admin result --key authority.key --replica r-mirror >/dev/null 2>r-mirror.err
+grep -qF "entries checked ($size from its snapshot, 0 from its mirror, 0 new from the board)" r-mirror.err ||
+  { cat r-mirror.err; fail "a command read the mirror before its snapshot"; }
+# An entry after the snapshot: every open checks it again, and refuses.
+changed r-tail
+rm r-tail/snapshot.bin
+printf 'X' | dd of=r-tail/mirror.senim bs=1 seek=$(($(stat -c %s r-tail/mirror.senim) - 40)) \
+  conv=notrunc status=none
+refuses "does not hold the $size entries that r-tail/replica.json vouches for (changed?)" \
+  "$SENIM" admin result --key authority.key --replica r-tail
 changed r-snapshot
 printf 'X' | dd of=r-snapshot/snapshot.bin bs=1 seek=100 conv=notrunc status=none
 refuses "its hash does not match its contents (damaged)" \
