@@ -77,11 +77,11 @@ struct VoteOptions {
   std::vector<std::string> choose;  // CONTEST=OPTION[,OPTION…] or CONTEST=blank
   bool challenge = false;           // challenge instead of casting
   bool challenge_first = false;     // challenge one ballot, then cast a fresh one
-  std::uint64_t line = 0;           // the credential is this line of a file of lines (0: whole file)
-  std::string receipt;              // default: CREDENTIAL.tlog-proof (CREDENTIAL.LINE.tlog-proof)
-  std::string lang = "en";          // the voter's language (main.cpp: --lang, else the environment)
-  bool show_download = false;       // print the bytes downloaded on stderr
-  bool yes = false;                 // cast without showing the choices back for confirmation
+  std::uint64_t line = 0;      // the credential is this line of a file of lines (0: whole file)
+  std::string receipt;         // default: CREDENTIAL.tlog-proof (CREDENTIAL.LINE.tlog-proof)
+  std::string lang = "en";     // the voter's language (main.cpp: --lang, else the environment)
+  bool show_download = false;  // print the bytes downloaded on stderr
+  bool yes = false;            // cast without showing the choices back for confirmation
 };
 
 int vote(const VoteOptions& o);
