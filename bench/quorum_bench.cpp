@@ -66,6 +66,10 @@ int main(int argc, char** argv) {
                  "connections posting ballots in parallel (one is sequential: a slow answer "
                  "makes the schedule slip)")
       ->check(CLI::Range(1U, 256U));
+  unsigned witness_threads = 1;
+  app.add_option("--witness-threads", witness_threads,
+                 "threads each witness checks ballots on (senim witness serve --threads)")
+      ->check(CLI::Range(1U, 64U));
   CLI11_PARSE(app, argc, argv);
   if (sodium_init() < 0)
     return 1;
@@ -85,7 +89,8 @@ int main(int argc, char** argv) {
   for (const char* name : {"w1", "w2", "w3"}) {
     witnesses.push_back(
         std::make_unique<senim::test::WitnessProcess>(SENIM_BINARY, dir.path(), name));
-    witnesses.back()->start(senim::tlog::format_vkey(*vkey), server.url());
+    witnesses.back()->start(senim::tlog::format_vkey(*vkey), server.url(),
+                            {"--threads", std::to_string(witness_threads)});
     policy += witnesses.back()->policy_line();
   }
   plan.manifest.set_witness_policy(policy + "group observers 2 w1 w2 w3\nquorum observers\n");
