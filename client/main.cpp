@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   v->add_option("--line", vote_options.line,
                 "the credential is this line (from 1) of a district's file of lines")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
   v->add_option("--server", vote_options.server,
                 "the board's URL (default: the one in the credential)");
   v->add_option("--choose", vote_options.choose,
@@ -214,7 +214,7 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   c->add_option("--line", check_options.line,
                 "with --credential: the credential is this line of a file of lines")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
   c->add_option("--evidence-out", check_options.evidence_out,
                 "where to write fork evidence if the board is caught showing two logs (a "
                 "directory, created if missing; default: beside the receipt, as "

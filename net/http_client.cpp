@@ -137,10 +137,6 @@ Expected<HttpResponse> HttpClient::request(bool post, std::string_view target,
         disconnect();
         return io("cannot connect to " + url_.host + ":" + std::to_string(url_.port), ec);
       }
-      // A request is written whole at once; Nagle's algorithm would hold
-      // its last segment back until the server's delayed ACK (~40 ms per
-      // request on Linux loopback, measured with `admin credentials`).
-      c.stream.socket().set_option(tcp::no_delay(true), ec);
       c.open = true;
     }
     beast::error_code ec =

@@ -121,9 +121,6 @@ void HttpListener::admit(tcp::socket socket) {
     return;
   }
   service.metrics.connection_accepted();
-  // Answers are written whole: without this, Nagle's algorithm holds the
-  // last segment of a large one until the client's delayed ACK (~40 ms).
-  socket.set_option(tcp::no_delay(true), ec);
   std::make_shared<HttpSession>(std::move(socket), service, std::move(admission.slot),
                                 peer.address().to_string())
       ->start();
