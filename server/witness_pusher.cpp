@@ -190,11 +190,12 @@ void WitnessPusher::serve(Witness& w) {
       w.round_done = number;
       continue;
     }
+    const auto started = Clock::now();
     const Status outcome = push(w, checkpoint);
     const std::lock_guard lock(mutex_);
     if (outcome)
       w.round_done = number;
-    note_outcome(w, outcome, checkpoint.checkpoint.size);
+    note_outcome(w, outcome, checkpoint.checkpoint.size, started);
   }
 }
 
@@ -270,7 +271,8 @@ Status WitnessPusher::post(Witness& w, const protocol::BoardCheckpoint& checkpoi
   return make_error(Errc::note_unverified, where + " answered 200 without its cosignature");
 }
 
-void WitnessPusher::note_outcome(Witness& w, const Status& outcome, std::uint64_t size) {
+void WitnessPusher::note_outcome(Witness& w, const Status& outcome, std::uint64_t size,
+                                 Clock::time_point started) {
   WitnessProgress& p = w.progress;
   if (outcome) {
     const bool first = p.pushes == 0 || !p.last_error.empty();
@@ -278,7 +280,12 @@ void WitnessPusher::note_outcome(Witness& w, const Status& outcome, std::uint64_
     p.cosigned_size = size;
     p.last_error.clear();
     w.backoff = std::chrono::milliseconds(0);
-    w.next_attempt = Clock::now() + options_.interval;
+    // At most one push per interval, counted from this one's start: a
+    // witness that took most of the interval to check the new entries is
+    // asked again as soon as the interval is over, not an interval after
+    // its answer (that wait added a whole interval to every receipt's
+    // delay to a quorum; docs/performance.md, "Witnesses").
+    w.next_attempt = started + options_.interval;
     if (first)
       log_("witness " + p.name + ": cosigned size " + std::to_string(size));
     return;

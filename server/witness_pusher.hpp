@@ -7,7 +7,8 @@
 // last round did not, a round takes the latest one; every witness that is
 // free pushes that same checkpoint (so that a quorum can cosign one size),
 // and a witness still busy or backing off takes the round current when it
-// is ready. Nothing queues: memory is one checkpoint per witness. A witness
+// is ready, and at most once per `interval` counted from its last push's
+// start. Nothing queues: memory is one checkpoint per witness. A witness
 // that fails is retried after 1 s, 2 s, … up to `max_backoff`; each request
 // has `timeout` for connecting, sending and answering.
 //
@@ -71,7 +72,8 @@ class WitnessPusher {
   // One push of `checkpoint`, with the 409 retry; an error says why it failed.
   Status push(Witness& witness, const protocol::BoardCheckpoint& checkpoint);
   Status post(Witness& witness, const protocol::BoardCheckpoint& checkpoint, bool& retry);
-  void note_outcome(Witness& witness, const Status& outcome, std::uint64_t size);
+  void note_outcome(Witness& witness, const Status& outcome, std::uint64_t size,
+                    std::chrono::steady_clock::time_point started);
 
   Board& board_;
   PushOptions options_;

@@ -201,6 +201,40 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "a witness that answers slowly is pushed to once a second counted from each push's start, "
+    "not a second after its answer",
+    "[server][witness]") {
+  // A witness that takes 0.9 s to check each second's entries (a busy
+  // one): spaced from the answer, its pushes would be ≥ 1.9 s apart and
+  // every receipt would wait that much longer for a quorum.
+  std::unique_ptr<StubWitness> w1;
+  ElectionFixture f(24, 2, 2, false, [&](const senim::tlog::VerifierKey& board) {
+    w1 = std::make_unique<StubWitness>("w1.observers.example", board);
+    w1->set_mode(StubWitness::Mode::slow);
+    w1->set_delay(std::chrono::milliseconds(900));
+    return witness_line("w1", *w1) + "quorum w1\n";
+  });
+  f.builder->prepare();
+  f.post_range(0, f.builder->entries().size());
+  // One ballot every 200 ms for about 5 s: a new checkpoint is always there.
+  for (std::uint32_t v = 0; v < 24; ++v) {
+    f.builder->cast(v, senim::protocol::BallotChoices{{{1U, 0U}}});
+    f.post_range(f.builder->entries().size() - 1, f.builder->entries().size());
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  const auto requests = w1->requests();
+  REQUIRE(requests.size() >= 4);
+  for (std::size_t i = 1; i < requests.size(); ++i) {
+    const auto gap = requests[i].at - requests[i - 1].at;
+    INFO("push " << i << " came "
+                 << std::chrono::duration_cast<std::chrono::milliseconds>(gap).count()
+                 << " ms after the one before");
+    CHECK(gap >= std::chrono::milliseconds(900));
+    CHECK(gap < std::chrono::milliseconds(1600));
+  }
+}
+
 TEST_CASE("a witness's 409 tells the board the size it cosigned, and the push is made again",
           "[server][witness]") {
   std::unique_ptr<StubWitness> w1;
