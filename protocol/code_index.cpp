@@ -17,11 +17,14 @@ void BallotLedger::add(std::uint64_t leaf, const ParsedEntry& entry) {
   if (!st.has_ballot() && !st.has_challenge())
     return;
   // §9.6: a later ballot of the same credential, while voting, replaces the
-  // one before it (a challenge replaces nothing: it is never counted).
-  auto [latest, first] = latest_of_signer_.try_emplace(entry.entry.signer(), ballots_.size());
-  if (!first && st.has_ballot() && voting_)
-    ballots_[latest->second].facts.superseded = true;
-  latest->second = ballots_.size();
+  // one before it. A challenge is never counted, so it neither replaces a
+  // ballot nor is the one a later ballot replaces.
+  if (st.has_ballot()) {
+    auto [latest, first] = latest_of_signer_.try_emplace(entry.entry.signer(), ballots_.size());
+    if (!first && voting_)
+      ballots_[latest->second].facts.superseded = true;
+    latest->second = ballots_.size();
+  }
   IndexedBallot ballot;
   ballot.code = entry_tracking_code(entry);
   ballot.leaf = leaf;

@@ -86,24 +86,26 @@ TEST_CASE("the ledger judges each ballot by the rule of GET /v1/ballots") {
   ledger.add(1, entry(Kind::other, "authority"));
   ledger.add(2, entry(Kind::ballot, "alice", 1));
   ledger.add(3, entry(Kind::challenge, "bob", 2));
-  ledger.add(4, entry(Kind::ballot, "bob", 3));  // after a challenge: replaces nothing
-  ledger.add(5, entry(Kind::ballot, "alice", 4));
-  ledger.add(6, entry(Kind::ballot, "alice", 5, "another-election"));  // not this election's
+  ledger.add(4, entry(Kind::ballot, "bob", 3));       // after a challenge: replaces nothing
+  ledger.add(5, entry(Kind::challenge, "alice", 4));  // between alice's two ballots
+  ledger.add(6, entry(Kind::ballot, "alice", 5));
+  ledger.add(7, entry(Kind::ballot, "alice", 6, "another-election"));  // not this election's
   SECTION("while voting, every ballot is cast") {
     const auto s = states(ledger);
     CHECK(s == std::map<std::uint64_t, std::string>{
-                   {2, "cast"}, {3, "challenged"}, {4, "cast"}, {5, "cast"}});
+                   {2, "cast"}, {3, "challenged"}, {4, "cast"}, {5, "challenged"}, {6, "cast"}});
   }
   SECTION("after the tally, a replaced ballot is superseded and the last counted") {
-    ledger.add(7, entry(Kind::close, "authority"));
-    ledger.add(8, entry(Kind::ballot, "bob", 6));  // after the close: replaces nothing
-    ledger.add(9, entry(Kind::tally, "authority"));
+    ledger.add(8, entry(Kind::close, "authority"));
+    ledger.add(9, entry(Kind::ballot, "bob", 7));  // after the close: replaces nothing
+    ledger.add(10, entry(Kind::tally, "authority"));
     const auto s = states(ledger);
-    CHECK(s.at(2) == "superseded");
+    CHECK(s.at(2) == "superseded");  // the challenge at 5 did not stand in for it
     CHECK(s.at(3) == "challenged");
     CHECK(s.at(4) == "counted");
-    CHECK(s.at(5) == "counted");
-    CHECK(s.count(6) == 0);
+    CHECK(s.at(5) == "challenged");
+    CHECK(s.at(6) == "counted");
+    CHECK(s.count(7) == 0);
   }
   SECTION("a ballot is found by the code of its statement, a challenge by the ballot it opens") {
     const auto ballots = ledger.ballots();
