@@ -341,17 +341,28 @@ const SenimReceipt = (() => {
     return new Uint8Array(await response.arrayBuffer());
   }
 
+  // A partial tile or bundle may be gone once the full one at its place is
+  // written (§11.5): then the full one's first hashes or entries serve.
+  async function getTileBytes(base, width) {
+    if (width === 256) return { bytes: await getBytes(base), full: true };
+    try {
+      return { bytes: await getBytes(base + widthSuffix(width)), full: false };
+    } catch (e) {
+      return { bytes: await getBytes(base), full: true };
+    }
+  }
+
   // A tree of `size` leaves read from its tiles; each tile fetched once.
   function tiledTree(size) {
     const tiles = new Map();
     async function tile(level, n) {
       const count = Math.floor(size / 256 ** level);  // nodes at tree height 8·level
       const width = Math.min(256, count - n * 256);
-      const path = "tile/" + level + "/" + tileIndexPath(n) + widthSuffix(width);
+      const path = "tile/" + level + "/" + tileIndexPath(n);
       if (!tiles.has(path)) {
-        const bytes = await getBytes(path);
-        if (bytes.length !== 32 * width) throw new Refusal("proof_bad_tile", { path });
-        tiles.set(path, bytes);
+        const got = await getTileBytes(path, width);
+        if (got.bytes.length !== 32 * (got.full ? 256 : width)) throw new Refusal("proof_bad_tile", { path });
+        tiles.set(path, got.bytes.slice(0, 32 * width));
       }
       return tiles.get(path);
     }
@@ -394,8 +405,9 @@ const SenimReceipt = (() => {
     // The entries of bundle n: big-endian uint16 lengths, each followed by its entry.
     async function bundle(n) {
       const width = Math.min(256, size - n * 256);
-      const path = "tile/entries/" + tileIndexPath(n) + widthSuffix(width);
-      const bytes = await getBytes(path);
+      const path = "tile/entries/" + tileIndexPath(n);
+      const got = await getTileBytes(path, width);
+      const bytes = got.bytes;
       const entries = [];
       let at = 0;
       while (at < bytes.length) {
@@ -405,8 +417,8 @@ const SenimReceipt = (() => {
         entries.push(bytes.slice(at + 2, at + 2 + length));
         at += 2 + length;
       }
-      if (entries.length !== width) throw new Refusal("proof_bad_tile", { path });
-      return entries;
+      if (entries.length !== (got.full ? 256 : width)) throw new Refusal("proof_bad_tile", { path });
+      return entries.slice(0, width);
     }
     return { path: (m) => path(m, 0, size), bundle };
   }

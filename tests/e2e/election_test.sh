@@ -293,5 +293,18 @@ code=$(sed -n 's/^tracking code \([0-9A-Z-]*\): .*/\1/p' check-offline.log)
 [ -n "$code" ] || { echo "FAIL: the offline check names no tracking code and state" >&2; exit 1; }
 "$SENIM" check --record record.senim --code "$code" | tee check-code.log
 grep -q "tracking code $code is entry" check-code.log || { echo "FAIL: the look-up by code" >&2; exit 1; }
+# The mirror's code index (docs/protocol.md §11.5) says the same: that code
+# at that entry, in the same state as the record, in the bucket of its
+# first three symbols; and the descriptor counts the buckets written.
+entry=$(sed -n "s/^tracking code $code is entry \([0-9]*\) .*/\1/p" check-code.log)
+state=$(sed -n "s/^tracking code $code: \([a-z]*\).*/\1/p" check-offline.log)
+line=$(grep -F "{\"short_code\":\"$code\"," "mirror/v1/code-index/${code:0:3}.json") ||
+  { echo "FAIL: $code is not in the mirror's code index" >&2; exit 1; }
+grep -q "\"leaf_index\":$entry,\"state\":\"$state\"}" <<<"$line" ||
+  { echo "FAIL: the mirror's index says $line; the record: entry $entry, $state" >&2; exit 1; }
+buckets=$(find mirror/v1/code-index -name '???.json' | wc -l)
+grep -q "\"buckets\":$buckets}" mirror/v1/code-index/index.json ||
+  { echo "FAIL: the index's descriptor does not count its $buckets buckets" >&2; exit 1; }
+echo "the mirror's code index agrees with the record: $line"
 refuses "cannot read the record" "$SENIM" check "$CRED.tlog-proof" --record tampered-nothing.senim
 echo "end-to-end test passed"
