@@ -232,7 +232,7 @@ async function loadCheckpoint() {
   let cosigned = t("no_cosignatures");
   if (parsed && parsed.cosigners) {
     try {
-      const judged = await SenimReceipt.judgeCosignatures(parsed, page.election.manifest.witness_policy || "");
+      const judged = await SenimReceipt.judgeCosignatures(parsed, page.election.manifest.witness_policy || "", groupText);
       cosigned = judged.none ? t("quorum_none") : t(judged.met ? "quorum_met" : "quorum_not_met", {
         k: judged.valid.length, n: judged.total, names: judged.valid.join(", ") || "—", quorum: judged.quorum,
       });
@@ -318,7 +318,8 @@ async function search(event) {
     const b = found.body;
     const proof = page.election ? await proveBallot(b) : { ok: false, message: t("missing", { what: t("what_manifest") }) };
     const parts = [
-      el("p", { class: proof.ok ? "found" : "refused" }, t("found_at", { code: b.short_code, entry: number(b.leaf_index) })),
+      el("p", { class: proof.ok ? "found" : "refused" },
+        t(proof.ok ? "found_at" : "answer_claims", { code: b.short_code, entry: number(b.leaf_index) })),
       el("p", { id: "ballot-proof", "data-proof": proof.ok ? "verified" : "refused", class: proof.ok ? "" : "refused", role: proof.ok ? "status" : "alert" },
         (proof.ok ? "✓ " : "✗ ") + proof.message),
     ];
@@ -373,7 +374,7 @@ async function checkReceipt(file) {
   }
   try {
     const shown = await SenimReceipt.check(textOf, { origin: page.election.log_origin, boardKey: page.election.board_key,
-      policy: page.election.manifest.witness_policy || "" });
+      policy: page.election.manifest.witness_policy || "", groupText });
     const parts = [el("p", { class: "verdict" }, "✓ " + t("receipt_ok")),
       el("p", {}, t("receipt_entry", { index: number(shown.index), size: number(shown.size) }))];
     if (shown.code) parts.push(el("p", {}, t("receipt_code", { code: "" }), el("span", { class: "code", id: "receipt-code" }, shown.code)));
@@ -384,6 +385,10 @@ async function checkReceipt(file) {
   } catch (e) {
     refuse(e.key ? t(e.key, e.values) : t("receipt_not_file", { reason: e.message }));
   }
+}
+
+function groupText(k, members) {
+  return t("quorum_group", { k, members });
 }
 
 // The witnesses' cosignatures on a checkpoint, judged against the manifest's
@@ -428,7 +433,7 @@ async function witnessedCover(shown) {
       continue;
     }
     if (checkpoint.size <= shown.index) continue;
-    const judged = await SenimReceipt.judgeCosignatures(checkpoint, policy);
+    const judged = await SenimReceipt.judgeCosignatures(checkpoint, policy, groupText);
     if (!best || (judged.met && !best.judged.met)) best = { checkpoint, judged };
     if (judged.met) break;
   }

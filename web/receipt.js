@@ -295,15 +295,17 @@ const SenimReceipt = (() => {
     return g.members.filter((m) => satisfied(policy, m, valid, depth + 1)).length >= g.k;
   }
 
-  // The quorum as a person reads it: "2 of w1, w2, w3".
-  function describeQuorum(policy, name = policy.quorum, depth = 0) {
+  // The quorum as a person reads it, "2 of w1, w2, w3": `groupText(k,
+  // members)` says a group in the page's language.
+  function describeQuorum(policy, groupText, name = policy.quorum, depth = 0) {
     const g = policy.groups.get(name);
     if (!g || depth > 8) return name;
-    return g.k + " / " + g.members.map((m) => describeQuorum(policy, m, depth + 1)).join(", ");
+    const members = g.members.map((m) => describeQuorum(policy, groupText, m, depth + 1)).join(", ");
+    return groupText ? groupText(g.k, members) : g.k + " / " + members;
   }
 
   // The note's cosignatures judged against the policy: {witnesses, valid, invalid, met, quorum}.
-  async function judgeCosignatures(parsed, policyText) {
+  async function judgeCosignatures(parsed, policyText, groupText) {
     const policy = parsePolicy(policyText);
     const witnesses = await verifyCosignatures(parsed, policy);
     const valid = new Set(witnesses.filter((w) => w.valid).map((w) => w.name));
@@ -314,7 +316,7 @@ const SenimReceipt = (() => {
       total: policy.witnesses.size,
       met: satisfied(policy, policy.quorum, valid),
       none: policy.quorum === "none",
-      quorum: describeQuorum(policy),
+      quorum: describeQuorum(policy, groupText),
     };
   }
 
@@ -455,7 +457,7 @@ const SenimReceipt = (() => {
       leafHash: hex(leafHash),
       code: code ? shortCode(code) : null,
       cosigners: checkpoint.cosigners,
-      cosignatures: await judgeCosignatures(checkpoint, election.policy),
+      cosignatures: await judgeCosignatures(checkpoint, election.policy, election.groupText),
       entry: proof.extra,
     };
   }
