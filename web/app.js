@@ -396,6 +396,8 @@ function groupText(k, members) {
 // then whether the quorum is met. `id` prefixes the elements' ids.
 function cosignatureLines(judged, id) {
   if (judged.none) return [el("p", { id: id + "-quorum", "data-quorum": "none" }, t("quorum_none"))];
+  if (!judged.witnesses.some((w) => w.present) && id === "receipt")
+    return [el("p", { id: id + "-quorum", "data-quorum": "not-met" }, t("receipt_not_yet_cosigned"))];
   const lines = judged.witnesses.filter((w) => w.present).map((w) =>
     el("li", { "data-witness": w.name, "data-valid": String(w.valid) }, (w.valid ? "✓ " : "✗ ") +
       t(w.valid ? "cosignature_valid" : "cosignature_invalid", { name: w.name, time: w.time ? new Date(w.time * 1000).toLocaleString(page.lang) : "" })));

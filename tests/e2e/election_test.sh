@@ -235,6 +235,12 @@ for f in v1/manifest v1/turnout v1/result; do
 done
 grep -q "with 8 files of the board's page" export-2.log ||
   { echo "FAIL: the export did not say it copied the page" >&2; exit 1; }
+# The code index is rebuilt whole at each export, to the same bytes
+# (docs/protocol.md §11.5).
+cp -r mirror/v1/code-index code-index-2
+"$SENIM" export-tiles --from "$URL" --out mirror >export-3.log
+diff -r code-index-2 mirror/v1/code-index ||
+  { echo "FAIL: a second export of the same log wrote another code index" >&2; exit 1; }
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory mirror >static.log 2>&1 &
 STATIC_PID=$!
 for _ in $(seq 100); do grep -q "Serving HTTP" static.log && break; sleep 0.1; done

@@ -406,6 +406,9 @@ def check_finished(url, work, shots):
         driver.save_screenshot(os.path.join(shots, "finished-en.png"))
         plain = [v for v in voters if v["mode"] == "cast"][1]
         upload(driver, plain["cred"] + ".tlog-proof")
+        _, own, line = cosignatures(driver, "receipt")
+        expect(own == "not-met" and line == MESSAGES["en"]["receipt_not_yet_cosigned"],
+               "a receipt as the board gave it (no cosignature yet): " + line)
         valid, quorum, line = cosignatures(driver, "witnessed")
         expect(quorum == "met" and sum(valid.values()) >= 2 and all(valid.values()),
                "the board's final checkpoint covering a receipt: %s, %s" % (valid, line))
