@@ -290,7 +290,7 @@ async function searchMirror(code) {
 
 // The index's answer is a convenience; the proof is the entry it names, read
 // from the tiles and proven against the checkpoint the board signed.
-async function proveBallot(b) {
+async function proveBallot(b, retried) {
   try {
     const note = await (await fetch("checkpoint", { cache: "no-store" })).text();
     const checkpoint = await SenimReceipt.verifyCheckpoint(note, page.election.log_origin, hexBytes(page.election.board_key));
@@ -299,6 +299,12 @@ async function proveBallot(b) {
       return { ok: false, message: t("proof_wrong_entry", { entry: number(b.leaf_index), code: b.short_code }) };
     return { ok: true, message: t("proof_ok", { entry: number(b.leaf_index), size: number(checkpoint.size) }) };
   } catch (e) {
+    // A ballot just admitted may be ahead of the checkpoint the board serves
+    // for a moment (it signs one per commit): ask once more.
+    if (e.key === "proof_beyond" && !retried) {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return proveBallot(b, true);
+    }
     return { ok: false, message: t("proof_failed", { reason: e.key ? t(e.key, e.values) : e.message }) };
   }
 }
