@@ -277,11 +277,19 @@ async function searchMirror(code) {
   const short = full ? SenimReceipt.shortCode(hexBytes(full)) : crockford(code);
   const index = await getJson("v1/code-index/index.json");
   if (!index.ok) return { ok: false, missing: true };
-  const bucket = await getJson("v1/code-index/" + short.slice(0, index.body.prefix_symbols) + ".json");
+  const width = index.body && index.body.prefix_symbols;
+  if (!Number.isInteger(width) || width < 1 || width > 16)
+    return { ok: false, mirror: true, message: t("index_damaged", { file: "v1/code-index/index.json" }) };
+  const name = "v1/code-index/" + short.replace(/-/g, "").slice(0, width) + ".json";
+  const bucket = await getJson(name);
   const size = index.body.tree_size;
   if (bucket.unreachable) return bucket;
+  if (bucket.ok && !(bucket.body && Array.isArray(bucket.body.ballots)))
+    return { ok: false, mirror: true, message: t("index_damaged", { file: name }) };
+  if (!bucket.ok && bucket.status !== 404)
+    return { ok: false, mirror: true, message: t("index_damaged", { file: name }) };
   const hits = bucket.ok
-    ? bucket.body.ballots.filter((b) => (full ? b.tracking_code === full : b.short_code === short))
+    ? bucket.body.ballots.filter((b) => b && (full ? b.tracking_code === full : b.short_code === short))
     : [];
   if (hits.length === 1) return { ok: true, body: hits[0], mirror: true };
   if (hits.length > 1) return { ok: false, mirror: true, message: t("code_ambiguous", { code: short }) };
@@ -311,6 +319,14 @@ async function proveBallot(b, retried) {
 
 async function search(event) {
   event.preventDefault();
+  try {
+    await searchFor();
+  } catch (e) {
+    $("search-answer").replaceChildren(el("p", { class: "refused", role: "alert" }, t("search_failed", { reason: e.message })));
+  }
+}
+
+async function searchFor() {
   const answer = $("search-answer");
   const checked = checkCode($("code").value);
   if (checked.error) {

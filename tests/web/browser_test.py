@@ -488,6 +488,16 @@ def check_mirror(url, work, shots, mirror):
             open(bucket_of(final), "w", encoding="utf-8").write(original)
         expect_proven(driver, final) if en["state_counted"] in search(driver, final) else fail("restored bucket")
 
+        # A damaged bucket (not JSON, or JSON of another shape): said plainly, never a broken page.
+        for damage in ("<html>not an index</html>", '{"prefix":"X","ballots":"none"}'):
+            open(bucket_of(final), "w", encoding="utf-8").write(damage)
+            try:
+                answer = search(driver, final)
+                expect(en["index_damaged"].split("(")[0] in answer, "a damaged bucket %r: %s" % (damage, answer))
+            finally:
+                open(bucket_of(final), "w", encoding="utf-8").write(original)
+        expect(en["state_counted"] in search(driver, final), "a search after a damaged bucket")
+
         plain = [v for v in voters if v["mode"] == "cast"][1]
         receipt = cosigned_receipt(plain["cred"] + ".tlog-proof", mirror, os.path.join(work, "cosigned.tlog-proof"))
         check_receipt_cosignatures(driver, work, receipt, shots, "mirror")
