@@ -20,6 +20,7 @@
 #include "net/log_sources.hpp"
 #include "proto/files.pb.h"
 #include "protocol/ballot_state.hpp"
+#include "protocol/code_index.hpp"
 #include "protocol/log_source.hpp"
 #include "protocol/receipt.hpp"
 #include "protocol/record_log_source.hpp"
@@ -83,20 +84,43 @@ std::string ballot_state_words(const std::string& state) {
   return state;
 }
 
-// The board's ballot status, when the source is the board itself (a mirror
-// has no such endpoint: then nothing is said).
-void show_status(const std::string& location, const protocol::ReceiptParts& parts) {
+// The ballot's state: the board's answer to GET /v1/ballots, or, from a
+// static mirror (which has no such endpoint), the line of the mirror's code
+// index (docs/protocol.md §11.5) once it names the receipt's own entry,
+// which the check above proved. A mirror without an index says nothing.
+void show_status(const std::string& location, protocol::LogSource& source,
+                 const protocol::ReceiptParts& parts) {
   const auto& st = parts.parsed.statement;
   if (!st.has_ballot() && !st.has_challenge())
     return;
-  const Hash32 code = protocol::tracking_code(as_bytes(parts.parsed.entry.statement()));
-  auto board = BoardClient::connect(location);
-  if (!board)
+  const Hash32 code = protocol::entry_tracking_code(parts.parsed);
+  const std::string shown = protocol::short_tracking_code(code);
+  if (auto board = BoardClient::connect(location)) {
+    if (auto status = board->ballot_status(code)) {
+      std::cout << fill(tr("tracking code {1}: {2}"),
+                        {shown, ballot_state_words(protocol::printable(status->state()))})
+                << "\n";
+      return;
+    }
+  }
+  const std::string path =
+      std::string(protocol::kCodeIndexDir) + "/" + protocol::code_index_bucket(code) + ".json";
+  auto bucket = source.fetch(path, std::size_t{1} << 20);
+  if (!bucket)
     return;
-  if (auto status = board->ballot_status(code)) {
-    std::cout << fill(tr("tracking code {1}: {2}"),
-                      {protocol::short_tracking_code(code),
-                       ballot_state_words(protocol::printable(status->state()))})
+  auto line = protocol::find_in_bucket(*bucket, code);
+  if (!line) {
+    std::cout << fill(tr("the mirror's index of codes does not list tracking code {1} ({2})"),
+                      {shown, explain(line.error())})
+              << "\n";
+  } else if (line->leaf != parts.file.index) {
+    std::cout << fill(tr("THE MIRROR'S INDEX OF CODES IS WRONG: it names entry {1} for tracking "
+                         "code {2}, which is entry {3}"),
+                      {std::to_string(line->leaf), shown, std::to_string(parts.file.index)})
+              << "\n";
+  } else {
+    std::cout << fill(tr("tracking code {1}: {2} (from the mirror's index of codes)"),
+                      {shown, ballot_state_words(line->state)})
               << "\n";
   }
 }
@@ -534,7 +558,7 @@ int check(const CheckOptions& o) {
   if (opened->record)
     show_record_status(*opened->record, checked->parts.file.index, checked->parts.parsed);
   else
-    show_status(*location, checked->parts);
+    show_status(*location, *source, checked->parts);
   return 0;
 }
 

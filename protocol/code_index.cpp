@@ -1,6 +1,7 @@
 #include "protocol/code_index.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "protocol/tracking_code.hpp"
 
@@ -53,6 +54,39 @@ std::string bucket_line(const IndexedBallot& b) {
 }
 
 }  // namespace
+
+Expected<IndexLine> find_in_bucket(std::string_view bucket, const Hash32& code) {
+  const std::string head = R"({"short_code":")" + short_tracking_code(code) +
+                           R"(","tracking_code":")" + to_hex(code) + R"(","leaf_index":)";
+  const std::size_t at = bucket.find(head);
+  if (at == std::string_view::npos)
+    return make_error(Errc::not_found, "no line for tracking code " + to_hex(code));
+  std::string_view rest = bucket.substr(at + head.size());
+  const std::size_t digits = rest.find_first_not_of("0123456789");
+  constexpr std::string_view kState = R"(,"state":")";
+  const auto bad = [&] {
+    return make_error(Errc::invalid_encoding,
+                      "the line of tracking code " + to_hex(code) + " is not an index line");
+  };
+  if (digits == 0 || digits > 19 || digits == std::string_view::npos ||
+      (digits > 1 && rest[0] == '0') || rest.substr(digits, kState.size()) != kState)
+    return bad();
+  IndexLine line;
+  for (const char c : rest.substr(0, digits)) {
+    if (line.leaf > (UINT64_MAX - static_cast<std::uint64_t>(c - '0')) / 10)
+      return bad();
+    line.leaf = line.leaf * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  rest.remove_prefix(digits + kState.size());
+  const std::size_t end = rest.find("\"}");
+  if (end == std::string_view::npos)
+    return bad();
+  line.state = std::string(rest.substr(0, end));
+  if (line.state != "cast" && line.state != "counted" && line.state != "superseded" &&
+      line.state != "challenged")
+    return bad();
+  return line;
+}
 
 Status write_code_index(std::vector<IndexedBallot> ballots, std::uint64_t tree_size,
                         const std::function<Status(const IndexFile&)>& write) {

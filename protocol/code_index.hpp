@@ -67,4 +67,14 @@ struct IndexFile {
 Status write_code_index(std::vector<IndexedBallot> ballots, std::uint64_t tree_size,
                         const std::function<Status(const IndexFile&)>& write);
 
+// A reader's side: the line of `code` in a bucket's bytes, in the form
+// write_code_index writes (docs/protocol.md §11.5). Errors: not_found (no
+// line for the code), invalid_encoding (its line is not in that form, or
+// names a state other than the four).
+struct IndexLine {
+  std::uint64_t leaf = 0;
+  std::string state;
+};
+Expected<IndexLine> find_in_bucket(std::string_view bucket, const Hash32& code);
+
 }  // namespace senim::protocol

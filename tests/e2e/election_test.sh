@@ -251,7 +251,21 @@ STATIC="http://127.0.0.1:$(sed -n 's/.* port \([0-9]*\) .*/\1/p' static.log | he
 grep -q "checked against $STATIC" check-static.log || { echo "FAIL: senim check on the static mirror" >&2; exit 1; }
 "$SENIM_BUILD/verifier/senim-verify" -q --mirror mirror >verify-dir.log ||
   { cat verify-dir.log; echo "FAIL: senim-verify on the mirror directory" >&2; exit 1; }
-"$SENIM" check "$CRED.tlog-proof" --mirror mirror >/dev/null
+"$SENIM" check "$CRED.tlog-proof" --mirror mirror >check-mirror.log
+# The state from the mirror's code index (docs/protocol.md §11.5), once the
+# index names the receipt's entry; an index that names another is called wrong.
+for log in check-static.log check-mirror.log; do
+  grep -q "^tracking code [0-9A-Z-]*: .*(from the mirror's index of codes)$" "$log" ||
+    { cat "$log"; echo "FAIL: $log gives no state from the mirror's index" >&2; exit 1; }
+done
+short=$(sed -n "s/^tracking code \([0-9A-Z-]*\): .*/\1/p" check-mirror.log)
+bucket="mirror/v1/code-index/${short:0:3}.json"
+cp "$bucket" bucket.kept
+sed -i "/\"short_code\":\"$short\"/s/\"leaf_index\":[0-9]*,/\"leaf_index\":1,/" "$bucket"
+"$SENIM" check "$CRED.tlog-proof" --mirror mirror >check-lying.log
+grep -q "THE MIRROR'S INDEX OF CODES IS WRONG: it names entry 1 for tracking code $short" check-lying.log ||
+  { cat check-lying.log; echo "FAIL: an index naming another entry was not called wrong" >&2; exit 1; }
+mv bucket.kept "$bucket"
 kill "$STATIC_PID"
 STATIC_PID=
 # Refusals, each leaving the mirror as it was: a source behind it, and a

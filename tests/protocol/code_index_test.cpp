@@ -181,6 +181,45 @@ TEST_CASE("a bucket holds exactly the documented bytes") {
   }
 }
 
+TEST_CASE("a reader finds a code's line in a bucket, and refuses a line of another form") {
+  Hash32 a{};
+  a[0] = 0x01;
+  Hash32 b = a;
+  b[31] = 0xff;
+  const auto files =
+      files_of({{a, 12345678, {false, true, false}}, {b, 7, {true, true, false}}}, 9);
+  const std::string& bucket = files.at(0).bytes;
+  auto found = senim::protocol::find_in_bucket(bucket, b);
+  REQUIRE(found);
+  CHECK(found->leaf == 7);
+  CHECK(found->state == "challenged");
+  found = senim::protocol::find_in_bucket(bucket, a);
+  REQUIRE(found);
+  CHECK(found->leaf == 12345678);
+  CHECK(found->state == "counted");
+  Hash32 c = a;
+  c[30] = 0x01;  // the same bucket, not in it
+  auto missing = senim::protocol::find_in_bucket(bucket, c);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == senim::Errc::not_found);
+  const std::string line_of_b = R"("tracking_code":")" + senim::to_hex(b) + R"(","leaf_index":7)";
+  for (const std::string& edit :
+       {std::string(R"("leaf_index":07)"), std::string(R"("leaf_index":)"),
+        std::string(R"("leaf_index":7 )"), std::string(R"("leaf_index":99999999999999999999)")}) {
+    std::string changed = bucket;
+    changed.replace(changed.find(line_of_b) + line_of_b.size() - 14, 14, edit);
+    INFO(changed);
+    auto refused = senim::protocol::find_in_bucket(changed, b);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == senim::Errc::invalid_encoding);
+  }
+  std::string other_state = bucket;
+  other_state.replace(other_state.find("challenged"), 10, "lost");
+  auto refused = senim::protocol::find_in_bucket(other_state, b);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == senim::Errc::invalid_encoding);
+}
+
 TEST_CASE("a bucket stays below 100 KB at national size") {
   // The longest line: a leaf index of 8 digits (a national log is below
   // 10^8 entries) and the longest state.
