@@ -20,6 +20,7 @@
 #include "net/log_sources.hpp"
 #include "proto/files.pb.h"
 #include "protocol/ballot_state.hpp"
+#include "protocol/code_index.hpp"
 #include "protocol/log_source.hpp"
 #include "protocol/receipt.hpp"
 #include "protocol/record_log_source.hpp"
@@ -83,20 +84,43 @@ std::string ballot_state_words(const std::string& state) {
   return state;
 }
 
-// The board's ballot status, when the source is the board itself (a mirror
-// has no such endpoint: then nothing is said).
-void show_status(const std::string& location, const protocol::ReceiptParts& parts) {
+// The ballot's state: the board's answer to GET /v1/ballots, or, from a
+// static mirror (which has no such endpoint), the line of the mirror's code
+// index (docs/protocol.md §11.5) once it names the receipt's own entry,
+// which the check above proved. A mirror without an index says nothing.
+void show_status(const std::string& location, protocol::LogSource& source,
+                 const protocol::ReceiptParts& parts) {
   const auto& st = parts.parsed.statement;
   if (!st.has_ballot() && !st.has_challenge())
     return;
-  const Hash32 code = protocol::tracking_code(as_bytes(parts.parsed.entry.statement()));
-  auto board = BoardClient::connect(location);
-  if (!board)
+  const Hash32 code = protocol::entry_tracking_code(parts.parsed);
+  const std::string shown = protocol::short_tracking_code(code);
+  if (auto board = BoardClient::connect(location)) {
+    if (auto status = board->ballot_status(code)) {
+      std::cout << fill(tr("tracking code {1}: {2}"),
+                        {shown, ballot_state_words(protocol::printable(status->state()))})
+                << "\n";
+      return;
+    }
+  }
+  const std::string path =
+      std::string(protocol::kCodeIndexDir) + "/" + protocol::code_index_bucket(code) + ".json";
+  auto bucket = source.fetch(path, std::size_t{1} << 20);
+  if (!bucket)
     return;
-  if (auto status = board->ballot_status(code)) {
-    std::cout << fill(tr("tracking code {1}: {2}"),
-                      {protocol::short_tracking_code(code),
-                       ballot_state_words(protocol::printable(status->state()))})
+  auto line = protocol::find_in_bucket(*bucket, code);
+  if (!line) {
+    std::cout << fill(tr("the mirror's index of codes does not list tracking code {1} ({2})"),
+                      {shown, explain(line.error())})
+              << "\n";
+  } else if (line->leaf != parts.file.index) {
+    std::cout << fill(tr("THE MIRROR'S INDEX OF CODES IS WRONG: it names entry {1} for tracking "
+                         "code {2}, which is entry {3}"),
+                      {std::to_string(line->leaf), shown, std::to_string(parts.file.index)})
+              << "\n";
+  } else {
+    std::cout << fill(tr("tracking code {1}: {2} (from the mirror's index of codes)"),
+                      {shown, ballot_state_words(line->state)})
               << "\n";
   }
 }
@@ -156,7 +180,7 @@ Expected<Source> open_record(const std::string& path) {
   auto record = protocol::RecordLogSource::open(path);
   if (!record) {
     return make_error(record.error().code,
-                      fill(tr("cannot read the record {1}: {2}"), {path, record.error().message}));
+                      fill(tr("cannot read the record {1}: {2}"), {path, explain(record.error())}));
   }
   Source out;
   out.location = path;
@@ -202,7 +226,7 @@ int check_code(const CheckOptions& o) {
     return fail(source.error());
   auto served = protocol::read_served_election(*source->log);
   if (!served)
-    return fail(fill(tr("cannot read the record {1}: {2}"), {o.record, served.error().message}));
+    return fail(fill(tr("cannot read the record {1}: {2}"), {o.record, explain(served.error())}));
   const std::string wanted = normalised_code(o.code);
   protocol::RecordLogSource& record = *source->record;
   for (std::uint64_t i = 0; i < record.size(); ++i) {
@@ -216,7 +240,7 @@ int check_code(const CheckOptions& o) {
       continue;
     const tlog::Checkpoint& latest = served->latest.checkpoint;
     if (auto s = protocol::verify_leaf(i, crypto::merkle::leaf_hash(*bytes), latest, record); !s)
-      return fail(fill(tr("the record {1} is damaged: {2}"), {o.record, s.error().message}));
+      return fail(fill(tr("the record {1} is damaged: {2}"), {o.record, explain(s.error())}));
     std::cout << fill(tr("tracking code {1} is entry {2} of the record of election \"{3}\", under "
                          "the board's checkpoint of {4} entries (board key {5})"),
                       {wanted, std::to_string(i), protocol::printable(served->config.election_id()),
@@ -330,7 +354,7 @@ Expected<std::optional<std::string>> read_kept(const std::string& path,
     return note.error();
   if (auto kept = protocol::verify_board_checkpoint(*note, config.board_vkey); !kept) {
     return make_error(kept.error().code, fill(tr("{1} is not a checkpoint of this election: {2}"),
-                                              {path, kept.error().message}));
+                                              {path, explain(kept.error())}));
   }
   return std::optional<std::string>(std::move(*note));
 }
@@ -436,7 +460,7 @@ int check(const CheckOptions& o) {
     return fail(text.error());
   auto parts = protocol::parse_receipt(*text);
   if (!parts)
-    return fail(fill(tr("{1} is not a senim receipt: {2}"), {o.receipt, parts.error().message}));
+    return fail(fill(tr("{1} is not a senim receipt: {2}"), {o.receipt, explain(parts.error())}));
   auto opened = open_source(o, *parts);
   if (!opened)
     return fail(opened.error());
@@ -447,7 +471,7 @@ int check(const CheckOptions& o) {
   if (!served)
     return fail(fill(opened->record ? tr("cannot read the record {1}: {2}")
                                     : tr("cannot read the board's log at {1}: {2}"),
-                     {*location, served.error().message}));
+                     {*location, explain(served.error())}));
   const protocol::ElectionConfig& config = served->config;
   const std::string receipt_origin =
       parts->file.checkpoint.substr(0, parts->file.checkpoint.find('\n'));
@@ -467,7 +491,7 @@ int check(const CheckOptions& o) {
   }
   auto checked = protocol::verify_receipt(*text, config);
   if (!checked)
-    return fail(fill(tr("the receipt itself does not check: {1}"), {checked.error().message}));
+    return fail(fill(tr("the receipt itself does not check: {1}"), {explain(checked.error())}));
   const tlog::Checkpoint& mine = checked->checkpoint.checkpoint;
   const tlog::Checkpoint& latest = served->latest.checkpoint;
   if (mine.size > latest.size && opened->record) {
@@ -491,7 +515,7 @@ int check(const CheckOptions& o) {
       !s) {
     fail(fill(tr("THE BOARD IS NOT CONSISTENT WITH YOUR RECEIPT: your ballot is not in the "
                  "board's current log: {1}"),
-              {s.error().message}));
+              {explain(s.error())}));
     return keep_receipt(o.receipt);
   }
   const std::string kept_path = o.receipt + ".checkpoint";
@@ -527,14 +551,14 @@ int check(const CheckOptions& o) {
     return fail(fill(
         opened->record ? tr("a witness cosignature on the record's checkpoint does not check: {1}")
                        : tr("a witness cosignature on the board's checkpoint does not check: {1}"),
-        {witnessed.error().message}));
+        {explain(witnessed.error())}));
   }
   if (auto s = keep_witnessed(witnessed_path, *witnessed); !s)
     return fail(s.error());
   if (opened->record)
     show_record_status(*opened->record, checked->parts.file.index, checked->parts.parsed);
   else
-    show_status(*location, checked->parts);
+    show_status(*location, *source, checked->parts);
   return 0;
 }
 

@@ -23,6 +23,72 @@ int fail(const Error& error) {
   return fail(error.message);
 }
 
+namespace {
+
+// What each kind of error means, in the voter's terms (crypto/error.hpp).
+const char* kind_of(Errc code) {
+  switch (code) {
+    case Errc::invalid_encoding:
+      return tr("the data is malformed");
+    case Errc::invalid_length:
+      return tr("a field or list has the wrong length");
+    case Errc::out_of_range:
+      return tr("a number is outside its allowed range");
+    case Errc::challenge_mismatch:
+    case Errc::equation_failed:
+    case Errc::identity_element:
+      return tr("a proof does not check");
+    case Errc::bad_share:
+      return tr("a trustee's share does not match its commitments");
+    case Errc::decryption_failed:
+      return tr("an encrypted message cannot be opened");
+    case Errc::not_found:
+      return tr("it is not there");
+    case Errc::invalid_argument:
+      return tr("the data cannot be used");
+    case Errc::merkle_root_mismatch:
+    case Errc::merkle_bad_proof:
+      return tr("a proof of the board's log does not check");
+    case Errc::signature_invalid:
+      return tr("a signature does not check");
+    case Errc::io_error:
+      return tr("reading or writing failed");
+    case Errc::wrong_phase:
+      return tr("the election does not accept this now");
+    case Errc::duplicate:
+      return tr("the board already has this");
+    case Errc::not_authorized:
+      return tr("this key may not do this");
+    case Errc::note_unverified:
+    case Errc::unknown_log:
+      return tr("a checkpoint is not signed by this election's board");
+    case Errc::size_conflict:
+      return tr("a witness has seen another size of the log");
+    case Errc::quorum_not_met:
+      return tr("the witnesses' cosignatures do not meet the election's quorum");
+    case Errc::not_a_fork:
+      return tr("the two checkpoints do not prove a fork");
+    case Errc::noncanonical_varint:
+    case Errc::unknown_field:
+    case Errc::repeated_field:
+    case Errc::field_order:
+    case Errc::default_value:
+      return tr("the data is not in its one canonical encoding");
+    case Errc::ciphertext_reused:
+      return tr("a ciphertext of a challenge was cast, or the reverse");
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string explain(const Error& error) {
+  // In English the detail says it all; elsewhere the kind comes first.
+  if (spoken_language() == "en")
+    return error.message;
+  return fill(tr("{1} (in English: {2})"), {kind_of(error.code), error.message});
+}
+
 std::string localized(const v1::Text& text, const std::string& lang) {
   for (const std::string& l : {lang, std::string("en")}) {
     auto it = text.text().find(l);

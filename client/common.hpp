@@ -18,6 +18,13 @@ namespace senim::client {
 int fail(const std::string& message);
 int fail(const Error& error);
 
+// An error of the shared checking code (protocol/, tlog/, crypto/) as a
+// voter reads it: what kind of failure it is, in the voter's language, then
+// its exact detail, which stays English (docs/voter-guide.md §9): that code
+// is the server's and the verifier's too, and its details (values, field
+// names, section numbers) are what a complaint or bug report quotes.
+std::string explain(const Error& error);
+
 // The text of `text` in `lang`, falling back to English, then any; made safe
 // to print (protocol::printable): it came from the board.
 std::string localized(const v1::Text& text, const std::string& lang);

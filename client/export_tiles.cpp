@@ -19,9 +19,15 @@
 #include "client/common.hpp"
 #include "net/log_sources.hpp"
 #include "proto/api.pb.h"
+#include "protocol/ballot.hpp"
+#include "protocol/challenge_view.hpp"
+#include "protocol/code_index.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/log_source.hpp"
+#include "protocol/readable_json.hpp"
 #include "protocol/receipt.hpp"
+#include "protocol/tracking_code.hpp"
+#include "protocol/voting_parameters.hpp"
 #include "tlog/entry_bundle.hpp"
 #include "tlog/tile_reader.hpp"
 
@@ -246,6 +252,83 @@ Expected<Files> read_page(protocol::LogSource& source, const protocol::ServedEle
   return files;
 }
 
+// The voting parameters an open entry names (§8.4), for opening the
+// challenges after it. The ceremony that made K is the verifier's to check;
+// the exporter only shows what each challenge opens under it.
+std::shared_ptr<const protocol::VotingParameters> open_parameters(
+    const protocol::ElectionConfig& config, const v1::Open& open) {
+  auto key = crypto::Element::decode(as_bytes(open.joint_key()));
+  if (!key || open.base_hash().size() != 32)
+    return nullptr;
+  return std::make_shared<const protocol::VotingParameters>(config.shape, key->point,
+                                                            to_hash32(open.base_hash()));
+}
+
+// v1/challenges/<code>, as the board answers it, for a challenge at `leaf`:
+// a file once written never changes, so it is not opened again.
+Status write_challenge_view(const fs::path& out, const protocol::ServedElection& served,
+                            const protocol::VotingParameters* params, std::uint64_t leaf,
+                            const protocol::ParsedEntry& entry) {
+  const Hash32 code = protocol::entry_tracking_code(entry);
+  const fs::path path = out / "v1" / "challenges" / to_hex(code);
+  if (fs::exists(path))
+    return Status::success();
+  if (!params) {
+    std::cerr << "entry " << leaf << ": a challenge before the open; its choices are not shown\n";
+    return Status::success();
+  }
+  const v1::ChallengedBallot& challenge = entry.statement.challenge();
+  auto opened = protocol::check_challenge(*params, served.config.election_id(), challenge,
+                                          as_bytes(entry.entry.signer()));
+  if (!opened) {
+    std::cerr << "entry " << leaf << ": the challenge does not open (" << opened.error().message
+              << "); its choices are not shown\n";
+    return Status::success();
+  }
+  auto json = protocol::readable_json(
+      protocol::challenge_view(served.config.setup.manifest(), code, leaf, *opened, challenge));
+  if (!json)
+    return json.error();
+  return write_file(path, *json);
+}
+
+// Step 3b: the code index (docs/api.md, "A mirror's code index") and the
+// opened challenges, from the whole log as it now is in the mirror, each
+// entry proven against the latest checkpoint as it is read. Returns the
+// number of ballots indexed.
+Expected<std::size_t> write_index(const fs::path& out, const protocol::ServedElection& served) {
+  net::DirectoryLogSource local(out.string());
+  protocol::CheckpointedLog log(local, served.latest.checkpoint);
+  protocol::BallotLedger ledger(served.config.election_id());
+  std::shared_ptr<const protocol::VotingParameters> params;
+  for (std::uint64_t n = 0; n < log.bundles(); ++n) {
+    auto entries = log.bundle(n);
+    if (!entries)
+      return make_error(entries.error().code, out.string() + ": " + entries.error().message);
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+      const std::uint64_t leaf = n * tlog::kFullTileWidth + i;
+      auto entry = protocol::parse_entry((*entries)[i]);
+      if (!entry)
+        continue;  // the verifier's to judge: no ballot of the index
+      ledger.add(leaf, *entry);
+      if (entry->statement.has_open())
+        params = open_parameters(served.config, entry->statement.open());
+      if (entry->statement.has_challenge()) {
+        if (auto s = write_challenge_view(out, served, params.get(), leaf, *entry); !s)
+          return s.error();
+      }
+    }
+  }
+  std::vector<protocol::IndexedBallot> ballots = ledger.ballots();
+  const std::size_t count = ballots.size();
+  if (auto s = protocol::write_code_index(
+          std::move(ballots), served.latest.checkpoint.size,
+          [&](const protocol::IndexFile& file) { return write_file(out / file.path, file.bytes); });
+      !s)
+    return s.error();
+  return count;
+}
+
 }  // namespace
 
 int export_tiles(const ExportOptions& o) {
@@ -294,12 +377,16 @@ int export_tiles(const ExportOptions& o) {
   }
   if (auto s = copy_witnessed(**source, *served, out); !s)
     return fail(o.from + ": " + s.error().message);
+  auto indexed = write_index(out, *served);
+  if (!indexed)
+    return fail(indexed.error());
   // Last: the checkpoint, once everything it implies is in place.
   if (auto s = write_file(out / protocol::kCheckpointPath, served->latest.note); !s)
     return fail(s.error());
   std::cout << "exported the board's log of " << served->latest.checkpoint.size << " entries to "
             << o.out << " (" << *written << " new files since size " << old_size << "), with "
-            << page->size() << " files of the board's page\n";
+            << page->size() << " files of the board's page, and an index of " << *indexed
+            << " ballots by tracking code\n";
   return 0;
 }
 

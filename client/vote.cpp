@@ -254,7 +254,7 @@ int challenge(BoardClient& board, const protocol::ElectionState& state,
                                           credential.public_key());
   if (!opened)
     return fail(
-        fill(tr("the challenged ballot does NOT open correctly: {1}"), {opened.error().message}));
+        fill(tr("the challenged ballot does NOT open correctly: {1}"), {explain(opened.error())}));
   std::cout << fill(tr("challenged: ballot {1} is on the board (entry {2}) with its secrets "
                        "revealed, and it encrypts exactly:"),
                     {protocol::short_tracking_code(ballot.code),
@@ -405,7 +405,7 @@ int vote(const VoteOptions& o) {
     auto reserved = ReservedFile::reserve(receipt_path, 0644, true);
     if (!reserved) {
       return fail(fill(tr("cannot write the receipt to {1} ({2}); nothing was cast"),
-                       {receipt_path, reserved.error().message}));
+                       {receipt_path, explain(reserved.error())}));
     }
     receipt_file.emplace(std::move(*reserved));
   }
@@ -423,7 +423,7 @@ int vote(const VoteOptions& o) {
   auto checked = protocol::check_voter_view(*view, file.election_id(), credential->public_key());
   if (!checked) {
     return fail(fill(tr("the board's view of the election does not check: {1}"),
-                     {checked.error().message}));
+                     {explain(checked.error())}));
   }
   // The view proves the open; whether voting has closed since is the
   // board's word (a closed board refuses the ballot anyway).
@@ -513,7 +513,7 @@ int vote(const VoteOptions& o) {
   // checkpoint of this election.
   auto cast = protocol::verify_receipt(receipt->tlog_proof(), *config, &entry);
   if (!cast) {
-    return fail(fill(tr("the board's receipt does not check: {1}"), {cast.error().message}));
+    return fail(fill(tr("the board's receipt does not check: {1}"), {explain(cast.error())}));
   }
   // An earlier ballot's receipt stays evidence of what the board accepted: keep it.
   const std::string kept = keep_existing(receipt_path);

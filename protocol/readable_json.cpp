@@ -42,6 +42,21 @@ std::string hex_bytes_in_json(const google::protobuf::Message& message, std::str
   return json;
 }
 
+Expected<std::string> readable_json(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  // Zeros and empty strings too: "tree_size": 0 reads better than nothing.
+  options.always_print_primitive_fields = true;
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(message, &json, options).ok())
+    return make_error(Errc::invalid_argument,
+                      "cannot encode " + message.GetTypeName() + " as JSON");
+  // docs/api.md, "Encodings": the answer's own keys and hashes in hex.
+  json = hex_bytes_in_json(message, std::move(json));
+  json += '\n';
+  return json;
+}
+
 Expected<std::string> base64_bytes_in_json(const google::protobuf::Descriptor& descriptor,
                                            const std::string& json) {
   google::protobuf::Struct object;

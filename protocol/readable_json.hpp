@@ -22,6 +22,13 @@ namespace senim::protocol {
 std::string hex_bytes_in_json(const google::protobuf::Message& message, std::string json,
                               std::string_view separator = ":");
 
+// The JSON of a readable answer as the board writes it (docs/api.md,
+// "Formats"): protobuf's JSON mapping with the proto field names and every
+// primitive field printed, then hex_bytes_in_json, then "\n". A mirror's
+// files (client/export_tiles.cpp) are these same bytes. Errors:
+// invalid_argument (protobuf cannot print it).
+Expected<std::string> readable_json(const google::protobuf::Message& message);
+
 // The reverse, for reading such JSON with protobuf's parser: each top-level
 // singular bytes field of `descriptor` whose JSON value is lowercase hex
 // (an even number of 0-9a-f) is rewritten in base64; any other value is

@@ -95,18 +95,12 @@ Response encode(const google::protobuf::Message& message, Format format, unsigne
   Response r;
   r.status = status;
   if (format == Format::json) {
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
-    // Zeros and empty strings too: "tree_size": 0 reads better than nothing.
-    options.always_print_primitive_fields = true;
-    if (!google::protobuf::util::MessageToJsonString(message, &r.body, options).ok()) {
-      r.status = 500;
-      r.body = R"({"code":"internal","message":"cannot encode the answer as JSON"})";
+    if (auto json = protocol::readable_json(message)) {
+      r.body = std::move(*json);
     } else {
-      // docs/api.md, "Encodings": the answer's own keys and hashes in hex.
-      r.body = protocol::hex_bytes_in_json(message, std::move(r.body));
+      r.status = 500;
+      r.body = "{\"code\":\"internal\",\"message\":\"cannot encode the answer as JSON\"}\n";
     }
-    r.body += '\n';
     r.content_type = kJsonType;
   } else {
     r.body = message.SerializeAsString();

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "protocol/ballot.hpp"
+#include "protocol/challenge_view.hpp"
 #include "protocol/entry.hpp"
 #include "server/board.hpp"
 
@@ -178,26 +179,8 @@ Expected<v1::ChallengeView> Board::challenge_view(const Hash32& tracking_code) c
                                 parsed->statement.challenge(), as_bytes(parsed->entry.signer()));
   if (!opened)
     return opened.error();
-  const v1::Manifest& manifest = state_.config()->setup.manifest();
-  const auto& openings = parsed->statement.challenge().contests();
-  v1::ChallengeView view;
-  view.set_tracking_code(to_hex(tracking_code));
-  view.set_short_code(protocol::short_tracking_code(tracking_code));
-  view.set_leaf_index((*hit)->index);
-  for (std::size_t c = 0; c < opened->choices.contests.size(); ++c) {
-    const v1::Contest& contest = manifest.contests(static_cast<int>(c));
-    v1::OpenedContest* out = view.add_contests();
-    out->set_id(contest.id());
-    *out->mutable_title() = contest.title();
-    for (int i = 0; i < contest.options_size(); ++i) {
-      v1::OpenedOption* option = out->add_options();
-      option->set_id(contest.options(i).id());
-      *option->mutable_label() = contest.options(i).label();
-      option->set_chosen(opened->choices.contests[c][static_cast<std::size_t>(i)] == 1);
-    }
-    out->set_blank(openings.Get(static_cast<int>(c)).blank() == 1);
-  }
-  return view;
+  return protocol::challenge_view(state_.config()->setup.manifest(), tracking_code, (*hit)->index,
+                                  *opened, parsed->statement.challenge());
 }
 
 }  // namespace senim::server

@@ -229,8 +229,20 @@ async function loadCheckpoint() {
     facts.push([t("checkpoint_size"), number(parsed.size)], [t("checkpoint_root"), SenimReceipt.hex(parsed.root)]);
   }
   facts.push([t("checkpoint_signed"), status]);
-  facts.push([t("cosigned_by"), parsed && parsed.cosigners && parsed.cosigners.length ? parsed.cosigners.join(", ") : t("no_cosignatures")]);
-  fill("checkpoint-facts", ...facts.flatMap(([k, v]) => [el("dt", {}, k), el("dd", { class: "code" }, v)]));
+  let cosigned = t("no_cosignatures");
+  if (parsed && parsed.cosigners) {
+    try {
+      const judged = await SenimReceipt.judgeCosignatures(parsed, page.election.manifest.witness_policy || "", groupText);
+      cosigned = judged.none ? t("quorum_none") : t(judged.met ? "quorum_met" : "quorum_not_met", {
+        k: judged.valid.length, n: judged.total, names: judged.valid.join(", ") || "—", quorum: judged.quorum,
+      });
+      if (judged.invalid.length) cosigned += " " + judged.invalid.map((name) => t("cosignature_invalid", { name })).join(" ");
+    } catch (e) {
+      cosigned = e.key ? t(e.key, e.values) : e.message;
+    }
+  }
+  fill("checkpoint-facts", ...facts.flatMap(([k, v]) => [el("dt", {}, k), el("dd", { class: "code" }, v)]),
+    el("dt", {}, t("cosigned_by")), el("dd", { id: "checkpoint-cosigned" }, cosigned));
 }
 
 function hexBytes(h) {
@@ -252,8 +264,69 @@ function checkCode(raw) {
   return { code: symbols.toUpperCase().replace(/(.{4})(?!$)/g, "$1-") };
 }
 
+// Crockford's decoding (docs/api.md, "Encodings"): O is 0, I and L are 1.
+function crockford(short) {
+  return short.toUpperCase().replace(/O/g, "0").replace(/[IL]/g, "1");
+}
+
+// A static mirror has no /v1/ballots: its code index (docs/api.md, "A
+// mirror's code index") answers with the same fields, from the bucket of the
+// code's first three symbols. An answer shaped as the board's.
+async function searchMirror(code) {
+  const full = code.length === 64 ? code : null;
+  const short = full ? SenimReceipt.shortCode(hexBytes(full)) : crockford(code);
+  const index = await getJson("v1/code-index/index.json");
+  if (!index.ok) return { ok: false, missing: true };
+  const width = index.body && index.body.prefix_symbols;
+  if (!Number.isInteger(width) || width < 1 || width > 16)
+    return { ok: false, mirror: true, message: t("index_damaged", { file: "v1/code-index/index.json" }) };
+  const name = "v1/code-index/" + short.replace(/-/g, "").slice(0, width) + ".json";
+  const bucket = await getJson(name);
+  const size = index.body.tree_size;
+  if (bucket.unreachable) return bucket;
+  if (bucket.ok && !(bucket.body && Array.isArray(bucket.body.ballots)))
+    return { ok: false, mirror: true, message: t("index_damaged", { file: name }) };
+  if (!bucket.ok && bucket.status !== 404)
+    return { ok: false, mirror: true, message: t("index_damaged", { file: name }) };
+  const hits = bucket.ok
+    ? bucket.body.ballots.filter((b) => b && (full ? b.tracking_code === full : b.short_code === short))
+    : [];
+  if (hits.length === 1) return { ok: true, body: hits[0], mirror: true };
+  if (hits.length > 1) return { ok: false, mirror: true, message: t("code_ambiguous", { code: short }) };
+  return { ok: false, mirror: true, status: 404, notFound: true, size };
+}
+
+// The index's answer is a convenience; the proof is the entry it names, read
+// from the tiles and proven against the checkpoint the board signed.
+async function proveBallot(b, retried) {
+  try {
+    const note = await (await fetch("checkpoint", { cache: "no-store" })).text();
+    const checkpoint = await SenimReceipt.verifyCheckpoint(note, page.election.log_origin, hexBytes(page.election.board_key));
+    const proven = await SenimReceipt.proveEntry(Number(b.leaf_index), checkpoint);
+    if (proven.code !== b.tracking_code)
+      return { ok: false, message: t("proof_wrong_entry", { entry: number(b.leaf_index), code: b.short_code }) };
+    return { ok: true, message: t("proof_ok", { entry: number(b.leaf_index), size: number(checkpoint.size) }) };
+  } catch (e) {
+    // A ballot just admitted may be ahead of the checkpoint the board serves
+    // for a moment (it signs one per commit): ask once more.
+    if (e.key === "proof_beyond" && !retried) {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return proveBallot(b, true);
+    }
+    return { ok: false, message: t("proof_failed", { reason: e.key ? t(e.key, e.values) : e.message }) };
+  }
+}
+
 async function search(event) {
   event.preventDefault();
+  try {
+    await searchFor();
+  } catch (e) {
+    $("search-answer").replaceChildren(el("p", { class: "refused", role: "alert" }, t("search_failed", { reason: e.message })));
+  }
+}
+
+async function searchFor() {
   const answer = $("search-answer");
   const checked = checkCode($("code").value);
   if (checked.error) {
@@ -261,22 +334,37 @@ async function search(event) {
     return;
   }
   answer.replaceChildren(el("p", {}, t("searching")));
-  const found = await getJson("v1/ballots/" + encodeURIComponent(checked.code));
+  let found = await getJson("v1/ballots/" + encodeURIComponent(checked.code));
+  if (found.missing) found = await searchMirror(checked.code);
   if (found.ok) {
     const b = found.body;
+    const proof = page.election ? await proveBallot(b) : { ok: false, message: t("missing", { what: t("what_manifest") }) };
     const parts = [
-      el("p", { class: "found" }, t("found_at", { code: b.short_code, entry: number(b.leaf_index) })),
-      el("p", { id: "ballot-state", "data-state": b.state }, t("state_" + b.state)),
+      el("p", { class: proof.ok ? "found" : "refused" },
+        t(proof.ok ? "found_at" : "answer_claims", { code: b.short_code, entry: number(b.leaf_index) })),
+      el("p", { id: "ballot-proof", "data-proof": proof.ok ? "verified" : "refused", class: proof.ok ? "" : "refused", role: proof.ok ? "status" : "alert" },
+        (proof.ok ? "✓ " : "✗ ") + proof.message),
     ];
-    if (b.state === "challenged") {
-      const opened = await getJson("v1/challenges/" + b.tracking_code);
-      if (opened.ok) parts.push(renderOpened(opened.body));
+    if (proof.ok) {
+      parts.push(el("p", { id: "ballot-state", "data-state": b.state }, t("state_" + b.state)));
+      if (found.mirror) parts.push(el("p", { class: "help" }, t("mirror_state_note")));
+      if (b.state === "challenged") {
+        const opened = await getJson("v1/challenges/" + b.tracking_code);
+        if (opened.ok) parts.push(renderOpened(opened.body));
+        else parts.push(el("p", { class: "refused" }, t("missing", { what: t("what_challenge") })));
+      }
     }
     answer.replaceChildren(...parts);
+  } else if (found.notFound) {
+    answer.replaceChildren(el("p", { class: "refused", id: "not-found" }, t("mirror_not_found", { code: checked.code, size: number(found.size) })));
+  } else if (found.message) {
+    answer.replaceChildren(el("p", { class: "refused" }, found.message));
   } else if (found.status === 404 && found.body && found.body.code === "not_found") {
-    answer.replaceChildren(el("p", { class: "refused" }, t("not_found", { code: checked.code })));
+    answer.replaceChildren(el("p", { class: "refused", id: "not-found" }, t("not_found", { code: checked.code })));
   } else if (found.body && found.body.message) {
     answer.replaceChildren(el("p", { class: "refused" }, t("server_said", { message: found.body.message })));
+  } else if (found.unreachable) {
+    answer.replaceChildren(el("p", { class: "refused" }, t("unreachable", { reason: found.reason })));
   } else {
     answer.replaceChildren(el("p", { class: "refused" }, t("search_unavailable")));
   }
@@ -307,15 +395,84 @@ async function checkReceipt(file) {
     return refuse(t("receipt_not_file", { reason: "not UTF-8 text" }));
   }
   try {
-    const shown = await SenimReceipt.check(textOf, { origin: page.election.log_origin, boardKey: page.election.board_key });
+    const shown = await SenimReceipt.check(textOf, { origin: page.election.log_origin, boardKey: page.election.board_key,
+      policy: page.election.manifest.witness_policy || "", groupText });
     const parts = [el("p", { class: "verdict" }, "✓ " + t("receipt_ok")),
       el("p", {}, t("receipt_entry", { index: number(shown.index), size: number(shown.size) }))];
     if (shown.code) parts.push(el("p", {}, t("receipt_code", { code: "" }), el("span", { class: "code", id: "receipt-code" }, shown.code)));
+    parts.push(el("h3", {}, t("receipt_own_checkpoint")), ...cosignatureLines(shown.cosignatures, "receipt"));
+    parts.push(el("h3", {}, t("receipt_witnessed_heading")), ...(await witnessedCover(shown)));
     parts.push(el("p", {}, t("receipt_proves")), el("p", {}, t("receipt_not_proves")));
     answer.replaceChildren(el("div", { class: "ok", id: "receipt-ok" }, ...parts));
   } catch (e) {
     refuse(e.key ? t(e.key, e.values) : t("receipt_not_file", { reason: e.message }));
   }
+}
+
+function groupText(k, members) {
+  return t("quorum_group", { k, members });
+}
+
+// The witnesses' cosignatures on a checkpoint, judged against the manifest's
+// witness policy (docs/protocol.md §11.4): one line per witness that signed,
+// then whether the quorum is met. `id` prefixes the elements' ids.
+function cosignatureLines(judged, id) {
+  if (judged.none) return [el("p", { id: id + "-quorum", "data-quorum": "none" }, t("quorum_none"))];
+  if (!judged.witnesses.some((w) => w.present) && id === "receipt")
+    return [el("p", { id: id + "-quorum", "data-quorum": "not-met" }, t("receipt_not_yet_cosigned"))];
+  const lines = judged.witnesses.filter((w) => w.present).map((w) =>
+    el("li", { "data-witness": w.name, "data-valid": String(w.valid) }, (w.valid ? "✓ " : "✗ ") +
+      t(w.valid ? "cosignature_valid" : "cosignature_invalid", { name: w.name, time: w.time ? new Date(w.time * 1000).toLocaleString(page.lang) : "" })));
+  const summary = t(judged.met ? "quorum_met" : "quorum_not_met", {
+    k: judged.valid.length, n: judged.total, names: judged.valid.join(", ") || "—", quorum: judged.quorum,
+  });
+  return [el("ul", { id: id + "-cosignatures", class: "choices" }, ...lines),
+    el("p", { id: id + "-quorum", "data-quorum": judged.met ? "met" : "not-met", class: judged.met ? "" : "refused" },
+      (judged.met ? "✓ " : "✗ ") + summary + (judged.met ? "" : " " + t("quorum_not_met_means")))];
+}
+
+// docs/protocol.md §11.3–§11.4: a receipt's checkpoint is rarely cosigned (the
+// board signs it as the ballot is admitted; witnesses cosign later). So the
+// page also reads this site's latest checkpoint, and its witnessed one, and
+// proves the receipt's entry in the one that meets the quorum, from the
+// tiles: the witnesses then vouch for a log that holds this ballot.
+async function witnessedCover(shown) {
+  const origin = page.election.log_origin;
+  const key = hexBytes(page.election.board_key);
+  const policy = page.election.manifest.witness_policy || "";
+  let best = null;
+  for (const path of ["checkpoint", "v1/witnessed-checkpoint"]) {
+    let note;
+    try {
+      const response = await fetch(path, { cache: "no-store" });
+      if (!response.ok) continue;
+      note = await response.text();
+    } catch (e) {
+      continue;
+    }
+    let checkpoint;
+    try {
+      checkpoint = await SenimReceipt.verifyCheckpoint(note, origin, key);
+    } catch (e) {
+      continue;
+    }
+    if (checkpoint.size <= shown.index) continue;
+    const judged = await SenimReceipt.judgeCosignatures(checkpoint, policy, groupText);
+    if (!best || (judged.met && !best.judged.met)) best = { checkpoint, judged };
+    if (judged.met) break;
+  }
+  if (!best) return [el("p", { id: "witnessed-quorum", "data-quorum": "none-found", class: "refused" }, t("witnessed_none"))];
+  try {
+    const proven = await SenimReceipt.proveEntry(shown.index, best.checkpoint);
+    if (!SenimReceipt.equal(proven.entry, shown.entry))
+      return [el("p", { id: "witnessed-quorum", "data-quorum": "wrong-entry", class: "refused", role: "alert" },
+        "✗ " + t("witnessed_wrong_entry", { index: number(shown.index) }))];
+  } catch (e) {
+    return [el("p", { id: "witnessed-quorum", "data-quorum": "unproven", class: "refused" },
+      "✗ " + t("proof_failed", { reason: e.key ? t(e.key, e.values) : e.message }))];
+  }
+  return [el("p", {}, t("witnessed_holds", { index: number(shown.index), size: number(best.checkpoint.size) })),
+    ...cosignatureLines(best.judged, "witnessed")];
 }
 
 // --- loading and polling -------------------------------------------------------------

@@ -213,6 +213,233 @@ const SenimReceipt = (() => {
     return out;
   }
 
+  // --- witness cosignatures (§11.4, §13.5, §13.7) ------------------------------
+
+  // A vkey (C2SP signed-note): "<name>+<8 hex>+<base64(type ‖ key)>".
+  function parseVkey(vkey) {
+    const m = /^([^+\s]+)\+([0-9a-f]{8})\+(\S+)$/.exec(vkey);
+    if (!m) throw new Refusal("policy_bad", { line: vkey });
+    const raw = base64(m[3], "a vkey");
+    return { name: m[1], type: raw[0], key: raw.slice(1) };
+  }
+
+  // The manifest's witness policy (c2sp.org/tlog-policy, §13.7): its
+  // witnesses, groups and quorum. The page only reads it; the board and
+  // senim-verify enforce the file's rules.
+  function parsePolicy(text) {
+    const policy = { witnesses: new Map(), groups: new Map(), quorum: "none" };
+    for (const raw of (text || "").split("\n")) {
+      const line = raw.trim();
+      if (line === "" || line.startsWith("#")) continue;
+      const items = line.split(/[ \t]+/);
+      if (items[0] === "witness" && items.length >= 3) {
+        const v = parseVkey(items[2]);
+        if (v.type !== 0x04 || v.key.length !== 32) throw new Refusal("policy_bad", { line });
+        policy.witnesses.set(items[1], { name: items[1], keyName: v.name, key: v.key });
+      } else if (items[0] === "group" && items.length >= 4) {
+        const n = items.length - 3;
+        const k = items[2] === "all" ? n : items[2] === "any" ? 1 : decimal(items[2], "a threshold");
+        policy.groups.set(items[1], { k, members: items.slice(3) });
+      } else if (items[0] === "quorum" && items.length === 2) {
+        policy.quorum = items[1];
+      } else if (items[0] !== "log") {
+        throw new Refusal("policy_bad", { line });
+      }
+    }
+    return policy;
+  }
+
+  function bigEndian(bytes) {
+    let v = 0n;
+    for (const b of bytes) v = v * 256n + BigInt(b);
+    return v;
+  }
+
+  // Each cosignature line of the note by a witness of the policy: valid or
+  // not. cosignature/v1: key ID SHA-256(name ‖ 0x0A ‖ 0x04 ‖ key)[:4], and
+  // an Ed25519 signature over "cosignature/v1\ntime <t>\n" ‖ the note's text.
+  async function verifyCosignatures(parsed, policy) {
+    const out = [];
+    for (const [name, w] of policy.witnesses) {
+      const id = (await sha256(concat(enc.encode(w.keyName), Uint8Array.of(0x0a, 0x04), w.key))).slice(0, 4);
+      const lines = parsed.signatures.filter((s) => s.name === w.keyName && equal(s.blob.slice(0, 4), id));
+      if (!lines.length) {
+        out.push({ name, present: false, valid: false });
+        continue;
+      }
+      let valid = false;
+      let time = null;
+      for (const line of lines) {
+        if (line.blob.length !== 4 + 8 + 64) continue;
+        const t = bigEndian(line.blob.slice(4, 12));
+        if (t >= 2n ** 63n) continue;
+        const message = enc.encode("cosignature/v1\ntime " + t.toString() + "\n" + parsed.text);
+        if (await verifyEd25519(w.key, line.blob.slice(12), message)) {
+          valid = true;
+          time = Number(t);
+          break;
+        }
+      }
+      out.push({ name, present: true, valid, time });
+    }
+    return out;
+  }
+
+  // Is `name` (a witness, a group or "none") satisfied by the valid cosigners?
+  function satisfied(policy, name, valid, depth = 0) {
+    if (name === "none") return true;
+    if (depth > 256) return false;
+    if (policy.witnesses.has(name)) return valid.has(name);
+    const g = policy.groups.get(name);
+    if (!g) return false;
+    return g.members.filter((m) => satisfied(policy, m, valid, depth + 1)).length >= g.k;
+  }
+
+  // The quorum as a person reads it, "2 of w1, w2, w3": `groupText(k,
+  // members)` says a group in the page's language.
+  function describeQuorum(policy, groupText, name = policy.quorum, depth = 0) {
+    const g = policy.groups.get(name);
+    if (!g || depth > 8) return name;
+    const members = g.members.map((m) => describeQuorum(policy, groupText, m, depth + 1)).join(", ");
+    return groupText ? groupText(g.k, members) : g.k + " / " + members;
+  }
+
+  // The note's cosignatures judged against the policy: {witnesses, valid, invalid, met, quorum}.
+  async function judgeCosignatures(parsed, policyText, groupText) {
+    const policy = parsePolicy(policyText);
+    const witnesses = await verifyCosignatures(parsed, policy);
+    const valid = new Set(witnesses.filter((w) => w.valid).map((w) => w.name));
+    return {
+      witnesses,
+      valid: [...valid],
+      invalid: witnesses.filter((w) => w.present && !w.valid).map((w) => w.name),
+      total: policy.witnesses.size,
+      met: satisfied(policy, policy.quorum, valid),
+      none: policy.quorum === "none",
+      quorum: describeQuorum(policy, groupText),
+    };
+  }
+
+  // --- an entry proven from the tiles (§11.5, c2sp.org/tlog-tiles) ---------------
+
+  function tileIndexPath(n) {
+    let out = String(n % 1000).padStart(3, "0");
+    for (n = Math.floor(n / 1000); n > 0; n = Math.floor(n / 1000)) out = "x" + String(n % 1000).padStart(3, "0") + "/" + out;
+    return out;
+  }
+
+  function widthSuffix(width) {
+    return width === 256 ? "" : ".p/" + width;
+  }
+
+  async function getBytes(path) {
+    let response;
+    try {
+      response = await fetch(path, { cache: "no-store" });
+    } catch (e) {
+      throw new Refusal("proof_missing", { path });
+    }
+    if (!response.ok) throw new Refusal("proof_missing", { path });
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  // A partial tile or bundle may be gone once the full one at its place is
+  // written (§11.5): then the full one's first hashes or entries serve.
+  async function getTileBytes(base, width) {
+    if (width === 256) return { bytes: await getBytes(base), full: true };
+    try {
+      return { bytes: await getBytes(base + widthSuffix(width)), full: false };
+    } catch (e) {
+      return { bytes: await getBytes(base), full: true };
+    }
+  }
+
+  // A tree of `size` leaves read from its tiles; each tile fetched once.
+  function tiledTree(size) {
+    const tiles = new Map();
+    async function tile(level, n) {
+      const count = Math.floor(size / 256 ** level);  // nodes at tree height 8·level
+      const width = Math.min(256, count - n * 256);
+      const path = "tile/" + level + "/" + tileIndexPath(n);
+      if (!tiles.has(path)) {
+        const got = await getTileBytes(path, width);
+        if (got.bytes.length !== 32 * (got.full ? 256 : width)) throw new Refusal("proof_bad_tile", { path });
+        tiles.set(path, got.bytes.slice(0, 32 * width));
+      }
+      return tiles.get(path);
+    }
+    // The hash of the complete subtree of height h whose leaves start at i·2^h.
+    async function node(h, i) {
+      const level = Math.floor(h / 8);
+      const r = h % 8;
+      const first = i * 2 ** r;
+      const bytes = await tile(level, Math.floor(first / 256));
+      const at = first % 256;
+      let row = [];
+      for (let k = 0; k < 2 ** r; k++) row.push(bytes.slice(32 * (at + k), 32 * (at + k + 1)));
+      while (row.length > 1) {
+        const up = [];
+        for (let k = 0; k < row.length; k += 2) up.push(await sha256(concat(Uint8Array.of(1), row[k], row[k + 1])));
+        row = up;
+      }
+      return row[0];
+    }
+    const largestPowerBelow = (n) => {
+      let k = 1;
+      while (k * 2 < n) k *= 2;
+      return k;
+    };
+    // MTH(D[lo:hi]) (RFC 9162 §2.1.1).
+    async function mth(lo, hi) {
+      const n = hi - lo;
+      if (largestPowerBelow(n + 1) === n && lo % n === 0) return node(Math.round(Math.log2(n)), lo / n);
+      const k = largestPowerBelow(n);
+      return sha256(concat(Uint8Array.of(1), await mth(lo, lo + k), await mth(lo + k, hi)));
+    }
+    // PATH(m, D[lo:hi]) (RFC 9162 §2.1.3.1).
+    async function path(m, lo, hi) {
+      const n = hi - lo;
+      if (n === 1) return [];
+      const k = largestPowerBelow(n);
+      if (m < k) return [...(await path(m, lo, lo + k)), await mth(lo + k, hi)];
+      return [...(await path(m - k, lo + k, hi)), await mth(lo, lo + k)];
+    }
+    // The entries of bundle n: big-endian uint16 lengths, each followed by its entry.
+    async function bundle(n) {
+      const width = Math.min(256, size - n * 256);
+      const path = "tile/entries/" + tileIndexPath(n);
+      const got = await getTileBytes(path, width);
+      const bytes = got.bytes;
+      const entries = [];
+      let at = 0;
+      while (at < bytes.length) {
+        if (at + 2 > bytes.length) throw new Refusal("proof_bad_tile", { path });
+        const length = bytes[at] * 256 + bytes[at + 1];
+        if (at + 2 + length > bytes.length) throw new Refusal("proof_bad_tile", { path });
+        entries.push(bytes.slice(at + 2, at + 2 + length));
+        at += 2 + length;
+      }
+      if (entries.length !== (got.full ? 256 : width)) throw new Refusal("proof_bad_tile", { path });
+      return entries.slice(0, width);
+    }
+    return { path: (m) => path(m, 0, size), bundle };
+  }
+
+  // Entry `index` of the checkpoint's tree, read from the tiles of the page's
+  // own site and proven: its leaf hash with the path the tiles give leads to
+  // the checkpoint's root (which verifyCheckpoint checked). Resolves to
+  // {entry, code (full tracking code, hex, or null)}.
+  async function proveEntry(index, checkpoint) {
+    if (!(index < checkpoint.size)) throw new Refusal("proof_beyond", { index, size: checkpoint.size });
+    const tree = tiledTree(checkpoint.size);
+    const entry = (await tree.bundle(Math.floor(index / 256)))[index % 256];
+    const leafHash = await sha256(concat(Uint8Array.of(0), entry));
+    const root = await rootFromInclusion(leafHash, index, checkpoint.size, await tree.path(index));
+    if (!root || !equal(root, checkpoint.root)) throw new Refusal("proof_bad_root", { index });
+    const code = await trackingCode(entry);
+    return { entry, code: code ? hex(code) : null };
+  }
+
   // The whole check. `election`: {origin, boardKey (hex)}. Resolves to what
   // the receipt shows, or rejects with a Refusal.
   async function check(text, election) {
@@ -230,8 +457,10 @@ const SenimReceipt = (() => {
       leafHash: hex(leafHash),
       code: code ? shortCode(code) : null,
       cosigners: checkpoint.cosigners,
+      cosignatures: await judgeCosignatures(checkpoint, election.policy, election.groupText),
+      entry: proof.extra,
     };
   }
 
-  return { check, verifyCheckpoint, parseNote, Refusal, shortCode, hex };
+  return { check, verifyCheckpoint, equal, parseNote, judgeCosignatures, proveEntry, Refusal, shortCode, hex };
 })();

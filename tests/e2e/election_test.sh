@@ -235,6 +235,12 @@ for f in v1/manifest v1/turnout v1/result; do
 done
 grep -q "with 8 files of the board's page" export-2.log ||
   { echo "FAIL: the export did not say it copied the page" >&2; exit 1; }
+# The code index is rebuilt whole at each export, to the same bytes
+# (docs/protocol.md §11.5).
+cp -r mirror/v1/code-index code-index-2
+"$SENIM" export-tiles --from "$URL" --out mirror >export-3.log
+diff -r code-index-2 mirror/v1/code-index ||
+  { echo "FAIL: a second export of the same log wrote another code index" >&2; exit 1; }
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory mirror >static.log 2>&1 &
 STATIC_PID=$!
 for _ in $(seq 100); do grep -q "Serving HTTP" static.log && break; sleep 0.1; done
@@ -245,7 +251,21 @@ STATIC="http://127.0.0.1:$(sed -n 's/.* port \([0-9]*\) .*/\1/p' static.log | he
 grep -q "checked against $STATIC" check-static.log || { echo "FAIL: senim check on the static mirror" >&2; exit 1; }
 "$SENIM_BUILD/verifier/senim-verify" -q --mirror mirror >verify-dir.log ||
   { cat verify-dir.log; echo "FAIL: senim-verify on the mirror directory" >&2; exit 1; }
-"$SENIM" check "$CRED.tlog-proof" --mirror mirror >/dev/null
+"$SENIM" check "$CRED.tlog-proof" --mirror mirror >check-mirror.log
+# The state from the mirror's code index (docs/protocol.md §11.5), once the
+# index names the receipt's entry; an index that names another is called wrong.
+for log in check-static.log check-mirror.log; do
+  grep -q "^tracking code [0-9A-Z-]*: .*(from the mirror's index of codes)$" "$log" ||
+    { cat "$log"; echo "FAIL: $log gives no state from the mirror's index" >&2; exit 1; }
+done
+short=$(sed -n "s/^tracking code \([0-9A-Z-]*\): .*/\1/p" check-mirror.log)
+bucket="mirror/v1/code-index/${short:0:3}.json"
+cp "$bucket" bucket.kept
+sed -i "/\"short_code\":\"$short\"/s/\"leaf_index\":[0-9]*,/\"leaf_index\":1,/" "$bucket"
+"$SENIM" check "$CRED.tlog-proof" --mirror mirror >check-lying.log
+grep -q "THE MIRROR'S INDEX OF CODES IS WRONG: it names entry 1 for tracking code $short" check-lying.log ||
+  { cat check-lying.log; echo "FAIL: an index naming another entry was not called wrong" >&2; exit 1; }
+mv bucket.kept "$bucket"
 kill "$STATIC_PID"
 STATIC_PID=
 # Refusals, each leaving the mirror as it was: a source behind it, and a
@@ -293,5 +313,18 @@ code=$(sed -n 's/^tracking code \([0-9A-Z-]*\): .*/\1/p' check-offline.log)
 [ -n "$code" ] || { echo "FAIL: the offline check names no tracking code and state" >&2; exit 1; }
 "$SENIM" check --record record.senim --code "$code" | tee check-code.log
 grep -q "tracking code $code is entry" check-code.log || { echo "FAIL: the look-up by code" >&2; exit 1; }
+# The mirror's code index (docs/protocol.md §11.5) says the same: that code
+# at that entry, in the same state as the record, in the bucket of its
+# first three symbols; and the descriptor counts the buckets written.
+entry=$(sed -n "s/^tracking code $code is entry \([0-9]*\) .*/\1/p" check-code.log)
+state=$(sed -n "s/^tracking code $code: \([a-z]*\).*/\1/p" check-offline.log)
+line=$(grep -F "{\"short_code\":\"$code\"," "mirror/v1/code-index/${code:0:3}.json") ||
+  { echo "FAIL: $code is not in the mirror's code index" >&2; exit 1; }
+grep -q "\"leaf_index\":$entry,\"state\":\"$state\"}" <<<"$line" ||
+  { echo "FAIL: the mirror's index says $line; the record: entry $entry, $state" >&2; exit 1; }
+buckets=$(find mirror/v1/code-index -name '???.json' | wc -l)
+grep -q "\"buckets\":$buckets}" mirror/v1/code-index/index.json ||
+  { echo "FAIL: the index's descriptor does not count its $buckets buckets" >&2; exit 1; }
+echo "the mirror's code index agrees with the record: $line"
 refuses "cannot read the record" "$SENIM" check "$CRED.tlog-proof" --record tampered-nothing.senim
 echo "end-to-end test passed"

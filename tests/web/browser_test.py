@@ -9,10 +9,22 @@ board's web page, for one phase of a real election run by browser_test.sh.
                   refused; bad codes get a clear message.
 --phase finished: the result on the page equals the board's /v1/result and
                   the voters' intended votes; ballots are counted or superseded.
+--phase mirror:   the same page served from a static mirror (senim export-tiles
+                  and python3 -m http.server, --url the mirror, --mirror its
+                  directory): codes found from the mirror's code index with
+                  their states, proven from the tiles; an unknown code says so;
+                  a challenged ballot shows its choices; a bucket edited to
+                  point a code at another entry is caught.
+In each phase, a found ballot's entry is proven from the tiles against the
+checkpoint, and a receipt's witness cosignatures are checked against the
+quorum (a tampered cosignature is named invalid, and the quorum not met
+once too few remain).
 Every failure names what differed. Screenshots: --shots DIR.
 """
 
 import argparse
+import base64
+import hashlib
 import json
 import os
 import re
@@ -89,6 +101,130 @@ def upload(driver, path):
     return wait_text(driver, "receipt-answer", "an answer to the receipt " + path)
 
 
+def shot(driver, shots, name, section):
+    """A screenshot with `section` (an element id) at the top of the window."""
+    driver.execute_script("document.getElementById(arguments[0]).scrollIntoView()", section)
+    driver.save_screenshot(os.path.join(shots, name))
+
+
+def proof_of(driver, code):
+    """The search's proof line, after it was waited for: (data-proof, text)."""
+    found = driver.find_elements(By.ID, "ballot-proof")
+    expect(found, "no proof line in the answer for " + code + ": " + text_of(driver, "search-answer"))
+    return found[0].get_attribute("data-proof"), found[0].text
+
+
+def expect_proven(driver, code):
+    proof, line = proof_of(driver, code)
+    expect(proof == "verified", "the entry of " + code + " is not proven: " + line)
+
+
+def cosignatures(driver, which="receipt"):
+    """{witness: valid} and the quorum line of the last receipt check, for the
+    receipt's own checkpoint ("receipt") or the site's that covers it ("witnessed")."""
+    items = driver.find_elements(By.CSS_SELECTOR, "#%s-cosignatures li" % which)
+    quorum = driver.find_elements(By.ID, which + "-quorum")
+    expect(quorum, "the receipt check says nothing of the witnesses: " + text_of(driver, "receipt-answer"))
+    return ({li.get_attribute("data-witness"): li.get_attribute("data-valid") == "true" for li in items},
+            quorum[0].get_attribute("data-quorum"), quorum[0].text)
+
+
+def forge_cosignatures(lines, how_many):
+    """The receipt's lines with the last byte of the signature of its first
+    `how_many` cosignature lines changed (after the board's own line)."""
+    at = [i for i, l in enumerate(lines) if l.startswith("\u2014 ")][1:]
+    expect(len(at) >= how_many, "the receipt has %d cosignatures" % len(at))
+    out = list(lines)
+    for i in at[:how_many]:
+        name, blob = out[i][2:].split(" ")
+        raw = bytearray(base64.b64decode(blob))
+        raw[-1] ^= 0x01
+        out[i] = "\u2014 " + name + " " + base64.b64encode(bytes(raw)).decode()
+    return out, len(at)
+
+
+def leaf_hashes(mirror, size):
+    """The tree's leaf hashes, from the mirror's level-0 tiles."""
+    out = []
+    for n in range((size + 255) // 256):
+        width = min(256, size - 256 * n)
+        path = "%03d" % (n % 1000)
+        rest = n // 1000
+        while rest:
+            path = "x%03d/" % (rest % 1000) + path
+            rest //= 1000
+        name = os.path.join(mirror, "tile", "0", path + ("" if width == 256 else ".p/%d" % width))
+        data = open(name, "rb").read()
+        out += [data[32 * i:32 * i + 32] for i in range(width)]
+    return out
+
+
+def inclusion_path(leaves, m):
+    """RFC 9162 §2.1.3.1 PATH(m, D[n]), over the leaf hashes."""
+    def mth(hashes):
+        if len(hashes) == 1:
+            return hashes[0]
+        k = 1 << ((len(hashes) - 1).bit_length() - 1)
+        return hashlib.sha256(b"\x01" + mth(hashes[:k]) + mth(hashes[k:])).digest()
+    if len(leaves) == 1:
+        return []
+    k = 1 << ((len(leaves) - 1).bit_length() - 1)
+    if m < k:
+        return inclusion_path(leaves[:k], m) + [mth(leaves[k:])]
+    return inclusion_path(leaves[k:], m - k) + [mth(leaves[:k])]
+
+
+def cosigned_receipt(receipt, mirror, out):
+    """The receipt moved to the mirror's cosigned checkpoint: its entry, with
+    the inclusion path in that checkpoint's tree (a receipt as `senim vote`
+    would write it had the witnesses already cosigned)."""
+    lines = open(receipt, encoding="utf-8").read().split("\n")
+    note = open(os.path.join(mirror, "checkpoint"), encoding="utf-8").read()
+    size = int(note.split("\n")[1])
+    index = int(lines[2].split(" ")[1])
+    path = inclusion_path(leaf_hashes(mirror, size), index)
+    text = "\n".join(lines[:3] + [base64.b64encode(h).decode() for h in path] + ["", note])
+    open(out, "w", encoding="utf-8").write(text)
+    return out
+
+
+def forge_note_cosignatures(path, how_many):
+    lines, count = forge_cosignatures(open(path, encoding="utf-8").read().split("\n"), how_many)
+    open(path, "w", encoding="utf-8").write("\n".join(lines))
+    return count
+
+
+def check_receipt_cosignatures(driver, work, receipt, shots, tag):
+    """A receipt's cosignatures meet the quorum (2 of the 3 witnesses); a
+    forged one is named invalid; with too few valid the quorum is not met."""
+    en = MESSAGES["en"]
+    upload(driver, receipt)
+    expect(driver.find_elements(By.ID, "receipt-ok"), "a good receipt was refused: " + text_of(driver, "receipt-answer"))
+    valid, quorum, line = cosignatures(driver)
+    expect(quorum == "met" and sum(valid.values()) >= 2 and all(valid.values()),
+           "a receipt's cosignatures: %s, %s" % (valid, line))
+    expect(en["quorum_met"].split("{")[0] in line and "— met" in line, "the quorum line: " + line)
+    lines = open(receipt, encoding="utf-8").read().split("\n")
+    forged, count = forge_cosignatures(lines, 1)
+    tampered = os.path.join(work, "cosigned-%s.tlog-proof" % tag)
+    open(tampered, "w", encoding="utf-8").write("\n".join(forged))
+    upload(driver, tampered)
+    expect(driver.find_elements(By.ID, "receipt-ok"), "a forged cosignature refused the board's own proof")
+    valid, quorum, line = cosignatures(driver)
+    expect(list(valid.values()).count(False) == 1, "one forged cosignature: %s" % valid)
+    bad = [w for w, ok in valid.items() if not ok][0]
+    expect(en["cosignature_invalid"].format(name=bad) in text_of(driver, "receipt-answer"),
+           "the forged cosignature of %s is not named invalid: %s" % (bad, text_of(driver, "receipt-answer")))
+    expect(quorum == ("met" if count - 1 >= 2 else "not-met"), "%d of %d left: %s" % (count - 1, count, line))
+    forged, count = forge_cosignatures(lines, count - 1)
+    open(tampered, "w", encoding="utf-8").write("\n".join(forged))
+    upload(driver, tampered)
+    valid, quorum, line = cosignatures(driver)
+    expect(quorum == "not-met" and sum(valid.values()) == 1, "one valid cosignature left: %s, %s" % (valid, line))
+    expect("NOT met" in line, "the quorum not met is not said: " + line)
+    shot(driver, shots, "receipt-quorum-not-met-" + tag + ".png", "receipt")
+
+
 def codes_in(log):
     return [CODE.search(m.group(0)).group(0) for m in re.finditer(r"tracking code\s+" + CODE.pattern, log)]
 
@@ -161,6 +297,7 @@ def check_voting(url, work, shots):
         expect(driver.find_element(By.ID, "ballot-state").get_attribute("data-state") == "cast",
                "a cast ballot's short code: " + answer)
         expect(en["state_cast"] in answer, "the cast state is not said: " + answer)
+        expect_proven(driver, plain["codes"][-1])
 
         answer = search(driver, "0000-0000-0000-0000")
         expect(en["not_found"].format(code="0000-0000-0000-0000") in answer, "an unknown code: " + answer)
@@ -175,6 +312,7 @@ def check_voting(url, work, shots):
             wanted += ["☑ " + en["blank_chosen"]] if picks == "blank" else \
                 ["☑ " + labels[p] + " — " + en["chosen"] for p in picks.split(",")]
         expect(sorted(chosen) == sorted(wanted), "the opened choices %s are not the voter's %s" % (chosen, wanted))
+        expect_proven(driver, challenger["web"]["challenged"])
         driver.save_screenshot(os.path.join(shots, "challenged-en.png"))
 
         for bad, key in (("", "code_empty"), ("T24F-H03P", "code_bad_length"), ("<script>x</script>", "code_bad_chars")):
@@ -204,6 +342,11 @@ def check_voting(url, work, shots):
         open(tampered, "w", encoding="utf-8").write("\n".join(forged))
         answer = upload(driver, tampered)
         expect(en["receipt_bad_signature"] in answer, "a receipt with a changed signature: " + answer)
+        upload(driver, receipt)
+        _, own, line = cosignatures(driver, "receipt")
+        expect(own in ("met", "not-met"), "the receipt's own cosignatures: " + line)
+        _, witnessed, line = cosignatures(driver, "witnessed")
+        expect(witnessed in ("met", "not-met"), "the receipt's entry in the board's checkpoint: " + line)
         answer = upload(driver, os.path.join(work, "manifest.json"))
         expect(en["receipt_not_file"].split("{")[0] in answer, "a manifest as a receipt: " + answer)
         driver.save_screenshot(os.path.join(shots, "receipt-refused-en.png"))
@@ -261,6 +404,17 @@ def check_finished(url, work, shots):
         expect(MESSAGES["en"]["state_superseded"] in search(driver, revoter["codes"][-1]), "a replaced ballot")
         expect(MESSAGES["en"]["state_counted"] in search(driver, revoter["web"]["final"]), "a counted ballot")
         driver.save_screenshot(os.path.join(shots, "finished-en.png"))
+        plain = [v for v in voters if v["mode"] == "cast"][1]
+        upload(driver, plain["cred"] + ".tlog-proof")
+        _, own, line = cosignatures(driver, "receipt")
+        expect(own == "not-met" and line == MESSAGES["en"]["receipt_not_yet_cosigned"],
+               "a receipt as the board gave it (no cosignature yet): " + line)
+        valid, quorum, line = cosignatures(driver, "witnessed")
+        expect(quorum == "met" and sum(valid.values()) >= 2 and all(valid.values()),
+               "the board's final checkpoint covering a receipt: %s, %s" % (valid, line))
+        expect(MESSAGES["en"]["witnessed_holds"].split("{")[0] in text_of(driver, "receipt-answer"),
+               "the receipt's entry is not said to be in the witnessed checkpoint")
+        shot(driver, shots, "receipt-witnessed-en.png", "receipt")
         driver.find_element(By.CSS_SELECTOR, "#lang option[value=kk]").click()
         expect(text_of(driver, "title") == manifest["manifest"]["title"]["text"]["kk"], "switch back to kk")
         expect(MESSAGES["kk"]["state_counted"] in search(driver, revoter["web"]["final"]), "a counted ballot in kk")
@@ -273,14 +427,128 @@ def check_finished(url, work, shots):
         driver.quit()
 
 
+def check_mirror(url, work, shots, mirror):
+    """The page from a static mirror: the same search, from its code index."""
+    en = MESSAGES["en"]
+    manifest = json.load(open(os.path.join(mirror, "v1", "manifest"), encoding="utf-8"))
+    voters = plan(work)
+    revoter = next(v for v in voters if "web" in v)
+    driver = browser("en")
+    try:
+        open_page(driver, url, "?lang=en")
+        expect(text_of(driver, "title") == manifest["manifest"]["title"]["text"]["en"], "the mirror's title")
+        expect(driver.find_elements(By.ID, "result-summary"), "the mirror shows no result")
+        cosigned = text_of(driver, "checkpoint-cosigned")
+        expect("— met" in cosigned, "the mirror's checkpoint cosignatures: " + cosigned)
+
+        answer = search(driver, revoter["web"]["final"])
+        expect(en["state_counted"] in answer and en["mirror_state_note"][:30] in answer,
+               "a counted ballot from the mirror: " + answer)
+        expect_proven(driver, revoter["web"]["final"])
+        shot(driver, shots, "mirror-found-en.png", "search")
+        answer = search(driver, revoter["codes"][-1].lower().replace("-", "").replace("1", "l").replace("0", "o"))
+        expect(en["state_superseded"] in answer, "a superseded ballot from the mirror (Crockford's O and L): " + answer)
+        expect_proven(driver, revoter["codes"][-1])
+        answer = search(driver, revoter["web"]["challenged"])
+        expect(en["state_challenged"] in answer, "a challenged ballot from the mirror: " + answer)
+        chosen = driver.find_elements(By.CSS_SELECTOR, "#opened li[data-chosen=true]")
+        expect(chosen, "the mirror shows no opened choices: " + answer)
+        expect_proven(driver, revoter["web"]["challenged"])
+
+        answer = search(driver, "0000-0000-0000-0000")
+        expect(driver.find_elements(By.ID, "not-found") and
+               en["mirror_not_found"].split("{size}")[0].format(code="0000-0000-0000-0000") in answer,
+               "an unknown code on the mirror: " + answer)
+
+        # The full code, from the bucket of its short form.
+        index = json.load(open(os.path.join(mirror, "v1", "code-index", "index.json"), encoding="utf-8"))
+        bucket_of = lambda code: os.path.join(mirror, "v1", "code-index", code[:index["prefix_symbols"]] + ".json")
+        final = revoter["web"]["final"]
+        bucket = json.load(open(bucket_of(final), encoding="utf-8"))
+        row = next(b for b in bucket["ballots"] if b["short_code"] == final)
+        expect(en["state_counted"] in search(driver, row["tracking_code"].upper()), "the full code on the mirror")
+        expect_proven(driver, final)
+
+        # A lying index: the bucket points the code at another ballot's entry.
+        other = next(v for v in voters if v["mode"] == "cast" and "web" not in v)["codes"][-1]
+        other_row = next(b for b in json.load(open(bucket_of(other), encoding="utf-8"))["ballots"]
+                         if b["short_code"] == other)
+        original = open(bucket_of(final), encoding="utf-8").read()
+        lie = original.replace('"leaf_index":%s,' % row["leaf_index"], '"leaf_index":%s,' % other_row["leaf_index"])
+        expect(lie != original, "the bucket was not edited")
+        open(bucket_of(final), "w", encoding="utf-8").write(lie)
+        try:
+            answer = search(driver, final)
+            proof, line = proof_of(driver, final)
+            expect(proof == "refused" and en["proof_wrong_entry"].split("{")[0] in line,
+                   "an index that points a code at another entry: " + answer)
+            expect(not driver.find_elements(By.ID, "ballot-state"), "a lying index's state is still shown: " + answer)
+            shot(driver, shots, "mirror-lying-index-en.png", "search")
+        finally:
+            open(bucket_of(final), "w", encoding="utf-8").write(original)
+        expect_proven(driver, final) if en["state_counted"] in search(driver, final) else fail("restored bucket")
+
+        # A damaged bucket (not JSON, or JSON of another shape): said plainly, never a broken page.
+        for damage in ("<html>not an index</html>", '{"prefix":"X","ballots":"none"}'):
+            open(bucket_of(final), "w", encoding="utf-8").write(damage)
+            try:
+                answer = search(driver, final)
+                expect(en["index_damaged"].split("(")[0] in answer, "a damaged bucket %r: %s" % (damage, answer))
+            finally:
+                open(bucket_of(final), "w", encoding="utf-8").write(original)
+        expect(en["state_counted"] in search(driver, final), "a search after a damaged bucket")
+
+        plain = [v for v in voters if v["mode"] == "cast"][1]
+        receipt = cosigned_receipt(plain["cred"] + ".tlog-proof", mirror, os.path.join(work, "cosigned.tlog-proof"))
+        check_receipt_cosignatures(driver, work, receipt, shots, "mirror")
+
+        # The mirror's checkpoints with forged cosignatures: named, and the quorum not met.
+        kept = {}
+        for name in ("checkpoint", os.path.join("v1", "witnessed-checkpoint")):
+            path = os.path.join(mirror, name)
+            if os.path.exists(path):
+                kept[path] = open(path, encoding="utf-8").read()
+        try:
+            for path in kept:
+                count = forge_note_cosignatures(path, 1)
+            upload(driver, plain["cred"] + ".tlog-proof")
+            valid, quorum, line = cosignatures(driver, "witnessed")
+            expect(list(valid.values()).count(False) == 1 and quorum == ("met" if count - 1 >= 2 else "not-met"),
+                   "one forged cosignature on the mirror's checkpoint: %s, %s" % (valid, line))
+            for path, text in kept.items():
+                open(path, "w", encoding="utf-8").write(text)
+                forge_note_cosignatures(path, count - 1)
+            upload(driver, plain["cred"] + ".tlog-proof")
+            valid, quorum, line = cosignatures(driver, "witnessed")
+            expect(quorum == "not-met" and sum(valid.values()) == 1,
+                   "too few valid cosignatures on the mirror's checkpoint: %s, %s" % (valid, line))
+            bad = [w for w, ok in valid.items() if not ok]
+            for w in bad:
+                expect(MESSAGES["en"]["cosignature_invalid"].format(name=w) in text_of(driver, "receipt-answer"),
+                       w + "'s forged cosignature is not named")
+            shot(driver, shots, "mirror-forged-cosignatures-en.png", "receipt")
+        finally:
+            for path, text in kept.items():
+                open(path, "w", encoding="utf-8").write(text)
+        driver.find_element(By.CSS_SELECTOR, "#lang option[value=kk]").click()
+        expect(MESSAGES["kk"]["state_counted"] in search(driver, final), "a counted ballot in kk on the mirror")
+        shot(driver, shots, "mirror-found-kk.png", "search")
+    finally:
+        driver.quit()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--work", required=True)
-    parser.add_argument("--phase", choices=["voting", "finished"], required=True)
+    parser.add_argument("--phase", choices=["voting", "finished", "mirror"], required=True)
     parser.add_argument("--shots", required=True)
+    parser.add_argument("--mirror", help="the mirror's directory (--phase mirror)")
     a = parser.parse_args()
-    (check_voting if a.phase == "voting" else check_finished)(a.url, a.work, a.shots)
+    if a.phase == "mirror":
+        check_mirror(a.url, a.work, a.shots, a.mirror)
+    else:
+        (check_voting if a.phase == "voting" else check_finished)(a.url, a.work, a.shots)
     print("web page, phase %s: every check passed" % a.phase)
 
 
