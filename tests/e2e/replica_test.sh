@@ -18,6 +18,15 @@ fail() {
   exit 1
 }
 
+# Inverts the byte at OFFSET of FILE: always a change (writing a fixed
+# byte is none when the file already holds it there).
+flip_byte() {
+  python3 -c 'import sys
+path, at = sys.argv[1], int(sys.argv[2])
+with open(path, "r+b") as f:
+    f.seek(at); b = f.read(1); f.seek(at); f.write(bytes([b[0] ^ 0xFF]))' "$1" "$2"
+}
+
 # Expect a command to fail with a message containing TEXT.
 refuses() {
   local text=$1 out
@@ -92,9 +101,7 @@ close_vote() {
   step "the close is posted before any check, even when the check then fails"
   cp -r "$ADMIN_REPLICA" replica-changed
   rm -f replica-changed/snapshot.bin  # the changed entry is then one the close's check reads
-  local bytes
-  bytes=$(stat -c %s replica-changed/mirror.senim)
-  printf 'X' | dd of=replica-changed/mirror.senim bs=1 seek=$((bytes - 40)) conv=notrunc status=none
+  flip_byte replica-changed/mirror.senim $(($(stat -c %s replica-changed/mirror.senim) - 40))
   set +e
   "$SENIM" admin close --key authority.key --replica replica-changed >logs/close.log 2>&1
   local rc=$?
@@ -138,8 +145,7 @@ changed() {  # changed NAME: a copy of the authority's replica
   cp -r "$ADMIN_REPLICA" "$1"
 }
 changed r-mirror
-printf 'X' | dd of=r-mirror/mirror.senim bs=1 seek=$(($(stat -c %s r-mirror/mirror.senim) - 40)) \
-  conv=notrunc status=none
+flip_byte r-mirror/mirror.senim $(($(stat -c %s r-mirror/mirror.senim) - 40))
 # An entry before the snapshot: a follower starting hashes the whole mirror
 # and finds it; a command reads only what follows the snapshot, and does not
 # (docs/protocol.md §11.7).
@@ -151,12 +157,11 @@ grep -qF "entries checked ($size from its snapshot, 0 from its mirror, 0 new fro
 # An entry after the snapshot: every open checks it again, and refuses.
 changed r-tail
 rm r-tail/snapshot.bin
-printf 'X' | dd of=r-tail/mirror.senim bs=1 seek=$(($(stat -c %s r-tail/mirror.senim) - 40)) \
-  conv=notrunc status=none
+flip_byte r-tail/mirror.senim $(($(stat -c %s r-tail/mirror.senim) - 40))
 refuses "does not hold the $size entries that r-tail/replica.json vouches for (changed?)" \
   "$SENIM" admin result --key authority.key --replica r-tail
 changed r-snapshot
-printf 'X' | dd of=r-snapshot/snapshot.bin bs=1 seek=100 conv=notrunc status=none
+flip_byte r-snapshot/snapshot.bin 100
 refuses "its hash does not match its contents (damaged)" \
   "$SENIM" admin result --key authority.key --replica r-snapshot
 changed r-state
