@@ -377,8 +377,9 @@ bool judge_witness_views(const protocol::ElectionConfig& config, CheckpointJudge
     std::string names;
     for (const std::string& n : m.witnesses)
       names += (names.empty() ? "" : ", ") + protocol::printable(n);
-    const std::string plural = m.witnesses.size() == 1 ? "WITNESS " : "WITNESSES ";
-    switch (judge.judge(m.note, "WHAT " + plural + names + " COSIGNED")) {
+    const char* what = m.witnesses.size() == 1 ? tr("WHAT WITNESS {1} COSIGNED")
+                                               : tr("WHAT WITNESSES {1} COSIGNED");
+    switch (judge.judge(m.note, fill(what, {names}))) {
       case CheckpointJudge::Verdict::consistent:
         std::cout << fill(tr("witnesses {1}: cosigned size {2}, consistent with this log"),
                           {names, std::to_string(m.size)})
@@ -419,7 +420,8 @@ std::optional<int> judge_the_others(const std::string& receipt,
       return fail(kept.error());
     if (!kept->has_value())
       continue;
-    const Verdict v = judge.judge(**kept, "THE CHECKPOINT KEPT IN " + protocol::printable(path));
+    const Verdict v =
+        judge.judge(**kept, fill(tr("THE CHECKPOINT KEPT IN {1}"), {protocol::printable(path)}));
     if (v == Verdict::ahead) {
       auto c = protocol::verify_board_checkpoint(**kept, config.board_vkey);
       return fail(fill(tr("cannot check yet: {1} (kept in {2})"),
@@ -436,7 +438,7 @@ std::optional<int> judge_the_others(const std::string& receipt,
   auto witnessed_note = source.witnessed_checkpoint();
   if (witnessed_note && witnessed_note->has_value() &&
       protocol::verify_board_checkpoint(**witnessed_note, config.board_vkey)) {
-    const Verdict v = judge.judge(**witnessed_note, "THE BOARD'S WITNESSED CHECKPOINT");
+    const Verdict v = judge.judge(**witnessed_note, tr("THE BOARD'S WITNESSED CHECKPOINT"));
     if (v == Verdict::unreadable)
       return 1;
     consistent = consistent && v != Verdict::fork && v != Verdict::unproven;
@@ -500,7 +502,7 @@ int check(const CheckOptions& o) {
                      {std::to_string(latest.size), std::to_string(mine.size)}));
   }
   CheckpointJudge judge(config, *source, served->latest, evidence_place(o.evidence_out, o.receipt));
-  const auto verdict = judge.judge(parts->file.checkpoint, "YOUR RECEIPT");
+  const auto verdict = judge.judge(parts->file.checkpoint, tr("YOUR RECEIPT"));
   if (verdict == CheckpointJudge::Verdict::ahead) {
     return fail(fill(tr("cannot check yet: {1} (a mirror that is behind? try again later, or "
                         "another source)"),

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "client/common.hpp"
+#include "client/language.hpp"
 #include "net/http_client.hpp"
 #include "protocol/fork_evidence.hpp"
 #include "protocol/text_rules.hpp"
@@ -23,7 +24,22 @@ namespace {
 constexpr std::chrono::milliseconds kWitnessTimeout{10'000};
 
 std::string size_of(const tlog::Checkpoint& c) {
-  return "size " + std::to_string(c.size);
+  return fill(tr("size {1}"), {std::to_string(c.size)});
+}
+
+// A comparison's detail, from the shared code (English), after its kind in
+// the voter's language.
+std::string detail(Errc code, const std::string& message) {
+  return explain(Error{code, message});
+}
+
+// The evidence's own sentence (English, shared with senim-verify) after
+// what it means, in the voter's language.
+std::string why_a_fork(const std::string& explanation) {
+  if (spoken_language() == "en")
+    return explanation;
+  return fill(tr("{1} (in English: {2})"),
+              {tr("the two checkpoints cannot both be true"), explanation});
 }
 
 }  // namespace
@@ -46,7 +62,7 @@ CheckpointJudge::CheckpointJudge(const protocol::ElectionConfig& config,
 CheckpointJudge::Verdict CheckpointJudge::judge(const std::string& note, const std::string& what) {
   auto seen = protocol::verify_board_checkpoint(note, config_.board_vkey);
   if (!seen) {
-    fail(what + " is not a checkpoint of this election: " + seen.error().message);
+    fail(fill(tr("{1} is not a checkpoint of this election: {2}"), {what, explain(seen.error())}));
     return Verdict::unproven;
   }
   const tlog::Checkpoint& c = seen->checkpoint;
@@ -60,31 +76,37 @@ CheckpointJudge::Verdict CheckpointJudge::judge(const std::string& note, const s
     return Verdict::ahead;
   if (compared.outcome == Outcome::unproven &&
       (compared.code == Errc::io_error || compared.code == Errc::not_found)) {
-    fail("cannot compare " + what + " (" + size_of(c) + ") with the log at " + source_.where() +
-         ": " + compared.message + " (try again later, or another source)");
+    fail(fill(tr("cannot compare {1} ({2}) with the log at {3}: {4} (try again later, or another "
+                 "source)"),
+              {what, size_of(c), source_.where(), detail(compared.code, compared.message)}));
     return Verdict::unreadable;
   }
-  const std::string against = "THE BOARD IS NOT CONSISTENT WITH " + what + " (" + size_of(c) +
-                              "; the log at " + source_.where() + " has " + size_of(l) + ")";
+  const std::string against = fill(tr("THE BOARD IS NOT CONSISTENT WITH {1} ({2}; the log at {3} "
+                                      "has {4})"),
+                                   {what, size_of(c), source_.where(), size_of(l)});
   if (compared.outcome == Outcome::unproven) {
-    fail(against + ": it does not prove that one extends the other: " + compared.message);
-    std::cerr << "the board would not give the proof: keep both checkpoints (" << what
-              << " and the board's), and ask it again or another source\n";
+    fail(fill(tr("{1}: it does not prove that one extends the other: {2}"),
+              {against, detail(compared.code, compared.message)}));
+    std::cerr << fill(tr("the board would not give the proof: keep both checkpoints ({1} and the "
+                         "board's), and ask it again or another source"),
+                      {what})
+              << "\n";
     return Verdict::unproven;
   }
   auto proven = protocol::verify_fork_evidence(*compared.evidence);
-  fail(against + ": " + (proven ? proven->explanation : std::string("a fork")));
+  fail(against + ": " + (proven ? why_a_fork(proven->explanation) : tr("a fork")));
   std::error_code ec;
   std::filesystem::create_directories(place_.dir, ec);
   auto kept = protocol::keep_fork_evidence(*compared.evidence, place_.dir, place_.prefix);
   if (!kept) {
-    fail("the fork evidence could not be written: " + kept.error().message);
+    fail(fill(tr("the fork evidence could not be written: {1}"), {explain(kept.error())}));
     return Verdict::fork;
   }
   written_.push_back(*kept);
-  std::cerr << "fork evidence written to " << protocol::printable(*kept)
-            << ": anyone can check it offline with `senim-verify --evidence "
-            << protocol::printable(*kept) << "`\n";
+  std::cerr << fill(tr("fork evidence written to {1}: anyone can check it offline with "
+                       "`senim-verify --evidence {1}`"),
+                    {protocol::printable(*kept)})
+            << "\n";
   return Verdict::fork;
 }
 
@@ -97,19 +119,20 @@ WitnessView ask_witness(const protocol::ElectionConfig& config, const tlog::Poli
   auto http = net::HttpClient::create(w.url, net::ClientOptions{kWitnessTimeout, 1 << 20});
   auto answer = http ? http->get(target) : Expected<net::HttpResponse>(http.error());
   if (!answer) {
-    view.trouble = "cannot be reached: " + answer.error().message;
+    view.trouble = fill(tr("cannot be reached: {1}"), {explain(answer.error())});
   } else if (answer->status == 404) {
-    view.trouble = "has cosigned no checkpoint of this log yet";
+    view.trouble = tr("has cosigned no checkpoint of this log yet");
   } else if (answer->status != 200) {
-    view.trouble = "answers HTTP " + std::to_string(answer->status);
+    view.trouble = fill(tr("answers HTTP {1}"), {std::to_string(answer->status)});
   } else if (auto board = protocol::verify_board_checkpoint(answer->body, config.board_vkey);
              !board) {
-    view.trouble = "serves a checkpoint the board did not sign: " + board.error().message;
-  } else if (auto cosigned = protocol::witnessing(answer->body, config.policy); !cosigned) {
     view.trouble =
-        "serves a checkpoint whose cosignature does not verify: " + cosigned.error().message;
+        fill(tr("serves a checkpoint the board did not sign: {1}"), {explain(board.error())});
+  } else if (auto cosigned = protocol::witnessing(answer->body, config.policy); !cosigned) {
+    view.trouble = fill(tr("serves a checkpoint whose cosignature does not verify: {1}"),
+                        {explain(cosigned.error())});
   } else if (cosigned->witnesses.count(w.name) == 0) {
-    view.trouble = "serves a checkpoint without its own cosignature";
+    view.trouble = tr("serves a checkpoint without its own cosignature");
   } else {
     view.checkpoint = std::move(*board);
   }

@@ -288,10 +288,23 @@ TEST_CASE(
   // no second copy of the same evidence.
   const std::string out_dir = ws.tmp.path() + "/evidence-out";
   for (int i = 0; i < 2; ++i) {
+    // The second time in Kazakh: the fork is said in the voter's language,
+    // the evidence's own sentence after it, in English (issue 9 §3).
     const auto again =
         test::run_command(std::string(SENIM_BINARY) + " check " + receipt + " --server " + b.url() +
-                          " --evidence-out " + out_dir + " 2>&1");
+                          " --evidence-out " + out_dir + (i == 1 ? " --lang kk" : "") + " 2>&1");
+    INFO(again.out);
     CHECK(again.status == 1);
+    if (i == 1) {
+      CHECK(again.out.find("ТАҚТА МЫНАМЕН СӘЙКЕС ЕМЕС: w1, w2, w3 КУӘГЕРЛЕРІ ҚОЛ ҚОЙҒАН НҮКТЕ "
+                           "(өлшемі " +
+                           std::to_string(n) + "; " + b.url() + " журналында өлшемі " +
+                           std::to_string(size_b) +
+                           "): екі бақылау нүктесі бірдей шын бола алмайды (ағылшынша: the "
+                           "board's tree of size " +
+                           std::to_string(size_b) + " begins with a tree of size " +
+                           std::to_string(n)) != std::string::npos);
+    }
   }
   std::size_t files = 0;
   for (const auto& e : std::filesystem::directory_iterator(out_dir)) {
