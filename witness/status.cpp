@@ -7,8 +7,8 @@
 #include <sstream>
 #include <vector>
 
+#include "crypto/bytes.hpp"
 #include "protocol/text_rules.hpp"
-#include "tlog/base64.hpp"
 #include "tlog/checkpoint.hpp"
 #include "tlog/note.hpp"
 #include "witness/witness_state.hpp"
@@ -72,7 +72,7 @@ Expected<std::string> status_text(const std::string& data_dir) {
         note ? tlog::parse_checkpoint(note->text) : Expected<tlog::Checkpoint>(note.error());
     out << "  cosigned   size " << state->size();
     if (checkpoint)
-      out << ", root " << tlog::base64_encode(checkpoint->root);
+      out << ", root " << to_hex(checkpoint->root);  // docs/api.md "Encodings": hex
     out << ", at " << utc(state->cosigned_at()) << "\n";
   }
   out << "  verified   " << state->size() << " entries (" << state->ballots()

@@ -130,7 +130,9 @@ TEST_CASE(
     CHECK(verify(f, seen).witnesses == std::set<std::string>{w->name()});
     const std::string status = w->status();
     INFO(status);
-    CHECK(status.find("cosigned   size " + std::to_string(size) + ", root") != std::string::npos);
+    // The root in hex, as senim-verify prints it (docs/api.md, "Encodings").
+    CHECK(status.find("cosigned   size " + std::to_string(size) + ", root " +
+                      to_hex(verify(f, seen).checkpoint.root) + ", at ") != std::string::npos);
     CHECK(status.find("REFUSING") == std::string::npos);
   }
   // A witness that is down is named, and the check goes on without it.
