@@ -83,7 +83,7 @@ constexpr const char* kElection = "bench-election-2026";
 constexpr std::uint32_t kTrustees = 5;
 constexpr std::uint32_t kDecrypting = 3;
 constexpr std::uint32_t kDistricts = 17;
-constexpr std::uint64_t kVoteBudget = 64 * 1024;  // docs/protocol.md §11.6
+constexpr std::uint64_t kVoteBudget = std::uint64_t{64} * 1024;  // docs/protocol.md §11.6
 
 double since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -287,7 +287,8 @@ PhaseCost votes(const Board& board, const std::string& dir, const std::vector<Vo
   std::vector<double> wall;
   PhaseCost p = phase("vote", board, [&](PhaseCost& ph) {
     for (unsigned r = 0; r < runs; ++r) {
-      const VoterLine& v = lines[(lines.size() / runs) * r + lines.size() / (2 * runs)];
+      const VoterLine& v =
+          lines[(lines.size() / runs) * r + lines.size() / (std::size_t{2} * runs)];
       const std::string log = dir + "/vote-" + std::to_string(r) + ".log";
       const ChildUsage u =
           senim_into(ph, log,

@@ -37,6 +37,7 @@ Run run(const std::vector<std::string>& args) {
 // The run of median wall time, with the median CPU time of all runs.
 Run median(std::vector<Run> runs) {
   std::vector<double> cpu;
+  cpu.reserve(runs.size());
   for (const Run& r : runs)
     cpu.push_back(r.cpu_seconds);
   std::sort(cpu.begin(), cpu.end());
