@@ -11,6 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "bench/process_stats.hpp"
+
 extern char** environ;
 
 namespace senim::bench {
@@ -36,6 +38,7 @@ Child::Child(const std::vector<std::string>& argv, const std::string& out_path,
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  parent_peak_ = peak_rss_bytes(::getpid());
   started_ = std::chrono::steady_clock::now();
   const int spawned = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -43,6 +46,12 @@ Child::Child(const std::vector<std::string>& argv, const std::string& out_path,
     pid_ = -1;
     throw std::runtime_error("cannot run " + argv[0]);
   }
+  poller_ = std::thread([this, pid = pid_] {
+    while (!exited_) {
+      polled_peak_ = std::max<std::uint64_t>(polled_peak_, peak_rss_bytes(pid));
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
 }
 
 Child::~Child() {
@@ -60,13 +69,21 @@ ChildUsage Child::wait() {
   ChildUsage u;
   if (pid_ <= 0)
     return u;
+  // Exited but not reaped: the pid cannot be another process's while the
+  // poller reads its /proc files.
+  siginfo_t info{};
+  ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT);
+  exited_ = true;
+  if (poller_.joinable())
+    poller_.join();
   int status = 0;
   rusage usage{};
   ::wait4(pid_, &status, 0, &usage);
   pid_ = -1;
   u.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   u.cpu_s = seconds(usage.ru_utime) + seconds(usage.ru_stime);
-  u.peak_rss_bytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
+  const auto maxrss = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
+  u.peak_rss_bytes = maxrss > parent_peak_ ? maxrss : polled_peak_.load();
   u.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return u;
 }

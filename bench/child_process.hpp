@@ -6,9 +6,11 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace senim::bench {
@@ -22,6 +24,14 @@ struct ChildUsage {
 
 // A child started with posix_spawn, stdin from /dev/null, stdout and
 // stderr to files ("/dev/null" to drop them).
+//
+// Its peak RSS: wait4's ru_maxrss is not enough, because Linux carries the
+// spawning process's high-water mark over exec (posix_spawn's child shares
+// the parent's memory until it execs), so a child of a large benchmark
+// would report the benchmark's size. ru_maxrss is the child's own peak only
+// when it exceeds the parent's peak at the spawn; otherwise the peak is the
+// child's VmHWM (/proc/PID/status, its own memory since exec) read every
+// 10 ms while it runs: at most 10 ms before its exit short.
 class Child {
  public:
   Child(const std::vector<std::string>& argv, const std::string& out_path,
@@ -39,6 +49,10 @@ class Child {
  private:
   pid_t pid_ = -1;
   std::chrono::steady_clock::time_point started_;
+  std::uint64_t parent_peak_ = 0;
+  std::atomic<std::uint64_t> polled_peak_{0};
+  std::atomic<bool> exited_{false};
+  std::thread poller_;
 };
 
 // Runs `argv` to the end; what it cost.
