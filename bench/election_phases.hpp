@@ -50,8 +50,8 @@ struct ElectionRun {
 // The table, then "PHASE n=… name=… wall_s=… …" lines.
 void print_run(const ElectionRun& run);
 // Each phase's growth in wall time, CPU and peak RSS between consecutive
-// runs, beside N's; a phase whose CPU or wall time grows more than 1.25×
-// faster than N is flagged "FASTER THAN LINEAR".
+// runs, beside N's; a phase whose CPU (its programs' and the server's)
+// grows more than 1.25× faster than N is flagged "FASTER THAN LINEAR".
 void print_growth(const std::vector<ElectionRun>& runs);
 
 }  // namespace senim::bench
