@@ -2,7 +2,7 @@
 // (issue 8, "How it is checked"; docs/performance.md, "The whole election").
 //
 //   bench_election [--voters N]... [--connections C] [--votes R] [--no-cold]
-//                  [--keep DIR] [--check]
+//                  [--snapshot-every E] [--keep DIR] [--check]
 //   bench_election --restart DIR [--runs R] [--server-binary PATH]
 //
 // For each N, on a fresh real senim-server (loopback, its SQLite file):
