@@ -35,24 +35,38 @@ inline std::string setup_endpoint(v1::Statement::BodyCase kind) {
   }
 }
 
-// `plan` with the server's board key, prepared and posted; null (said on
-// stderr) if the server refused an entry.
-inline std::unique_ptr<sim::ElectionBuilder> open_election(net::HttpClient& client,
-                                                           sim::ElectionPlan plan) {
+// Names the server's board key in `plan` (the set-up names it).
+inline void use_board_key(net::HttpClient& client, sim::ElectionPlan& plan) {
   v1::BoardInfo info;
   info.ParseFromString(client.get("/v1/election")->body);
   plan.board_public_key.emplace();
   std::copy(info.board_key().begin(), info.board_key().end(), plan.board_public_key->begin());
-  auto builder = std::make_unique<sim::ElectionBuilder>(std::move(plan));
-  builder->prepare();
-  for (std::size_t i = 0; i < builder->entries().size(); ++i) {
-    const std::string path = setup_endpoint(builder->parsed(i).statement.body_case());
-    auto r = client.post(path, view(builder->entries()[i]));
+}
+
+// Posts the builder's entries [from, to) to their endpoints; false (said
+// on stderr) at the first the server refused.
+inline bool post_entries(net::HttpClient& client, const sim::ElectionBuilder& builder,
+                         std::size_t from, std::size_t to) {
+  for (std::size_t i = from; i < to; ++i) {
+    const std::string path = setup_endpoint(builder.parsed(i).statement.body_case());
+    auto r = client.post(path, view(builder.entries()[i]));
     if (!r || r->status != 200) {
       std::fprintf(stderr, "posting %s failed\n", path.c_str());
-      return nullptr;
+      return false;
     }
   }
+  return true;
+}
+
+// `plan` with the server's board key, prepared and posted; null (said on
+// stderr) if the server refused an entry.
+inline std::unique_ptr<sim::ElectionBuilder> open_election(net::HttpClient& client,
+                                                           sim::ElectionPlan plan) {
+  use_board_key(client, plan);
+  auto builder = std::make_unique<sim::ElectionBuilder>(std::move(plan));
+  builder->prepare();
+  if (!post_entries(client, *builder, 0, builder->entries().size()))
+    return nullptr;
   return builder;
 }
 

@@ -18,9 +18,6 @@
 //             per credential, as before), on the same board.
 // Medians of R runs, each way's rate and its ratio to the floor.
 #include <sodium.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -29,13 +26,12 @@
 #include <thread>
 
 #include "bench/bench_board.hpp"
+#include "bench/child_process.hpp"
 #include "bench/timing.hpp"
 #include "client/credential_lines.hpp"
 #include "client/key_files.hpp"
 #include "proto/files.pb.h"
 #include "tests/server/server_process.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -104,45 +100,24 @@ struct Run {
 
 // The real senim with `args`; its wall time and CPU.
 Run run_senim(const std::string& args) {
-  const std::string command = std::string(SENIM_BINARY) + " " + args + " >/dev/null 2>&1";
-  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
-  const auto start = Clock::now();
-  pid_t pid = 0;
-  if (posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) != 0)
-    throw std::runtime_error("cannot run senim");
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  const double wall = since(start);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error("failed: senim " + args);
-  return {wall, static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                    static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6};
+  const auto u = senim::bench::run_child_ok(senim::bench::words(SENIM_BINARY, args));
+  return {u.wall_s, u.cpu_s};
 }
 
 // A fresh board in the ceremony phase; the authority's key file in `dir`.
 void prepare_board(senim::net::HttpClient& client, const std::string& dir) {
-  senim::v1::BoardInfo info;
-  info.ParseFromString(client.get("/v1/election")->body);
   senim::sim::ElectionPlan plan;
   plan.manifest = senim::sim::referendum_manifest(kElection, false, 17);
   plan.voters = 1;
   plan.trustees = 5;
   plan.threshold = 3;
   plan.validate = false;
-  plan.board_public_key.emplace();
-  std::copy(info.board_key().begin(), info.board_key().end(), plan.board_public_key->begin());
+  senim::bench::use_board_key(client, plan);
   senim::sim::ElectionBuilder builder(std::move(plan));
-  builder.prepare();
-  for (std::size_t i = 0; i < builder.entries().size(); ++i) {
-    const auto kind = builder.parsed(i).statement.body_case();
-    if (kind == senim::v1::Statement::kCredentials)
-      break;
-    auto r =
-        client.post(senim::bench::setup_endpoint(kind), senim::bench::view(builder.entries()[i]));
-    if (!r || r->status != 200)
-      throw std::runtime_error("the board refused the set-up");
-  }
+  builder.setup();
+  builder.ceremony();
+  if (!senim::bench::post_entries(client, builder, 0, builder.entries().size()))
+    throw std::runtime_error("the board refused the set-up");
   senim::v1::AuthorityKeyFile key;
   key.set_seed(senim::to_string(builder.authority_key().seed()));
   if (!senim::client::write_message_file(dir + "/authority.key", key,

@@ -1,19 +1,12 @@
 #include "bench/honest_voters.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
-extern char** environ;
+#include "bench/child_process.hpp"
 
 namespace senim::bench {
 namespace {
@@ -32,37 +25,18 @@ VoteResult vote_once(const std::string& senim, const std::string& credential) {
                                 "referendum=yes",
                                 "--choose",
                                 "council=candidate-1,candidate-4"};
-  std::vector<char*> argv;
-  argv.reserve(args.size() + 1);
-  for (auto& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const std::string err = credential + ".err";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
   VoteResult r;
-  const auto t0 = Clock::now();
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, senim.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) {
+  const std::string err = credential + ".err";
+  try {
+    const ChildUsage u = run_child(args, "/dev/null", err);
+    r.seconds = u.wall_s;
+    r.status = u.status;
+  } catch (const std::runtime_error&) {
     r.error = "posix_spawn failed";
     return r;
   }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  if (r.status != 0) {
-    std::ifstream in(err);
-    std::stringstream s;
-    s << in.rdbuf();
-    r.error = s.str();
-  }
+  if (r.status != 0)
+    r.error = file_text(err);
   return r;
 }
 

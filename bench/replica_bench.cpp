@@ -18,20 +18,16 @@
 // same counts. And a follower started again, with its snapshot and without
 // (every entry of its mirror checked again). Medians.
 #include <sodium.h>
-#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "bench/bench_board.hpp"
+#include "bench/child_process.hpp"
+#include "bench/election_keys.hpp"
 #include "bench/timing.hpp"
-#include "client/key_files.hpp"
-#include "proto/files.pb.h"
-#include "protocol/election_config.hpp"
 #include "tests/run_command.hpp"
 #include "tests/server/server_process.hpp"
 
@@ -45,19 +41,6 @@ constexpr const char* kElection = "bench-replica-2026";
 constexpr std::uint32_t kTrustees = 5;
 constexpr std::uint32_t kDecrypting = 3;
 
-double children_cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_CHILDREN, &u);
-  auto s = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
-  };
-  return s(u.ru_utime) + s(u.ru_stime);
-}
-
-std::string to_string(senim::ByteView b) {
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
-
 struct Timed {
   double wall = 0;
   double cpu = 0;
@@ -65,44 +48,10 @@ struct Timed {
 
 // Runs one senim command; throws with its output if it fails.
 Timed run_senim(const std::string& args) {
-  const double cpu = children_cpu_seconds();
-  const auto start = Clock::now();
-  const auto r = senim::test::run_command(std::string(SENIM_BINARY) + " " + args + " 2>&1");
-  Timed t{std::chrono::duration<double>(Clock::now() - start).count(),
-          children_cpu_seconds() - cpu};
-  if (r.status != 0)
-    throw std::runtime_error("senim " + args + " failed:\n" + r.out);
-  return t;
-}
-
-// The files the CLI keeps: authority.key, trustee-T.key and trustee-T.state.
-void write_key_files(const senim::sim::ElectionBuilder& b, const std::vector<senim::Bytes>& seeds,
-                     const std::string& dir) {
-  using senim::client::Secrecy;
-  senim::v1::AuthorityKeyFile authority;
-  authority.set_seed(to_string(b.authority_key().seed()));
-  if (!senim::client::write_message_file(dir + "/authority.key", authority, Secrecy::secret_file))
-    throw std::runtime_error("cannot write authority.key");
-  auto config = senim::protocol::check_setup(b.parsed(0));
-  if (!config)
-    throw std::runtime_error("the set-up does not check");
-  for (std::uint32_t t = 1; t <= kTrustees; ++t) {
-    senim::v1::TrusteeKeyFile key;
-    key.set_name("Trustee " + std::to_string(t));
-    key.set_signing_seed(to_string(seeds[t - 1]));
-    senim::v1::TrusteeStateFile state;
-    state.set_election_id(kElection);
-    state.set_trustee(t);
-    state.set_share(senim::client::secret_scalar_bytes(b.trustee_share(t)));
-    state.set_board_key(to_string(*b.plan().board_public_key));
-    state.set_box_key(to_string(config->box_keys[t - 1]));
-    state.set_setup_hash(to_string(config->setup_hash));
-    const std::string base = dir + "/trustee-" + std::to_string(t);
-    if (!senim::client::write_message_file(base + ".key", key, Secrecy::secret_file) ||
-        !senim::client::write_message_file(base + ".state", state, Secrecy::secret_file)) {
-      throw std::runtime_error("cannot write " + base + ".key");
-    }
-  }
+  const senim::test::TempDir out;
+  const auto u = senim::bench::run_child_ok(senim::bench::words(SENIM_BINARY, args), "/dev/null",
+                                            out.path() + "/err");
+  return {u.wall_s, u.cpu_s};
 }
 
 struct Steps {
@@ -154,23 +103,11 @@ std::vector<Timed> end_of_election(const std::string& url, const std::string& di
   return t;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 void run(std::uint32_t ballots, unsigned runs) {
   const senim::test::TempDir tmp;
   const std::string pristine = tmp.path() + "/pristine";
   fs::create_directories(pristine);
-  std::vector<senim::Bytes> seeds;
-  for (std::uint32_t t = 0; t < kTrustees; ++t) {
-    senim::Bytes seed(32);
-    randombytes_buf(seed.data(), seed.size());
-    seeds.push_back(std::move(seed));
-  }
+  const std::vector<senim::Bytes> seeds = senim::bench::fresh_trustee_seeds(kTrustees);
   double fill_s = 0;
   std::vector<double> follow_s;
   std::vector<double> resume_s;
@@ -198,7 +135,7 @@ void run(std::uint32_t ballots, unsigned runs) {
         throw std::runtime_error("a ballot was refused");
     }
     fill_s = std::chrono::duration<double>(Clock::now() - filled).count();
-    write_key_files(*builder, seeds, pristine);
+    senim::bench::write_key_files(*builder, seeds, pristine);
     // What the followers do during the voting, here in one go per replica.
     const std::string server_flag = " --server " + server.url() + " --data " + pristine;
     follow_s.push_back(run_senim("admin follow --once" + server_flag + "/replica-admin").wall);
@@ -231,7 +168,7 @@ void run(std::uint32_t ballots, unsigned runs) {
       senim::test::ServerProcess server(dir + "/board");
       const auto t = end_of_election(server.url(), dir, replicas);
       (replicas ? warm : cold).add(t);
-      counts.push_back(read_file(dir + "/counts.tsv"));
+      counts.push_back(senim::bench::file_text(dir + "/counts.tsv"));
       server.stop();
       fs::remove_all(dir);
     }

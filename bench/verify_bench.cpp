@@ -7,11 +7,6 @@
 // thread (the ratio shows what the second core buys), and the raw-library
 // floor of one ballot (raw_floor.hpp: its point decodings, one Ed25519
 // verification, one MSM term per point), so every figure is also a ratio.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -21,9 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench/child_process.hpp"
 #include "bench/raw_floor.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -36,37 +30,14 @@ struct Run {
 
 // Runs argv[0] with its arguments, stdout/stderr to /dev/null; times it.
 Run run(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  argv.reserve(args.size() + 1);
-  for (const auto& a : args)
-    argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  const auto start = std::chrono::steady_clock::now();
-  pid_t pid = 0;
-  Run r;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0)
-    return r;
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  r.max_rss_kib = usage.ru_maxrss;
-  auto secs = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  r.cpu_seconds = secs(usage.ru_utime) + secs(usage.ru_stime);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  posix_spawn_file_actions_destroy(&actions);
-  return r;
+  const auto u = senim::bench::run_child(args);
+  return {u.wall_s, u.cpu_s, static_cast<long>(u.peak_rss_bytes / 1024), u.status};
 }
 
 // The run of median wall time, with the median CPU time of all runs.
 Run median(std::vector<Run> runs) {
   std::vector<double> cpu;
+  cpu.reserve(runs.size());
   for (const Run& r : runs)
     cpu.push_back(r.cpu_seconds);
   std::sort(cpu.begin(), cpu.end());

@@ -19,9 +19,6 @@
 // vote --show-download` end to end (set-up check, encryption, cast, receipt
 // check) with the bytes it reports and its user + system CPU (wait4). Medians.
 #include <sodium.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -31,6 +28,7 @@
 #include <thread>
 
 #include "bench/bench_board.hpp"
+#include "bench/child_process.hpp"
 #include "bench/timing.hpp"
 #include "client/board_client.hpp"
 #include "client/key_files.hpp"
@@ -38,8 +36,6 @@
 #include "proto/files.pb.h"
 #include "protocol/voter_view.hpp"
 #include "tests/server/server_process.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -100,23 +96,15 @@ Cost real_vote(const std::string& url, const std::string& dir,
   const std::string out = cred + ".out";
   if (!senim::client::write_message_file(cred, file, senim::client::Secrecy::secret_file, true))
     throw std::runtime_error("cannot write " + cred);
-  const std::string command = std::string(SENIM_BINARY) +
-                              " vote --yes --show-download --credential " + cred +
-                              " --choose referendum=yes >" + out + " 2>&1 </dev/null";
-  pid_t pid = 0;
-  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
-  if (posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) != 0)
-    throw std::runtime_error("cannot run senim");
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  std::ifstream in(out);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto u = senim::bench::run_child(
+      senim::bench::words(SENIM_BINARY, "vote --yes --show-download --credential " + cred +
+                                            " --choose referendum=yes"),
+      out, out);
+  const std::string text = senim::bench::file_text(out);
   std::smatch m;
-  if (status != 0 || !std::regex_search(text, m, std::regex("downloaded ([0-9]+) bytes")))
+  if (u.status != 0 || !std::regex_search(text, m, std::regex("downloaded ([0-9]+) bytes")))
     throw std::runtime_error("senim vote failed: " + text);
-  const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
-                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-3;
+  const double cpu = u.cpu_s * 1e3;
   return {std::stod(m[1].str()), cpu};
 }
 

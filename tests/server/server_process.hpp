@@ -41,7 +41,7 @@ bool eventually(const std::function<bool()>& done, int seconds);
 class ServerProcess {
  public:
   // Starts senim-server --data `data_dir` --listen 127.0.0.1:0 `extra`… and
-  // waits (up to 60 s) for it to print its URL; throws if it exits first.
+  // waits (up to 60 s, see use_start_timeout) for it to print its URL; throws if it exits first.
   // Its stderr goes to `data_dir`/../server-<n>.log (see log()).
   explicit ServerProcess(const std::string& data_dir, std::vector<std::string> extra = {});
   // Any of senim's servers (e.g. `senim witness serve`): `binary` with
@@ -71,6 +71,9 @@ class ServerProcess {
   // Later ServerProcesses run `path` instead of the senim-server this was
   // built with (bench_attack --server-binary, to compare with another build).
   static void use_binary(std::string path);
+  // Later ServerProcesses wait this long for "listening on" instead of 60 s
+  // (bench_election: a restart of a large board re-checks it first).
+  static void use_start_timeout(std::chrono::seconds timeout);
 
   // Runs the server expecting it NOT to start (e.g. a tampered database) and
   // returns why (its stderr). Throws if it does start.
