@@ -225,9 +225,9 @@ CommandResult run_server_command(const std::vector<std::string>& args) {
   return result;
 }
 
-std::string ServerProcess::refusal(const std::string& data_dir) {
+std::string ServerProcess::refusal(const std::string& data_dir, std::vector<std::string> extra) {
   try {
-    const ServerProcess started(data_dir);
+    const ServerProcess started(data_dir, std::move(extra));
   } catch (const std::runtime_error& e) {
     return e.what();
   }
