@@ -61,6 +61,7 @@ int run(unsigned ballots, unsigned tail, unsigned runs) {
   if (sodium_init() < 0 || tail > ballots)
     return 2;
   const senim::test::TempDir tmp;
+  senim::test::ServerProcess::set_start_timeout(std::chrono::hours(2));
   std::printf("making a referendum of %u ballots (not timed)\n", ballots);
   std::fflush(stdout);
   senim::sim::ElectionPlan plan;

@@ -261,7 +261,7 @@ Expected<protocol::BoardCheckpoint> Board::check_checkpoint(const std::string& n
 }
 
 Status Board::check_checkpoints(std::uint64_t leaf_count) {
-  auto s = storage_->scan_checkpoints([&](StoredCheckpoint stored) -> Status {
+  auto s = storage_->scan_checkpoints([&](const StoredCheckpoint& stored) -> Status {
     const std::string which = "stored checkpoint of size " + std::to_string(stored.size);
     auto c = check_checkpoint(stored.note);
     if (!c)

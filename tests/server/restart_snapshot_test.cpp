@@ -24,7 +24,9 @@ namespace fs = std::filesystem;
 namespace {
 
 // Snapshots only at a clean stop: each test decides which one there is.
-const std::vector<std::string> kOnlyAtStop{"--snapshot-interval", "0"};
+std::vector<std::string> only_at_stop() {
+  return {"--snapshot-interval", "0"};
+}
 
 std::string snapshot_path(const ElectionFixture& f) {
   return f.data_dir() + "/board.snapshot";
@@ -59,7 +61,7 @@ Start start_of(ElectionFixture& f) {
 }
 
 // (Re)starts the fixture's server on its data directory.
-void restart(ElectionFixture& f, std::vector<std::string> extra = kOnlyAtStop) {
+void restart(ElectionFixture& f, std::vector<std::string> extra = only_at_stop()) {
   f.server = std::make_unique<ServerProcess>(f.data_dir(), std::move(extra));
   auto client = senim::net::HttpClient::create(f.server->url());
   REQUIRE(client.ok());
@@ -105,7 +107,7 @@ TEST_CASE(
     "a start from the snapshot re-verifies only the leaves after it, and answers as a full "
     "one",
     "[server][snapshot]") {
-  ElectionFixture f(8, 2, 2, true, {}, kOnlyAtStop);
+  ElectionFixture f(8, 2, 2, true, {}, only_at_stop());
   auto& b = *f.builder;
   f.open_and_vote(4);
   // Voter 0 votes again twice; only the third ballot is posted, so the second
@@ -146,7 +148,7 @@ TEST_CASE(
 
 TEST_CASE("an election restored from a snapshot mid-vote is counted as one never stopped",
           "[server][snapshot]") {
-  ElectionFixture f(6, 3, 2, true, {}, kOnlyAtStop);
+  ElectionFixture f(6, 3, 2, true, {}, only_at_stop());
   auto& b = *f.builder;
   f.open_and_vote(3);
   b.cast(0, senim::protocol::BallotChoices{{{0U, 1U}}});  // a re-vote before the snapshot
@@ -179,7 +181,7 @@ TEST_CASE("an election restored from a snapshot mid-vote is counted as one never
 
 TEST_CASE("a snapshot that does not check out is set aside and every leaf re-verified",
           "[server][snapshot]") {
-  ElectionFixture f(4, 2, 2, true, {}, kOnlyAtStop);
+  ElectionFixture f(4, 2, 2, true, {}, only_at_stop());
   vote_and_stop(f, 3);
   const std::uint64_t size = f.builder->entries().size();
   const std::string good = read_file(snapshot_path(f));
@@ -202,7 +204,7 @@ TEST_CASE("a snapshot that does not check out is set aside and every leaf re-ver
     why = "version 2, this senim reads version 1";
   }
   SECTION("of another board") {
-    ElectionFixture other(4, 2, 2, true, {}, kOnlyAtStop);
+    ElectionFixture other(4, 2, 2, true, {}, only_at_stop());
     vote_and_stop(other, 1);
     fs::copy_file(snapshot_path(other), snapshot_path(f), fs::copy_options::overwrite_existing);
     why = "it is not a snapshot of this log";
@@ -237,7 +239,7 @@ TEST_CASE("a snapshot that does not check out is set aside and every leaf re-ver
 
 TEST_CASE("a snapshot write cut short leaves the previous snapshot whole, and it is used",
           "[server][snapshot]") {
-  ElectionFixture f(4, 2, 2, true, {}, kOnlyAtStop);
+  ElectionFixture f(4, 2, 2, true, {}, only_at_stop());
   vote_and_stop(f, 2);
   const std::uint64_t size = f.builder->entries().size();
   const std::string good = read_file(snapshot_path(f));
@@ -273,7 +275,7 @@ TEST_CASE("the server writes snapshots while the log grows", "[server][snapshot]
 
 TEST_CASE("a start from the snapshot leaves the index comparison to --reverify",
           "[server][snapshot]") {
-  ElectionFixture f(4, 2, 2, true, {}, kOnlyAtStop);
+  ElectionFixture f(4, 2, 2, true, {}, only_at_stop());
   vote_and_stop(f, 2);
   const std::uint64_t size = f.builder->entries().size();
   // A credential_leaves row pointed at another leaf (SQLite's checks pass).

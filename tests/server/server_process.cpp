@@ -25,6 +25,11 @@ std::string& binary() {
   return path;
 }
 
+std::chrono::seconds& start_timeout() {
+  static std::chrono::seconds timeout{60};
+  return timeout;
+}
+
 // Waits for "listening on URL\n" on `fd`; "" if the child closed stdout first.
 std::string read_url(int fd, std::chrono::seconds timeout) {
   std::string seen;
@@ -139,7 +144,7 @@ void ServerProcess::start(const std::string& program, std::vector<std::string> a
   }
   ::close(out[1]);
   stdout_fd_ = out[0];
-  url_ = read_url(stdout_fd_, std::chrono::seconds(60));
+  url_ = read_url(stdout_fd_, start_timeout());
   if (url_.empty()) {
     kill9();
     throw std::runtime_error(std::filesystem::path(program).filename().string() +
@@ -174,6 +179,10 @@ int ServerProcess::stop() {
 
 void ServerProcess::use_binary(std::string path) {
   binary() = std::move(path);
+}
+
+void ServerProcess::set_start_timeout(std::chrono::seconds timeout) {
+  start_timeout() = timeout;
 }
 
 std::optional<int> ServerProcess::wait_for_exit(std::chrono::milliseconds timeout) {

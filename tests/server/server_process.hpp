@@ -71,6 +71,9 @@ class ServerProcess {
   // Later ServerProcesses run `path` instead of the senim-server this was
   // built with (bench_attack --server-binary, to compare with another build).
   static void use_binary(std::string path);
+  // How long a start may take before it counts as failed (default 60 s;
+  // bench_restart's full re-verifications of large boards take longer).
+  static void set_start_timeout(std::chrono::seconds timeout);
 
   // Runs the server expecting it NOT to start (e.g. a tampered database) and
   // returns why (its stderr). Throws if it does start.
