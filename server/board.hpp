@@ -232,8 +232,10 @@ class Board {
   // 0, then compares the storage's look-ups with the leaves' (a start from a
   // snapshot leaves that to --reverify: board_resume.cpp).
   Status replay_stored(std::uint64_t begin, std::uint64_t end, unsigned threads);
-  // The rest of open(), after the leaves are replayed.
-  Status check_stored(std::uint64_t leaf_count);
+  // The rest of open(), after the leaves are replayed; after a snapshot of
+  // `snapshot_size` (0: none), the signatures of the stored checkpoints it
+  // covers are not checked again, but for the latest.
+  Status check_stored(std::uint64_t leaf_count, std::uint64_t snapshot_size);
   // board_resume.cpp: the state of `snapshot`, then leaves [its size,
   // leaf_count) replayed. Errors name what does not match; the board is
   // then unusable (open() starts again with a fresh one).
@@ -245,7 +247,7 @@ class Board {
   Status check_released(const RecordedHead& released, const std::string& where) const;
   // A checkpoint of this election (§11.2) with the log's root at its size.
   Expected<protocol::BoardCheckpoint> check_checkpoint(const std::string& note) const;
-  Status check_checkpoints(std::uint64_t leaf_count);
+  Status check_checkpoints(std::uint64_t leaf_count, std::uint64_t snapshot_size);
   // board_restore.cpp: one checkpoint frame of a record, at `at`.
   Expected<StoredCheckpoint> import_checkpoint(const std::string& note, const std::string& at);
   Status load_cosignatures();

@@ -79,7 +79,7 @@ Expected<std::unique_ptr<Board>> Board::open(std::unique_ptr<Storage> storage,
       if (!saved)
         resumed = saved.error();
       else if (resumed = board->resume(*saved, *count, threads); resumed)
-        resumed = board->check_stored(*count);
+        resumed = board->check_stored(*count, saved->checkpoint.size);
     }
     if (resumed)
       return board;
@@ -96,13 +96,13 @@ Expected<std::unique_ptr<Board>> Board::open(std::unique_ptr<Storage> storage,
   // Step 1: every leaf replays, with the columns its bytes give (§7.1, §12).
   if (auto s = board->replay_stored(0, *count, threads); !s)
     return s.error();
-  if (auto s = board->check_stored(*count); !s)
+  if (auto s = board->check_stored(*count, 0); !s)
     return s.error();
   board->start_report_ = {0, *count, std::move(set_aside)};
   return board;
 }
 
-Status Board::check_stored(std::uint64_t leaf_count) {
+Status Board::check_stored(std::uint64_t leaf_count, std::uint64_t snapshot_size) {
   // Step 2: the log reaches the largest head this board released, with its
   // root: otherwise receipts were lost or the log is another one.
   const RecordedHead& released = record_->latest();
@@ -113,7 +113,7 @@ Status Board::check_stored(std::uint64_t leaf_count) {
   }
   // Step 3: every checkpoint this board ever stored matches the rebuilt
   // log, and every cosignature the policy.
-  if (auto h = check_checkpoints(leaf_count); !h)
+  if (auto h = check_checkpoints(leaf_count, snapshot_size); !h)
     return h;
   if (auto c = load_cosignatures(); !c)
     return c;
@@ -260,8 +260,8 @@ Expected<protocol::BoardCheckpoint> Board::check_checkpoint(const std::string& n
   return checkpoint;
 }
 
-Status Board::check_checkpoints(std::uint64_t leaf_count) {
-  auto s = storage_->scan_checkpoints([&](const StoredCheckpoint& stored) -> Status {
+Status Board::check_checkpoints(std::uint64_t leaf_count, std::uint64_t snapshot_size) {
+  auto check = [&](const StoredCheckpoint& stored) -> Status {
     const std::string which = "stored checkpoint of size " + std::to_string(stored.size);
     auto c = check_checkpoint(stored.note);
     if (!c)
@@ -270,11 +270,25 @@ Status Board::check_checkpoints(std::uint64_t leaf_count) {
       return make_error(Errc::merkle_root_mismatch,
                         which + ": its size and root columns are not its note's");
     }
+    return Status::success();
+  };
+  auto s = storage_->scan_checkpoints([&](const StoredCheckpoint& stored) -> Status {
+    // A start from a snapshot checks the signatures of the checkpoints after
+    // it, and of the latest (below): one per group commit before it would
+    // cost as much as the start itself (docs/api.md, "The restart snapshot").
+    if (stored.size > snapshot_size) {
+      if (auto c = check(stored); !c)
+        return c;
+    }
     publish(stored);
     return Status::success();
   });
   if (!s)
     return s;
+  if (checkpoint_ && checkpoint_->size <= snapshot_size) {
+    if (auto c = check(*checkpoint_); !c)
+      return c;
+  }
   make_cosignature_book();
   if (leaf_count == (checkpoint_ ? checkpoint_->size : 0))
     return Status::success();
