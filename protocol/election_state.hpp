@@ -152,6 +152,33 @@ class ElectionState {
   };
   const std::vector<PhaseChange>& timeline() const { return timeline_; }
 
+  // --- a restart snapshot (election_state_snapshot.cpp) ------------------
+  // What the ballots and challenges admitted so far changed, and nothing
+  // else: the board server saves it with the leaves of every other entry
+  // (server/board_snapshot.hpp) and, at restart, admits those entries again
+  // and restores this right after the open, so that only the ballots are
+  // not checked again (docs/api.md, "Start-up and recovery").
+  struct VotingState {
+    struct Voter {
+      PublicKey key{};
+      std::uint32_t last_sequence = 0;
+      std::uint64_t last_ballot = 0;  // leaf
+    };
+    std::vector<Voter> voters;   // every credential that cast a ballot
+    v1::EncryptedTally running;  // TallyAccumulator::to_message (no superseded fields)
+    std::uint64_t ballots_cast = 0;
+    std::vector<std::uint64_t> superseded;
+    std::vector<std::pair<Hash32, std::uint64_t>> challenged;  // α → the challenge's leaf
+  };
+  // Once voting has opened (nullopt before).
+  std::optional<VotingState> voting_state() const;
+  // Right after the open was admitted (phase voting, no ballot or challenge
+  // yet): the state `saved` describes. Errors: wrong_phase; invalid_argument
+  // (a voter not on the credential list or named twice, counts that do not
+  // add up, a running tally that does not decode); after an error the state
+  // is unusable and must be discarded.
+  Status restore_voting_state(const VotingState& saved);
+
  private:
   struct CredentialState {
     std::uint32_t district = 0;

@@ -83,7 +83,17 @@ Status Board::admit(const Prechecked& entry, std::uint64_t leaf) {
     open_leaf_ = leaf;
   if (entry.parsed.statement.has_ready())
     ++trustees_ready_;
+  if (!entry.parsed.statement.has_ballot() && !entry.parsed.statement.has_challenge())
+    other_leaves_.push_back(leaf);
   return Status::success();
+}
+
+std::optional<BoardSnapshot> Board::snapshot() const {
+  const std::shared_lock lock(mutex_);
+  // A failed board's state is ahead of its storage: never saved.
+  if (!checkpoint_ || failed_)
+    return std::nullopt;
+  return BoardSnapshot{*checkpoint_, other_leaves_, state_.voting_state()};
 }
 
 Expected<StoredCheckpoint> Board::sign_checkpoint() const {

@@ -43,6 +43,7 @@
 #include "protocol/record.hpp"
 #include "protocol/signing.hpp"
 #include "protocol/tracking_code.hpp"
+#include "server/board_snapshot.hpp"
 #include "server/cosignature_book.hpp"
 #include "server/head_record.hpp"
 #include "server/storage.hpp"
@@ -63,9 +64,29 @@ class Board {
   // cosignature against the witness policy. Refuses (an error naming the
   // leaf, index or checkpoint, and saying what an operator can do) if
   // anything disagrees. Brings `record` up to the checkpoint it will serve.
+  //
+  // With `snapshot` (a restart snapshot's path, board_snapshot.hpp) that is
+  // present, whole and of this log, the state is restored from it instead
+  // and only the leaves after it are replayed (board_resume.cpp); a snapshot
+  // that is not is set aside, and start_report() says why.
   static Expected<std::unique_ptr<Board>> open(std::unique_ptr<Storage> storage,
                                                protocol::SigningKey key, HeadRecord record,
-                                               std::string public_url, unsigned threads);
+                                               std::string public_url, unsigned threads,
+                                               const std::string& snapshot = {});
+  // How open() rebuilt the board (GET /metrics; a snapshot set aside is
+  // also logged): the size of the snapshot restored (0: none), the leaves
+  // re-verified, and why a snapshot that was present was not used ("": it
+  // was, or there was none).
+  struct StartReport {
+    std::uint64_t snapshot_size = 0;
+    std::uint64_t reverified = 0;
+    std::string snapshot_set_aside;
+  };
+  const StartReport& start_report() const { return start_report_; }
+  // The verified state at the latest checkpoint, for a restart snapshot
+  // (copied under the shared lock: a commit waits for the copy, not for the
+  // file). Nothing before the set-up's first checkpoint.
+  std::optional<BoardSnapshot> snapshot() const;
 
   // Writes the entries and checkpoints of an election record
   // (protocol/record.hpp) into `empty` storage (board_restore.cpp): every
@@ -207,12 +228,26 @@ class Board {
   // are in storage) in parallel, admits them in order and appends them to
   // the log; batch_ := each leaf's record, computed from its entry.
   Status replay(std::uint64_t first_leaf, std::vector<Bytes> chunk, unsigned threads);
-  Status replay_stored(std::uint64_t leaf_count, unsigned threads);
+  // Replays stored leaves [begin, end) (the earlier ones already are); from
+  // 0, then compares the storage's look-ups with the leaves' (a start from a
+  // snapshot leaves that to --reverify: board_resume.cpp).
+  Status replay_stored(std::uint64_t begin, std::uint64_t end, unsigned threads);
+  // The rest of open(), after the leaves are replayed; after a snapshot of
+  // `snapshot_size` (0: none), the signatures of the stored checkpoints it
+  // covers are not checked again, but for the latest.
+  Status check_stored(std::uint64_t leaf_count, std::uint64_t snapshot_size);
+  // board_resume.cpp: the state of `snapshot`, then leaves [its size,
+  // leaf_count) replayed. Errors name what does not match; the board is
+  // then unusable (open() starts again with a fresh one).
+  Status resume(const BoardSnapshot& snapshot, std::uint64_t leaf_count, unsigned threads);
+  Status readmit_other_leaves(const BoardSnapshot& snapshot);
+  // "leaf N does not replay: <errc>: <message>".
+  static Error refused_leaf(std::uint64_t leaf, const Error& e);
   // The log reaches `released` with its root (`where` names the record).
   Status check_released(const RecordedHead& released, const std::string& where) const;
   // A checkpoint of this election (§11.2) with the log's root at its size.
   Expected<protocol::BoardCheckpoint> check_checkpoint(const std::string& note) const;
-  Status check_checkpoints(std::uint64_t leaf_count);
+  Status check_checkpoints(std::uint64_t leaf_count, std::uint64_t snapshot_size);
   // board_restore.cpp: one checkpoint frame of a record, at `at`.
   Expected<StoredCheckpoint> import_checkpoint(const std::string& note, const std::string& at);
   Status load_cosignatures();
@@ -243,6 +278,9 @@ class Board {
   // the open, in log order (at most 2 + 3·255 of them), and the open's leaf.
   std::vector<std::uint64_t> setup_leaves_;
   std::optional<std::uint64_t> open_leaf_;
+  // Every leaf that is not a ballot or a challenge (for the restart snapshot).
+  std::vector<std::uint64_t> other_leaves_;
+  StartReport start_report_;
   bool failed_ = false;
 };
 

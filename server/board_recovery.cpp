@@ -14,11 +14,6 @@
 namespace senim::server {
 namespace {
 
-Error refuse(std::uint64_t leaf, const Error& e) {
-  return make_error(e.code, "leaf " + std::to_string(leaf) + " does not replay: " +
-                                std::string(errc_name(e.code)) + ": " + e.message);
-}
-
 // The stored look-up columns of a leaf must be the ones its bytes give.
 Status compare_columns(const LeafRecord& stored, const LeafRecord& computed) {
   std::string column;
@@ -64,41 +59,74 @@ void add_lookups(LookupDigests& digests, const LeafRecord& leaf) {
 
 Expected<std::unique_ptr<Board>> Board::open(std::unique_ptr<Storage> storage,
                                              protocol::SigningKey key, HeadRecord record,
-                                             std::string public_url, unsigned threads) {
+                                             std::string public_url, unsigned threads,
+                                             const std::string& snapshot) {
+  auto count = storage->leaf_count();
+  if (!count)
+    return count.error();
+  std::string set_aside;
+  if (!snapshot.empty() && std::filesystem::exists(snapshot)) {
+    // A snapshot that does not check out is set aside, never trusted in
+    // part: the start begins again from nothing (docs/api.md, "The restart
+    // snapshot").
+    std::unique_ptr<Board> board(
+        new Board(std::move(storage), std::move(key), std::move(public_url)));
+    board->record_.emplace(std::move(record));
+    Status resumed = Status::success();
+    {
+      const std::unique_lock lock(board->mutex_);
+      auto saved = read_board_snapshot(snapshot);
+      if (!saved)
+        resumed = saved.error();
+      else if (resumed = board->resume(*saved, *count, threads); resumed)
+        resumed = board->check_stored(*count, saved->checkpoint.size);
+    }
+    if (resumed)
+      return board;
+    set_aside = resumed.error().message;
+    storage = std::move(board->storage_);
+    key = std::move(board->key_);
+    record = std::move(*board->record_);
+    public_url = std::move(board->public_url_);
+  }
   std::unique_ptr<Board> board(
       new Board(std::move(storage), std::move(key), std::move(public_url)));
   board->record_.emplace(std::move(record));
   const std::unique_lock lock(board->mutex_);
-  auto count = board->storage_->leaf_count();
-  if (!count)
-    return count.error();
   // Step 1: every leaf replays, with the columns its bytes give (§7.1, §12).
-  if (auto s = board->replay_stored(*count, threads); !s)
+  if (auto s = board->replay_stored(0, *count, threads); !s)
     return s.error();
+  if (auto s = board->check_stored(*count, 0); !s)
+    return s.error();
+  board->start_report_ = {0, *count, std::move(set_aside)};
+  return board;
+}
+
+Status Board::check_stored(std::uint64_t leaf_count, std::uint64_t snapshot_size) {
   // Step 2: the log reaches the largest head this board released, with its
   // root: otherwise receipts were lost or the log is another one.
-  const RecordedHead& released = board->record_->latest();
-  if (auto s = board->check_released(released, board->record_->path()); !s) {
-    const std::string dir = std::filesystem::path(board->record_->path()).parent_path().string();
+  const RecordedHead& released = record_->latest();
+  if (auto s = check_released(released, record_->path()); !s) {
+    const std::string dir = std::filesystem::path(record_->path()).parent_path().string();
     return make_error(s.error().code,
                       s.error().message + ". " + restore_advice(dir, released.tree_size));
   }
   // Step 3: every checkpoint this board ever stored matches the rebuilt
   // log, and every cosignature the policy.
-  if (auto h = board->check_checkpoints(*count); !h)
-    return h.error();
-  if (auto c = board->load_cosignatures(); !c)
-    return c.error();
+  if (auto h = check_checkpoints(leaf_count, snapshot_size); !h)
+    return h;
+  if (auto c = load_cosignatures(); !c)
+    return c;
   // Step 4: the checkpoint it will serve is recorded before anyone sees it
   // (a crash between a batch's commit and its record leaves one beyond).
-  if (board->checkpoint_ && board->checkpoint_->size > released.tree_size) {
-    if (auto s = board->record_checkpoint(*board->checkpoint_); !s)
-      return s.error();
+  if (checkpoint_ && checkpoint_->size > released.tree_size) {
+    if (auto s = record_checkpoint(*checkpoint_); !s)
+      return s;
   }
-  return board;
+  return Status::success();
 }
 
-Status Board::replay_stored(std::uint64_t leaf_count, unsigned threads) {
+Status Board::replay_stored(std::uint64_t begin, std::uint64_t end, unsigned threads) {
   std::vector<LeafRecord> stored;
   LookupDigests digests;
   auto replay_chunk = [&]() -> Status {
@@ -119,7 +147,7 @@ Status Board::replay_stored(std::uint64_t leaf_count, unsigned threads) {
     batch_.clear();
     return Status::success();
   };
-  auto s = storage_->scan_leaves(0, leaf_count, [&](LeafRecord leaf) -> Status {
+  auto s = storage_->scan_leaves(begin, end, [&](LeafRecord leaf) -> Status {
     // The leaf hash first: a leaf whose bytes changed is named as such.
     if (crypto::merkle::leaf_hash(leaf.bytes) != leaf.leaf_hash) {
       return make_error(Errc::merkle_root_mismatch,
@@ -134,7 +162,12 @@ Status Board::replay_stored(std::uint64_t leaf_count, unsigned threads) {
   if (auto r = replay_chunk(); !r)
     return r;
   // The indexes the board decides by hold exactly the leaves' pairs.
-  return storage_->check_lookups(digests);
+  return begin == 0 ? storage_->check_lookups(digests) : Status::success();
+}
+
+Error Board::refused_leaf(std::uint64_t leaf, const Error& e) {
+  return make_error(e.code, "leaf " + std::to_string(leaf) + " does not replay: " +
+                                std::string(errc_name(e.code)) + ": " + e.message);
 }
 
 Status Board::replay(std::uint64_t first_leaf, std::vector<Bytes> chunk, unsigned threads) {
@@ -162,9 +195,9 @@ Status Board::replay(std::uint64_t first_leaf, std::vector<Bytes> chunk, unsigne
     if (!pre[i]->ok())
       pre[i] = state_.precheck(chunk[i]);
     if (!pre[i]->ok())
-      return refuse(leaf, pre[i]->error());
+      return refused_leaf(leaf, pre[i]->error());
     if (auto s = admit(**pre[i], leaf); !s)
-      return refuse(leaf, s.error());
+      return refused_leaf(leaf, s.error());
     batch_.push_back(describe(std::move(**pre[i]), leaf));
     log_.append_leaf_hash(batch_.back().leaf_hash);
   }
@@ -227,8 +260,8 @@ Expected<protocol::BoardCheckpoint> Board::check_checkpoint(const std::string& n
   return checkpoint;
 }
 
-Status Board::check_checkpoints(std::uint64_t leaf_count) {
-  auto s = storage_->scan_checkpoints([&](StoredCheckpoint stored) -> Status {
+Status Board::check_checkpoints(std::uint64_t leaf_count, std::uint64_t snapshot_size) {
+  auto check = [&](const StoredCheckpoint& stored) -> Status {
     const std::string which = "stored checkpoint of size " + std::to_string(stored.size);
     auto c = check_checkpoint(stored.note);
     if (!c)
@@ -237,11 +270,25 @@ Status Board::check_checkpoints(std::uint64_t leaf_count) {
       return make_error(Errc::merkle_root_mismatch,
                         which + ": its size and root columns are not its note's");
     }
+    return Status::success();
+  };
+  auto s = storage_->scan_checkpoints([&](const StoredCheckpoint& stored) -> Status {
+    // A start from a snapshot checks the signatures of the checkpoints after
+    // it, and of the latest (below): one per group commit before it would
+    // cost as much as the start itself (docs/api.md, "The restart snapshot").
+    if (stored.size > snapshot_size) {
+      if (auto c = check(stored); !c)
+        return c;
+    }
     publish(stored);
     return Status::success();
   });
   if (!s)
     return s;
+  if (checkpoint_ && checkpoint_->size <= snapshot_size) {
+    if (auto c = check(*checkpoint_); !c)
+      return c;
+  }
   make_cosignature_book();
   if (leaf_count == (checkpoint_ ? checkpoint_->size : 0))
     return Status::success();

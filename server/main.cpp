@@ -3,6 +3,7 @@
 //   senim-server --data DIR [--listen 127.0.0.1:PORT] [--public-url URL] [--threads N]
 //                [--access-log FILE] [--max-connections N]
 //                [--max-connections-per-address N] [--max-queued-entries N]
+//                [--reverify] [--snapshot-interval SECONDS]
 //   senim-server --data DIR --restore-from RECORD   (board_restore.hpp; then exits)
 //
 // Prints "listening on http://HOST:PORT" on stdout once it serves, so that
@@ -64,7 +65,19 @@ int main(int argc, char** argv) {
                  "about 0.4 ms per ballot per core; docs/protocol.md §11.4)")
       ->capture_default_str()
       ->check(CLI::Range(1U, 3600U));
+  app.add_flag("--reverify", options.reverify,
+               "ignore the restart snapshot (board.snapshot) and re-verify every leaf of the "
+               "log, every proof included, as a first start does (docs/api.md, \"Start-up and "
+               "recovery\")");
+  double snapshot_seconds = 5;
+  app.add_option("--snapshot-interval", snapshot_seconds,
+                 "seconds between restart snapshots while the log grows (a start re-verifies "
+                 "only the leaves after the last one); 0: only at a clean stop")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
   CLI11_PARSE(app, argc, argv);
+  options.snapshot_interval =
+      std::chrono::milliseconds(static_cast<std::int64_t>(snapshot_seconds * 1000));
   options.push.timeout = std::chrono::seconds(witness_timeout);
 
   senim::protocol::quiet_protobuf_logging();

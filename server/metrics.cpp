@@ -98,6 +98,12 @@ std::string Metrics::render(const Gauges& g) const {
         << close_reason_name(static_cast<CloseReason>(i)) << "\"} "
         << closed_[i].load(std::memory_order_relaxed) << '\n';
   }
+  family(out, "senim_start_snapshot_leaves", "gauge",
+         "Leaves restored from the restart snapshot at start, not re-verified (0: a full start).");
+  out << "senim_start_snapshot_leaves " << g.start_snapshot_size << '\n';
+  family(out, "senim_start_reverified_leaves", "gauge",
+         "Leaves re-verified at start, every rule and proof.");
+  out << "senim_start_reverified_leaves " << g.start_reverified_leaves << '\n';
   return out.str();
 }
 

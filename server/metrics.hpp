@@ -39,7 +39,9 @@ class Metrics {
     std::size_t queued_entries = 0;      // waiting for the committer
     std::size_t committing_entries = 0;  // in the group commit under way
     std::size_t queued_entries_limit = 0;
-    std::uint64_t intake_refusals = 0;  // the commit queue was full (the committer counts)
+    std::uint64_t intake_refusals = 0;      // the commit queue was full (the committer counts)
+    std::uint64_t start_snapshot_size = 0;  // Board::StartReport
+    std::uint64_t start_reverified_leaves = 0;
   };
   // The whole exposition, counters and `gauges`.
   std::string render(const Gauges& gauges) const;

@@ -24,6 +24,7 @@
 #include "server/http_service.hpp"
 #include "server/limits.hpp"
 #include "server/metrics.hpp"
+#include "server/snapshot_writer.hpp"
 #include "server/sqlite_storage.hpp"
 #include "server/witness_pusher.hpp"
 #include "server/work_lanes.hpp"
@@ -77,6 +78,7 @@ struct Server::Parts {
   net::io_context io;
   std::unique_ptr<Board> board;
   std::unique_ptr<WitnessPusher> pusher;  // destroyed before the board
+  std::unique_ptr<SnapshotWriter> snapshots;
   Metrics metrics;
   std::unique_ptr<Committer> committer;
   std::unique_ptr<Api> api;
@@ -102,6 +104,9 @@ struct Server::Parts {
       committer->stop();
     if (pusher)
       pusher->stop();
+    // Last: the committer has stored everything it will.
+    if (snapshots)
+      snapshots->stop();
   }
   Metrics::Gauges gauges() const {
     Metrics::Gauges g;
@@ -114,6 +119,8 @@ struct Server::Parts {
     g.committing_entries = committer->committing();
     g.queued_entries_limit = committer->max_queued();
     g.intake_refusals = committer->refused();
+    g.start_snapshot_size = board->start_report().snapshot_size;
+    g.start_reverified_leaves = board->start_report().reverified;
     return g;
   }
 };
@@ -164,14 +171,24 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
     return make_error(storage.error().code, "refusing to start: " + storage.error().message);
   const std::string url =
       options.public_url.empty() ? url_of(parts->listener->local_endpoint()) : options.public_url;
+  const std::string snapshot_path = options.data_dir + "/" + std::string(kBoardSnapshotFile);
   auto board = Board::open(std::move(*storage), std::move(files->key), std::move(files->record),
-                           url, parts->threads);
+                           url, parts->threads, options.reverify ? "" : snapshot_path);
   if (!board) {
     return make_error(
         board.error().code,
         "refusing to start: the stored board does not check out: " + board.error().message);
   }
   parts->board = std::move(*board);
+  if (const auto& start = parts->board->start_report(); !start.snapshot_set_aside.empty()) {
+    std::cerr << "senim-server: the restart snapshot " << snapshot_path
+              << " is not used: " << protocol::printable(start.snapshot_set_aside)
+              << "; re-verified every one of the " << start.reverified << " leaves" << std::endl;
+  }
+  parts->snapshots = std::make_unique<SnapshotWriter>(
+      *parts->board, snapshot_path, options.snapshot_interval, [](const std::string& line) {
+        std::cerr << "senim-server: " << protocol::printable(line) << std::endl;
+      });
   // docs/protocol.md §11.4: checkpoints go to the witnesses off the commit path.
   parts->pusher =
       std::make_unique<WitnessPusher>(*parts->board, options.push, [](const std::string& line) {

@@ -3,6 +3,7 @@
 // the HTTP listener on a pool of I/O threads.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -24,6 +25,11 @@ struct ServerOptions {
   std::size_t max_connections_per_address = limits::kMaxConnectionsPerAddress;  // 0: none
   std::size_t max_queued_entries = limits::kMaxQueuedEntries;
   std::string access_log;  // a file to append to, "-" for stderr, "" for none
+  // The restart snapshot (board_snapshot.hpp): ignored at start with
+  // `reverify` (every leaf is checked again); written every
+  // `snapshot_interval` while the log grows (0: only at a clean stop).
+  bool reverify = false;
+  std::chrono::milliseconds snapshot_interval{std::chrono::seconds(5)};
 };
 
 class Server {

@@ -511,6 +511,41 @@ Expected<Bytes> SqliteStorage::leaf(std::uint64_t index) {
   return q->blob(0);
 }
 
+Expected<std::vector<Hash32>> SqliteStorage::leaf_hashes(std::uint64_t end) {
+  auto r = reader();
+  if (!r)
+    return r.error();
+  // The covering index holds (leaf_hash, idx) in hash order: a few dozen
+  // bytes a leaf, where the table holds every leaf's bytes.
+  auto q = sqlite::Statement::prepare(
+      r->db(), "SELECT idx, leaf_hash FROM leaves INDEXED BY leaves_by_leaf_hash WHERE idx < ?");
+  if (!q)
+    return q.error();
+  q->bind(1, static_cast<std::int64_t>(end));
+  std::vector<Hash32> hashes(end);
+  std::vector<bool> seen(end, false);
+  std::uint64_t found = 0;
+  for (;;) {
+    auto row = q->step();
+    if (!row)
+      return row.error();
+    if (!*row)
+      break;
+    const auto idx = static_cast<std::uint64_t>(q->int64(0));
+    if (idx >= end || seen[idx])
+      return make_error(Errc::io_error, "leaf " + std::to_string(idx) + " is indexed twice");
+    seen[idx] = true;
+    hashes[idx] = to_hash(q->blob(1));
+    ++found;
+  }
+  if (found != end) {
+    return make_error(Errc::io_error, "the leaf-hash index holds " + std::to_string(found) +
+                                          " of the " + std::to_string(end) +
+                                          " leaves before leaf " + std::to_string(end));
+  }
+  return hashes;
+}
+
 Status SqliteStorage::scan_leaves(std::uint64_t begin, std::uint64_t end,
                                   const LeafVisitor& visit) {
   auto r = reader();

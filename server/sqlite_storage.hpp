@@ -46,6 +46,7 @@ class SqliteStorage final : public Storage {
   Expected<std::uint64_t> leaf_count() override;
   Expected<Bytes> leaf(std::uint64_t index) override;
   Status scan_leaves(std::uint64_t begin, std::uint64_t end, const LeafVisitor& visit) override;
+  Expected<std::vector<Hash32>> leaf_hashes(std::uint64_t end) override;
   Expected<std::vector<Hash32>> find_tracking_code_prefix(ByteView prefix,
                                                           std::size_t limit) override;
   Expected<std::optional<TrackingCodeHit>> find_tracking_code(const Hash32& code,

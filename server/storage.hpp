@@ -82,6 +82,11 @@ class Storage {
   // stored, in order; stops early (and returns that error) if `visit` fails.
   using LeafVisitor = std::function<Status(LeafRecord)>;
   virtual Status scan_leaves(std::uint64_t begin, std::uint64_t end, const LeafVisitor& visit) = 0;
+  // The stored leaf hashes of leaves [0, end), in order, read from the
+  // leaf-hash index alone (a restart from a snapshot, board_resume.cpp:
+  // never the leaves' bytes). Errors: io_error (a leaf missing or indexed
+  // twice), storage's.
+  virtual Expected<std::vector<Hash32>> leaf_hashes(std::uint64_t end) = 0;
   // The first leaf with this tracking code and this kind ("" for any kind).
   virtual Expected<std::optional<TrackingCodeHit>> find_tracking_code(const Hash32& code,
                                                                       const std::string& kind) = 0;

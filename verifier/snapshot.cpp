@@ -1,38 +1,6 @@
 #include "verifier/snapshot.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <array>
-#include <cstring>
-
-#include "protocol/durable_file.hpp"
-
 namespace senim::verifier {
-namespace {
-
-Error damaged(const std::string& path, const std::string& what) {
-  return make_error(Errc::invalid_encoding, "snapshot " + path + ": " + what);
-}
-
-void put_be(Bytes& out, std::uint64_t v, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i)
-    out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
-
-std::uint64_t get_be(const std::uint8_t* p, int bytes) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i)
-    v = (v << 8) | p[i];
-  return v;
-}
-
-constexpr std::size_t kHeaderBytes = 8 + 4 + 8;
-// A state message larger than this is not one senim wrote (it holds no
-// per-credential or per-ballot data but the superseded and challenged lists).
-constexpr std::uint64_t kMaxStateBytes = std::uint64_t{1} << 31;
-
-}  // namespace
 
 void save_report(const Report& report, v1::ReportState& out) {
   for (const CheckInfo& c : kChecks) {
@@ -94,147 +62,17 @@ Status restore_report(const v1::ReportState& in, Report& report) {
   return Status::success();
 }
 
-namespace {
-
-// Writes a file through a buffer, hashing what it writes.
-class HashingWriter {
- public:
-  explicit HashingWriter(int fd, std::string what) : fd_(fd), what_(std::move(what)) {
-    crypto_hash_sha256_init(&hash_);
-    buffer_.reserve(kFlushBytes);
-  }
-  void write(ByteView bytes) {
-    crypto_hash_sha256_update(&hash_, bytes.data(), bytes.size());
-    buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
-    if (buffer_.size() >= kFlushBytes)
-      flush();
-  }
-  // Writes the hash of everything so far, then flushes.
-  Status finish() {
-    std::array<std::uint8_t, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256_final(&hash_, digest.data());
-    buffer_.insert(buffer_.end(), digest.begin(), digest.end());
-    flush();
-    return status_;
-  }
-
- private:
-  static constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
-  void flush() {
-    if (status_) {
-      status_ = protocol::write_all_at(fd_, buffer_, static_cast<off_t>(written_), what_);
-    }
-    written_ += buffer_.size();
-    buffer_.clear();
-  }
-  int fd_;
-  std::string what_;
-  crypto_hash_sha256_state hash_{};
-  Bytes buffer_;
-  std::uint64_t written_ = 0;
-  Status status_ = Status::success();
-};
-
-}  // namespace
-
 Status write_snapshot(const std::string& path, const v1::VerifierSnapshot& state,
                       std::span<const SnapshotTable> tables) {
-  const std::string tmp = path + ".tmp";
-  const protocol::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!fd.valid())
-    return protocol::io_error("cannot create " + tmp);
-  HashingWriter out(fd.get(), tmp);
-  const std::string body = state.SerializeAsString();
-  Bytes header(kSnapshotMagic.begin(), kSnapshotMagic.end());
-  put_be(header, kSnapshotVersion, 4);
-  put_be(header, body.size(), 8);
-  out.write(header);
-  out.write(as_bytes(body));
-  for (const SnapshotTable& table : tables) {
-    std::uint64_t records = 0;
-    bool sized = true;
-    table.write([&](ByteView record) {
-      sized = sized && record.size() == table.record_bytes;
-      out.write(record);
-      ++records;
-    });
-    if (records != table.count || !sized) {
-      return make_error(Errc::invalid_argument, std::string("snapshot: ") +
-                                                    std::to_string(records) + " " + table.what +
-                                                    " for " + std::to_string(table.count));
-    }
-  }
-  if (auto s = out.finish(); !s)
-    return s;
-  if (::fsync(fd.get()) != 0)
-    return protocol::io_error("cannot fsync " + tmp);
-  return protocol::rename_durably(tmp, path);
-}
-
-void SnapshotReader::Close::operator()(std::FILE* f) const {
-  std::fclose(f);
+  return protocol::write_snapshot_file(path, {kSnapshotMagic, kSnapshotVersion}, state, tables);
 }
 
 Expected<SnapshotReader> SnapshotReader::open(const std::string& path) {
-  SnapshotReader r;
-  r.path_ = path;
-  r.file_.reset(std::fopen(path.c_str(), "rb"));
-  if (!r.file_)
-    return protocol::io_error("cannot open " + path);
-  crypto_hash_sha256_init(&r.hash_);
-  std::array<std::uint8_t, kHeaderBytes> header{};
-  if (std::fread(header.data(), 1, header.size(), r.file_.get()) != header.size())
-    return damaged(path, "shorter than its header");
-  if (std::memcmp(header.data(), kSnapshotMagic.data(), kSnapshotMagic.size()) != 0)
-    return damaged(path, "not a senim snapshot");
-  const std::uint64_t version = get_be(header.data() + 8, 4);
-  if (version != kSnapshotVersion) {
-    return damaged(path, "version " + std::to_string(version) + ", this senim reads version " +
-                             std::to_string(kSnapshotVersion));
-  }
-  const std::uint64_t n = get_be(header.data() + 12, 8);
-  if (n > kMaxStateBytes)
-    return damaged(path, "a state of " + std::to_string(n) + " bytes");
-  std::string body(n, '\0');
-  if (std::fread(body.data(), 1, n, r.file_.get()) != n)
-    return damaged(path, "truncated in its state");
-  crypto_hash_sha256_update(&r.hash_, header.data(), header.size());
-  crypto_hash_sha256_update(&r.hash_, reinterpret_cast<const std::uint8_t*>(body.data()), n);
-  if (!r.state_.ParseFromString(body))
-    return damaged(path, "its state does not parse");
-  return r;
-}
-
-Status SnapshotReader::read_records(const char* what, std::size_t record_bytes, std::uint64_t count,
-                                    const std::function<Status(ByteView)>& sink) {
-  // Records are read in blocks: a national election has millions.
-  constexpr std::size_t kBlock = 4096;
-  std::vector<std::uint8_t> block(record_bytes * kBlock);
-  for (std::uint64_t left = count; left > 0;) {
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, kBlock));
-    if (std::fread(block.data(), record_bytes, n, file_.get()) != n)
-      return damaged(path_, std::string("truncated in its ") + what);
-    crypto_hash_sha256_update(&hash_, block.data(), n * record_bytes);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (auto s = sink(ByteView(block.data() + i * record_bytes, record_bytes)); !s)
-        return s;
-    }
-    left -= n;
-  }
-  return Status::success();
-}
-
-Status SnapshotReader::finish() {
-  std::array<std::uint8_t, crypto_hash_sha256_BYTES> want{};
-  std::array<std::uint8_t, crypto_hash_sha256_BYTES> got{};
-  crypto_hash_sha256_final(&hash_, want.data());
-  if (std::fread(got.data(), 1, got.size(), file_.get()) != got.size())
-    return damaged(path_, "truncated before its hash");
-  if (want != got)
-    return damaged(path_, "its hash does not match its contents (damaged)");
-  if (std::fgetc(file_.get()) != EOF)
-    return damaged(path_, "bytes after its hash");
-  return Status::success();
+  auto state = std::make_unique<v1::VerifierSnapshot>();
+  auto file = protocol::SnapshotFileReader::open(path, {kSnapshotMagic, kSnapshotVersion}, *state);
+  if (!file)
+    return file.error();
+  return SnapshotReader(std::move(*file), std::move(state));
 }
 
 }  // namespace senim::verifier

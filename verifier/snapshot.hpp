@@ -1,6 +1,6 @@
 // Snapshots of a LogVerifier's state (record_verifier.hpp): what lets a
 // witness resume after a restart by re-checking only the entries after the
-// snapshot, never the whole board.
+// snapshot, never the whole board. The file (protocol/snapshot_file.hpp):
 //
 //   file = "SENIMSNP" ‖ u32_be(version) ‖ u64_be(n) ‖ VerifierSnapshot (n bytes,
 //          proto/verifier.proto) ‖ credential records (57 bytes each, as many
@@ -8,15 +8,9 @@
 //          (8 bytes each, VerifierSnapshot.cast_alphas of them: live verifiers
 //          only) ‖ SHA-256 of everything before
 //
-// The trailing hash makes a damaged or truncated snapshot an error instead of
-// a wrong state; the file is replaced durably (write, fsync, rename, fsync of
-// the directory), so a crash leaves the previous snapshot whole.
 #pragma once
 
-#include <sodium.h>
-
 #include <cstdint>
-#include <cstdio>
 #include <functional>
 #include <memory>
 #include <span>
@@ -25,6 +19,7 @@
 #include "crypto/bytes.hpp"
 #include "crypto/error.hpp"
 #include "proto/verifier.pb.h"
+#include "protocol/snapshot_file.hpp"
 #include "verifier/report.hpp"
 
 namespace senim::verifier {
@@ -40,16 +35,10 @@ inline constexpr std::size_t kCastAlphaRecordBytes = 8;
 void save_report(const Report& report, v1::ReportState& out);
 Status restore_report(const v1::ReportState& in, Report& report);
 
-// A table of fixed-size records after the state message: `write` hands
-// exactly `count` records of `record_bytes` each to its sink.
-struct SnapshotTable {
-  const char* what;  // for errors: "credential records"
-  std::size_t record_bytes;
-  std::uint64_t count;
-  std::function<void(const std::function<void(ByteView)>&)> write;
-};
+using protocol::SnapshotTable;
 
-// Writes `state` and then each table's records to `path`, durably.
+// Writes `state` and then each table's records to `path`, durably
+// (protocol/snapshot_file.hpp).
 Status write_snapshot(const std::string& path, const v1::VerifierSnapshot& state,
                       std::span<const SnapshotTable> tables);
 
@@ -59,24 +48,19 @@ class SnapshotReader {
   // open), invalid_encoding (not a snapshot, another version, a state that
   // does not parse).
   static Expected<SnapshotReader> open(const std::string& path);
-  const v1::VerifierSnapshot& state() const { return state_; }
-  // Hands each of the next `count` records of `record_bytes` to `sink`, in
-  // the order the tables were written. Errors: the sink's; invalid_encoding.
+  const v1::VerifierSnapshot& state() const { return *state_; }
+  // protocol::SnapshotFileReader's.
   Status read_records(const char* what, std::size_t record_bytes, std::uint64_t count,
-                      const std::function<Status(ByteView)>& sink);
-  // After the last table: checks the trailing hash and the end of the file.
-  // Errors: invalid_encoding.
-  Status finish();
+                      const std::function<Status(ByteView)>& sink) {
+    return file_.read_records(what, record_bytes, count, sink);
+  }
+  Status finish() { return file_.finish(); }
 
  private:
-  struct Close {
-    void operator()(std::FILE* f) const;
-  };
-  SnapshotReader() = default;
-  std::unique_ptr<std::FILE, Close> file_;
-  std::string path_;
-  v1::VerifierSnapshot state_;
-  crypto_hash_sha256_state hash_{};  // over every byte read so far
+  SnapshotReader(protocol::SnapshotFileReader file, std::unique_ptr<v1::VerifierSnapshot> state)
+      : file_(std::move(file)), state_(std::move(state)) {}
+  protocol::SnapshotFileReader file_;
+  std::unique_ptr<v1::VerifierSnapshot> state_;
 };
 
 }  // namespace senim::verifier

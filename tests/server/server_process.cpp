@@ -30,6 +30,11 @@ std::string& binary() {
   return path;
 }
 
+std::chrono::seconds& start_timeout() {
+  static std::chrono::seconds timeout{60};
+  return timeout;
+}
+
 // Waits for "listening on URL\n" on `fd`; "" if the child closed stdout first.
 std::string read_url(int fd, std::chrono::seconds timeout) {
   std::string seen;
@@ -234,9 +239,9 @@ CommandResult run_server_command(const std::vector<std::string>& args) {
   return result;
 }
 
-std::string ServerProcess::refusal(const std::string& data_dir) {
+std::string ServerProcess::refusal(const std::string& data_dir, std::vector<std::string> extra) {
   try {
-    const ServerProcess started(data_dir);
+    const ServerProcess started(data_dir, std::move(extra));
   } catch (const std::runtime_error& e) {
     return e.what();
   }

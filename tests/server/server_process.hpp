@@ -77,7 +77,7 @@ class ServerProcess {
 
   // Runs the server expecting it NOT to start (e.g. a tampered database) and
   // returns why (its stderr). Throws if it does start.
-  static std::string refusal(const std::string& data_dir);
+  static std::string refusal(const std::string& data_dir, std::vector<std::string> extra = {});
 
  private:
   void start(const std::string& program, std::vector<std::string> args, const std::string& log_path,

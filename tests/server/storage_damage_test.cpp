@@ -195,6 +195,9 @@ std::string quick_check(const std::string& path) {
 
 }  // namespace
 
+// The look-up checks below are a full start's (docs/api.md, "Start-up and
+// recovery", step 4): a start from the restart snapshot, which a clean stop
+// writes, leaves them to --reverify ("The restart snapshot").
 TEST_CASE("a flipped bit in the tracking-code index is refused, naming the index",
           "[server][damage]") {
   ElectionFixture f(3);
@@ -217,7 +220,7 @@ TEST_CASE("a flipped bit in the tracking-code index is refused, naming the index
     sqlite3_finalize(q);
     sqlite3_close(db);
   }
-  const std::string why = ServerProcess::refusal(f.data_dir());
+  const std::string why = ServerProcess::refusal(f.data_dir(), {"--reverify"});
   CHECK_THAT(why,
              Catch::Contains("refusing to start: the stored board does not check out: " + path +
                              ": index leaves_by_tracking_code does not match the "
@@ -240,7 +243,7 @@ TEST_CASE("a flipped bit in the cast-ciphertext table is refused, naming the tab
   // the cast twin's first ciphertext, so a board that trusted the table would
   // accept a challenge that opens a cast ballot. SQLite's own check passes.
   CHECK(quick_check(path) == "ok");
-  const std::string why = ServerProcess::refusal(f.data_dir());
+  const std::string why = ServerProcess::refusal(f.data_dir(), {"--reverify"});
   CHECK_THAT(why,
              Catch::Contains("refusing to start: the stored board does not check out: " + path +
                              ": index ballot_alphas does not match the leaves it indexes"));
@@ -270,7 +273,7 @@ TEST_CASE("a stored look-up column that its leaf's bytes do not give is refused"
     fs::remove_all(dir);
     senim::test::copy_directory(backup, dir);
     senim::test::exec_sql(dir, sql);
-    const std::string why = ServerProcess::refusal(dir);
+    const std::string why = ServerProcess::refusal(dir, {"--reverify"});
     CHECK_THAT(why, Catch::Contains("leaf " + std::to_string(ballot) + ": " + column +
                                     " is not the one its stored bytes give"));
   }
