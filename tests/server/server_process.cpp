@@ -30,11 +30,6 @@ std::string& binary() {
   return path;
 }
 
-std::chrono::seconds& start_timeout() {
-  static std::chrono::seconds timeout{60};
-  return timeout;
-}
-
 // Waits for "listening on URL\n" on `fd`; "" if the child closed stdout first.
 std::string read_url(int fd, std::chrono::seconds timeout) {
   std::string seen;
