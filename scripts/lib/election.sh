@@ -10,10 +10,20 @@
 #   it runs after the voters have voted and before the close.
 
 stop_board() {
-  local pid
-  for pid in ${WITNESS_PIDS[@]+"${WITNESS_PIDS[@]}"}; do kill "$pid" 2>/dev/null || true; done
+  local pid pids=(${WITNESS_PIDS[@]+"${WITNESS_PIDS[@]}"} ${SERVER_PID:-})
+  for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null || true; done
+  # Waited for: a server stopping cleanly still writes its restart snapshot,
+  # and a caller removing the directory meanwhile would fail ("Directory not
+  # empty"). At most 10 s each, then kill -9.
+  for pid in ${pids[@]+"${pids[@]}"}; do
+    local tries=0
+    while kill -0 "$pid" 2>/dev/null && [ $tries -lt 200 ]; do
+      sleep 0.05
+      tries=$((tries + 1))
+    done
+    kill -9 "$pid" 2>/dev/null || true
+  done
   WITNESS_PIDS=()
-  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null
   SERVER_PID=
 }
 
