@@ -9,20 +9,11 @@
 #   call stop_board when done. If the caller defines a function while_voting,
 #   it runs after the voters have voted and before the close.
 
+source "$(dirname "${BASH_SOURCE[0]}")/processes.sh"
+
 stop_board() {
-  local pid pids=(${WITNESS_PIDS[@]+"${WITNESS_PIDS[@]}"} ${SERVER_PID:-})
-  for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null || true; done
-  # Waited for: a server stopping cleanly still writes its restart snapshot,
-  # and a caller removing the directory meanwhile would fail ("Directory not
-  # empty"). At most 10 s each, then kill -9.
-  for pid in ${pids[@]+"${pids[@]}"}; do
-    local tries=0
-    while kill -0 "$pid" 2>/dev/null && [ $tries -lt 200 ]; do
-      sleep 0.05
-      tries=$((tries + 1))
-    done
-    kill -9 "$pid" 2>/dev/null || true
-  done
+  local pids=(${WITNESS_PIDS[@]+"${WITNESS_PIDS[@]}"} ${SERVER_PID:-})
+  stop_processes ${pids[@]+"${pids[@]}"}
   WITNESS_PIDS=()
   SERVER_PID=
 }

@@ -10,7 +10,8 @@ SENIM="$BUILD/client/senim"
 WORK="$(mktemp -d /tmp/senim-e2e-bulk.XXXXXX)"
 SERVER_PID=
 ISSUER_PID=
-trap '[ -n "$ISSUER_PID" ] && kill "$ISSUER_PID" 2>/dev/null; [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/../../scripts/lib/processes.sh"
+trap 'stop_processes $ISSUER_PID $SERVER_PID; rm -rf "$WORK"' EXIT
 cd "$WORK"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -98,7 +99,7 @@ grep -qF "replica areplica: $((e1 + 2)) entries checked ($e0 from its snapshot, 
 # A replica whose mirror was changed after its snapshot (the last list) is
 # refused, and nothing is posted or written.
 cp -r areplica achanged
-printf "X" | dd of=achanged/mirror.senim bs=1 seek=$(($(stat -c %s achanged/mirror.senim) - 40)) conv=notrunc status=none
+flip_byte achanged/mirror.senim $(($(stat -c %s achanged/mirror.senim) - 40))
 before=$(on_board)
 if "$SENIM" admin credentials --key authority.key --lines --count 10 --out r3 --replica achanged 2>r3.err; then
   fail "a changed replica issued credentials"
@@ -110,7 +111,7 @@ grep -qF "achanged/mirror.senim does not hold the $((e1 + 2)) entries that achan
 # the whole mirror (a command does not read it: docs/protocol.md §11.7).
 "$SENIM" admin follow --data areplica --once >/dev/null 2>&1
 cp -r areplica abefore
-printf "X" | dd of=abefore/mirror.senim bs=1 seek=$(($(stat -c %s abefore/mirror.senim) / 2)) conv=notrunc status=none
+flip_byte abefore/mirror.senim $(($(stat -c %s abefore/mirror.senim) / 2))
 if "$SENIM" admin follow --data abefore --once >r4.out 2>r4.err; then fail "a changed mirror was followed"; fi
 grep -qF "entries do not hash to the tree of the" r4.err && grep -qF "the mirror was changed after it was checked" r4.err ||
   fail "unexpected refusal: $(cat r4.err)"

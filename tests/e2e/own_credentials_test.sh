@@ -7,7 +7,8 @@ BUILD="$(cd "$1" && pwd)"
 SENIM="$BUILD/client/senim"
 WORK="$(mktemp -d /tmp/senim-e2e-own.XXXXXX)"
 SERVER_PID=
-trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/../../scripts/lib/processes.sh"
+trap 'stop_processes $SERVER_PID; rm -rf "$WORK"' EXIT
 cd "$WORK"
 
 "$BUILD/server/senim-server" --data board --listen 127.0.0.1:0 >server.log 2>&1 &

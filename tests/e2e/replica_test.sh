@@ -18,15 +18,6 @@ fail() {
   exit 1
 }
 
-# Inverts the byte at OFFSET of FILE: always a change (writing a fixed
-# byte is none when the file already holds it there).
-flip_byte() {
-  python3 -c 'import sys
-path, at = sys.argv[1], int(sys.argv[2])
-with open(path, "r+b") as f:
-    f.seek(at); b = f.read(1); f.seek(at); f.write(bytes([b[0] ^ 0xFF]))' "$1" "$2"
-}
-
 # Expect a command to fail with a message containing TEXT.
 refuses() {
   local text=$1 out
