@@ -206,7 +206,10 @@ TEST_CASE(
     std::vector<std::string> files;
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(w.data() + "/evidence", ec)) {
-      if (e.path().filename().string().starts_with("fork-"))
+      // Only a renamed file: the witness writes `….evidence.tmp`, fsyncs, then
+      // renames it, and a poll can land in between.
+      const std::string name = e.path().filename().string();
+      if (name.starts_with("fork-") && name.ends_with(".evidence"))
         files.push_back(e.path().string());
     }
     return files;
