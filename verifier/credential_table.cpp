@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <new>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
+
+#include "protocol/manifest_rules.hpp"
 
 namespace senim::verifier {
 namespace {
@@ -13,15 +16,32 @@ bool key_less(const Hash32& a, const Hash32& b) {
   return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
 }
 
+// Every district a manifest may name fits the record's 14 bits.
+static_assert(protocol::kMaxDistricts <= CredentialRecord::kMaxDistrict + 1);
+
 }  // namespace
 
 CredentialTable::~CredentialTable() {
   std::free(slots_);  // NOLINT(cppcoreguidelines-no-malloc): paired with realloc
 }
 
+void CredentialRecord::set_district(std::uint32_t district) {
+  if (district > kMaxDistrict)
+    throw std::length_error("CredentialRecord: district " + std::to_string(district) +
+                            " is beyond the record's 14 bits");
+  store(district_flags_, (load(district_flags_) & ~kDistrictMask) | district);
+}
+
+std::uint64_t CredentialRecord::checked48(std::uint64_t v) {
+  if (v > kMax48)
+    throw std::length_error("CredentialRecord: " + std::to_string(v) +
+                            " is beyond the record's 48 bits");
+  return v;
+}
+
 void CredentialTable::add(const Hash32& key, std::uint32_t district, std::uint64_t leaf,
                           std::uint32_t index) {
-  static_assert(std::is_trivially_copyable_v<Slot>);
+  static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 50);
   if (sealed_)
     throw std::logic_error("CredentialTable: a credential added after seal()");
   if (size_ == capacity_) {
@@ -38,24 +58,21 @@ void CredentialTable::add(const Hash32& key, std::uint32_t district, std::uint64
   Slot& s = slots_[size_++];
   s.key = key;
   s.record = CredentialRecord{};
-  s.record.district = district;
+  s.record.set_district(district);
   // Until seal(), the ballot fields hold where the credential was listed.
-  s.record.last_offset = leaf;
-  s.record.list_index_ = index;
+  s.record.set_last_offset(leaf);
+  s.record.set_last_sequence(index);
 }
 
 void CredentialTable::for_each(
     const std::function<void(const Hash32&, const CredentialRecord&, std::uint32_t)>& visit) const {
   for (std::size_t i = 0; i < size_; ++i)
-    visit(slots_[i].key, slots_[i].record, slots_[i].record.list_index_);
+    visit(slots_[i].key, slots_[i].record, sealed_ ? 0 : slots_[i].record.list_index());
 }
 
-void CredentialTable::restore(const Hash32& key, const CredentialRecord& record,
-                              std::uint32_t list_index) {
-  add(key, record.district, record.last_offset, list_index);
-  Slot& s = slots_[size_ - 1];
-  s.record = record;
-  s.record.list_index_ = list_index;
+void CredentialTable::restore(const Hash32& key, const CredentialRecord& record) {
+  add(key, record.district(), record.last_offset(), record.last_sequence());
+  slots_[size_ - 1].record = record;
 }
 
 bool CredentialTable::restore_sealed() {
@@ -73,9 +90,9 @@ std::vector<CredentialTable::Duplicate> CredentialTable::seal() {
     return repeats;
   sealed_ = true;
   auto listed_before = [](const Slot& a, const Slot& b) {
-    return a.record.last_offset != b.record.last_offset
-               ? a.record.last_offset < b.record.last_offset
-               : a.record.list_index_ < b.record.list_index_;
+    return a.record.last_offset() != b.record.last_offset()
+               ? a.record.last_offset() < b.record.last_offset()
+               : a.record.list_index() < b.record.list_index();
   };
   Slot* const end = slots_ + size_;
   std::sort(slots_, end, [&](const Slot& a, const Slot& b) {
@@ -87,15 +104,15 @@ std::vector<CredentialTable::Duplicate> CredentialTable::seal() {
   for (std::size_t i = 0; i < size_; ++i) {
     if (kept > 0 && slots_[kept - 1].key == slots_[i].key) {
       repeats.push_back(
-          {slots_[i].key, slots_[i].record.last_offset, slots_[i].record.list_index_});
+          {slots_[i].key, slots_[i].record.last_offset(), slots_[i].record.list_index()});
       continue;
     }
     slots_[kept++] = slots_[i];
   }
   size_ = kept;
   for (std::size_t i = 0; i < size_; ++i) {
-    slots_[i].record.last_offset = 0;
-    slots_[i].record.list_index_ = 0;
+    slots_[i].record.set_last_offset(0);
+    slots_[i].record.set_last_sequence(0);
   }
   std::sort(repeats.begin(), repeats.end(), [](const Duplicate& a, const Duplicate& b) {
     return a.leaf != b.leaf ? a.leaf < b.leaf : a.index < b.index;

@@ -18,8 +18,10 @@
 namespace senim::verifier {
 namespace {
 
+// A record that breaks a rule is found as it is read, before the file's hash
+// at its end is compared: say it is damaged, as the hash would.
 Status damaged(const std::string& what) {
-  return make_error(Errc::invalid_encoding, "snapshot: " + what);
+  return make_error(Errc::invalid_encoding, "snapshot: " + what + " (damaged)");
 }
 
 std::string to_string(const Hash32& h) {
@@ -316,13 +318,13 @@ void Engine::save_credentials(const std::function<void(ByteView record)>& sink) 
       [&](const Hash32& key, const CredentialRecord& c, std::uint32_t list_index) {
         std::uint8_t* p = r.data();
         std::copy(key.begin(), key.end(), p);
-        put_u32(p + 32, c.district);
+        put_u32(p + 32, c.district());
         p[36] = static_cast<std::uint8_t>((c.voted() ? 1 : 0) | (c.last_leaf() ? 2 : 0));
         // Before voting opens the table is not sealed: the record says where
         // the credential was listed (its list's leaf, its place in it).
-        put_u32(p + 37, sealed ? c.last_sequence : list_index);
+        put_u32(p + 37, sealed ? c.last_sequence() : list_index);
         put_u64(p + 41, c.last_leaf().value_or(0));
-        put_u64(p + 49, c.last_offset);
+        put_u64(p + 49, c.last_offset());
         sink(r);
       });
 }
@@ -339,24 +341,25 @@ Status Engine::restore_credential(ByteView record) {
   const std::uint8_t* p = record.data();
   Hash32 key{};
   std::copy_n(p, 32, key.begin());
-  CredentialRecord c;
-  c.district = get_u32(p + 32);
+  const std::uint32_t district = get_u32(p + 32);
   if (p[36] > 3)
     return damaged("a credential record has unknown flags");
-  if (config_ == std::nullopt || c.district >= config_->shape.districts.size())
+  if (config_ == std::nullopt || district >= config_->shape.districts.size())
     return damaged("a credential record names no district of the set-up");
+  const std::uint64_t leaf = get_u64(p + 41);
+  const std::uint64_t offset = get_u64(p + 49);
+  if (leaf >= CredentialRecord::kMax48 || offset > CredentialRecord::kMax48)
+    return damaged("a credential record's leaf or offset is beyond 2^48");
+  CredentialRecord c;
+  c.set_district(district);
   if ((p[36] & 1) != 0)
     c.set_voted();
   if ((p[36] & 2) != 0)
-    c.last_leaf_plus_one = get_u64(p + 41) + 1;
-  const std::uint32_t sequence_or_place = get_u32(p + 37);
-  c.last_offset = get_u64(p + 49);
-  if (credentials_sealed()) {
-    c.last_sequence = sequence_or_place;
-    credentials_.restore(key, c, 0);
-  } else {
-    credentials_.restore(key, c, sequence_or_place);
-  }
+    c.set_last_leaf(leaf);
+  // Sealed: the last sequence; before voting opens, the place in its list.
+  c.set_last_sequence(get_u32(p + 37));
+  c.set_last_offset(offset);
+  credentials_.restore(key, c);
   return Status::success();
 }
 

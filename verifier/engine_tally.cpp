@@ -71,7 +71,7 @@ std::optional<Engine::LoadedBallot> Engine::counted_ballot(std::uint64_t leaf,
   auto decoded = protocol::decode_ballot(params_->shape, parsed->statement.ballot());
   if (!decoded)
     return std::nullopt;
-  return LoadedBallot{cred->district, protocol::tally_vector(*decoded)};
+  return LoadedBallot{cred->district(), protocol::tally_vector(*decoded)};
 }
 
 protocol::TallyAccumulator Engine::sum_superseded() const {
@@ -242,8 +242,8 @@ std::vector<std::uint64_t> Engine::credentials_per_district() const {
     return {};
   std::vector<std::uint64_t> counts(params_->shape.districts.size(), 0);
   credentials_.for_each([&](const Hash32&, const CredentialRecord& record, std::uint32_t) {
-    if (record.district < counts.size())
-      ++counts[record.district];
+    if (record.district() < counts.size())
+      ++counts[record.district()];
   });
   return counts;
 }

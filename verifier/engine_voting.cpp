@@ -77,22 +77,22 @@ void Engine::apply_ballot(const BallotTask& task, const BallotOutcome& o) {
   // §9.6: last < sequence ≤ max. A first ballot numbered 0 repeats nothing:
   // check 11 reports its number.
   if (c.voted() || sequence != 0) {
-    const std::uint32_t last = c.voted() ? c.last_sequence : 0;
+    const std::uint32_t last = c.voted() ? c.last_sequence() : 0;
     if (auto s = protocol::check_sequence(last, sequence, params_->shape.max_ballots); !s) {
       report_.fail(Check::no_duplicate_ballot, leaf,
                    s.error().message + " (credential " + to_hex(signer) + ")");
     }
   }
   c.set_voted();
-  c.last_sequence = std::max(c.last_sequence, sequence);
+  c.set_last_sequence(std::max(c.last_sequence(), sequence));
   if (o.tally_vector.empty())
     return;  // did not decode (check 11): nothing to add
   // The re-vote rule: in log order, each ballot supersedes the credential's previous one.
   if (const auto last_leaf = c.last_leaf())
-    superseded_.emplace_back(*last_leaf, c.last_offset);
-  c.last_leaf_plus_one = leaf + 1;
-  c.last_offset = task.offset;
-  all_ballots_->add(c.district, o.tally_vector);
+    superseded_.emplace_back(*last_leaf, c.last_offset());
+  c.set_last_leaf(leaf);
+  c.set_last_offset(task.offset);
+  all_ballots_->add(c.district(), o.tally_vector);
 }
 
 // §9.5: no cast ballot (of a listed credential, in the voting period, of
