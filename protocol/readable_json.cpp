@@ -1,13 +1,22 @@
 #include "protocol/readable_json.hpp"
 
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver.h>
+#include <google/protobuf/util/type_resolver_util.h>
 #include <sodium.h>
+
+#include <memory>
 
 #include "crypto/bytes.hpp"
 
 namespace senim::protocol {
 namespace {
+
+constexpr const char* kTypeUrlPrefix = "type.googleapis.com";
 
 // RFC 4648 §4 with padding: protobuf's JSON mapping of bytes.
 std::string base64(const std::string& bytes) {
@@ -47,8 +56,25 @@ Expected<std::string> readable_json(const google::protobuf::Message& message) {
   options.preserve_proto_field_names = true;
   // Zeros and empty strings too: "tree_size": 0 reads better than nothing.
   options.always_print_primitive_fields = true;
+  // The same message, the same bytes (a mirror's files are compared and
+  // cached): protobuf writes the JSON from the message's wire form, and only
+  // a deterministic serialisation orders a map (the manifest's texts) by key;
+  // MessageToJsonString iterates the map's hash table instead.
+  static const std::unique_ptr<google::protobuf::util::TypeResolver> resolver(
+      google::protobuf::util::NewTypeResolverForDescriptorPool(
+          kTypeUrlPrefix, google::protobuf::DescriptorPool::generated_pool()));
+  std::string wire;
+  {
+    google::protobuf::io::StringOutputStream stream(&wire);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    if (!message.SerializeToCodedStream(&coded))
+      return make_error(Errc::invalid_argument, "cannot serialise " + message.GetTypeName());
+  }
   std::string json;
-  if (!google::protobuf::util::MessageToJsonString(message, &json, options).ok())
+  const std::string type_url = std::string(kTypeUrlPrefix) + "/" + message.GetTypeName();
+  if (!google::protobuf::util::BinaryToJsonString(resolver.get(), type_url, wire, &json, options)
+           .ok())
     return make_error(Errc::invalid_argument,
                       "cannot encode " + message.GetTypeName() + " as JSON");
   // docs/api.md, "Encodings": the answer's own keys and hashes in hex.
