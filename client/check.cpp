@@ -133,7 +133,7 @@ Expected<std::string> record_state(protocol::RecordLogSource& record, std::uint6
                                    const protocol::ParsedEntry& mine) {
   protocol::BallotFacts facts;
   facts.challenge = mine.statement.has_challenge();
-  bool voting = true;
+  protocol::BallotPeriod period(mine.statement.election_id());
   for (std::uint64_t i = index + 1; i < record.size(); ++i) {
     auto bytes = record.entry(i);
     if (!bytes)
@@ -141,16 +141,10 @@ Expected<std::string> record_state(protocol::RecordLogSource& record, std::uint6
     auto e = protocol::parse_entry(*bytes);
     if (!e)
       continue;  // the verifier's to judge; it cannot be a re-vote
-    const v1::Statement& st = e->statement;
-    if (st.has_close())
-      voting = false;
-    if (st.has_tally())
-      facts.tallied = true;
-    if (voting && st.has_ballot() && e->entry.signer() == mine.entry.signer() &&
-        st.election_id() == mine.statement.election_id()) {
+    if (period.casts(*e) && e->entry.signer() == mine.entry.signer())
       facts.superseded = true;
-    }
   }
+  facts.tallied = period.tallied();
   return protocol::ballot_state(facts);
 }
 

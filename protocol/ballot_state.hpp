@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "crypto/bytes.hpp"
 #include "protocol/entry.hpp"
@@ -18,6 +19,25 @@ struct BallotFacts {
 
 // "challenged"; before the tally "cast"; after it "superseded" or "counted".
 std::string ballot_state(const BallotFacts& facts);
+
+// The log read in order, as far as a ballot's state depends on it: whether
+// voting is still open (no Close of the election yet) and whether its tally
+// is posted. The board's index of codes (BallotLedger) and `senim check` on a
+// record read entries through it, so that both judge §9.6 alike.
+class BallotPeriod {
+ public:
+  explicit BallotPeriod(std::string election_id) : election_id_(std::move(election_id)) {}
+  // Reads the next entry. True if it is a ballot of this election cast while
+  // voting is open: it replaces its credential's previous ballot (§9.6). A
+  // challenge is never counted, so it replaces nothing.
+  bool casts(const ParsedEntry& entry);
+  bool tallied() const { return tallied_; }
+
+ private:
+  std::string election_id_;
+  bool voting_ = true;
+  bool tallied_ = false;
+};
 
 // The tracking code a ballot or challenge entry is found by (§9.4): of the
 // ballot's statement, or of the ballot statement a challenge opens.

@@ -9,20 +9,16 @@ namespace senim::protocol {
 
 void BallotLedger::add(std::uint64_t leaf, const ParsedEntry& entry) {
   const v1::Statement& st = entry.statement;
+  const bool casts = period_.casts(entry);
   if (st.election_id() != election_id_)
     return;  // the verifier's to judge; it is no ballot of this election
-  if (st.has_close())
-    voting_ = false;
-  if (st.has_tally())
-    tallied_ = true;
   if (!st.has_ballot() && !st.has_challenge())
     return;
   // §9.6: a later ballot of the same credential, while voting, replaces the
-  // one before it. A challenge is never counted, so it neither replaces a
-  // ballot nor is the one a later ballot replaces.
+  // one before it. A challenge is never the one a later ballot replaces.
   if (st.has_ballot()) {
     auto [latest, first] = latest_of_signer_.try_emplace(entry.entry.signer(), ballots_.size());
-    if (!first && voting_)
+    if (!first && casts)
       ballots_[latest->second].facts.superseded = true;
     latest->second = ballots_.size();
   }
@@ -36,7 +32,7 @@ void BallotLedger::add(std::uint64_t leaf, const ParsedEntry& entry) {
 std::vector<IndexedBallot> BallotLedger::ballots() const {
   std::vector<IndexedBallot> out = ballots_;
   for (IndexedBallot& b : out)
-    b.facts.tallied = tallied_;
+    b.facts.tallied = period_.tallied();
   return out;
 }
 

@@ -36,7 +36,8 @@ struct IndexedBallot {
 // a record and the board to GET /v1/ballots, in one pass.
 class BallotLedger {
  public:
-  explicit BallotLedger(std::string election_id) : election_id_(std::move(election_id)) {}
+  explicit BallotLedger(std::string election_id)
+      : election_id_(election_id), period_(std::move(election_id)) {}
   // The entry at `leaf`; entries come in log order.
   void add(std::uint64_t leaf, const ParsedEntry& entry);
   // The ballots and challenges in log order, `tallied` set once a tally is on the log.
@@ -46,8 +47,7 @@ class BallotLedger {
   std::string election_id_;
   std::vector<IndexedBallot> ballots_;
   std::unordered_map<std::string, std::size_t> latest_of_signer_;  // credential → ballots_ position
-  bool voting_ = true;
-  bool tallied_ = false;
+  BallotPeriod period_;
 };
 
 // The bucket name of a code: the first kCodeIndexPrefixSymbols symbols of

@@ -116,6 +116,24 @@ TEST_CASE("the ledger judges each ballot by the rule of GET /v1/ballots") {
   }
 }
 
+TEST_CASE("the period a ballot is cast in: a ballot of the election before its close casts") {
+  // The one rule BallotLedger and `senim check` on a record both read the log by.
+  senim::protocol::BallotPeriod period("demo-2026");
+  CHECK(period.casts(entry(Kind::ballot, "alice", 1)));
+  CHECK_FALSE(period.casts(entry(Kind::challenge, "alice", 2)));  // never counted
+  CHECK_FALSE(period.casts(entry(Kind::ballot, "alice", 3, "another-election")));
+  // Another election's close and tally change nothing here.
+  CHECK_FALSE(period.casts(entry(Kind::close, "authority", 0, "another-election")));
+  CHECK_FALSE(period.casts(entry(Kind::tally, "authority", 0, "another-election")));
+  CHECK_FALSE(period.tallied());
+  CHECK(period.casts(entry(Kind::ballot, "bob", 4)));
+  CHECK_FALSE(period.casts(entry(Kind::close, "authority")));
+  CHECK_FALSE(period.casts(entry(Kind::ballot, "bob", 5)));  // after the close
+  CHECK_FALSE(period.tallied());
+  CHECK_FALSE(period.casts(entry(Kind::tally, "authority")));
+  CHECK(period.tallied());
+}
+
 TEST_CASE("a bucket holds exactly the documented bytes") {
   Hash32 a{};
   a[0] = 0x01;  // short code 0400-…
