@@ -1,5 +1,7 @@
 #include "verifier/credential_table.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <new>
 #include <stdexcept>
@@ -22,7 +24,8 @@ static_assert(protocol::kMaxDistricts <= CredentialRecord::kMaxDistrict + 1);
 }  // namespace
 
 CredentialTable::~CredentialTable() {
-  std::free(slots_);  // NOLINT(cppcoreguidelines-no-malloc): paired with realloc
+  if (slots_ != nullptr)
+    munmap(slots_, capacity_ * sizeof(Slot));
 }
 
 void CredentialRecord::set_district(std::uint32_t district) {
@@ -39,22 +42,31 @@ std::uint64_t CredentialRecord::checked48(std::uint64_t v) {
   return v;
 }
 
+void CredentialTable::grow() {
+  // The array lives in its own anonymous mapping, doubled with mremap: the
+  // kernel moves the pages without copying them, so old and new are never
+  // both resident, and pages not yet written cost nothing. (realloc does
+  // that only for blocks above malloc's mmap threshold, which glibc raises
+  // up to 32 MB as large blocks are freed; below it, it copies, and the old
+  // block stays resident in the heap.)
+  const std::size_t grown = std::max<std::size_t>(kFirstCapacity, capacity_ * 2);
+  void* moved = slots_ == nullptr
+                    ? mmap(nullptr, grown * sizeof(Slot), PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+                    : mremap(slots_, capacity_ * sizeof(Slot), grown * sizeof(Slot), MREMAP_MAYMOVE);
+  if (moved == MAP_FAILED)
+    throw std::bad_alloc();
+  slots_ = static_cast<Slot*>(moved);
+  capacity_ = grown;
+}
+
 void CredentialTable::add(const Hash32& key, std::uint32_t district, std::uint64_t leaf,
                           std::uint32_t index) {
   static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 50);
   if (sealed_)
     throw std::logic_error("CredentialTable: a credential added after seal()");
-  if (size_ == capacity_) {
-    // Doubling with realloc: a large block grows by remapping pages (glibc
-    // mremap), so the old and new arrays are never both resident.
-    const std::size_t grown = std::max<std::size_t>(1024, capacity_ * 2);
-    // NOLINTNEXTLINE(cppcoreguidelines-no-malloc): trivially copyable slots
-    void* moved = std::realloc(slots_, grown * sizeof(Slot));
-    if (moved == nullptr)
-      throw std::bad_alloc();
-    slots_ = static_cast<Slot*>(moved);
-    capacity_ = grown;
-  }
+  if (size_ == capacity_)
+    grow();
   Slot& s = slots_[size_++];
   s.key = key;
   s.record = CredentialRecord{};

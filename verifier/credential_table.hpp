@@ -7,7 +7,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <functional>
 #include <optional>
 #include <vector>
@@ -22,7 +21,7 @@ namespace senim::verifier {
 // widths hold what a record can need: 48-bit offsets and leaves (256 TB, 2^48
 // entries), districts below 2^14 (the manifest allows 10,000), the full
 // 32-bit sequence a ballot carries (the refusal names it). Trivially
-// copyable: the table moves its array with realloc.
+// copyable: the table moves its array with mremap.
 class CredentialRecord {
  public:
   static constexpr std::uint64_t kMaxDistrict = (1U << 14) - 1;
@@ -122,7 +121,11 @@ class CredentialTable {
     Hash32 key;
     CredentialRecord record;
   };
-  Slot* slots_ = nullptr;  // malloc'd: grown with realloc, which moves large blocks by remapping
+  void grow();
+  // 4,096 slots: a whole number of pages (50 × 4,096 bytes), so that every
+  // doubling is too.
+  static constexpr std::size_t kFirstCapacity = 4096;
+  Slot* slots_ = nullptr;  // an anonymous mapping of capacity_ slots (grow())
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
   bool sealed_ = false;
