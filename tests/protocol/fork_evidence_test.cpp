@@ -22,7 +22,7 @@ using protocol::ForkEvidence;
 
 namespace {
 
-const std::string kOrigin = "board.example/fork-2026";
+constexpr const char* kOrigin = "board.example/fork-2026";
 
 struct Board {
   protocol::SigningKey key;
