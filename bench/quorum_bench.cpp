@@ -13,11 +13,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <mutex>
 #include <thread>
 
 #include "bench/bench_board.hpp"
+#include "bench/process_stats.hpp"
 #include "net/http_client.hpp"
 #include "protocol/board_checkpoint.hpp"
 #include "tests/server/server_process.hpp"
@@ -36,14 +36,8 @@ std::uint64_t note_size(const std::string& note) {
   return c ? c->size : 0;
 }
 
-// VmRSS of `pid`, in KiB.
 long rss_kib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("VmRSS:", 0) == 0)
-      return std::stol(line.substr(6));
-  }
-  return -1;
+  return static_cast<long>(senim::bench::rss_bytes(pid) / 1024);
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -70,11 +64,20 @@ int main(int argc, char** argv) {
   app.add_option("--witness-threads", witness_threads,
                  "threads each witness checks ballots on (senim witness serve --threads)")
       ->check(CLI::Range(1U, 64U));
+  // Paired runs against other builds (docs/performance.md, "Witnesses").
+  std::string server_binary = SENIM_SERVER_BINARY;
+  std::string senim_binary = SENIM_BINARY;
+  app.add_option("--server-binary", server_binary, "the senim-server to run")
+      ->check(CLI::ExistingFile);
+  app.add_option("--senim-binary", senim_binary, "the senim whose `witness serve` to run")
+      ->check(CLI::ExistingFile);
   CLI11_PARSE(app, argc, argv);
+  senim::test::ServerProcess::use_binary(server_binary);
   if (sodium_init() < 0)
     return 1;
   const senim::test::TempDir dir;
-  senim::test::ServerProcess server(dir.path() + "/board");
+  // Every voter posts from this one address, as from behind a proxy.
+  senim::test::ServerProcess server(dir.path() + "/board", {"--max-connections-per-address", "0"});
   auto admin = senim::net::HttpClient::create(server.url());
   senim::v1::BoardInfo info;
   info.ParseFromString(admin->get("/v1/election")->body);
@@ -88,7 +91,7 @@ int main(int argc, char** argv) {
   std::string policy;
   for (const char* name : {"w1", "w2", "w3"}) {
     witnesses.push_back(
-        std::make_unique<senim::test::WitnessProcess>(SENIM_BINARY, dir.path(), name));
+        std::make_unique<senim::test::WitnessProcess>(senim_binary, dir.path(), name));
     witnesses.back()->start(senim::tlog::format_vkey(*vkey), server.url(),
                             {"--threads", std::to_string(witness_threads)});
     policy += witnesses.back()->policy_line();
@@ -109,7 +112,22 @@ int main(int argc, char** argv) {
   rss_before.reserve(witnesses.size());
   for (const auto& w : witnesses)
     rss_before.push_back(rss_kib(w->pid()));
+  // CPU from here to the end, per ballot: what the board and each witness
+  // spend on the ballots (and their pushes), whatever else runs on the machine.
+  std::vector<pid_t> pids{server.pid()};
+  for (const auto& w : witnesses)
+    pids.push_back(w->pid());
+  const std::string load_before = senim::bench::load_average();
+  std::vector<double> cpu_before;
+  cpu_before.reserve(pids.size());
+  for (pid_t pid : pids)
+    cpu_before.push_back(senim::bench::cpu_seconds(pid));
 
+  // For a profiler to attach to (perf record -p), before the ballots.
+  std::fprintf(stderr, "posting: server pid %d, witness pids", static_cast<int>(server.pid()));
+  for (const auto& w : witnesses)
+    std::fprintf(stderr, " %d", static_cast<int>(w->pid()));
+  std::fprintf(stderr, "\n");
   // The poller: (time, size) of each change of /checkpoint and the witnessed one.
   std::mutex mutex;
   std::vector<std::pair<Clock::time_point, std::uint64_t>> signed_seen, witnessed_seen;
@@ -145,7 +163,9 @@ int main(int argc, char** argv) {
                                                   1e6 * static_cast<double>(i - opened) / rate)));
         auto r = http->post("/v1/ballots", senim::bench::view(builder->entries()[i]));
         if (!r || r->status != 200) {
-          std::fprintf(stderr, "ballot %zu refused\n", i);
+          std::fprintf(stderr, "ballot %zu refused: %s\n", i,
+                       r ? (std::to_string(r->status) + " " + r->body.substr(0, 200)).c_str()
+                         : r.error().message.c_str());
           refused = true;
           return;
         }
@@ -166,6 +186,10 @@ int main(int argc, char** argv) {
         return !witnessed_seen.empty() && witnessed_seen.back().second >= last;
       },
       120);
+  std::vector<double> cpu_used;
+  cpu_used.reserve(pids.size());
+  for (std::size_t p = 0; p < pids.size(); ++p)
+    cpu_used.push_back(senim::bench::cpu_seconds(pids[p]) - cpu_before[p]);
   stop = true;
   poller.join();
   // First time each series covered leaf i (size > i).
@@ -196,6 +220,12 @@ int main(int argc, char** argv) {
               percentile(base, 0.5), percentile(base, 0.99), base.size());
   std::printf("receipt -> quorum-cosigned checkpoint        p50 %.3f s  p99 %.3f s  (%zu)\n",
               percentile(quorum, 0.5), percentile(quorum, 0.99), quorum.size());
+  std::printf("load average %s at the start, %s at the end\n", load_before.c_str(),
+              senim::bench::load_average().c_str());
+  std::printf("CPU per ballot, posting to quorum: board %.0f us", 1e6 * cpu_used[0] / voters);
+  for (std::size_t w = 0; w < witnesses.size(); ++w)
+    std::printf(", %s %.0f us", witnesses[w]->name().c_str(), 1e6 * cpu_used[w + 1] / voters);
+  std::printf("\n");
   for (std::size_t w = 0; w < witnesses.size(); ++w) {
     const long after = rss_kib(witnesses[w]->pid());
     std::printf("witness %s RSS %ld KiB -> %ld KiB: %.1f bytes per ballot\n",

@@ -61,7 +61,8 @@ class SqliteStorage final : public Storage {
   Status scan_cosignatures(const CosignatureVisitor& visit) override;
 
  private:
-  class Reader;  // a pooled reader connection, returned on destruction
+  class Reader;             // a pooled reader connection, returned on destruction
+  struct PooledConnection;  // a reader connection and its cached statements
   explicit SqliteStorage(std::string path);
   Expected<Reader> reader();
   Status quick_check();
@@ -81,7 +82,7 @@ class SqliteStorage final : public Storage {
   std::mutex write_mutex_;
   sqlite3* writer_ = nullptr;
   std::mutex pool_mutex_;
-  std::vector<sqlite3*> idle_readers_;
+  std::vector<std::unique_ptr<PooledConnection>> idle_readers_;
 };
 
 }  // namespace senim::server
