@@ -47,7 +47,11 @@
 
 namespace {
 
-std::string server_binary = SENIM_SERVER_BINARY;
+// The senim-server to run (--server-binary).
+std::string& server_binary() {
+  static std::string path = SENIM_SERVER_BINARY;
+  return path;
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -199,7 +203,7 @@ bool build_board(const Made& made, const std::string& dir) {
              static_cast<std::streamsize>(made.board_seed.size()));
   ::chmod((dir + "/board.key").c_str(), 0600);
   const auto t0 = Clock::now();
-  const auto restored = senim::test::run_command(server_binary + " --data " + dir +
+  const auto restored = senim::test::run_command(server_binary() + " --data " + dir +
                                                  " --restore-from " + made.record + " 2>&1");
   if (restored.status != 0) {
     std::fprintf(stderr, "restore failed: %s\n", restored.out.c_str());
@@ -306,13 +310,13 @@ int main(int argc, char** argv) {
       ->needs(record);
   app.add_option("--dir", o.dir,
                  "keep the board in this directory; if it holds one already, time that board");
-  app.add_option("--server-binary", server_binary,
+  app.add_option("--server-binary", server_binary(),
                  "run this senim-server (e.g. a copy that a rebuild will not replace)");
   app.add_flag("!--no-reverify", o.reverify, "time only the starts with the snapshot");
   CLI11_PARSE(app, argc, argv);
   if (!o.record.empty())
     o.ballots = std::numeric_limits<unsigned>::max();
   o.runs = std::max(1U, o.runs);
-  senim::test::ServerProcess::use_binary(server_binary);
+  senim::test::ServerProcess::use_binary(server_binary());
   return run(o);
 }

@@ -77,7 +77,8 @@ int run(std::uint32_t credentials, std::uint32_t voted, std::uint32_t changes, u
   auto saved = state.voting_state();
   if (!saved)
     return 1;
-  const std::uint64_t first_leaf = prepared + changes * rounds;  // leaves the restored voters name
+  const std::uint64_t first_leaf =
+      prepared + std::uint64_t{changes} * rounds;  // leaves the restored voters name
   for (std::uint32_t v = 0; v < voted; ++v)
     saved->voters.push_back({b.voter_public_key(v), 1, first_leaf + v});
   saved->ballots_cast = voted;

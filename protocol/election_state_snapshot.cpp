@@ -71,7 +71,7 @@ Status ElectionState::restore_voting_state(const VotingState& saved) {
 void ElectionState::keep_voting_changes() {
   const std::unique_lock lock(mutex_);
   if (!changes_)
-    changes_.emplace();
+    changes_ = VotingChanges{};
 }
 
 std::optional<ElectionState::VotingChanges> ElectionState::take_voting_changes() {

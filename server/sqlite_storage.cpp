@@ -190,8 +190,12 @@ Expected<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& 
     if (auto s = storage->check_pages(); !s)
       return s.error();
   }
-  if (auto s = storage->create_or_check_schema(); !s)
+  if (auto s = storage->create_or_check_schema(); !s) {
+    // A page the schema check could not read: quick_check says which.
+    if (auto pages = storage->check_pages(); !pages)
+      return pages.error();
     return s.error();
+  }
   return storage;
 }
 

@@ -146,9 +146,8 @@ TEST_CASE("a compacted chain is one base of the same state, and its old deltas a
   Changes more;
   more.voters = {{{key(5), 1, 19}, true}};
   more.ballots_cast = 8;
-  REQUIRE(senim::server::append_board_snapshot_delta(
-              c.path, BoardSnapshotDelta{checkpoint(20), {}, std::move(more)}, c.chain)
-              .ok());
+  const BoardSnapshotDelta later{checkpoint(20), {}, std::move(more)};
+  REQUIRE(senim::server::append_board_snapshot_delta(c.path, later, c.chain).ok());
   read = senim::server::read_board_snapshot_chain(c.path);
   REQUIRE(read.ok());
   CHECK(read->snapshot.checkpoint.size == 20);
