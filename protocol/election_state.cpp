@@ -457,9 +457,16 @@ Status ElectionState::admit_ballot(const Prechecked& e, std::uint64_t leaf) {
     ++turnout_[cred.district].voted;
   }
   running_->add(cred.district, tally_vector(*e.ballot));
+  const bool first = !cred.last_ballot;
   cred.last_sequence = e.parsed.statement.ballot().sequence();
   cred.last_ballot = leaf;
   ++ballots_cast_;
+  if (changes_) {
+    if (!first)
+      changes_->superseded.push_back(superseded_.back());
+    changes_->voters.push_back(
+        {{to_hash32(e.parsed.entry.signer()), cred.last_sequence, leaf}, first});
+  }
   return Status::success();
 }
 
@@ -499,8 +506,10 @@ Status ElectionState::admit_challenge(const Prechecked& e, std::uint64_t leaf) {
       }
     }
   }
-  for (const Hash32& alpha : e.alphas)
-    challenged_alphas_.emplace(alpha, leaf);
+  for (const Hash32& alpha : e.alphas) {
+    if (challenged_alphas_.emplace(alpha, leaf).second && changes_)
+      changes_->challenged.emplace_back(alpha, leaf);
+  }
   return Status::success();
 }
 

@@ -178,6 +178,26 @@ class ElectionState {
   // add up, a running tally that does not decode); after an error the state
   // is unusable and must be discarded.
   Status restore_voting_state(const VotingState& saved);
+  // What ballots and challenges changed since the last take: a restart
+  // snapshot's delta (server/board_snapshot.hpp), copied in time
+  // proportional to the changes, not to the electorate.
+  struct VotingChanges {
+    struct Voter {
+      VotingState::Voter state;
+      bool first = false;  // the credential's first ballot
+    };
+    std::vector<Voter> voters;  // in admission order (a re-voting credential recurs)
+    std::vector<std::uint64_t> superseded;
+    std::vector<std::pair<Hash32, std::uint64_t>> challenged;
+    v1::EncryptedTally running;  // the whole running sum (one ciphertext per option and district)
+    std::uint64_t ballots_cast = 0;
+  };
+  // From now on, every admitted ballot and challenge is also kept as a
+  // change until take_voting_changes (off by default: nothing else drains it).
+  void keep_voting_changes();
+  // The changes since keep_voting_changes or the last take, which restarts
+  // them; nullopt unless kept and voting opened.
+  std::optional<VotingChanges> take_voting_changes();
 
  private:
   struct CredentialState {
@@ -237,6 +257,7 @@ class ElectionState {
   std::optional<DecodedTally> tally_;
   std::optional<v1::Result> result_;
   std::optional<ElectionConfig> config_;
+  std::optional<VotingChanges> changes_;  // kept since the last take (keep_voting_changes)
   Phase phase_ = Phase::empty;
   std::optional<Hash32> base_hash_;
 };

@@ -4,6 +4,7 @@
 // entry is admitted again, so the configuration, the ceremony's keys and the
 // tally that is checked against the running sum are never taken from a file.
 #include <algorithm>
+#include <utility>
 
 #include "protocol/election_state.hpp"
 
@@ -65,6 +66,22 @@ Status ElectionState::restore_voting_state(const VotingState& saved) {
       return bad("ciphertext " + to_hex(alpha) + " is challenged twice");
   }
   return Status::success();
+}
+
+void ElectionState::keep_voting_changes() {
+  const std::unique_lock lock(mutex_);
+  if (!changes_)
+    changes_ = VotingChanges{};
+}
+
+std::optional<ElectionState::VotingChanges> ElectionState::take_voting_changes() {
+  const std::unique_lock lock(mutex_);
+  if (!changes_ || !running_)
+    return std::nullopt;
+  VotingChanges out = std::exchange(*changes_, VotingChanges{});
+  out.running = running_->to_message();
+  out.ballots_cast = ballots_cast_;
+  return out;
 }
 
 }  // namespace senim::protocol

@@ -51,8 +51,7 @@ class HashingWriter {
       flush();
   }
   // Writes the hash of everything so far, then flushes.
-  Status finish() {
-    std::array<std::uint8_t, crypto_hash_sha256_BYTES> digest{};
+  Status finish(Hash32& digest) {
     crypto_hash_sha256_final(&hash_, digest.data());
     buffer_.insert(buffer_.end(), digest.begin(), digest.end());
     flush();
@@ -80,7 +79,8 @@ class HashingWriter {
 
 Status write_snapshot_file(const std::string& path, const SnapshotKind& kind,
                            const google::protobuf::MessageLite& state,
-                           std::span<const SnapshotTable> tables) {
+                           std::span<const SnapshotTable> tables, Hash32* digest,
+                           const std::function<Status()>& commit_if) {
   const std::string tmp = path + ".tmp";
   const UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd.valid())
@@ -106,8 +106,15 @@ Status write_snapshot_file(const std::string& path, const SnapshotKind& kind,
                                                     " for " + std::to_string(table.count));
     }
   }
-  if (auto s = out.finish(); !s)
+  Hash32 trailer{};
+  if (auto s = out.finish(trailer); !s)
     return s;
+  if (digest != nullptr)
+    *digest = trailer;
+  if (commit_if) {
+    if (auto s = commit_if(); !s)
+      return s;
+  }
   if (::fsync(fd.get()) != 0)
     return io_error("cannot fsync " + tmp);
   return rename_durably(tmp, path);
@@ -171,8 +178,8 @@ Status SnapshotFileReader::read_records(const char* what, std::size_t record_byt
 }
 
 Status SnapshotFileReader::finish() {
-  std::array<std::uint8_t, crypto_hash_sha256_BYTES> want{};
-  std::array<std::uint8_t, crypto_hash_sha256_BYTES> got{};
+  Hash32 want{};
+  Hash32 got{};
   crypto_hash_sha256_final(&hash_, want.data());
   if (std::fread(got.data(), 1, got.size(), file_.get()) != got.size())
     return damaged(path_, "truncated before its hash");
@@ -180,6 +187,7 @@ Status SnapshotFileReader::finish() {
     return damaged(path_, "its hash does not match its contents (damaged)");
   if (std::fgetc(file_.get()) != EOF)
     return damaged(path_, "bytes after its hash");
+  digest_ = got;
   return Status::success();
 }
 

@@ -44,10 +44,15 @@ struct SnapshotTable {
   std::function<void(const std::function<void(ByteView)>&)> write;
 };
 
-// Writes `state` and then each table's records to `path`, durably.
+// Writes `state` and then each table's records to `path`, durably; with
+// `digest`, also the file's trailing SHA-256 there (what names this file to
+// another that follows it: the board's snapshot deltas). With `commit_if`,
+// the file replaces `path` only if it succeeds once every record is written
+// (a table streamed from another file checks that file's hash there).
 Status write_snapshot_file(const std::string& path, const SnapshotKind& kind,
                            const google::protobuf::MessageLite& state,
-                           std::span<const SnapshotTable> tables);
+                           std::span<const SnapshotTable> tables, Hash32* digest = nullptr,
+                           const std::function<Status()>& commit_if = nullptr);
 
 class SnapshotFileReader {
  public:
@@ -63,6 +68,8 @@ class SnapshotFileReader {
   // After the last table: checks the trailing hash and the end of the file.
   // Errors: invalid_encoding.
   Status finish();
+  // After finish(): the file's trailing SHA-256.
+  const Hash32& digest() const { return digest_; }
 
  private:
   struct Close {
@@ -72,6 +79,7 @@ class SnapshotFileReader {
   std::unique_ptr<std::FILE, Close> file_;
   std::string path_;
   crypto_hash_sha256_state hash_{};  // over every byte read so far
+  Hash32 digest_{};
 };
 
 }  // namespace senim::protocol

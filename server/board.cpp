@@ -96,6 +96,36 @@ std::optional<BoardSnapshot> Board::snapshot() const {
   return BoardSnapshot{*checkpoint_, other_leaves_, state_.voting_state()};
 }
 
+std::optional<BoardSnapshot> Board::snapshot_base() {
+  const std::lock_guard marks(snapshot_mutex_);
+  const std::shared_lock lock(mutex_);
+  if (!checkpoint_ || failed_)
+    return std::nullopt;
+  state_.keep_voting_changes();
+  (void)state_.take_voting_changes();  // in the base: changes start again here
+  other_leaves_taken_ = other_leaves_.size();
+  return BoardSnapshot{*checkpoint_, other_leaves_, state_.voting_state()};
+}
+
+std::optional<BoardSnapshotDelta> Board::snapshot_delta() {
+  const std::lock_guard marks(snapshot_mutex_);
+  const std::shared_lock lock(mutex_);
+  if (!checkpoint_ || failed_)
+    return std::nullopt;
+  BoardSnapshotDelta delta{
+      *checkpoint_,
+      {other_leaves_.begin() + static_cast<std::ptrdiff_t>(other_leaves_taken_),
+       other_leaves_.end()},
+      state_.take_voting_changes()};
+  other_leaves_taken_ = other_leaves_.size();
+  return delta;
+}
+
+std::optional<SnapshotChain> Board::take_resumed_chain() {
+  const std::lock_guard marks(snapshot_mutex_);
+  return std::exchange(resumed_chain_, std::nullopt);
+}
+
 Expected<StoredCheckpoint> Board::sign_checkpoint() const {
   const protocol::ElectionConfig* config = state_.config();
   if (config == nullptr) {

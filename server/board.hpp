@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -44,6 +45,7 @@
 #include "protocol/signing.hpp"
 #include "protocol/tracking_code.hpp"
 #include "server/board_snapshot.hpp"
+#include "server/board_snapshot_chain.hpp"
 #include "server/cosignature_book.hpp"
 #include "server/head_record.hpp"
 #include "server/storage.hpp"
@@ -87,6 +89,17 @@ class Board {
   // (copied under the shared lock: a commit waits for the copy, not for the
   // file). Nothing before the set-up's first checkpoint.
   std::optional<BoardSnapshot> snapshot() const;
+  // The same as the base of a new snapshot chain (board_snapshot_chain.hpp):
+  // from now on the state's changes are kept for snapshot_delta().
+  std::optional<BoardSnapshot> snapshot_base();
+  // What changed since snapshot_base() or the last snapshot_delta(), at the
+  // latest checkpoint: copied under the shared lock in time proportional to
+  // the changes (a commit waits for that copy only).
+  std::optional<BoardSnapshotDelta> snapshot_delta();
+  // After open() from a snapshot chain: where that chain stands (the
+  // changes since are kept, so the next delta follows it); nullopt after a
+  // full start, or once taken.
+  std::optional<SnapshotChain> take_resumed_chain();
 
   // Writes the entries and checkpoints of an election record
   // (protocol/record.hpp) into `empty` storage (board_restore.cpp): every
@@ -228,6 +241,11 @@ class Board {
   // are in storage) in parallel, admits them in order and appends them to
   // the log; batch_ := each leaf's record, computed from its entry.
   Status replay(std::uint64_t first_leaf, std::vector<Bytes> chunk, unsigned threads);
+  // replay's prechecks: the signature and decoding of each entry, and each
+  // worker's slice of ballots' proofs in one batch (§12.1); the error of an
+  // entry that fails. Uses no state but the voting parameters.
+  std::vector<std::optional<Expected<Prechecked>>> precheck_chunk(const std::vector<Bytes>& chunk,
+                                                                  unsigned threads) const;
   // Replays stored leaves [begin, end) (the earlier ones already are); from
   // 0, then compares the storage's look-ups with the leaves' (a start from a
   // snapshot leaves that to --reverify: board_resume.cpp).
@@ -280,6 +298,9 @@ class Board {
   std::optional<std::uint64_t> open_leaf_;
   // Every leaf that is not a ballot or a challenge (for the restart snapshot).
   std::vector<std::uint64_t> other_leaves_;
+  std::size_t other_leaves_taken_ = 0;  // in a snapshot already (snapshot_delta)
+  std::mutex snapshot_mutex_;           // other_leaves_taken_ and the state's kept changes
+  std::optional<SnapshotChain> resumed_chain_;
   StartReport start_report_;
   bool failed_ = false;
 };

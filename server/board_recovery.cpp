@@ -75,11 +75,13 @@ Expected<std::unique_ptr<Board>> Board::open(std::unique_ptr<Storage> storage,
     Status resumed = Status::success();
     {
       const std::unique_lock lock(board->mutex_);
-      auto saved = read_board_snapshot(snapshot);
+      auto saved = read_board_snapshot_chain(snapshot);
       if (!saved)
         resumed = saved.error();
-      else if (resumed = board->resume(*saved, *count, threads); resumed)
-        resumed = board->check_stored(*count, saved->checkpoint.size);
+      else if (resumed = board->resume(saved->snapshot, *count, threads); resumed)
+        resumed = board->check_stored(*count, saved->snapshot.checkpoint.size);
+      if (resumed)
+        board->resumed_chain_ = std::move(saved->chain);
     }
     if (resumed)
       return board;
@@ -93,7 +95,11 @@ Expected<std::unique_ptr<Board>> Board::open(std::unique_ptr<Storage> storage,
       new Board(std::move(storage), std::move(key), std::move(public_url)));
   board->record_.emplace(std::move(record));
   const std::unique_lock lock(board->mutex_);
-  // Step 1: every leaf replays, with the columns its bytes give (§7.1, §12).
+  // Step 1 (docs/api.md, "Start-up and recovery"): SQLite's check of every
+  // page, if a start meant for a snapshot left it for now.
+  if (auto s = board->storage_->check_pages(); !s)
+    return s.error();
+  // Every leaf replays, with the columns its bytes give (§7.1, §12).
   if (auto s = board->replay_stored(0, *count, threads); !s)
     return s.error();
   if (auto s = board->check_stored(*count, 0); !s)
@@ -170,20 +176,51 @@ Error Board::refused_leaf(std::uint64_t leaf, const Error& e) {
                                 std::string(errc_name(e.code)) + ": " + e.message);
 }
 
+std::vector<std::optional<Expected<Board::Prechecked>>> Board::precheck_chunk(
+    const std::vector<Bytes>& chunk, unsigned threads) const {
+  // Each worker verifies a contiguous slice, its ballots' proofs in one
+  // batch (§12.1, §5.6: the group commit's engine, verify_pending_proofs),
+  // whose verdict for each ballot is the one-by-one check's.
+  std::vector<std::optional<Expected<Prechecked>>> pre(chunk.size());
+  const std::size_t workers =
+      std::max<std::size_t>(1, std::min<std::size_t>(threads, chunk.size()));
+  const std::size_t per = (chunk.size() + workers - 1) / workers;
+  auto check_slice = [&](std::size_t begin, std::size_t end) {
+    std::vector<Prechecked> verified;
+    std::vector<std::size_t> at;
+    for (std::size_t i = begin; i < end; ++i) {
+      auto parsed = protocol::parse_entry(chunk[i]);
+      auto checked = parsed ? state_.verify(std::move(*parsed), chunk[i],
+                                            protocol::ElectionState::ProofCheck::deferred)
+                            : Expected<Prechecked>(parsed.error());
+      if (!checked) {
+        pre[i] = checked.error();
+        continue;
+      }
+      verified.push_back(std::move(*checked));
+      at.push_back(i);
+    }
+    const std::vector<Status> proofs = state_.verify_pending_proofs(verified);
+    for (std::size_t k = 0; k < verified.size(); ++k) {
+      if (proofs[k])
+        pre[at[k]] = std::move(verified[k]);
+      else
+        pre[at[k]] = proofs[k].error();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t w = 1; w < workers; ++w)
+    pool.emplace_back(check_slice, w * per, std::min(chunk.size(), (w + 1) * per));
+  check_slice(0, std::min(chunk.size(), per));
+  for (std::thread& t : pool)
+    t.join();
+  return pre;
+}
+
 Status Board::replay(std::uint64_t first_leaf, std::vector<Bytes> chunk, unsigned threads) {
   // Prechecks in parallel: the proofs are the expensive part, and they need
   // no state but the voting parameters.
-  std::vector<std::optional<Expected<Prechecked>>> pre(chunk.size());
-  const unsigned workers = std::max(1U, std::min<unsigned>(threads, chunk.size()));
-  std::vector<std::thread> pool;
-  for (unsigned w = 0; w < workers; ++w) {
-    pool.emplace_back([&, w] {
-      for (std::size_t i = w; i < chunk.size(); i += workers)
-        pre[i] = state_.precheck(chunk[i]);
-    });
-  }
-  for (std::thread& t : pool)
-    t.join();
+  std::vector<std::optional<Expected<Prechecked>>> pre = precheck_chunk(chunk, threads);
   // Earlier leaves are in storage; this chunk's are in batch_ as they are
   // admitted, where the re-vote and challenge rules look them up.
   stored_size_ = first_leaf;

@@ -226,6 +226,23 @@ Expected<StoredCheckpoint> build_staging(const DataFiles& files, const std::stri
   return last;
 }
 
+// Step 4's verified state, as the restart snapshot (docs/api.md, "The
+// restart snapshot"), replacing any snapshot of the old database. A failure
+// is not the restore's: the first start then re-verifies every leaf.
+std::string write_restored_snapshot(const Board& board, const std::string& data_dir) {
+  const std::string path = data_dir + "/" + std::string(kBoardSnapshotFile);
+  auto snapshot = board.snapshot();
+  SnapshotChain chain;
+  Status written = snapshot ? start_board_snapshot_chain(path, *snapshot, chain)
+                            : Status(make_error(Errc::invalid_argument, "no checkpoint"));
+  if (written)
+    return "; " + path + " holds its verified state";
+  std::error_code ignored;
+  fs::remove(path, ignored);
+  return "; no restart snapshot (" + written.error().message +
+         "): the first start re-verifies every leaf";
+}
+
 }  // namespace
 
 Expected<std::string> restore_board(const std::string& data_dir, const std::string& record_path,
@@ -274,7 +291,9 @@ Expected<std::string> restore_board(const std::string& data_dir, const std::stri
     made_record = "; " + files.head + " was missing or damaged and now records that head";
   }
   // Step 4: the start-up checks, on the result; the old database back if
-  // they fail.
+  // they fail. The state they verified is the restart snapshot (so the first
+  // start re-verifies nothing again).
+  std::string snapshot_note;
   auto key = load_board_key(files.key);
   auto storage = SqliteStorage::open(files.db);
   Status checked = !key ? Status(key.error()) : !storage ? Status(storage.error()) : Status();
@@ -283,6 +302,8 @@ Expected<std::string> restore_board(const std::string& data_dir, const std::stri
         Board::open(std::move(*storage), std::move(*key), std::move(**released), "", threads);
     if (!board)
       checked = board.error();
+    else
+      snapshot_note = write_restored_snapshot(**board, data_dir);
   }
   if (!checked) {
     (void)move_database(files.db, files.db + ".restore-failed" + suffix);
@@ -302,7 +323,7 @@ Expected<std::string> restore_board(const std::string& data_dir, const std::stri
          (old_entries || fs::exists(files.db + suffix)
               ? "; the replaced database is " + files.db + suffix
               : "") +
-         ". Start the server as usual.";
+         snapshot_note + ". Start the server as usual.";
 }
 
 }  // namespace senim::server

@@ -54,6 +54,9 @@ Status Board::resume(const BoardSnapshot& snapshot, std::uint64_t leaf_count, un
     return make_error(signed_head.error().code, "its checkpoint: " + signed_head.error().message);
   if (signed_head->checkpoint.size != size || signed_head->checkpoint.root != log_.root())
     return make_error(Errc::merkle_root_mismatch, "its checkpoint is not of its size and root");
+  // The chain's next delta follows this file: the leaves after it are changes.
+  state_.keep_voting_changes();
+  other_leaves_taken_ = other_leaves_.size();
   if (auto s = replay_stored(size, leaf_count, threads); !s)
     return s;
   start_report_ = {size, leaf_count - size, ""};
@@ -91,7 +94,9 @@ Status Board::readmit_other_leaves(const BoardSnapshot& snapshot) {
       restored = true;
     }
   }
-  if (snapshot.voting.has_value() != restored || state_.voting_state().has_value() != restored)
+  // (running_tally(): whether voting opened, without voting_state()'s copy
+  // of every voter.)
+  if (snapshot.voting.has_value() != restored || (state_.running_tally() != nullptr) != restored)
     return make_error(Errc::invalid_encoding, "its voting state does not match its open");
   return Status::success();
 }

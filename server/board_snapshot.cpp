@@ -8,8 +8,6 @@
 namespace senim::server {
 namespace {
 
-constexpr protocol::SnapshotKind kKind{kBoardSnapshotMagic, kBoardSnapshotVersion};
-
 Error malformed(const std::string& path, const std::string& what) {
   return make_error(Errc::invalid_encoding, "snapshot " + path + ": " + what);
 }
@@ -32,7 +30,37 @@ std::uint64_t get_be(const std::uint8_t* p, int bytes) {
 
 }  // namespace
 
-Status write_board_snapshot(const std::string& path, const BoardSnapshot& snapshot) {
+VoterRecord voter_record(const protocol::ElectionState::VotingState::Voter& voter) {
+  VoterRecord r{};
+  std::copy(voter.key.begin(), voter.key.end(), r.begin());
+  put_be(r.data() + 32, voter.last_sequence, 4);
+  put_be(r.data() + 36, voter.last_ballot, 8);
+  return r;
+}
+
+protocol::ElectionState::VotingState::Voter parse_voter_record(ByteView record) {
+  protocol::ElectionState::VotingState::Voter v;
+  std::copy_n(record.begin(), 32, v.key.begin());
+  v.last_sequence = static_cast<std::uint32_t>(get_be(record.data() + 32, 4));
+  v.last_ballot = get_be(record.data() + 36, 8);
+  return v;
+}
+
+ChallengedRecord challenged_record(const Hash32& alpha, std::uint64_t leaf) {
+  ChallengedRecord r{};
+  std::copy(alpha.begin(), alpha.end(), r.begin());
+  put_be(r.data() + 32, leaf, 8);
+  return r;
+}
+
+std::pair<Hash32, std::uint64_t> parse_challenged_record(ByteView record) {
+  Hash32 alpha{};
+  std::copy_n(record.begin(), 32, alpha.begin());
+  return {alpha, get_be(record.data() + 32, 8)};
+}
+
+Status write_board_snapshot(const std::string& path, const BoardSnapshot& snapshot,
+                            Hash32* digest) {
   v1::BoardSnapshot state;
   state.set_version(kBoardSnapshotVersion);
   state.set_tree_size(snapshot.checkpoint.size);
@@ -51,34 +79,25 @@ Status write_board_snapshot(const std::string& path, const BoardSnapshot& snapsh
   const std::array<protocol::SnapshotTable, 2> tables{{
       {"voter records", kVoterRecordBytes, state.voters(),
        [&](const std::function<void(ByteView)>& sink) {
-         std::array<std::uint8_t, kVoterRecordBytes> r{};
          if (voting == nullptr)
            return;
-         for (const auto& v : voting->voters) {
-           std::copy(v.key.begin(), v.key.end(), r.begin());
-           put_be(r.data() + 32, v.last_sequence, 4);
-           put_be(r.data() + 36, v.last_ballot, 8);
-           sink(r);
-         }
+         for (const auto& v : voting->voters)
+           sink(voter_record(v));
        }},
       {"challenged-ciphertext records", kChallengedRecordBytes, state.challenged(),
        [&](const std::function<void(ByteView)>& sink) {
-         std::array<std::uint8_t, kChallengedRecordBytes> r{};
          if (voting == nullptr)
            return;
-         for (const auto& [alpha, leaf] : voting->challenged) {
-           std::copy(alpha.begin(), alpha.end(), r.begin());
-           put_be(r.data() + 32, leaf, 8);
-           sink(r);
-         }
+         for (const auto& [alpha, leaf] : voting->challenged)
+           sink(challenged_record(alpha, leaf));
        }},
   }};
-  return protocol::write_snapshot_file(path, kKind, state, tables);
+  return protocol::write_snapshot_file(path, kBoardSnapshotKind, state, tables, digest);
 }
 
-Expected<BoardSnapshot> read_board_snapshot(const std::string& path) {
+Expected<BoardSnapshot> read_board_snapshot(const std::string& path, Hash32* digest) {
   v1::BoardSnapshot state;
-  auto file = protocol::SnapshotFileReader::open(path, kKind, state);
+  auto file = protocol::SnapshotFileReader::open(path, kBoardSnapshotKind, state);
   if (!file)
     return file.error();
   BoardSnapshot out;
@@ -90,12 +109,7 @@ Expected<BoardSnapshot> read_board_snapshot(const std::string& path) {
   protocol::ElectionState::VotingState voting;
   if (auto s = file->read_records("voter records", kVoterRecordBytes, state.voters(),
                                   [&](ByteView r) {
-                                    protocol::ElectionState::VotingState::Voter v;
-                                    std::copy_n(r.begin(), 32, v.key.begin());
-                                    v.last_sequence =
-                                        static_cast<std::uint32_t>(get_be(r.data() + 32, 4));
-                                    v.last_ballot = get_be(r.data() + 36, 8);
-                                    voting.voters.push_back(v);
+                                    voting.voters.push_back(parse_voter_record(r));
                                     return Status::success();
                                   });
       !s) {
@@ -104,9 +118,7 @@ Expected<BoardSnapshot> read_board_snapshot(const std::string& path) {
   if (auto s = file->read_records("challenged-ciphertext records", kChallengedRecordBytes,
                                   state.challenged(),
                                   [&](ByteView r) {
-                                    Hash32 alpha{};
-                                    std::copy_n(r.begin(), 32, alpha.begin());
-                                    voting.challenged.emplace_back(alpha, get_be(r.data() + 32, 8));
+                                    voting.challenged.push_back(parse_challenged_record(r));
                                     return Status::success();
                                   });
       !s) {
@@ -114,6 +126,8 @@ Expected<BoardSnapshot> read_board_snapshot(const std::string& path) {
   }
   if (auto s = file->finish(); !s)
     return s.error();
+  if (digest != nullptr)
+    *digest = file->digest();
   if (state.voting()) {
     voting.running = state.running();
     voting.ballots_cast = state.ballots_cast();

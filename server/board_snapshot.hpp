@@ -16,6 +16,7 @@
 // challenges is admitted again. `senim-server --reverify` trusts none of it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "protocol/election_state.hpp"
+#include "protocol/snapshot_file.hpp"
 #include "server/storage.hpp"
 
 namespace senim::server {
@@ -35,6 +37,16 @@ inline constexpr std::size_t kVoterRecordBytes = 32 + 4 + 8;
 inline constexpr std::size_t kChallengedRecordBytes = 32 + 8;
 // In the data directory.
 inline constexpr std::string_view kBoardSnapshotFile = "board.snapshot";
+inline constexpr protocol::SnapshotKind kBoardSnapshotKind{kBoardSnapshotMagic,
+                                                           kBoardSnapshotVersion};
+
+// The tables' records (the base's and its deltas', board_snapshot_chain.hpp).
+using VoterRecord = std::array<std::uint8_t, kVoterRecordBytes>;
+using ChallengedRecord = std::array<std::uint8_t, kChallengedRecordBytes>;
+VoterRecord voter_record(const protocol::ElectionState::VotingState::Voter& voter);
+protocol::ElectionState::VotingState::Voter parse_voter_record(ByteView record);
+ChallengedRecord challenged_record(const Hash32& alpha, std::uint64_t leaf);
+std::pair<Hash32, std::uint64_t> parse_challenged_record(ByteView record);
 
 // A board's verified state at `checkpoint` (Board::snapshot).
 struct BoardSnapshot {
@@ -44,10 +56,13 @@ struct BoardSnapshot {
   std::optional<protocol::ElectionState::VotingState> voting;  // once voting opened
 };
 
-// Durably (PATH.tmp, fsync, rename, fsync of the directory).
-Status write_board_snapshot(const std::string& path, const BoardSnapshot& snapshot);
+// Durably (PATH.tmp, fsync, rename, fsync of the directory); with `digest`,
+// the file's trailing SHA-256 there.
+Status write_board_snapshot(const std::string& path, const BoardSnapshot& snapshot,
+                            Hash32* digest = nullptr);
 // Errors: io_error (cannot open), invalid_encoding (not a board snapshot,
-// another version, truncated, damaged: its hash, malformed fields).
-Expected<BoardSnapshot> read_board_snapshot(const std::string& path);
+// another version, truncated, damaged: its hash, malformed fields). With
+// `digest`, the file's trailing SHA-256 there.
+Expected<BoardSnapshot> read_board_snapshot(const std::string& path, Hash32* digest = nullptr);
 
 }  // namespace senim::server

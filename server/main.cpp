@@ -3,7 +3,7 @@
 //   senim-server --data DIR [--listen 127.0.0.1:PORT] [--public-url URL] [--threads N]
 //                [--access-log FILE] [--max-connections N]
 //                [--max-connections-per-address N] [--max-queued-entries N]
-//                [--reverify] [--snapshot-interval SECONDS]
+//                [--reverify] [--snapshot-interval SECONDS] [--snapshot-deltas N]
 //   senim-server --data DIR --restore-from RECORD   (board_restore.hpp; then exits)
 //
 // Prints "listening on http://HOST:PORT" on stdout once it serves, so that
@@ -75,6 +75,12 @@ int main(int argc, char** argv) {
                  "only the leaves after the last one); 0: only at a clean stop")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 86400.0));
+  app.add_option("--snapshot-deltas", options.snapshot_deltas,
+                 "restart snapshots written as a delta (what changed since the last one) "
+                 "before the chain is compacted into a new whole snapshot; 0: every snapshot "
+                 "whole (its copy then walks every credential under the board's lock)")
+      ->capture_default_str()
+      ->check(CLI::Range(0U, 100000U));
   CLI11_PARSE(app, argc, argv);
   options.snapshot_interval =
       std::chrono::milliseconds(static_cast<std::int64_t>(snapshot_seconds * 1000));

@@ -166,12 +166,16 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
   auto files = open_board_files(options.data_dir);
   if (!files)
     return make_error(files.error().code, "refusing to start: " + files.error().message);
-  auto storage = SqliteStorage::open(options.data_dir + "/board.sqlite");
+  const std::string snapshot_path = options.data_dir + "/" + std::string(kBoardSnapshotFile);
+  // A start from the restart snapshot leaves SQLite's check of every page
+  // (it reads the whole file: seconds at a million ballots) to --reverify
+  // and to a full start (docs/api.md, "The restart snapshot").
+  const bool snapshot_start = !options.reverify && std::filesystem::exists(snapshot_path);
+  auto storage = SqliteStorage::open(options.data_dir + "/board.sqlite", !snapshot_start);
   if (!storage)
     return make_error(storage.error().code, "refusing to start: " + storage.error().message);
   const std::string url =
       options.public_url.empty() ? url_of(parts->listener->local_endpoint()) : options.public_url;
-  const std::string snapshot_path = options.data_dir + "/" + std::string(kBoardSnapshotFile);
   auto board = Board::open(std::move(*storage), std::move(files->key), std::move(files->record),
                            url, parts->threads, options.reverify ? "" : snapshot_path);
   if (!board) {
@@ -186,7 +190,8 @@ Expected<std::unique_ptr<Server>> Server::open(const ServerOptions& options) {
               << "; re-verified every one of the " << start.reverified << " leaves" << std::endl;
   }
   parts->snapshots = std::make_unique<SnapshotWriter>(
-      *parts->board, snapshot_path, options.snapshot_interval, [](const std::string& line) {
+      *parts->board, snapshot_path, options.snapshot_interval, options.snapshot_deltas,
+      [](const std::string& line) {
         std::cerr << "senim-server: " << protocol::printable(line) << std::endl;
       });
   // docs/protocol.md §11.4: checkpoints go to the witnesses off the commit path.

@@ -27,9 +27,12 @@ struct ServerOptions {
   std::string access_log;  // a file to append to, "-" for stderr, "" for none
   // The restart snapshot (board_snapshot.hpp): ignored at start with
   // `reverify` (every leaf is checked again); written every
-  // `snapshot_interval` while the log grows (0: only at a clean stop).
+  // `snapshot_interval` while the log grows (0: only at a clean stop), as a
+  // delta after the last (board_snapshot_chain.hpp), compacted after
+  // `snapshot_deltas` of them (0: every snapshot whole).
   bool reverify = false;
   std::chrono::milliseconds snapshot_interval{std::chrono::seconds(5)};
+  std::uint32_t snapshot_deltas = 60;
 };
 
 class Server {

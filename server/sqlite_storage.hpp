@@ -15,7 +15,8 @@
 //   cosignatures(tree_size, key_name, key_id, line) PK (tree_size, key_name, key_id)
 //   meta(key PK, value)  schema_version
 //
-// Opening runs PRAGMA quick_check and refuses a damaged file; the indexes'
+// Opening runs PRAGMA quick_check and refuses a damaged file (or, for a
+// start from the restart snapshot, leaves it to check_pages()); the indexes'
 // contents are compared with the leaves by check_lookups().
 #pragma once
 
@@ -32,9 +33,11 @@ namespace senim::server {
 
 class SqliteStorage final : public Storage {
  public:
-  // Opens or creates the database at `path`, checks it (quick_check) and
-  // its schema version; creates the schema in an empty file.
-  static Expected<std::unique_ptr<SqliteStorage>> open(const std::string& path);
+  // Opens or creates the database at `path`, checks it (quick_check, unless
+  // `check_pages_now` is false: then check_pages() does) and its schema
+  // version; creates the schema in an empty file.
+  static Expected<std::unique_ptr<SqliteStorage>> open(const std::string& path,
+                                                       bool check_pages_now = true);
   ~SqliteStorage() override;
   SqliteStorage(const SqliteStorage&) = delete;
   SqliteStorage& operator=(const SqliteStorage&) = delete;
@@ -59,6 +62,7 @@ class SqliteStorage final : public Storage {
       const protocol::PublicKey& key) override;
   Status scan_checkpoints(const CheckpointVisitor& visit) override;
   Status scan_cosignatures(const CosignatureVisitor& visit) override;
+  Status check_pages() override;
 
  private:
   class Reader;             // a pooled reader connection, returned on destruction
@@ -79,6 +83,7 @@ class SqliteStorage final : public Storage {
   Status insert_cosignatures(std::span<const StoredCosignature> cosignatures);
 
   std::string path_;
+  bool pages_checked_ = false;
   std::mutex write_mutex_;
   sqlite3* writer_ = nullptr;
   std::mutex pool_mutex_;

@@ -104,6 +104,9 @@ class Storage {
   // digests of the leaves as the board replayed them; an error names the structure that differs.
   // (Integrity checks of the engine itself run at open.)
   virtual Status check_lookups(const LookupDigests& of_leaves) = 0;
+  // The engine's own check of every page (SQLite's quick_check: it reads
+  // the whole file), if opening left it for later; once.
+  virtual Status check_pages() = 0;
   // §9.5: the ballots before leaf `before` that may hold a ciphertext whose
   // α is `alpha`: every one that does, and rarely one that does not (the
   // index keys on α's first 8 bytes; the caller compares the whole α).

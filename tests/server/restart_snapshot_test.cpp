@@ -1,16 +1,18 @@
-// The restart snapshot (server/board_snapshot.hpp; docs/api.md, "Start-up
-// and recovery"), through the real senim-server on its real SQLite file: a
-// start from it re-verifies only the leaves after it and then answers as a
-// start that re-verified everything; a snapshot that is damaged, of another
-// board, larger than the log or of another version is set aside with a log
-// line, and the start re-verifies every leaf; --reverify never reads it.
+// The restart snapshot (server/board_snapshot.hpp, board_snapshot_chain.hpp;
+// docs/api.md, "The restart snapshot"), through the real senim-server on its
+// real SQLite file: a start from it re-verifies only the leaves after it and
+// then answers as a start that re-verified everything; a snapshot (base or
+// delta) that is damaged, of another board, larger than the log or of
+// another version is set aside with a log line, and the start re-verifies
+// every leaf; --reverify never reads it; a clean stop writes a delta, and
+// --snapshot-deltas of them are compacted into a new base.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <ostream>
 
-#include "server/board_snapshot.hpp"
+#include "server/board_snapshot_chain.hpp"
 #include "tests/server/board_fixture.hpp"
 #include "tests/server/data_dir_tools.hpp"
 #include "tests/server/metrics_scrape.hpp"
@@ -218,8 +220,9 @@ TEST_CASE("a snapshot that does not check out is set aside and every leaf re-ver
     f.builder->cast(3, senim::protocol::BallotChoices{{{1U, 0U}}});
     REQUIRE(senim::test::post_entry(*f.client, f.builder->entries().back()).status == 200);
     REQUIRE(f.server->stop() == 0);
-    fs::copy_file(snapshot_path(f), before + "/board.snapshot",
-                  fs::copy_options::overwrite_existing);
+    // The chain: the base, and the delta the stop wrote.
+    for (const char* file : {"/board.snapshot", "/board.snapshot.1"})
+      fs::copy_file(f.data_dir() + file, before + file, fs::copy_options::overwrite_existing);
     fs::remove_all(f.data_dir());
     fs::rename(before, f.data_dir());
     why = "it is of size " + std::to_string(size + 1) + ", but the log has only " +
@@ -264,8 +267,8 @@ TEST_CASE("the server writes snapshots while the log grows", "[server][snapshot]
   // Without a clean stop: the periodic one is what a kill -9 leaves.
   REQUIRE(senim::test::eventually(
       [&] {
-        auto saved = senim::server::read_board_snapshot(snapshot_path(f));
-        return saved.ok() && saved->checkpoint.size == size;
+        auto saved = senim::server::read_board_snapshot_chain(snapshot_path(f));
+        return saved.ok() && saved->snapshot.checkpoint.size == size;
       },
       10));
   f.server->kill9();
@@ -287,4 +290,84 @@ TEST_CASE("a start from the snapshot leaves the index comparison to --reverify",
   f.server->kill9();
   CHECK_THAT(ServerProcess::refusal(f.data_dir(), {"--reverify"}),
              Catch::Contains("index credential_leaves does not match the leaves it indexes"));
+}
+
+TEST_CASE("a stop writes a delta after the base, a start uses the chain, and it is compacted",
+          "[server][snapshot]") {
+  const std::vector<std::string> two_deltas{"--snapshot-interval", "0", "--snapshot-deltas", "2"};
+  ElectionFixture f(6, 2, 2, true, {}, two_deltas);
+  auto& b = *f.builder;
+  vote_and_stop(f, 2);  // a fresh board's first snapshot is a base
+  CHECK_FALSE(fs::exists(snapshot_path(f) + ".1"));
+  std::uint64_t size = b.entries().size();
+
+  restart(f, two_deltas);
+  CHECK(start_of(f) == Start{size, 0});
+  b.cast(2, senim::protocol::BallotChoices{{{1U, 0U}}});
+  b.cast(0, senim::protocol::BallotChoices{{{1U, 0U}}});  // replaces a ballot in the base
+  f.post_range(size, b.entries().size());
+  REQUIRE(f.server->stop() == 0);
+  CHECK(fs::exists(snapshot_path(f) + ".1"));
+  auto base = senim::server::read_board_snapshot(snapshot_path(f));
+  REQUIRE(base.ok());
+  CHECK(base->checkpoint.size == size);  // the base stays; the delta holds the change
+  size = b.entries().size();
+
+  restart(f, two_deltas);
+  CHECK(start_of(f) == Start{size, 0});
+  b.cast(3, senim::protocol::BallotChoices{{{0U, 1U}}});
+  f.post_range(size, b.entries().size());
+  REQUIRE(f.server->stop() == 0);
+  // The second delta made two: compacted into one base.
+  CHECK_FALSE(fs::exists(snapshot_path(f) + ".1"));
+  CHECK_FALSE(fs::exists(snapshot_path(f) + ".2"));
+  base = senim::server::read_board_snapshot(snapshot_path(f));
+  REQUIRE(base.ok());
+  CHECK(base->checkpoint.size == b.entries().size());
+  REQUIRE(base->voting);
+  CHECK(base->voting->voters.size() == 4);
+  CHECK(base->voting->ballots_cast == 5);
+  CHECK(base->voting->superseded.size() == 1);
+
+  restart(f, two_deltas);
+  CHECK(start_of(f) == Start{b.entries().size(), 0});
+  const std::string restored = readable_state(f);
+  f.server->kill9();
+  restart(f, {"--reverify", "--snapshot-interval", "0"});
+  CHECK(start_of(f) == Start{0, b.entries().size()});
+  CHECK(readable_state(f) == restored);
+}
+
+TEST_CASE("a damaged delta sets the snapshot aside, and the start writes a new base",
+          "[server][snapshot]") {
+  ElectionFixture f(4, 2, 2, true, {}, only_at_stop());
+  vote_and_stop(f, 2);
+  restart(f);
+  f.builder->cast(3, senim::protocol::BallotChoices{{{1U, 0U}}});
+  REQUIRE(senim::test::post_entry(*f.client, f.builder->entries().back()).status == 200);
+  REQUIRE(f.server->stop() == 0);
+  const std::string delta = snapshot_path(f) + ".1";
+  std::string bytes = read_file(delta);
+  REQUIRE(bytes.size() > 100);
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x04);
+  write_file(delta, bytes);
+  const std::uint64_t size = f.builder->entries().size();
+
+  restart(f);
+  CHECK(start_of(f) == Start{0, size});
+  CHECK_THAT(f.server->log(),
+             Catch::Contains("senim-server: the restart snapshot " + snapshot_path(f) +
+                             " is not used: snapshot " + delta +
+                             ": its hash does not match its contents (damaged); re-verified "
+                             "every one of the " +
+                             std::to_string(size) + " leaves"));
+  // The full start wrote a new base of what it verified, and dropped the
+  // old chain's deltas.
+  CHECK_FALSE(fs::exists(delta));
+  auto base = senim::server::read_board_snapshot(snapshot_path(f));
+  REQUIRE(base.ok());
+  CHECK(base->checkpoint.size == size);
+  f.server->kill9();
+  restart(f);
+  CHECK(start_of(f) == Start{size, 0});
 }

@@ -15,6 +15,7 @@
 #include "tests/run_command.hpp"
 #include "tests/server/board_fixture.hpp"
 #include "tests/server/data_dir_tools.hpp"
+#include "tests/server/metrics_scrape.hpp"
 
 using senim::Bytes;
 using senim::ByteView;
@@ -359,8 +360,10 @@ TEST_CASE("a database that fails SQLite's quick_check is refused", "[server][dam
   fs::copy_file(path, whole);
   // A page of leaves whose free space does not add up (a bit of its first
   // free block's offset): quick_check names it.
+  // (A start from the restart snapshot, which the clean stop wrote, leaves
+  // quick_check to --reverify: below.)
   senim::test::flip_byte(path, static_cast<std::uint64_t>(leaf - 1) * 4096 + 1, 0x40);
-  std::string why = ServerProcess::refusal(f.data_dir());
+  std::string why = ServerProcess::refusal(f.data_dir(), {"--reverify"});
   CHECK_THAT(why, Catch::Contains("refusing to start: " + path +
                                   " is damaged: SQLite's PRAGMA quick_check reports: "));
   CHECK_THAT(why, Catch::Contains("Page " + std::to_string(leaf) + ": free space corruption"));
@@ -368,10 +371,52 @@ TEST_CASE("a database that fails SQLite's quick_check is refused", "[server][dam
   // quick_check fails outright.
   fs::copy_file(whole, path, fs::copy_options::overwrite_existing);
   senim::test::flip_byte(path, static_cast<std::uint64_t>(root - 1) * 4096, 0x40);
-  why = ServerProcess::refusal(f.data_dir());
+  why = ServerProcess::refusal(f.data_dir(), {"--reverify"});
   CHECK_THAT(why, Catch::Contains("refusing to start: " + path +
                                   " is damaged: SQLite's PRAGMA quick_check fails: "));
   CHECK_THAT(why, Catch::Contains("--restore-from"));
+}
+
+// docs/api.md, "The restart snapshot", step 7: quick_check reads the whole
+// file (seconds at a million ballots), so a start from the snapshot leaves
+// it to a full start; the snapshot set aside, the full start runs it.
+TEST_CASE("a start from the snapshot leaves SQLite's quick_check to a full start",
+          "[server][damage][snapshot]") {
+  ElectionFixture f(2);
+  f.open_and_vote(2);
+  REQUIRE(f.server->stop() == 0);
+  const std::string path = f.data_dir() + "/board.sqlite";
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  // The last page of leaves: the latest ballots, which such a start never reads.
+  REQUIRE(sqlite3_prepare_v2(db,
+                             "SELECT pageno FROM dbstat WHERE name = 'leaves' AND pagetype = "
+                             "'leaf' ORDER BY pageno DESC",
+                             -1, &q, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+  const std::int64_t leaf = sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  senim::test::flip_byte(path, static_cast<std::uint64_t>(leaf - 1) * 4096 + 1, 0x40);
+  REQUIRE_THAT(quick_check(path), Catch::Contains("free space corruption"));
+  {
+    ServerProcess server(f.data_dir());
+    auto client = senim::net::HttpClient::create(server.url());
+    REQUIRE(client.ok());
+    const std::string metrics = senim::test::scrape_metrics(*client);
+    CHECK(senim::test::metric_value(metrics, "senim_start_snapshot_leaves") ==
+          static_cast<double>(f.builder->entries().size()));
+    server.kill9();
+  }
+  CHECK_THAT(ServerProcess::refusal(f.data_dir(), {"--reverify"}),
+             Catch::Contains("refusing to start: " + path +
+                             " is damaged: SQLite's PRAGMA quick_check reports: "));
+  // The snapshot damaged too: the full start it falls back to runs it.
+  senim::test::flip_byte(f.data_dir() + "/board.snapshot", 20);
+  CHECK_THAT(ServerProcess::refusal(f.data_dir()),
+             Catch::Contains("the stored board does not check out: " + path +
+                             " is damaged: SQLite's PRAGMA quick_check reports: "));
 }
 
 TEST_CASE("a database of another schema (not 3 or 4) is refused, not converted",
