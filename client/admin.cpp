@@ -436,7 +436,7 @@ int admin_credentials(const AdminOptions& o) {
         std::to_string(o.count - posted) + " for the rest");
   };
   for (std::uint32_t i = 0; i < o.count; ++i) {
-    const auto credential = protocol::SigningKey::generate();
+    const auto credential = protocol::CredentialKey::generate();
     v1::VoterCredentialFile file;
     file.set_election_id(config.election_id());
     file.set_server(o.voter_server.empty() ? o.server : o.voter_server);

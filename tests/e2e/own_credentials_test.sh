@@ -39,7 +39,7 @@ grep -qF 'max_ballots_per_credential: a whole number from 0 to 4294967295 is exp
 
 # Every binary says its release and the protocol and record versions it speaks.
 for bin in "$SENIM" "$BUILD/server/senim-server" "$BUILD/verifier/senim-verify"; do
-  "$bin" --version | grep -qx "protocol senim/v1 (docs/protocol.md), record format [0-9]* (docs/record.md)" ||
+  "$bin" --version | grep -qx "protocol senim/v2 (docs/protocol.md), record format 3 (docs/record.md)" ||
     { echo "FAIL: $bin --version" >&2; exit 1; }
 done
 
