@@ -120,8 +120,7 @@ Expected<Opened> open(ByteView public_key, ByteView message, ByteView signature)
   auto a = decode_credential_key(public_key);
   if (!a)
     return a.error();
-  return Opened{std::move(*a), std::move(*r), std::move(*s),
-                challenge(r_bytes, public_key, message)};
+  return Opened{*a, *r, *s, challenge(r_bytes, public_key, message)};
 }
 
 }  // namespace
