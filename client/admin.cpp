@@ -497,6 +497,9 @@ int admin_register(const AdminOptions& o) {
     auto key = from_hex(hex);
     if (!key || key->size() != 32)
       return fail(where + "a public key is 64 hexadecimal digits");
+    // docs/protocol.md §8.5: the rule the board applies, before anything is posted.
+    if (auto valid = protocol::check_credential_key(*key); !valid)
+      return fail(where + valid.error().message);
     if (!config.shape.district_index(district)) {
       return fail(where + (district.empty() ? "name a district (the manifest has districts)"
                                             : "the manifest has no district \"" + district + "\""));
