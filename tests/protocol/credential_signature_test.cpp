@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crypto/batch_verifier.hpp"
@@ -34,14 +35,14 @@ Bytes vector_seed() {
     seed[i] = static_cast<std::uint8_t>(i);
   return seed;
 }
-const std::string kMessage = "senim credential test";
+constexpr std::string_view kMessage = "senim credential test";
 constexpr const char* kVectorKey =
     "22e6b5b6550c20fd4f4b91531e13a33b61b30f7d8f634faa564a0380175b8565";
 constexpr const char* kVectorSignature =
     "3a871f1ef6650c7b036963e0693d7f1575939d1d25a705b4f03e2b61f409f176"
     "0e4d534081885db1f71116433008907a8d7fa61afe8ddad8219bba91bcbbf301";
 
-ByteView message_bytes(const std::string& m) {
+ByteView message_bytes(std::string_view m) {
   return senim::as_bytes(m);
 }
 
@@ -216,8 +217,8 @@ TEST_CASE("credential signature: every refusal has its Errc, and the batch agree
     check_refused_both_ways(zero, m, sig, Errc::identity_element, "credential key is the identity");
   }
   SECTION("another message") {
-    check_refused_both_ways(a, message_bytes(kMessage + "!"), sig, Errc::signature_invalid,
-                            "credential signature does not verify");
+    check_refused_both_ways(a, message_bytes(std::string(kMessage) + "!"), sig,
+                            Errc::signature_invalid, "credential signature does not verify");
   }
   SECTION("another key") {
     const auto other = CredentialKey::generate();
