@@ -182,7 +182,7 @@ std::vector<senim::Bytes> encrypt_ballots(const senim::sim::ElectionBuilder& bui
   std::vector<senim::Bytes> ballots(lines.size());
   auto work = [&](std::size_t begin, std::size_t step) {
     for (std::size_t i = begin; i < lines.size(); i += step) {
-      auto key = senim::protocol::SigningKey::from_seed(lines[i].seed);
+      auto key = senim::protocol::CredentialKey::from_seed(lines[i].seed);
       if (!key)
         throw std::runtime_error("a credential's seed does not make a key");
       const std::uint32_t yes = i % 2;

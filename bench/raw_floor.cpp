@@ -4,10 +4,12 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <array>
 #include <ctime>
 #include <stdexcept>
 #include <vector>
 
+#include "crypto/domain_tags.hpp"
 #include "crypto/msm.hpp"
 #include "protocol/entry.hpp"
 #include "protocol/record.hpp"
@@ -92,11 +94,15 @@ RawFloor measure_raw_floor(const std::string& record, unsigned reps, std::size_t
     throw std::runtime_error("libsodium failed to initialise");
   RawFloor f;
   const protocol::ParsedEntry e = first_ballot(record);
-  const std::vector<std::string> points = point_encodings(e.statement.ballot());
+  std::vector<std::string> points = point_encodings(e.statement.ballot());
+  // The credential signature's R and the credential A (§11.1.2).
+  points.push_back(e.entry.signature().substr(0, 32));
+  points.push_back(e.entry.signer());
   f.decodes = points.size();
   // The MSM terms a ballot's equations need: one per point it carries (each
-  // proof commitment; each ciphertext's α and β) and the count proof's α and
-  // β of the sum, as the floor counts them (G and K are shared).
+  // proof commitment; each ciphertext's α and β; the signature's R and A)
+  // and the count proof's α and β of the sum, as the floor counts
+  // them (G and K are shared).
   f.terms = points.size() + 2;
   decaf_255_point_t p;
   f.decode_us = per_call_us(reps, 2000 * points.size(), [&](std::size_t i) {
@@ -105,12 +111,16 @@ RawFloor measure_raw_floor(const std::string& record, unsigned reps, std::size_t
       throw std::runtime_error("a ballot point did not decode");
   });
 
-  const Bytes message = protocol::entry_signing_message(as_bytes(e.entry.statement()));
-  const auto* sig = reinterpret_cast<const unsigned char*>(e.entry.signature().data());
-  const auto* pk = reinterpret_cast<const unsigned char*>(e.entry.signer().data());
-  f.ed25519_us = per_call_us(reps, 2000, [&](std::size_t) {
-    if (crypto_sign_verify_detached(sig, message.data(), message.size(), pk) != 0)
-      throw std::runtime_error("the ballot's signature did not verify");
+  // The challenge's input: LP(tag) ‖ R ‖ A ‖ LP("senim/v1/entry") ‖ statement.
+  Bytes hashed;
+  append_u32_be(hashed, static_cast<std::uint32_t>(crypto::tags::kCredentialChallenge.size()));
+  append(hashed, as_bytes(crypto::tags::kCredentialChallenge));
+  append(hashed, as_bytes(e.entry.signature().substr(0, 32)));
+  append(hashed, as_bytes(e.entry.signer()));
+  append(hashed, protocol::entry_signing_message(as_bytes(e.entry.statement())));
+  std::array<unsigned char, crypto_hash_sha512_BYTES> digest{};
+  f.signature_hash_us = per_call_us(reps, 2000, [&](std::size_t) {
+    crypto_hash_sha512(digest.data(), hashed.data(), hashed.size());
   });
 
   f.msm_terms = batch_ballots * f.terms;

@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
     return 1;
   senim::sim::ElectionBuilder& builder = *built;
   // A valid ballot under a credential the list does not hold.
-  const auto stranger = senim::protocol::SigningKey::generate();
+  const auto stranger = senim::protocol::CredentialKey::generate();
   auto made = senim::protocol::encrypt_ballot(*builder.state().parameters(), stranger.public_key(),
                                               1, senim::sim::demo_choices(0, {1, 1, 0, 0, 0}));
   if (!made)

@@ -87,7 +87,7 @@ void replica_path(senim::client::BoardClient& board, const senim::protocol::Publ
 
 // The real senim vote: the bytes it reports and its CPU.
 Cost real_vote(const std::string& url, const std::string& dir,
-               const senim::protocol::SigningKey& key, std::uint32_t v) {
+               const senim::protocol::CredentialKey& key, std::uint32_t v) {
   senim::v1::VoterCredentialFile file;
   file.set_election_id(kElection);
   file.set_server(url);

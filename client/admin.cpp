@@ -436,7 +436,7 @@ int admin_credentials(const AdminOptions& o) {
         std::to_string(o.count - posted) + " for the rest");
   };
   for (std::uint32_t i = 0; i < o.count; ++i) {
-    const auto credential = protocol::SigningKey::generate();
+    const auto credential = protocol::CredentialKey::generate();
     v1::VoterCredentialFile file;
     file.set_election_id(config.election_id());
     file.set_server(o.voter_server.empty() ? o.server : o.voter_server);
@@ -497,6 +497,9 @@ int admin_register(const AdminOptions& o) {
     auto key = from_hex(hex);
     if (!key || key->size() != 32)
       return fail(where + "a public key is 64 hexadecimal digits");
+    // docs/protocol.md §8.5: the rule the board applies, before anything is posted.
+    if (auto valid = protocol::check_credential_key(*key); !valid)
+      return fail(where + valid.error().message);
     if (!config.shape.district_index(district)) {
       return fail(where + (district.empty() ? "name a district (the manifest has districts)"
                                             : "the manifest has no district \"" + district + "\""));

@@ -15,6 +15,7 @@
 
 #include "client/key_files.hpp"
 #include "crypto/secret_memory.hpp"
+#include "protocol/credential_signature.hpp"
 #include "protocol/election_config.hpp"
 
 namespace senim::client {
@@ -46,28 +47,33 @@ Status make_part(const CredentialLinesPlan& plan, std::uint64_t first, std::uint
     part.lines.emplace_back(std::size_t{160} * (count / plan.districts.size() + 1));
   // Every seed of the part from one call (one system call, not one per
   // credential), in guarded memory.
-  crypto::SecretBuffer seeds(crypto_sign_SEEDBYTES * count);
+  constexpr std::size_t kSeed = protocol::CredentialKey::kSeedBytes;
+  crypto::SecretBuffer seeds(kSeed * count);
   seeds.resize(seeds.capacity());
   randombytes_buf(seeds.data(), seeds.size());
-  crypto::SecretBuffer secret(crypto_sign_SECRETKEYBYTES);
-  secret.resize(crypto_sign_SECRETKEYBYTES);
+  crypto::SecretBuffer scratch(protocol::kCredentialScratchBytes);
+  scratch.resize(protocol::kCredentialScratchBytes);
   JsonLines json;
   v1::VoterCredentialFile file;
   file.set_election_id(plan.election_id);
   file.set_server(plan.server);
   for (std::uint64_t i = 0; i < count; ++i) {
     const std::size_t d = (first + i) % plan.districts.size();
-    const std::uint8_t* seed = seeds.data() + crypto_sign_SEEDBYTES * i;
-    std::uint8_t key[crypto_sign_PUBLICKEYBYTES];
-    crypto_sign_seed_keypair(key, secret.data(), seed);
+    const std::uint8_t* seed = seeds.data() + kSeed * i;
+    // §11.1.2: the credential of the seed.
+    auto key = protocol::credential_public_key(
+        ByteView(seed, kSeed),
+        std::span<std::uint8_t, protocol::kCredentialScratchBytes>(scratch.data(), scratch.size()));
+    if (!key)
+      return key.error();
     file.set_district(plan.districts[d]);
-    file.mutable_seed()->assign(reinterpret_cast<const char*>(seed), crypto_sign_SEEDBYTES);
+    file.mutable_seed()->assign(reinterpret_cast<const char*>(seed), kSeed);
     Status appended = json.append(file, part.lines[d]);
     wipe_string(*file.mutable_seed());
     if (!appended)
       return appended;
     auto* c = part.keys.add_credentials();
-    c->set_key(reinterpret_cast<const char*>(key), sizeof key);
+    c->set_key(to_string(*key));
     c->set_district(plan.districts[d]);
   }
   return Status::success();

@@ -181,8 +181,7 @@ Status FollowedReplica::check_restored_setup() const {
   if (!frame)
     return make_error(Errc::invalid_encoding, mirror_->path() + ": " + frame.error().message);
   auto parsed = protocol::parse_entry(frame->payload);
-  Status checked =
-      parsed ? protocol::verify_entry_signature(parsed->entry) : Status(parsed.error());
+  Status checked = parsed ? protocol::verify_entry_signature(*parsed) : Status(parsed.error());
   if (checked) {
     auto config = protocol::check_setup(*parsed);
     checked = config ? Status::success() : Status(config.error());

@@ -217,7 +217,7 @@ struct Ballot {
 };
 
 Expected<Ballot> encrypt(const protocol::ElectionState& state,
-                         const protocol::SigningKey& credential, std::uint32_t sequence,
+                         const protocol::CredentialKey& credential, std::uint32_t sequence,
                          const protocol::BallotChoices& choices) {
   const auto params = state.parameters();
   auto encrypted = protocol::encrypt_ballot(*params, credential.public_key(), sequence, choices);
@@ -241,7 +241,7 @@ void show_code(const Hash32& code) {
 
 // Posts a Benaloh challenge and checks it as anyone could.
 int challenge(BoardClient& board, const protocol::ElectionState& state,
-              const protocol::SigningKey& credential, const Ballot& ballot,
+              const protocol::CredentialKey& credential, const Ballot& ballot,
               const std::string& lang) {
   v1::Statement st;
   const auto params = state.parameters();
@@ -387,7 +387,7 @@ int vote(const VoteOptions& o) {
                               "board)"),
                            {o.credential, std::to_string(o.line)}));
   }
-  auto credential = protocol::SigningKey::from_seed(as_bytes(file.seed()));
+  auto credential = protocol::CredentialKey::from_seed(as_bytes(file.seed()));
   wipe_string(*file.mutable_seed());
   if (!credential)
     return fail(credential.error());
@@ -571,7 +571,7 @@ int credential_keygen(const CredentialOptions& o) {
                       "credential was made"),
                    {o.election_id, o.district, known}));
   }
-  const auto key = protocol::SigningKey::generate();
+  const auto key = protocol::CredentialKey::generate();
   v1::VoterCredentialFile file;
   file.set_election_id(o.election_id);
   file.set_server(o.server);

@@ -6,7 +6,12 @@
 
 namespace senim::crypto::tags {
 
-// Prefix of every transcript: the protocol and its version.
+// The protocol's version, as `--version` prints it (docs/protocol.md, "Versions").
+inline constexpr std::string_view kProtocolVersion = "senim/v2";
+
+// Prefix of every transcript (§3.1). It names the proofs' format, which v2
+// did not change: it stays "senim/v1", so that every proof of v1 is a proof
+// of v2.
 inline constexpr std::string_view kProtocol = "senim/v1";
 
 inline constexpr std::string_view kSchnorr = "senim/v1/proof/schnorr";
@@ -27,6 +32,12 @@ inline constexpr std::string_view kBaseHash = "senim/v1/base-hash";
 inline constexpr std::string_view kSetupHash = "senim/v1/setup-hash";
 // A trustee's signature binding its box key to one ceremony (§6.3.1).
 inline constexpr std::string_view kCeremonyBoxKey = "senim/v1/ceremony-box-key";
+// A voter's credential and its Schnorr signatures over ristretto255 (§11.1.2),
+// new in senim/v2.
+inline constexpr std::string_view kCredentialSecret = "senim/v2/credential/secret";
+inline constexpr std::string_view kCredentialPrefix = "senim/v2/credential/prefix";
+inline constexpr std::string_view kCredentialNonce = "senim/v2/credential/nonce";
+inline constexpr std::string_view kCredentialChallenge = "senim/v2/credential/challenge";
 inline constexpr std::string_view kSuperseded = "senim/v1/superseded";
 
 }  // namespace senim::crypto::tags

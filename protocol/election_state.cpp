@@ -76,7 +76,7 @@ Expected<ElectionState::Prechecked> ElectionState::precheck(ByteView entry_bytes
 // challenges) decoding and proofs.
 Expected<ElectionState::Prechecked> ElectionState::verify(ParsedEntry parsed, ByteView entry_bytes,
                                                           ProofCheck proofs) const {
-  if (auto s = verify_entry_signature(parsed.entry); !s)
+  if (auto s = verify_entry_signature(parsed); !s)
     return s.error();
   Prechecked out;
   out.bytes.assign(entry_bytes.begin(), entry_bytes.end());
@@ -384,8 +384,8 @@ Status ElectionState::admit_credentials(const Prechecked& e) {
   for (int i = 0; i < list.credentials_size(); ++i) {
     const v1::Credential& c = list.credentials(i);
     const std::string where = "credential " + std::to_string(i + 1);
-    if (c.key().size() != 32)
-      return rejected(Errc::invalid_length, where + ": key must be 32 bytes");
+    if (auto s = check_credential_key(as_bytes(c.key())); !s)  // §8.5
+      return rejected(s.error().code, where + ": " + s.error().message);
     const auto district = config_->shape.district_index(c.district());
     if (!district)
       return rejected(Errc::invalid_argument,

@@ -2,6 +2,8 @@
 
 #include <google/protobuf/stubs/logging.h>
 
+#include <stdexcept>
+
 #include "crypto/domain_tags.hpp"
 
 namespace senim::protocol {
@@ -19,7 +21,15 @@ Bytes entry_signing_message(ByteView statement_bytes) {
   return message;
 }
 
-Bytes make_entry_from_statement_bytes(const SigningKey& key, const std::string& statement_bytes) {
+SignatureScheme entry_signature_scheme(const v1::Statement& statement) {
+  return statement.has_ballot() || statement.has_challenge() ? SignatureScheme::credential
+                                                             : SignatureScheme::ed25519;
+}
+
+namespace {
+
+template <class Key>
+Bytes signed_entry(const Key& key, const std::string& statement_bytes) {
   const Signature sig = key.sign(entry_signing_message(as_bytes(statement_bytes)));
   v1::Entry entry;
   entry.set_statement(statement_bytes);
@@ -29,8 +39,32 @@ Bytes make_entry_from_statement_bytes(const SigningKey& key, const std::string& 
   return {out.begin(), out.end()};
 }
 
+void expect_scheme(const v1::Statement& statement, SignatureScheme scheme) {
+  if (entry_signature_scheme(statement) != scheme) {
+    throw std::invalid_argument(with_article(body_name(statement)) +
+                                " is not signed with this kind of key (§11.1)");
+  }
+}
+
+}  // namespace
+
+Bytes make_entry_from_statement_bytes(const SigningKey& key, const std::string& statement_bytes) {
+  return signed_entry(key, statement_bytes);
+}
+
+Bytes make_entry_from_statement_bytes(const CredentialKey& key,
+                                      const std::string& statement_bytes) {
+  return signed_entry(key, statement_bytes);
+}
+
 Bytes make_entry(const SigningKey& key, const v1::Statement& statement) {
-  return make_entry_from_statement_bytes(key, serialize(statement));
+  expect_scheme(statement, SignatureScheme::ed25519);
+  return signed_entry(key, serialize(statement));
+}
+
+Bytes make_entry(const CredentialKey& key, const v1::Statement& statement) {
+  expect_scheme(statement, SignatureScheme::credential);
+  return signed_entry(key, serialize(statement));
 }
 
 Expected<v1::Statement> parse_statement(ByteView bytes) {
@@ -61,14 +95,35 @@ Expected<ParsedEntry> parse_entry(ByteView bytes) {
   return parsed;
 }
 
-Status verify_entry_signature(const v1::Entry& entry) {
-  if (!verify_signature(as_bytes(entry.signer()),
-                        entry_signing_message(as_bytes(entry.statement())),
-                        as_bytes(entry.signature()))) {
+// §11.1: the scheme of the body's kind, never of the entry's choosing.
+Status verify_entry_signature(const ParsedEntry& parsed) {
+  const v1::Entry& entry = parsed.entry;
+  const Bytes message = entry_signing_message(as_bytes(entry.statement()));
+  if (entry_signature_scheme(parsed.statement) == SignatureScheme::credential) {
+    return verify_credential_signature(as_bytes(entry.signer()), message,
+                                       as_bytes(entry.signature()));
+  }
+  if (!verify_signature(as_bytes(entry.signer()), message, as_bytes(entry.signature()))) {
     return make_error(Errc::signature_invalid, "entry signature does not verify under signer " +
                                                    to_hex(as_bytes(entry.signer())));
   }
   return Status::success();
+}
+
+Status verify_entry_signature(const v1::Entry& entry) {
+  auto statement = parse_statement(as_bytes(entry.statement()));
+  if (!statement)
+    return statement.error();
+  return verify_entry_signature(ParsedEntry{entry, std::move(*statement)});
+}
+
+Status batch_entry_signature(crypto::BatchVerifier& batch, const ParsedEntry& parsed) {
+  if (entry_signature_scheme(parsed.statement) != SignatureScheme::credential)
+    throw std::invalid_argument("batch_entry_signature: not a credential-signed entry");
+  const v1::Entry& entry = parsed.entry;
+  return batch_credential_signature(batch, as_bytes(entry.signer()),
+                                    entry_signing_message(as_bytes(entry.statement())),
+                                    as_bytes(entry.signature()));
 }
 
 std::string body_name(const v1::Statement& statement) {

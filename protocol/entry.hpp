@@ -6,10 +6,12 @@
 
 #include <string>
 
+#include "crypto/batch_verifier.hpp"
 #include "crypto/bytes.hpp"
 #include "crypto/error.hpp"
 #include "proto/board.pb.h"
 #include "protocol/canonical.hpp"
+#include "protocol/credential_signature.hpp"
 #include "protocol/signing.hpp"
 
 namespace senim::protocol {
@@ -29,10 +31,21 @@ void quiet_protobuf_logging();
 // LP("senim/v1/entry") ‖ statement_bytes: what the signer signs.
 Bytes entry_signing_message(ByteView statement_bytes);
 
-// Serialises `statement`, signs it, and returns the Entry's bytes.
+// §11.1: who signs an entry, and so with which scheme, is fixed by its body
+// kind: a ballot and a challenge are signed by a voter's credential
+// (Schnorr over ristretto255, §11.1.2), every other kind by an Ed25519 key.
+enum class SignatureScheme { ed25519, credential };
+SignatureScheme entry_signature_scheme(const v1::Statement& statement);
+
+// Serialises `statement`, signs it, and returns the Entry's bytes. The key's
+// type must be the scheme of the statement's kind (std::invalid_argument
+// otherwise: a caller's bug, never input).
 Bytes make_entry(const SigningKey& key, const v1::Statement& statement);
-// Builds an entry around already-serialised statement bytes.
+Bytes make_entry(const CredentialKey& key, const v1::Statement& statement);
+// Builds an entry around already-serialised statement bytes, whose kind the
+// caller vouches for (a ballot's or challenge's with a CredentialKey).
 Bytes make_entry_from_statement_bytes(const SigningKey& key, const std::string& statement_bytes);
+Bytes make_entry_from_statement_bytes(const CredentialKey& key, const std::string& statement_bytes);
 
 struct ParsedEntry {
   v1::Entry entry;          // its statement field holds the exact signed bytes
@@ -46,8 +59,16 @@ struct ParsedEntry {
 Expected<ParsedEntry> parse_entry(ByteView bytes);
 // The statement part of that: canonical, with a body.
 Expected<v1::Statement> parse_statement(ByteView bytes);
-// Ed25519 over entry_signing_message(statement); signature_invalid otherwise.
+// The signature over entry_signing_message(statement), by the scheme of
+// the statement's kind: Ed25519 (signature_invalid) or a credential's
+// (§11.1.2: invalid_encoding, identity_element or signature_invalid).
+Status verify_entry_signature(const ParsedEntry& parsed);
+// The same for an entry whose statement is not parsed yet (parses it to
+// learn its kind; a statement that does not parse is that error).
 Status verify_entry_signature(const v1::Entry& entry);
+// A credential-signed entry's signature in a batch (§5.6): its encodings now,
+// its equation in `batch`'s current item. Only for SignatureScheme::credential.
+Status batch_entry_signature(crypto::BatchVerifier& batch, const ParsedEntry& parsed);
 
 // What people call the statement's body ("ballot", "credential list", …).
 std::string body_name(const v1::Statement& statement);

@@ -44,8 +44,8 @@ Expected<RecordReader> RecordReader::open(const std::string& path) {
                                 (std::uint32_t{header[10]} << 8) | header[11];
   if (version != kRecordVersion) {
     return corrupt(8, "record version " + std::to_string(version) +
-                          " is not supported (this reader reads version 2: checkpoints in C2SP "
-                          "signed notes)");
+                          " is not supported (this reader reads version 3: protocol senim/v2, "
+                          "whose credentials sign with Schnorr over ristretto255)");
   }
   return reader;
 }

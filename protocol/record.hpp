@@ -22,7 +22,7 @@
 namespace senim::protocol {
 
 inline constexpr std::string_view kRecordMagic = "SENIMREC";
-inline constexpr std::uint32_t kRecordVersion = 2;
+inline constexpr std::uint32_t kRecordVersion = 3;  // docs/record.md, "Versions"
 inline constexpr std::size_t kRecordHeaderBytes = 12;
 inline constexpr std::size_t kMaxFrameBytes = std::size_t{4} * 1024 * 1024;
 

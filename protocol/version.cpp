@@ -11,7 +11,7 @@ namespace senim::protocol {
 
 std::string version_text(std::string_view program) {
   return std::string(program) + " " + SENIM_RELEASE + "\nprotocol " +
-         std::string(crypto::tags::kProtocol) + " (docs/protocol.md), record format " +
+         std::string(crypto::tags::kProtocolVersion) + " (docs/protocol.md), record format " +
          std::to_string(kRecordVersion) + " (docs/record.md)";
 }
 

@@ -8,7 +8,7 @@
 
 namespace senim::protocol {
 
-// "PROGRAM RELEASE\nprotocol senim/v1 (docs/protocol.md), record format N (docs/record.md)\n"
+// "PROGRAM RELEASE\nprotocol senim/v2 (docs/protocol.md), record format N (docs/record.md)\n"
 std::string version_text(std::string_view program);
 
 }  // namespace senim::protocol

@@ -138,7 +138,7 @@ ElectionBuilder::ElectionBuilder(ElectionPlan plan)
     trustees_.push_back(std::move(trustee));
   }
   for (std::uint32_t v = 0; v < plan_.voters; ++v) {
-    const auto key = protocol::SigningKey::generate();
+    const auto key = protocol::CredentialKey::generate();
     voter_seeds_.push_back(key.seed());
     voter_public_.push_back(key.public_key());
   }
@@ -162,8 +162,8 @@ ElectionBuilder::~ElectionBuilder() {
     wipe(seed);
 }
 
-protocol::SigningKey ElectionBuilder::voter_key(std::uint32_t v) const {
-  return *protocol::SigningKey::from_seed(voter_seeds_.at(v));
+protocol::CredentialKey ElectionBuilder::voter_key(std::uint32_t v) const {
+  return *protocol::CredentialKey::from_seed(voter_seeds_.at(v));
 }
 
 std::uint32_t ElectionBuilder::district_of(std::uint32_t voter) const {
@@ -173,6 +173,27 @@ std::uint32_t ElectionBuilder::district_of(std::uint32_t voter) const {
 
 Bytes ElectionBuilder::sign(const protocol::SigningKey& key, const v1::Statement& statement) {
   return protocol::make_entry(key, statement);
+}
+
+Bytes ElectionBuilder::sign(const protocol::CredentialKey& key, const v1::Statement& statement) {
+  return protocol::make_entry(key, statement);
+}
+
+Bytes ElectionBuilder::sign_as(const std::string& signer,
+                               const std::string& statement_bytes) const {
+  for (const protocol::SigningKey* key : {authority_.get(), board_.get()}) {
+    if (same_bytes(signer, key->public_key()))
+      return protocol::make_entry_from_statement_bytes(*key, statement_bytes);
+  }
+  for (const Trustee& t : trustees_) {
+    if (same_bytes(signer, t.signing->public_key()))
+      return protocol::make_entry_from_statement_bytes(*t.signing, statement_bytes);
+  }
+  for (std::uint32_t v = 0; v < voter_public_.size(); ++v) {
+    if (same_bytes(signer, voter_public_[v]))
+      return protocol::make_entry_from_statement_bytes(voter_key(v), statement_bytes);
+  }
+  throw std::invalid_argument("ElectionBuilder::sign_as: not a principal of this election");
 }
 
 v1::Statement ElectionBuilder::statement() const {

@@ -126,11 +126,16 @@ class ElectionBuilder {
   // A voter's credential, made from its seed on each call: the builder keeps
   // seeds, not keys, because a key lives in guarded memory (three mappings
   // each), and a process cannot hold 100,000 of those.
-  protocol::SigningKey voter_key(std::uint32_t v) const;
+  protocol::CredentialKey voter_key(std::uint32_t v) const;
   const protocol::PublicKey& voter_public_key(std::uint32_t v) const { return voter_public_.at(v); }
   std::uint32_t district_of(std::uint32_t voter) const;
   // Signs `statement` with `key` and returns the entry bytes.
   static Bytes sign(const protocol::SigningKey& key, const v1::Statement& statement);
+  static Bytes sign(const protocol::CredentialKey& key, const v1::Statement& statement);
+  // Signs statement bytes again as `signer`, one of the election's
+  // principals (authority, board, trustee or voter), with its key's scheme.
+  // For tests that edit a signed entry; std::invalid_argument for a stranger.
+  Bytes sign_as(const std::string& signer, const std::string& statement_bytes) const;
   v1::Statement statement() const;  // an empty statement for this election
   // Parses entry i.
   protocol::ParsedEntry parsed(std::size_t i) const;

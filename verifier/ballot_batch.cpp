@@ -46,8 +46,9 @@ std::vector<BallotOutcome> check_ballot_batch(const protocol::VotingParameters& 
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     const protocol::ParsedEntry& e = tasks[i].parsed;
     BallotOutcome& o = out[i];
-    batch.begin_item();  // item i: task i's equations, if any
-    o.signature = protocol::verify_entry_signature(e.entry);
+    batch.begin_item();  // item i: task i's equations
+    // Check 4: a credential's signature (§11.1.2), its equation in the batch.
+    o.signature = protocol::batch_entry_signature(batch, e);
     if (e.statement.has_challenge()) {
       const v1::ChallengedBallot& challenge = e.statement.challenge();
       o.tracking_code = protocol::tracking_code(as_bytes(challenge.ballot_statement()));
@@ -62,8 +63,11 @@ std::vector<BallotOutcome> check_ballot_batch(const protocol::VotingParameters& 
   }
   if (batch.verify())
     return out;
-  // Some equation is false: bisect to the ballots that hold one.
+  // Some equation is false: bisect to the entries that hold one, and check
+  // again alone what the batch took on trust: the signature, the proofs.
   for (const std::size_t i : batch.failing_items()) {
+    if (out[i].signature.ok())
+      out[i].signature = protocol::verify_entry_signature(tasks[i].parsed);
     if (out[i].proofs && out[i].proofs->ok())
       out[i].proofs = check_proofs_alone(params, tasks[i].parsed);
   }

@@ -1,9 +1,10 @@
 // Checks a batch of consecutive ballots and challenges on a worker thread
 // (checks 4, 11, 12 and the opening part of 15): everything about a ballot
 // that does not depend on the ballots before it. Proof equations of the
-// whole batch are verified together (docs/protocol.md §5.6), one ballot per
-// batch item; only when that fails is the batch bisected to the ballots whose
-// equations are false, and those are re-checked one by one to name the proof.
+// whole batch are verified together (docs/protocol.md §5.6), with every
+// entry's credential signature (§11.1.2), one entry per batch item; only
+// when that fails is the batch bisected to the entries whose equations are
+// false, and those are re-checked one by one to name the signature or proof.
 #pragma once
 
 #include <cstdint>

@@ -12,7 +12,7 @@ Engine::Engine(std::string path, Report& report, bool live)
 void Engine::on_entry(std::uint64_t leaf, std::uint64_t /*offset*/,
                       const protocol::ParsedEntry& e) {
   report_.item(Check::entry_signatures);
-  if (auto s = protocol::verify_entry_signature(e.entry); !s) {
+  if (auto s = protocol::verify_entry_signature(e); !s) {
     report_.fail(Check::entry_signatures, leaf, s.error().message);
   }
   report_.item(Check::roles_and_phases);

@@ -265,8 +265,8 @@ void Engine::on_credentials(std::uint64_t leaf, const protocol::ParsedEntry& e) 
     const v1::Credential& c = list.credentials(i);
     report_.item(Check::credential_list);
     const std::string where = "credential " + std::to_string(i + 1) + " of the list: ";
-    if (c.key().size() != 32) {
-      report_.fail(Check::credential_list, leaf, where + "key is not 32 bytes");
+    if (auto s = protocol::check_credential_key(as_bytes(c.key())); !s) {  // §8.5
+      report_.fail(Check::credential_list, leaf, where + s.error().message);
       continue;
     }
     const auto district = config_->shape.district_index(c.district());

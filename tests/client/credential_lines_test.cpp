@@ -65,7 +65,7 @@ std::multiset<std::string> keys_in_files(const CredentialLinesPlan& plan) {
       REQUIRE(senim::client::read_message_line(path, k, file));
       CHECK(file.district() == d);
       CHECK(file.election_id() == "lines-2026");
-      auto key = senim::protocol::SigningKey::from_seed(senim::as_bytes(file.seed()));
+      auto key = senim::protocol::CredentialKey::from_seed(senim::as_bytes(file.seed()));
       REQUIRE(key);
       keys.insert(senim::to_string(key->public_key()));
     }

@@ -126,7 +126,7 @@ void make_keys(const Workdir& w, const std::string& server) {
   v1::VoterCredentialFile credential;
   credential.set_election_id("e1");
   credential.set_server(server);
-  credential.set_seed(senim::to_string(senim::protocol::SigningKey::generate().seed()));
+  credential.set_seed(senim::to_string(senim::protocol::CredentialKey::generate().seed()));
   REQUIRE(senim::client::write_message_file(w.file("voter.cred"), credential,
                                             senim::client::Secrecy::secret_file));
 }

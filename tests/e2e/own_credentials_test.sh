@@ -39,7 +39,7 @@ grep -qF 'max_ballots_per_credential: a whole number from 0 to 4294967295 is exp
 
 # Every binary says its release and the protocol and record versions it speaks.
 for bin in "$SENIM" "$BUILD/server/senim-server" "$BUILD/verifier/senim-verify"; do
-  "$bin" --version | grep -qx "protocol senim/v1 (docs/protocol.md), record format [0-9]* (docs/record.md)" ||
+  "$bin" --version | grep -qx "protocol senim/v2 (docs/protocol.md), record format 3 (docs/record.md)" ||
     { echo "FAIL: $bin --version" >&2; exit 1; }
 done
 
@@ -75,6 +75,15 @@ if "$SENIM" admin register --key authority.key --public-keys twice.txt 2>err.txt
   echo "FAIL: a duplicate key was registered" >&2; exit 1
 fi
 grep -q "listed twice" err.txt
+# The identity is no credential (docs/protocol.md §8.5): refused by the
+# client before anything is posted.
+cp public-keys.txt identity.txt
+printf '%064d\n' 0 >>identity.txt
+if "$SENIM" admin register --key authority.key --public-keys identity.txt 2>err.txt; then
+  echo "FAIL: the identity was registered as a credential" >&2; exit 1
+fi
+grep -q "identity.txt line 4: credential key is the identity (32 zero bytes): it has no secret" err.txt ||
+  { echo "FAIL: identity refusal: $(cat err.txt)" >&2; exit 1; }
 "$SENIM" admin open --key authority.key --replica areplica 2>open.err
 registered=$(sed -n 's/^replica areplica: \([0-9]*\) entries.*/\1/p' reg.err)
 grep -qF "replica areplica: $((registered + 1)) entries checked (0 from its snapshot, $registered from its mirror, 1 new from the board)" open.err ||

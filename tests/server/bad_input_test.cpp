@@ -31,23 +31,10 @@ BallotChoices yes() {
   return BallotChoices{{{1U, 0U}}};
 }
 
-// The key among the election's principals that signed `entry`.
-senim::protocol::SigningKey signer_of(const senim::sim::ElectionBuilder& b, const Bytes& entry) {
-  const std::string signer = senim::protocol::parse_entry(entry)->entry.signer();
-  auto copy = [](const senim::protocol::SigningKey& k) {
-    return *senim::protocol::SigningKey::from_seed(k.seed());
-  };
-  if (senim::same_bytes(signer, b.authority_key().public_key()))
-    return copy(b.authority_key());
-  for (std::uint32_t t = 1; t <= b.plan().trustees; ++t) {
-    if (senim::same_bytes(signer, b.trustee_key(t).public_key()))
-      return copy(b.trustee_key(t));
-  }
-  for (std::uint32_t v = 0; v < b.plan().voters; ++v) {
-    if (senim::same_bytes(signer, b.voter_public_key(v)))
-      return b.voter_key(v);
-  }
-  throw std::runtime_error("unknown signer");
+// `statement_bytes` signed again by the principal that signed `entry`.
+Bytes signed_again(const senim::sim::ElectionBuilder& b, const Bytes& entry,
+                   const std::string& statement_bytes) {
+  return b.sign_as(senim::protocol::parse_entry(entry)->entry.signer(), statement_bytes);
 }
 
 // `entry` with its statement changed by `edit`, signed again by its signer.
@@ -55,14 +42,15 @@ template <class Edit>
 Bytes resign(const senim::sim::ElectionBuilder& b, const Bytes& entry, Edit edit) {
   v1::Statement st = senim::protocol::parse_entry(entry)->statement;
   edit(st);
-  return senim::protocol::make_entry(signer_of(b, entry), st);
+  return signed_again(b, entry, senim::protocol::serialize(st));
 }
 
-// `entry` with one byte of its signature flipped (still canonical).
+// `entry` with one byte of its signature's s (Ed25519's S) flipped: still
+// canonical, so the equation is what fails, in either scheme (§11.1).
 Bytes with_bad_signature(const Bytes& entry) {
   auto parsed = senim::protocol::parse_entry(entry);
   std::string sig = parsed->entry.signature();
-  sig[5] = static_cast<char>(sig[5] ^ 0x20);
+  sig[40] = static_cast<char>(sig[40] ^ 0x20);
   parsed->entry.set_signature(sig);
   const std::string bytes = senim::protocol::serialize(parsed->entry);
   return {bytes.begin(), bytes.end()};
@@ -473,9 +461,8 @@ TEST_CASE("every write endpoint refuses a non-canonical entry, each rule with it
       // Signed again by its author: only the encoding is wrong.
       const Bytes edited = edit(senim::as_bytes(statement));
       p.refused(endpoint,
-                senim::protocol::make_entry_from_statement_bytes(
-                    signer_of(*p.f.builder, entry), std::string(edited.begin(), edited.end())),
-                400, code);
+                signed_again(*p.f.builder, entry, std::string(edited.begin(), edited.end())), 400,
+                code);
     }
     // The Entry's own bytes are not signed: a board could pad them. Refused too.
     p.refused(endpoint, senim::test::wire::with_unknown_field(entry), 400, "unknown_field");
@@ -643,7 +630,7 @@ TEST_CASE(
 TEST_CASE("an unlisted credential is refused before its signature or proofs are looked at",
           "[server][bad-input][order]") {
   Voting v;
-  const auto stranger = senim::protocol::SigningKey::generate();
+  const auto stranger = senim::protocol::CredentialKey::generate();
   auto made = senim::protocol::encrypt_ballot(v.params(), stranger.public_key(), 1, yes());
   REQUIRE(made.ok());
   std::string* proof = made->ballot.mutable_contests(0)->mutable_selection_proofs(0);

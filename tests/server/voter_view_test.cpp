@@ -116,7 +116,7 @@ TEST_CASE("GET /v1/voter-view: the set-up, the voter's list and the open, each p
   CHECK_THAT(json->body, Catch::Contains("\"inclusion_proof\""));
 
   // An unlisted key, and a key that is no key.
-  auto unlisted = f.client->get(view_path(senim::protocol::SigningKey::generate().public_key()));
+  auto unlisted = f.client->get(view_path(senim::protocol::CredentialKey::generate().public_key()));
   REQUIRE(unlisted.ok());
   CHECK(unlisted->status == 404);
   v1::ApiError e;

@@ -124,19 +124,66 @@ TEST_CASE("one bad proof among 4,096 ballots is named, with the proof and equati
         0);
 }
 
+// The credential signatures are in the batch's MSM (docs/protocol.md
+// §11.1.2): a false one is found by the bisection and named alone, with
+// the one-by-one check's error.
 TEST_CASE("one bad signature among 4,096 ballots is named, and its proofs still pass",
           "[verifier][batch]") {
   constexpr std::size_t kBad = 1000;
   auto t = tasks();
   std::string signature = t[kBad].parsed.entry.signature();
-  signature[10] = static_cast<char>(signature[10] ^ 0x01);
+  signature[40] = static_cast<char>(signature[40] ^ 0x01);  // s: still canonical, now false
   t[kBad].parsed.entry.set_signature(signature);
   const auto out = senim::verifier::check_ballot_batch(parameters(), "batch-e", t);
   require_all_good_but(out, kBad);
   REQUIRE_FALSE(out[kBad].signature.ok());
   CHECK(out[kBad].signature.error().code == Errc::signature_invalid);
+  const senim::Status alone = senim::protocol::verify_entry_signature(t[kBad].parsed);
+  REQUIRE_FALSE(alone.ok());
+  CHECK(out[kBad].signature.error().message == alone.error().message);
   REQUIRE(out[kBad].proofs.has_value());
   CHECK(out[kBad].proofs->ok());
+}
+
+TEST_CASE("a signature whose R is no encoding is refused in the batch without bisection",
+          "[verifier][batch]") {
+  constexpr std::size_t kBad = 77;
+  auto t = tasks();
+  t.resize(500);
+  std::string signature = t[kBad].parsed.entry.signature();
+  signature[31] = static_cast<char>(signature[31] ^ 0x80);  // bit 255 of R
+  t[kBad].parsed.entry.set_signature(signature);
+  const auto out = senim::verifier::check_ballot_batch(parameters(), "batch-e", t);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (i == kBad)
+      continue;
+    INFO("ballot " << i);
+    REQUIRE(out[i].signature.ok());
+    REQUIRE(out[i].proofs->ok());
+  }
+  REQUIRE_FALSE(out[kBad].signature.ok());
+  CHECK(out[kBad].signature.error().code == Errc::invalid_encoding);
+  CHECK_THAT(out[kBad].signature.error().message,
+             Catch::Contains("R is not a canonical ristretto255 encoding"));
+}
+
+TEST_CASE("a bad signature and a bad proof in one batch are each named for what is bad",
+          "[verifier][batch]") {
+  auto t = tasks();
+  t.resize(600);
+  std::string signature = t[10].parsed.entry.signature();
+  signature[40] = static_cast<char>(signature[40] ^ 0x01);
+  t[10].parsed.entry.set_signature(signature);
+  t[590].parsed = with_bad_response(t[590].parsed);
+  const auto out = senim::verifier::check_ballot_batch(parameters(), "batch-e", t);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    INFO("ballot " << i);
+    CHECK(out[i].signature.ok() == (i != 10));
+    REQUIRE(out[i].proofs.has_value());
+    CHECK(out[i].proofs->ok() == (i != 590));
+  }
+  CHECK(out[10].signature.error().code == Errc::signature_invalid);
+  CHECK(out[590].proofs->error().code == Errc::equation_failed);
 }
 
 TEST_CASE("two bad proofs in a batch shorter than the default are both named",

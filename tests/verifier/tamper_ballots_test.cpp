@@ -12,7 +12,7 @@
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 using senim::to_string;
-using senim::protocol::SigningKey;
+using senim::protocol::CredentialKey;
 using senim::sim::demo_choices;
 using senim::sim::ElectionBuilder;
 using senim::v1::Statement;
@@ -23,7 +23,7 @@ using namespace senim::tamper;
 // --- 10 eligibility ----------------------------------------------------------------
 
 TEST_CASE_METHOD(TamperFixture, "eligibility: a ballot under a stranger's credential", "[tamper]") {
-  const SigningKey stranger = SigningKey::generate();
+  const CredentialKey stranger = CredentialKey::generate();
   insert(leaf::kClose, ballot(stranger, 1, demo_choices(0, {1, 1, 0, 0, 0})));
   retally();
   const Report report = verify();
@@ -37,7 +37,7 @@ TEST_CASE_METHOD(TamperFixture, "eligibility: a ballot under a stranger's creden
 
 TEST_CASE_METHOD(TamperFixture, "eligibility: a challenge under a stranger's credential",
                  "[tamper]") {
-  const SigningKey stranger = SigningKey::generate();
+  const CredentialKey stranger = CredentialKey::generate();
   insert(leaf::kClose, challenge(stranger, 1, demo_choices(1, {0, 0, 0, 0, 0})));
   const Report report = verify();
   INFO(report.to_text());

@@ -12,6 +12,7 @@ using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 using senim::Bytes;
 using senim::to_string;
+using senim::protocol::CredentialKey;
 using senim::protocol::SigningKey;
 using senim::sim::demo_choices;
 using senim::sim::ElectionBuilder;
@@ -243,7 +244,7 @@ TEST_CASE_METHOD(TamperFixture, "roles-and-phases: a ballot cast after the close
 
 TEST_CASE_METHOD(TamperFixture, "roles-and-phases: a credential list signed by a trustee",
                  "[tamper]") {
-  const SigningKey stranger = SigningKey::generate();
+  const CredentialKey stranger = CredentialKey::generate();
   Statement st = b.statement();
   auto* c = st.mutable_credentials()->add_credentials();
   c->set_key(to_string(stranger.public_key()));
@@ -517,7 +518,7 @@ TEST_CASE_METHOD(TamperFixture, "credential-list: a credential listed twice", "[
 
 TEST_CASE_METHOD(TamperFixture, "credential-list: a credential in a district the manifest lacks",
                  "[tamper]") {
-  const SigningKey stranger = SigningKey::generate();
+  const CredentialKey stranger = CredentialKey::generate();
   edit(leaf::kCredentials, [&](Statement& st) {
     auto* c = st.mutable_credentials()->add_credentials();
     c->set_key(to_string(stranger.public_key()));
@@ -529,4 +530,35 @@ TEST_CASE_METHOD(TamperFixture, "credential-list: a credential in a district the
   CHECK_THAT(first_failure(report, Check::credential_list),
              StartsWith(at(leaf::kCredentials)) &&
                  Contains("credential 7 of the list: unknown district \"region-9\""));
+}
+
+// §8.5: a credential is a ristretto255 point other than the identity, whose
+// encoding is canonical.
+TEST_CASE_METHOD(TamperFixture, "credential-list: the identity as a credential", "[tamper]") {
+  edit(leaf::kCredentials, [&](Statement& st) {
+    auto* c = st.mutable_credentials()->add_credentials();
+    c->set_key(std::string(32, '\0'));
+    c->set_district("region-1");
+  });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::credential_list));
+  CHECK_THAT(first_failure(report, Check::credential_list),
+             StartsWith(at(leaf::kCredentials)) &&
+                 Contains("credential 7 of the list: credential key is the identity"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "credential-list: a credential that is no ristretto255 encoding",
+                 "[tamper]") {
+  edit(leaf::kCredentials, [&](Statement& st) {
+    auto* c = st.mutable_credentials()->add_credentials();
+    c->set_key(std::string(32, '\xff'));  // ≥ p: not canonical (§2.1)
+    c->set_district("region-1");
+  });
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::credential_list));
+  CHECK_THAT(
+      first_failure(report, Check::credential_list),
+      StartsWith(at(leaf::kCredentials)) && Contains("is not a canonical ristretto255 encoding"));
 }

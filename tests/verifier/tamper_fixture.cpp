@@ -98,29 +98,9 @@ v1::Statement TamperFixture::statement(std::uint64_t index) const {
   return parse(b.entries().at(index)).statement;
 }
 
-protocol::SigningKey TamperFixture::key_of(const std::string& signer) const {
-  // A copy of the key, made from its seed (voter keys are made on demand).
-  auto copy = [](const protocol::SigningKey& k) {
-    return *protocol::SigningKey::from_seed(k.seed());
-  };
-  for (const protocol::SigningKey* key : {&b.authority_key(), &b.board_key()}) {
-    if (same_bytes(signer, key->public_key()))
-      return copy(*key);
-  }
-  for (std::uint32_t t = 1; t <= kTrustees; ++t) {
-    if (same_bytes(signer, b.trustee_key(t).public_key()))
-      return copy(b.trustee_key(t));
-  }
-  for (std::uint32_t v = 0; v < kVoters; ++v) {
-    if (same_bytes(signer, b.voter_public_key(v)))
-      return b.voter_key(v);
-  }
-  throw std::logic_error("tamper fixture: no key for signer " + to_hex(as_bytes(signer)));
-}
-
 void TamperFixture::restate(std::uint64_t index, const v1::Statement& st) {
   const protocol::ParsedEntry old = parse(b.entries().at(index));
-  b.replace_entry(index, sim::ElectionBuilder::sign(key_of(old.entry.signer()), st));
+  b.replace_entry(index, b.sign_as(old.entry.signer(), protocol::serialize(st)));
 }
 
 void TamperFixture::edit(std::uint64_t index, const std::function<void(v1::Statement&)>& mutate) {
@@ -149,7 +129,7 @@ Bytes TamperFixture::ballot(std::uint32_t voter, std::uint32_t sequence,
   return ballot(b.voter_key(voter), sequence, choices);
 }
 
-Bytes TamperFixture::ballot(const protocol::SigningKey& key, std::uint32_t sequence,
+Bytes TamperFixture::ballot(const protocol::CredentialKey& key, std::uint32_t sequence,
                             const protocol::BallotChoices& choices) const {
   v1::Statement st = b.statement();
   *st.mutable_ballot() = encrypt(key.public_key(), sequence, choices).ballot;
@@ -161,7 +141,7 @@ Bytes TamperFixture::challenge(std::uint32_t voter, std::uint32_t sequence,
   return challenge(b.voter_key(voter), sequence, choices);
 }
 
-Bytes TamperFixture::challenge(const protocol::SigningKey& key, std::uint32_t sequence,
+Bytes TamperFixture::challenge(const protocol::CredentialKey& key, std::uint32_t sequence,
                                const protocol::BallotChoices& choices) const {
   const protocol::EncryptedBallot made = encrypt(key.public_key(), sequence, choices);
   v1::Statement shown = b.statement();
@@ -392,15 +372,19 @@ std::string first_failure(const verifier::Report& report, verifier::Check check)
   return (r.first_entry ? at(*r.first_entry) : std::string("record: ")) + r.first_message;
 }
 
-Bytes flip_signature_byte(const Bytes& entry) {
+Bytes with_signature(const Bytes& entry, const std::string& signature) {
   v1::Entry e;
   if (!e.ParseFromArray(entry.data(), static_cast<int>(entry.size())))
     throw std::logic_error("tamper fixture: not an entry");
-  std::string signature = e.signature();
-  signature.at(17) = static_cast<char>(signature.at(17) ^ 0x01);
   e.set_signature(signature);
   const std::string out = e.SerializeAsString();
   return {out.begin(), out.end()};
+}
+
+Bytes flip_signature_byte(const Bytes& entry, std::size_t at) {
+  std::string signature = parse(entry).entry.signature();
+  signature.at(at) = static_cast<char>(signature.at(at) ^ 0x01);
+  return with_signature(entry, signature);
 }
 
 }  // namespace senim::tamper

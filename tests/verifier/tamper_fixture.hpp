@@ -85,9 +85,6 @@ class TamperFixture {
 
   // --- reading and re-signing entries --------------------------------------
   v1::Statement statement(std::uint64_t leaf) const;
-  // The key among the election's (authority, trustees, voters, board) whose
-  // public key is `signer`; throws if there is none.
-  protocol::SigningKey key_of(const std::string& signer) const;
   // Replaces entry `leaf` by `st`, signed by whoever signed the entry before.
   void restate(std::uint64_t leaf, const v1::Statement& st);
   // restate(leaf, mutate(statement(leaf))).
@@ -103,12 +100,12 @@ class TamperFixture {
   // A ballot entry of `voter`, or of any key signing under its own credential.
   Bytes ballot(std::uint32_t voter, std::uint32_t sequence,
                const protocol::BallotChoices& choices) const;
-  Bytes ballot(const protocol::SigningKey& key, std::uint32_t sequence,
+  Bytes ballot(const protocol::CredentialKey& key, std::uint32_t sequence,
                const protocol::BallotChoices& choices) const;
   // A challenge entry of `voter` (or of any key) opening a fresh ballot.
   Bytes challenge(std::uint32_t voter, std::uint32_t sequence,
                   const protocol::BallotChoices& choices) const;
-  Bytes challenge(const protocol::SigningKey& key, std::uint32_t sequence,
+  Bytes challenge(const protocol::CredentialKey& key, std::uint32_t sequence,
                   const protocol::BallotChoices& choices) const;
 
   // --- what follows from the log -----------------------------------------------
@@ -180,6 +177,11 @@ std::string first_failure(const verifier::Report& report, verifier::Check check)
 std::string at(std::uint64_t leaf);
 
 // Entry bytes with one byte of the signature flipped.
-Bytes flip_signature_byte(const Bytes& entry);
+// `entry` with bit 0 of signature byte `at` flipped: byte 17 is in an
+// Ed25519 R or a credential signature's R (most flips make R no encoding at
+// all), byte 40 in its s (still canonical: the equation fails).
+Bytes flip_signature_byte(const Bytes& entry, std::size_t at = 17);
+// `entry` with its signature replaced by `signature`.
+Bytes with_signature(const Bytes& entry, const std::string& signature);
 
 }  // namespace senim::tamper

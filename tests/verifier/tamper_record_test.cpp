@@ -389,12 +389,79 @@ TEST_CASE_METHOD(TamperFixture, "entry-signatures: one byte of a trustee's deal 
              StartsWith(at(deal2)) && Contains("entry signature does not verify under signer"));
 }
 
+// A ballot's signature is a credential signature (docs/protocol.md
+// §11.1.2), checked in the ballot batch's MSM: a bad one is found by the
+// bisection and named alone, with the one-by-one message.
 TEST_CASE_METHOD(TamperFixture, "entry-signatures: one byte of a ballot's signature flipped",
                  "[tamper]") {
-  b.replace_entry(leaf::kBallotV3, flip_signature_byte(b.entries().at(leaf::kBallotV3)));
+  b.replace_entry(leaf::kBallotV3, flip_signature_byte(b.entries().at(leaf::kBallotV3), 40));
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::entry_signatures));
+  CHECK_THAT(
+      first_failure(report, Check::entry_signatures),
+      StartsWith(at(leaf::kBallotV3)) && Contains("credential signature does not verify under " +
+                                                  senim::to_hex(b.voter_public_key(3))));
+  CHECK(report.result(Check::entry_signatures).failures == 1);
+}
+
+TEST_CASE_METHOD(TamperFixture, "entry-signatures: a ballot's signature s replaced by s + ℓ",
+                 "[tamper]") {
+  std::string sig =
+      senim::protocol::parse_entry(b.entries().at(leaf::kBallotV3))->entry.signature();
+  // ℓ = 2^252 + 27742317777372353535851937790883648493, little-endian.
+  const std::uint8_t order[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+                                  0xa2, 0xde, 0xf9, 0xde, 0x14, 0,    0,    0,    0,    0,    0,
+                                  0,    0,    0,    0,    0,    0,    0,    0,    0,    0x10};
+  unsigned carry = 0;
+  for (std::size_t i = 0; i < 32; ++i) {
+    const unsigned sum = static_cast<std::uint8_t>(sig[32 + i]) + order[i] + carry;
+    sig[32 + i] = static_cast<char>(sum & 0xff);
+    carry = sum >> 8;
+  }
+  b.replace_entry(leaf::kBallotV3, with_signature(b.entries().at(leaf::kBallotV3), sig));
   const Report report = verify();
   INFO(report.to_text());
   CHECK(failed(report) == only(Check::entry_signatures));
   CHECK_THAT(first_failure(report, Check::entry_signatures),
-             StartsWith(at(leaf::kBallotV3)) && Contains("entry signature does not verify"));
+             StartsWith(at(leaf::kBallotV3)) && Contains("s is not a canonical scalar"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "entry-signatures: a ballot's signature R not an encoding",
+                 "[tamper]") {
+  std::string sig =
+      senim::protocol::parse_entry(b.entries().at(leaf::kBallotV3))->entry.signature();
+  sig[31] = static_cast<char>(sig[31] ^ 0x80);  // bit 255: never canonical (§2.1)
+  b.replace_entry(leaf::kBallotV3, with_signature(b.entries().at(leaf::kBallotV3), sig));
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::entry_signatures));
+  CHECK_THAT(
+      first_failure(report, Check::entry_signatures),
+      StartsWith(at(leaf::kBallotV3)) && Contains("R is not a canonical ristretto255 encoding"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "entry-signatures: a ballot re-signed by another credential",
+                 "[tamper]") {
+  // The idle voter signs voter 3's statement; the entry still names voter 3.
+  const Bytes honest = b.entries().at(leaf::kBallotV3);
+  const Bytes other = senim::protocol::make_entry_from_statement_bytes(
+      b.voter_key(kIdleVoter), senim::protocol::parse_entry(honest)->entry.statement());
+  b.replace_entry(leaf::kBallotV3,
+                  with_signature(honest, senim::protocol::parse_entry(other)->entry.signature()));
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::entry_signatures));
+  CHECK_THAT(first_failure(report, Check::entry_signatures),
+             StartsWith(at(leaf::kBallotV3)) && Contains("credential signature does not verify"));
+}
+
+TEST_CASE_METHOD(TamperFixture, "entry-signatures: a challenge's signature flipped", "[tamper]") {
+  const std::uint64_t challenge = leaf::kChallengeV2;
+  b.replace_entry(challenge, flip_signature_byte(b.entries().at(challenge), 40));
+  const Report report = verify();
+  INFO(report.to_text());
+  CHECK(failed(report) == only(Check::entry_signatures));
+  CHECK_THAT(first_failure(report, Check::entry_signatures),
+             StartsWith(at(challenge)) && Contains("credential signature does not verify"));
 }
