@@ -50,10 +50,10 @@ void CredentialTable::grow() {
   // up to 32 MB as large blocks are freed; below it, it copies, and the old
   // block stays resident in the heap.)
   const std::size_t grown = std::max<std::size_t>(kFirstCapacity, capacity_ * 2);
-  void* moved = slots_ == nullptr
-                    ? mmap(nullptr, grown * sizeof(Slot), PROT_READ | PROT_WRITE,
-                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-                    : mremap(slots_, capacity_ * sizeof(Slot), grown * sizeof(Slot), MREMAP_MAYMOVE);
+  void* moved = slots_ == nullptr ? mmap(nullptr, grown * sizeof(Slot), PROT_READ | PROT_WRITE,
+                                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+                                  : mremap(slots_, capacity_ * sizeof(Slot), grown * sizeof(Slot),
+                                           MREMAP_MAYMOVE);
   if (moved == MAP_FAILED)
     throw std::bad_alloc();
   slots_ = static_cast<Slot*>(moved);
